@@ -1,0 +1,320 @@
+"""`custseg` command line: the composition root that wires settings, store, core and bot together."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from adapters.cli import render
+from config import Settings, load_settings
+from custseg.errors import CustsegError, InputFileError
+from custseg.progress import Progress
+
+EXAMPLES = """examples:
+  custseg demo                                   build the demo book and segment it
+  custseg load orders.csv --mapping online_retail
+  custseg segment --as-of 2024-06-30             rebuild the snapshot of a past day
+  custseg ask "how many champions do we have?"
+  custseg changes --by lifecycle                 who moved since the previous snapshot
+"""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if args.database:
+        settings = settings.model_copy(update={"database_url": args.database})
+    return settings
+
+
+def _store(settings: Settings):
+    from custseg.store import open_store
+
+    return open_store(settings.database_url)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from custseg.readers import read_customer_file, read_order_file
+    from custseg.store.load import save_customers, save_order_file
+
+    settings = _settings(args)
+    store = _store(settings)
+    for path in args.files:
+        progress = Progress()
+        if args.customers:
+            frame = read_customer_file(path)
+            added, updated = save_customers(store, frame)
+            print(
+                f"Loaded {path}: {len(frame):,} customers; {added:,} new, {updated:,} updated; {progress.elapsed:.1f}s"
+            )
+            continue
+        loaded = read_order_file(path, args.mapping, progress)
+        print(save_order_file(store, loaded, progress).one_line())
+    return 0
+
+
+def _print_snapshot_summary(snap, summary, seconds: float, saved: bool) -> None:
+    counts = snap.customers["segment"].value_counts()
+    top = ", ".join(f"{counts[s]:,} {s.replace('_', ' ')}" for s in counts.index[:4])
+    dropped = snap.notes.get("customers_without_purchases", 0)
+    extra = f"; {dropped:,} customers with only returns left out" if dropped else ""
+    where = "saved" if saved else "not saved"
+    print(
+        f"Snapshot {snap.as_of} ({where}): {len(snap):,} customers from {summary.source}{extra}; "
+        f"{int(snap.customers['key_account'].sum()):,} key accounts; {top}; {seconds:.1f}s"
+    )
+    if summary.as_of_note:
+        print(f"  ({summary.as_of_note})")
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from custseg.pipeline import segment
+
+    settings = _settings(args)
+    store = _store(settings)
+    days = [args.as_of]
+    if args.history:
+        if args.as_of is None:
+            raise CustsegError("--history needs --as-of (the last day to rebuild).")
+        days = [args.as_of - dt.timedelta(weeks=w) for w in range(args.history - 1, -1, -1)]
+    for day in days:
+        progress = Progress()
+        snap, summary = segment(
+            store,
+            settings,
+            day,
+            file=args.file,
+            mapping=args.mapping,
+            progress=progress,
+            save=not args.no_save,
+        )
+        _print_snapshot_summary(snap, summary, progress.elapsed, not args.no_save)
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    from custseg.snapshot import list_snapshots
+
+    frame = list_snapshots(_store(_settings(args)))
+    if frame.empty:
+        print("No snapshots yet: run `custseg segment` (or `custseg demo`).")
+        return 0
+    rows = [[r.as_of, f"{r.n_customers:,}", r.source, r.created_at] for r in frame.itertuples()]
+    print(render.table(["As of", "Customers", "Source", "Built"], rows, right=(1,)))
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from custseg.errors import StoreError
+    from custseg.snapshot import load_snapshot, migration_matrix, migrations
+
+    settings = _settings(args)
+    store = _store(settings)
+    new = load_snapshot(store, args.to)
+    try:
+        old = load_snapshot(store, args.since) if args.since else load_snapshot(store, before=new.as_of)
+    except StoreError:
+        print(f"The snapshot of {new.as_of} is the first one; there is nothing to compare it with.")
+        return 0
+    moved = migrations(old, new, args.by)
+    print(
+        f"{args.by.replace('_', ' ').capitalize()} changes from {old.as_of} to {new.as_of}: {len(moved):,} customers moved"
+    )
+    if args.matrix:
+        print(migration_matrix(old, new, args.by).to_string())
+        return 0
+    flows = moved.groupby(["from", "to"]).agg(customers=("customer_id", "size"), revenue=("revenue", "sum"))
+    flows = flows.sort_values("customers", ascending=False).head(15)
+    rows = [
+        [f, t, f"{n:,}", render.money(r, settings.currency)]
+        for (f, t), n, r in zip(flows.index, flows.customers, flows.revenue)
+    ]
+    if rows:
+        print(render.table(["From", "To", "Customers", "Revenue"], rows, right=(2, 3)))
+    return 0
+
+
+def _engine(settings: Settings):
+    from custseg.pipeline import recent_orders_lookup
+    from custseg.query import QueryEngine
+    from custseg.snapshot import load_snapshot
+
+    store = _store(settings)
+    return QueryEngine(load_snapshot(store), recent_orders_lookup(store))
+
+
+def answer_query(settings: Settings, query: dict[str, Any], user_owner: str | None) -> dict[str, Any]:
+    from custseg.query import DATA_INTENTS
+
+    if query.get("intent") in DATA_INTENTS:
+        return _engine(settings).run(query, user_owner=user_owner)
+    return {"kind": "not_available", "intent": query.get("intent")}
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.nlu import parse
+
+    settings = _settings(args)
+    text = " ".join(args.message)
+    query = parse(text)
+    answer = answer_query(settings, query, args.as_user)
+    if args.json:
+        print(json.dumps({"query": query, "answer": answer}, default=str, ensure_ascii=False))
+    else:
+        print(json.dumps(answer, indent=2, default=str, ensure_ascii=False))
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.nlu import parse_stream
+
+    parse_stream(sys.stdin, sys.stdout)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from custseg.demo import make_demo_book, to_csv
+    from custseg.pipeline import segment
+    from custseg.query import QueryEngine
+    from custseg.readers import read_customer_file, read_order_file
+    from custseg.store.load import save_customers, save_order_file
+
+    settings = _settings(args)
+    store = _store(settings)
+    progress = Progress()
+    progress.stage("generating the demo book")
+    book = make_demo_book(seed=args.seed, n_customers=args.customers)
+    with tempfile.TemporaryDirectory() as tmp:
+        customers_csv, orders_csv = to_csv(book, Path(tmp))
+        save_customers(store, read_customer_file(customers_csv))
+        loaded = save_order_file(store, read_order_file(orders_csv, "custseg_orders", progress), progress)
+    print(
+        f"Demo book: {len(book.customers):,} customers, {loaded.orders_in_file:,} orders "
+        f"({loaded.added:,} new) in {store!r}"
+    )
+    as_of = book.orders["ordered_at"].max().date()
+    snap, summary = segment(store, settings, as_of, progress=progress)
+    _print_snapshot_summary(snap, summary, progress.elapsed, True)
+    answer = QueryEngine(snap).run({"intent": "segment_overview"})
+    print()
+    print(render.overview(answer, settings.currency))
+    print('\nNext: custseg ask "who are the dormant high-value customers?"')
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from custseg.store import Store
+
+    store = Store(_settings(args).database_url)
+    if args.action == "upgrade":
+        store.upgrade()
+    print(
+        f"{store!r}: schema revision {store.current_revision() or '(empty)'}, latest {store.head_revision()}"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="custseg",
+        description="Customer segmentation for account managers.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", help="settings file overriding the defaults (or set CUSTSEG_CONFIG)")
+    parser.add_argument("--database", help="SQLAlchemy URL of our own store (or set CUSTSEG_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="create the demo book of business and segment it")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--customers", type=int, default=2000)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("load", help="import order files (CSV, CSV.gz, Parquet) into the store")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--mapping", help="column mapping: a name from config/mappings or a TOML file (guessed if omitted)"
+    )
+    p.add_argument(
+        "--customers",
+        action="store_true",
+        help="the files are customer lists (customer_id, name, owner, region, …)",
+    )
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("segment", help="build the snapshot (today, or --as-of a past day)")
+    p.add_argument(
+        "--as-of", type=_date, help="the snapshot day, YYYY-MM-DD (default: today or the newest order's day)"
+    )
+    p.add_argument(
+        "--history", type=int, metavar="WEEKS", help="rebuild this many weekly snapshots ending at --as-of"
+    )
+    p.add_argument("--file", help="segment an order file directly instead of the configured source")
+    p.add_argument("--mapping", help="column mapping for --file")
+    p.add_argument("--no-save", action="store_true", help="compute and report only")
+    p.set_defaults(func=cmd_segment)
+
+    p = sub.add_parser("snapshots", help="list stored snapshots")
+    p.set_defaults(func=cmd_snapshots)
+
+    p = sub.add_parser("changes", help="who moved between two snapshots")
+    p.add_argument(
+        "--by", default="segment", choices=["segment", "lifecycle", "value_tier", "churn_risk", "key_account"]
+    )
+    p.add_argument("--since", type=_date, help="the older snapshot (default: the one before --to)")
+    p.add_argument("--to", type=_date, help="the newer snapshot (default: the latest)")
+    p.add_argument("--matrix", action="store_true", help="print the full from × to table")
+    p.set_defaults(func=cmd_changes)
+
+    p = sub.add_parser("ask", help="answer one question on the latest snapshot")
+    p.add_argument("message", nargs="+")
+    p.add_argument("--json", action="store_true", help='print {"query": …, "answer": …}')
+    p.add_argument("--as-user", help="answer as this account manager (for 'my customers')")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("parse", help="read messages on stdin, write one JSON query per line")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("db", help="show or upgrade the database schema")
+    p.add_argument("action", choices=["current", "upgrade"])
+    p.set_defaults(func=cmd_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        return int(args.func(args) or 0)
+    except InputFileError as err:
+        print(str(err), file=sys.stderr)
+        return err.exit_code
+    except CustsegError as err:
+        print(f"custseg: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(
+            f"\ncustseg: interrupted after {time.perf_counter() - started:.0f}s; nothing was half-written.",
+            file=sys.stderr,
+        )
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Terminal rendering for the command line: aligned tables and one-line summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:
+    """An aligned plain-text table; columns whose index is in ``right`` are right-aligned."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))
+        ).rstrip()
+
+    sep = "  ".join("─" * w for w in widths)
+    return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])])
+
+
+def money(value: float, currency: str = "$") -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e6:
+        return f"{sign}{currency}{value / 1e6:.1f}M"
+    if value >= 1e4:
+        return f"{sign}{currency}{value / 1e3:.0f}k"
+    return f"{sign}{currency}{value:,.0f}"
+
+
+def pct(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def overview(answer: dict[str, Any], currency: str = "$") -> str:
+    """The segment / tier / stage breakdown of an overview answer."""
+    parts = []
+    for key, col, title in (
+        ("segments", "segment", "Segment"),
+        ("value_tiers", "value_tier", "Value tier"),
+        ("lifecycle", "lifecycle", "Lifecycle stage"),
+    ):
+        rows = [
+            [
+                r[col].replace("_", " "),
+                f"{r['customers']:,}",
+                pct(r["share"]),
+                money(r["revenue"], currency),
+                pct(r["revenue_share"]),
+            ]
+            for r in answer[key]
+        ]
+        parts.append(table([title, "Customers", "Share", "Revenue", "Of revenue"], rows, right=(1, 2, 3, 4)))
+    return "\n\n".join(parts)

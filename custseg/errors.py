@@ -1,0 +1,71 @@
+"""One exception hierarchy; every message says what went wrong and what to do about it."""
+
+from __future__ import annotations
+
+
+class CustsegError(Exception):
+    """Base class: a problem the user can act on. ``str(err)`` is shown to the user as is."""
+
+    exit_code = 1
+
+
+class ConfigError(CustsegError):
+    """The settings or a column mapping are invalid or incomplete."""
+
+    exit_code = 2
+
+
+class InputFileError(CustsegError):
+    """An input file cannot be read or fails validation; nothing was written.
+
+    Parameters
+    ----------
+    path : str
+        The file being read.
+    problems : list of (line, reason)
+        Line numbers are 1-based physical lines of the file (the header is line 1), or None
+        when a problem concerns the whole file.
+    """
+
+    exit_code = 3
+    max_shown = 10
+
+    def __init__(self, path: str, problems: list[tuple[int | None, str]]):
+        self.path = path
+        self.problems = problems
+        shown = [f"  {path}:{line}: {reason}" if line else f"  {path}: {reason}" for line, reason in problems]
+        more = len(problems) - self.max_shown
+        body = "\n".join(shown[: self.max_shown]) + (f"\n  … and {more} more problems" if more > 0 else "")
+        super().__init__(
+            f"{path} was rejected, nothing was loaded ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}):\n{body}\n"
+            "Fix the file or the column mapping (config/mappings/*.toml) and load it again."
+        )
+
+
+class SourceError(CustsegError):
+    """The configured order source (a company database table) cannot be read."""
+
+    exit_code = 4
+
+
+class StoreError(CustsegError):
+    """Our own database is unreachable, not migrated, or holds no data for the request."""
+
+    exit_code = 5
+
+
+class NoSnapshotError(StoreError):
+    """No snapshot has been built yet."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "There is no snapshot yet. Load orders with `custseg load FILE` (or `custseg demo`) "
+            "and build one with `custseg segment`."
+        )
+
+
+class QueryError(CustsegError):
+    """A structured query is malformed (unknown intent, bad slot value)."""
+
+    exit_code = 6

@@ -1,0 +1,66 @@
+"""Key accounts: few, by explicit criteria, and stable from one snapshot to the next."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from config.settings import KeyAccountSettings
+
+UNASSIGNED = "(no owner)"
+
+
+def qualifying(frame: pd.DataFrame, settings: KeyAccountSettings) -> np.ndarray:
+    """Which customers meet the criteria now: the top ``per_owner`` of each account manager by
+    ``basis`` (ties broken by customer id), with at least ``min_revenue`` of revenue.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indexed by customer id, with ``owner``, ``revenue`` and the basis column.
+    """
+    basis = frame[settings.basis] if settings.basis in frame else frame["revenue"]
+    work = pd.DataFrame(
+        {
+            "owner": frame["owner"].fillna(UNASSIGNED).to_numpy(),
+            "value": basis.to_numpy(dtype="float64"),
+            "id": frame.index.to_numpy(),
+        }
+    )
+    eligible = (frame["revenue"].to_numpy() >= settings.min_revenue) & (work["value"].to_numpy() > 0)
+    work = work[eligible].sort_values(["owner", "value", "id"], ascending=[True, False, True])
+    top = work.groupby("owner", sort=False).head(settings.per_owner)
+    return frame.index.isin(top["id"])
+
+
+def key_accounts(
+    frame: pd.DataFrame, settings: KeyAccountSettings, previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Key-account membership with hysteresis.
+
+    An account that qualifies is (or becomes) a key account. A key account that stops qualifying
+    stays one until it has failed the criteria in ``leave_after_misses`` consecutive snapshots.
+
+    Parameters
+    ----------
+    previous : DataFrame, optional
+        The previous snapshot's ``key_account`` and ``key_account_misses`` by customer id.
+
+    Returns
+    -------
+    DataFrame
+        ``key_account`` (bool) and ``key_account_misses`` (consecutive failed snapshots).
+    """
+    now = qualifying(frame, settings)
+    if previous is None or previous.empty:
+        was = np.zeros(len(frame), dtype=bool)
+        misses_before = np.zeros(len(frame), dtype=np.int64)
+    else:
+        prev = previous.reindex(frame.index)
+        was = prev["key_account"].fillna(False).to_numpy(dtype=bool)
+        misses_before = prev["key_account_misses"].fillna(0).to_numpy(dtype=np.int64)
+    misses = np.where(now, 0, np.where(was, misses_before + 1, 0))
+    keep = now | (was & (misses < settings.leave_after_misses))
+    return pd.DataFrame(
+        {"key_account": keep, "key_account_misses": np.where(keep, misses, 0)}, index=frame.index
+    )

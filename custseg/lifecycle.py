@@ -1,0 +1,112 @@
+"""Lifecycle stages judged against each customer's own buying rhythm.
+
+A customer who orders every 2 days is overdue after ~4 days and gone after ~15; one who orders
+quarterly is not dormant after a month. The yardstick is the customer's typical gap between
+purchases (days): the mean gap, (last − first purchase) / (purchases − 1). Customers with too few
+purchases to have a rhythm are measured against the population's median gap instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from config.settings import LifecycleSettings
+
+STAGES: tuple[str, ...] = ("new", "active", "declining", "dormant", "lost")
+
+# Why a customer has its stage; bot wording turns these into sentences.
+REASONS: tuple[str, ...] = (
+    "recent_first_order",  # new: first purchase within the new-customer window
+    "on_rhythm",  # active: last order within the expected gap
+    "overdue",  # declining: later than usual
+    "revenue_down",  # declining: on time but buying much less than the 90 days before
+    "long_overdue",  # dormant
+    "gone",  # lost
+)
+
+
+class Lifecycle:
+    """Assign lifecycle stages.
+
+    Parameters
+    ----------
+    settings : LifecycleSettings
+        Thresholds in multiples of the typical gap, and the new-customer window in days.
+
+    Attributes
+    ----------
+    population_gap_days_ : float
+        Median typical gap (days) of customers with a rhythm of their own; used for the others.
+    """
+
+    def __init__(self, settings: LifecycleSettings | None = None):
+        self.settings = settings or LifecycleSettings()
+
+    def fit(self, summary: pd.DataFrame) -> Lifecycle:
+        """Learn the population gap from a summary with ``frequency`` and ``own_gap_days``."""
+        s = self.settings
+        has_rhythm = summary["frequency"].to_numpy() >= s.min_orders_for_rhythm
+        gaps = summary["own_gap_days"].to_numpy()[has_rhythm]
+        if len(gaps):
+            self.population_gap_days_ = float(max(np.median(gaps), s.min_gap_days))
+        else:
+            # No one has a rhythm yet (a very young book): a month is the conventional B2B default.
+            self.population_gap_days_ = 30.0
+        return self
+
+    def predict(self, summary: pd.DataFrame) -> pd.DataFrame:
+        """Stage, reason, the gap used and how overdue each customer is.
+
+        Parameters
+        ----------
+        summary : DataFrame
+            ``frequency``, ``own_gap_days``, ``recency_days``, ``tenure_days``, ``trend_90d``.
+
+        Returns
+        -------
+        DataFrame
+            ``typical_gap_days`` (days), ``gap_basis`` ("own" or "population"), ``overdue_ratio``
+            (days since last order / typical gap), ``lifecycle``, ``lifecycle_reason``.
+        """
+        s = self.settings
+        freq = summary["frequency"].to_numpy()
+        own = freq >= s.min_orders_for_rhythm
+        gap = np.where(own, summary["own_gap_days"].to_numpy(), self.population_gap_days_)
+        gap = np.maximum(gap, s.min_gap_days)
+        ratio = summary["recency_days"].to_numpy() / gap
+        trend = summary["trend_90d"].to_numpy(dtype="float64", na_value=np.nan)
+        young = summary["tenure_days"].to_numpy() <= s.new_window_days
+
+        conditions = [
+            young & (ratio <= s.dormant_after),
+            ratio > s.lost_after,
+            ratio > s.dormant_after,
+            ratio > s.declining_after,
+            own & (trend <= s.trend_decline),
+        ]
+        stage = np.select(conditions, ["new", "lost", "dormant", "declining", "declining"], "active")
+        reason = np.select(
+            conditions, ["recent_first_order", "gone", "long_overdue", "overdue", "revenue_down"], "on_rhythm"
+        )
+        return pd.DataFrame(
+            {
+                "typical_gap_days": gap.round(1),
+                "gap_basis": np.where(own, "own", "population"),
+                "overdue_ratio": ratio.round(3),
+                "lifecycle": stage,
+                "lifecycle_reason": reason,
+            },
+            index=summary.index,
+        )
+
+
+# Until a churn model is fitted, risk follows the lifecycle stage: how far past their own rhythm
+# a customer is, which is what the stage measures.
+RISK_BY_STAGE: dict[str, str] = {
+    "new": "low",
+    "active": "low",
+    "declining": "medium",
+    "dormant": "high",
+    "lost": "high",
+}

@@ -1,0 +1,6 @@
+"""Our own database: schema (SQLAlchemy models), migrations (Alembic) and the store handle."""
+
+from custseg.store.db import Store, open_store
+from custseg.store.models import Base, Customer, LoadBatch, Order, Snapshot, SnapshotCustomer
+
+__all__ = ["Base", "Customer", "LoadBatch", "Order", "Snapshot", "SnapshotCustomer", "Store", "open_store"]
