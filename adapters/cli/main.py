@@ -138,7 +138,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     flows = flows.sort_values("customers", ascending=False).head(15)
     rows = [
         [f, t, f"{n:,}", render.money(r, settings.currency)]
-        for (f, t), n, r in zip(flows.index, flows.customers, flows.revenue)
+        for (f, t), n, r in zip(flows.index, flows.customers, flows.revenue, strict=True)
     ]
     if rows:
         print(render.table(["From", "To", "Customers", "Revenue"], rows, right=(2, 3)))
