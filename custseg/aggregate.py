@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -176,7 +177,7 @@ def aggregate_sql(
     win = Window.for_as_of(as_of, window_days)
     cust, ts, amt = tbl.c[columns.customer_id], tbl.c[columns.ordered_at], tbl.c[columns.amount]
     buy = amt > 0
-    zero = literal_column("0")
+    zero: Any = literal_column("0")
     stmt = select(
         cust.label("customer_id"),
         type_coerce(func.min(case((buy, ts))), DateTime).label("first_order"),

@@ -57,7 +57,7 @@ def key_accounts(
         misses_before = np.zeros(len(frame), dtype=np.int64)
     else:
         prev = previous.reindex(frame.index)
-        was = prev["key_account"].fillna(False).to_numpy(dtype=bool)
+        was = prev["key_account"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         misses_before = prev["key_account_misses"].fillna(0).to_numpy(dtype=np.int64)
     misses = np.where(now, 0, np.where(was, misses_before + 1, 0))
     keep = now | (was & (misses < settings.leave_after_misses))

@@ -79,7 +79,8 @@ class Lifecycle:
         young = summary["tenure_days"].to_numpy() <= s.new_window_days
 
         conditions = [
-            young & (ratio <= s.dormant_after),
+            # A young account that is already overdue is flagged as slipping, not merely new.
+            young & (ratio <= s.declining_after),
             ratio > s.lost_after,
             ratio > s.dormant_after,
             ratio > s.declining_after,

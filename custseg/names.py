@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -12,10 +11,38 @@ _LEGAL = re.compile(
 _NON_WORD = re.compile(r"[^\w\s]")
 
 
+def plain(name: str) -> str:
+    """Lower-case without punctuation: "Acme Corp." → "acme corp"."""
+    return " ".join(_NON_WORD.sub(" ", name.lower()).split())
+
+
 def normalise(name: str) -> str:
     """Lower-case, without punctuation, legal forms or extra blanks: "ACME Corp." → "acme"."""
     text = _NON_WORD.sub(" ", _LEGAL.sub(" ", name.lower()))
     return " ".join(text.split())
+
+
+def osa_distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one edit ("mraia" → "maria")."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def similarity(a: str, b: str) -> float:
+    """1 for equal strings, 0 for nothing in common, by edit distance relative to length."""
+    longest = max(len(a), len(b))
+    return 1.0 - osa_distance(a, b) / longest if longest else 1.0
 
 
 @dataclass
@@ -40,46 +67,58 @@ class NameIndex:
     names : iterable of str
         The known names (duplicates allowed; they are resolved to themselves).
     confident : float
-        Similarity (0–1, difflib ratio on normalised names) above which a single fuzzy match is
-        taken without asking.
+        Similarity (0–1, by edit distance on normalised names) above which the best fuzzy match is
+        taken without asking, provided it is ``margin`` ahead of the runner-up.
+    plausible : float
+        Similarity below which a name is not even suggested.
     """
 
-    def __init__(self, names, confident: float = 0.88, plausible: float = 0.6):
+    def __init__(self, names, confident: float = 0.75, plausible: float = 0.5, margin: float = 0.15):
         self.names = sorted({n for n in names if n})
         self.confident = confident
         self.plausible = plausible
-        self._lower: dict[str, list[str]] = {}
+        self.margin = margin
+        self._plain: dict[str, list[str]] = {}
         self._norm: dict[str, list[str]] = {}
         for n in self.names:
-            self._lower.setdefault(n.lower().strip(), []).append(n)
+            self._plain.setdefault(plain(n), []).append(n)
             self._norm.setdefault(normalise(n), []).append(n)
 
     def resolve(self, typed: str) -> Match:
+        """Exact (ignoring case and punctuation) wins; then a name that equals the typed one without
+        legal forms, or contains all its words, if it is the only one; several → candidates to pick
+        from; otherwise the closest spellings."""
         typed = typed.strip()
-        key = typed.lower()
-        if key in self._lower:
-            hits = self._lower[key]
+        key = plain(typed)
+        if key in self._plain:
+            hits = self._plain[key]
             return Match(typed, exact=hits[0]) if len(hits) == 1 else Match(typed, candidates=hits)
         norm = normalise(typed)
         if not norm:
             return Match(typed)
-        if norm in self._norm and len(self._norm[norm]) == 1:
-            return Match(typed, exact=self._norm[norm][0])
         words = norm.split()
         containing = [n for nk, ns in self._norm.items() for n in ns if all(w in nk.split() for w in words)]
         if len(containing) == 1:
             return Match(typed, exact=containing[0])
         if containing:
-            return Match(typed, candidates=sorted(containing)[:10])
+            same = self._norm.get(norm, [])
+            return Match(typed, candidates=same + sorted(c for c in containing if c not in same)[:10])
+        slack = max(2, len(norm) // 3)
         scored = sorted(
             (
-                (difflib.SequenceMatcher(None, norm, nk).ratio(), n)
+                (similarity(norm, nk), n)
                 for nk, ns in self._norm.items()
+                # Cheap length screen first: on a big book, most names cannot be within reach.
+                if abs(len(nk) - len(norm)) <= slack
                 for n in ns
             ),
             key=lambda p: (-p[0], p[1]),
         )
         good = [(s, n) for s, n in scored if s >= self.plausible][:5]
-        if good and good[0][0] >= self.confident and (len(good) == 1 or good[0][0] - good[1][0] >= 0.08):
+        if (
+            good
+            and good[0][0] >= self.confident
+            and (len(good) == 1 or good[0][0] - good[1][0] >= self.margin)
+        ):
             return Match(typed, exact=good[0][1], corrected=True)
         return Match(typed, candidates=[n for _, n in good])

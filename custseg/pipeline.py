@@ -17,7 +17,7 @@ from custseg.progress import Progress, Silent
 from custseg.readers import read_order_file
 from custseg.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
 from custseg.store.db import Store, make_engine
-from custseg.store.models import Customer, Order
+from custseg.store.models import CUSTOMERS, ORDERS
 
 STORE_COLUMNS = ColumnMapping(customer_id="customer_id", ordered_at="ordered_at", amount="amount")
 STALE_DAYS = 30
@@ -52,7 +52,7 @@ def choose_as_of(latest: dt.datetime | None, today: dt.date | None = None) -> tu
 
 
 def _store_attributes(store: Store) -> pd.DataFrame:
-    t = Customer.__table__
+    t = CUSTOMERS
     with store.connect() as conn:
         rows = conn.execute(select(t.c.id, t.c.name, t.c.owner, t.c.region)).all()
     return pd.DataFrame(rows, columns=["customer_id", "name", "owner", "region"]).set_index("customer_id")
@@ -60,7 +60,7 @@ def _store_attributes(store: Store) -> pd.DataFrame:
 
 def summarize_store(store: Store, settings: Settings, as_of: dt.date | None = None) -> Summary:
     """Aggregate the orders loaded into our own store, inside the database."""
-    t = Order.__table__
+    t = ORDERS
     with store.connect() as conn:
         latest = conn.execute(select(func.max(t.c.ordered_at))).scalar()
     if latest is None:
@@ -178,7 +178,7 @@ def segment(
 
 def recent_orders_lookup(store: Store):
     """A ``(customer_id, n) -> orders`` function over the store, newest first, for profiles."""
-    t = Order.__table__
+    t = ORDERS
 
     def lookup(customer_id: str, n: int) -> list[dict[str, Any]]:
         with store.connect() as conn:

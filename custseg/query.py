@@ -211,6 +211,7 @@ class QueryEngine:
         """Indices sorted best-first for ``sort`` (ties by revenue, then customer id)."""
         revenue = self._num["revenue"][idx]
         ids = self.ids[idx]
+        keys: tuple[np.ndarray, ...]
         if sort == "recency":
             keys = (ids, -revenue, self._num["recency_days"][idx])
         elif sort == "frequency":

@@ -20,11 +20,10 @@ from custseg.key_accounts import key_accounts
 from custseg.lifecycle import RISK_BY_STAGE, Lifecycle
 from custseg.rfm import rfm_scores, segment_of
 from custseg.store.db import Store
-from custseg.store.models import Snapshot as SnapshotRow
-from custseg.store.models import SnapshotCustomer
+from custseg.store.models import SNAPSHOT_CUSTOMERS, SNAPSHOTS
 from custseg.tiers import ValueTiers
 
-COLUMNS: list[str] = [c.name for c in SnapshotCustomer.__table__.columns if c.name not in ("snapshot_id",)]
+COLUMNS: list[str] = [c.name for c in SNAPSHOT_CUSTOMERS.columns if c.name not in ("snapshot_id",)]
 ATTRIBUTES = ("name", "owner", "region")
 
 
@@ -159,16 +158,16 @@ def _to_rows(snapshot_id: int, frame: pd.DataFrame) -> list[dict[str, Any]]:
     out["first_order"] = pd.to_datetime(out["first_order"]).dt.date
     out["last_order"] = pd.to_datetime(out["last_order"]).dt.date
     out = out.astype(object).where(out.notna(), None)
-    return out.to_dict("records")  # type: ignore[return-value]
+    return out.to_dict("records")
 
 
 def save_snapshot(store: Store, snap: Snapshot, chunk: int = 20_000) -> int:
     """Store a snapshot, replacing any earlier one with the same as-of date, in one transaction."""
     created = dt.datetime.now().replace(microsecond=0)
     with store.begin() as conn:
-        conn.execute(delete(SnapshotRow.__table__).where(SnapshotRow.__table__.c.as_of == snap.as_of))
+        conn.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.as_of == snap.as_of))
         snap_id = conn.execute(
-            insert(SnapshotRow.__table__)
+            insert(SNAPSHOTS)
             .values(
                 as_of=snap.as_of,
                 created_at=created,
@@ -177,9 +176,9 @@ def save_snapshot(store: Store, snap: Snapshot, chunk: int = 20_000) -> int:
                 params=snap.params,
                 notes=snap.notes,
             )
-            .returning(SnapshotRow.__table__.c.id)
+            .returning(SNAPSHOTS.c.id)
         ).scalar_one()
-        table = SnapshotCustomer.__table__
+        table = SNAPSHOT_CUSTOMERS
         for start in range(0, len(snap.customers), chunk):
             conn.execute(insert(table), _to_rows(snap_id, snap.customers.iloc[start : start + chunk]))
     snap.id, snap.created_at = snap_id, created
@@ -188,7 +187,7 @@ def save_snapshot(store: Store, snap: Snapshot, chunk: int = 20_000) -> int:
 
 def list_snapshots(store: Store) -> pd.DataFrame:
     """All stored snapshots, newest first: id, as_of, created_at, source, n_customers."""
-    t = SnapshotRow.__table__
+    t = SNAPSHOTS
     with store.connect() as conn:
         rows = conn.execute(
             select(t.c.id, t.c.as_of, t.c.created_at, t.c.source, t.c.n_customers).order_by(t.c.as_of.desc())
@@ -204,7 +203,7 @@ def load_snapshot(store: Store, as_of: dt.date | None = None, before: dt.date | 
     NoSnapshotError
         When there is none.
     """
-    t = SnapshotRow.__table__
+    t = SNAPSHOTS
     stmt = select(t)
     if as_of is not None:
         stmt = stmt.where(t.c.as_of == as_of)
@@ -218,7 +217,7 @@ def load_snapshot(store: Store, as_of: dt.date | None = None, before: dt.date | 
                     f"There is no snapshot as of {as_of}. Build it with `custseg segment --as-of {as_of}`."
                 )
             raise NoSnapshotError()
-        ct = SnapshotCustomer.__table__
+        ct = SNAPSHOT_CUSTOMERS
         result = conn.execute(
             select(*[ct.c[c] for c in COLUMNS])
             .where(ct.c.snapshot_id == head["id"])

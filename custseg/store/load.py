@@ -32,7 +32,7 @@ from sqlalchemy import (
 from custseg.progress import Progress, Silent
 from custseg.readers import OrderFile
 from custseg.store.db import Store
-from custseg.store.models import Customer, LoadBatch, Money, Order
+from custseg.store.models import CUSTOMERS, LOAD_BATCHES, ORDERS, Money
 
 CHUNK = 20_000
 
@@ -69,7 +69,7 @@ class LoadSummary:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.astype(object).where(frame.notna(), None)
-    return out.to_dict("records")  # type: ignore[return-value]
+    return out.to_dict("records")
 
 
 def _chunks(frame: pd.DataFrame):
@@ -79,7 +79,7 @@ def _chunks(frame: pd.DataFrame):
 
 def _upsert_customers(conn: Connection, customers: pd.DataFrame) -> int:
     """Insert unknown customers, update name/owner/region/attributes given for known ones."""
-    table = Customer.__table__
+    table = CUSTOMERS
     known: set[str] = set()
     ids = customers["customer_id"].tolist()
     for start in range(0, len(ids), 500):
@@ -94,7 +94,8 @@ def _upsert_customers(conn: Connection, customers: pd.DataFrame) -> int:
             out["attributes"] = {c: rec[c] for c in attr_cols if rec.get(c) not in (None, "")}
         return out
 
-    new_rows, old_rows = [], []
+    new_rows: list[dict[str, Any]] = []
+    old_rows: list[dict[str, Any]] = []
     for rec in _records(customers):
         (old_rows if rec["customer_id"] in known else new_rows).append(row(rec))
     if new_rows:
@@ -123,8 +124,8 @@ def save_order_file(store: Store, order_file: OrderFile, progress: Progress | No
     """
     progress = progress or Silent()
     orders = order_file.orders
-    batches = LoadBatch.__table__
-    target = Order.__table__
+    batches = LOAD_BATCHES
+    target = ORDERS
     with store.begin() as conn:
         previous = conn.execute(
             select(func.max(batches.c.loaded_at)).where(batches.c.sha256 == order_file.sha256)

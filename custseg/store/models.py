@@ -4,7 +4,7 @@ they appear in the source (the snapshot works in whole days, so time zones do no
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Table,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -121,3 +122,11 @@ class SnapshotCustomer(Base):
     churn_risk: Mapped[str] = mapped_column(String(16), nullable=False)
     key_account: Mapped[bool] = mapped_column(Boolean, nullable=False)
     key_account_misses: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+# Core-level handles for bulk statements (typed as Table, which ``__table__`` is at run time).
+CUSTOMERS = cast(Table, Customer.__table__)
+ORDERS = cast(Table, Order.__table__)
+LOAD_BATCHES = cast(Table, LoadBatch.__table__)
+SNAPSHOTS = cast(Table, Snapshot.__table__)
+SNAPSHOT_CUSTOMERS = cast(Table, SnapshotCustomer.__table__)

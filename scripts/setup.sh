@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create .venv and install custseg with pinned versions (constraints.txt). Idempotent and quick when
+# nothing changed. Usage: scripts/setup.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "custseg needs Python 3.11 or newer; '$PY' is $("$PY" --version 2>&1). Set PYTHON=/path/to/python3.11." >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+
+extra=""
+[ "${1:-}" = "--dev" ] && extra="[dev]"
+stamp=".venv/.installed$extra"
+# Reinstall only when the dependency list or the pins changed.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".$extra"
+  touch "$stamp"
+fi
