@@ -3,8 +3,9 @@
 Both paths compute exactly the same columns with the same definitions, so a snapshot does not
 depend on where the orders live:
 
-- ``first_order`` / ``last_order``: earliest / latest purchase (an order with a positive amount);
-- ``frequency``: number of purchases; returns (negative amounts) and zero-value orders are not purchases;
+- ``first_order`` / ``last_order``: earliest / latest purchase (any order that is not a return;
+  free or zero-value orders are still orders);
+- ``frequency``: number of purchases; returns and cancellations (negative amounts) are not purchases;
 - ``revenue``: net revenue, all orders including returns, in currency units;
 - ``returns``: value returned, as a positive number;
 - ``revenue_90d`` / ``revenue_prev_90d``: net revenue in the last ``window`` days up to the as-of
@@ -101,7 +102,7 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
     codes, uniques = pd.factorize(ids, sort=False)
     k = len(uniques)
     t = ts.view("int64")
-    buy = amount > 0
+    buy = amount >= 0
     big, small = np.iinfo(np.int64).max, np.iinfo(np.int64).min
     first = np.full(k, big, dtype=np.int64)
     last = np.full(k, small, dtype=np.int64)
@@ -176,7 +177,7 @@ def aggregate_sql(
         )
     win = Window.for_as_of(as_of, window_days)
     cust, ts, amt = tbl.c[columns.customer_id], tbl.c[columns.ordered_at], tbl.c[columns.amount]
-    buy = amt > 0
+    buy = amt >= 0
     zero: Any = literal_column("0")
     stmt = select(
         cust.label("customer_id"),

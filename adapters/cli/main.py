@@ -68,7 +68,7 @@ def _print_snapshot_summary(snap, summary, seconds: float, saved: bool) -> None:
     counts = snap.customers["segment"].value_counts()
     top = ", ".join(f"{counts[s]:,} {s.replace('_', ' ')}" for s in counts.index[:4])
     dropped = snap.notes.get("customers_without_purchases", 0)
-    extra = f"; {dropped:,} customers with only returns left out" if dropped else ""
+    extra = f"; {dropped:,} customers with nothing but returns left out" if dropped else ""
     where = "saved" if saved else "not saved"
     print(
         f"Snapshot {snap.as_of} ({where}): {len(snap):,} customers from {summary.source}{extra}; "
