@@ -56,7 +56,10 @@ def test_demo_is_idempotent_and_history_can_be_rebuilt(demo_dir):
 
 
 def test_bad_file_exits_with_file_line_and_reason_and_loads_nothing(tmp_path):
-    bad = write_csv(tmp_path / "orders.csv", "order_id,customer_id,ordered_at,amount\nA1,c1,2024-01-01,5\nA2,c1,yesterday,6\n")
+    bad = write_csv(
+        tmp_path / "orders.csv",
+        "order_id,customer_id,ordered_at,amount\nA1,c1,2024-01-01,5\nA2,c1,yesterday,6\n",
+    )
     proc = run(tmp_path, "load", str(bad), ok=False)
     assert proc.returncode == 3
     assert f"{bad}:3: unreadable date" in proc.stderr
@@ -75,7 +78,11 @@ def test_real_data_sets_load_and_segment_without_manual_cleaning(tmp_path):
     out = run(tmp_path, "load", str(need(RETAIL))).stdout
     assert "135,080 skipped (no customer id)" in out
     out = run(tmp_path, "segment").stdout
-    assert "Snapshot 2011-12-09" in out and "4,339 customers" in out and "customers with nothing but returns left out" in out
+    assert (
+        "Snapshot 2011-12-09" in out
+        and "4,339 customers" in out
+        and "customers with nothing but returns left out" in out
+    )
 
     other = tmp_path / "cdnow"
     other.mkdir()

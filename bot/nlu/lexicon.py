@@ -1,0 +1,551 @@
+"""Wording tables: which phrases mean which slot value or intent.
+
+Every table maps a regular-expression fragment to a value. The fragments are
+matched against the *normalised* message (see ``normalize.py``): lower case,
+one space between tokens, hyphens split ("high-value" -> "high value"),
+contractions joined ("can't" -> "cant", "what's" -> "whats"), a possessive as
+its own token ("Hooli's" -> "hooli 's"), numbers as digits ("twenty five" ->
+"25") and amounts of money as ``¤<value>`` ("$10k" -> "¤10000").
+
+Tables are tried in the order written, longest and most specific phrases
+first, and a matched stretch of text is consumed, which is how overlapping
+phrases resolve ("at risk of leaving" is churn risk, so the "at risk" inside
+it never becomes the at-risk segment). Keep the spec's overlap rules here, in
+data, rather than in parser code.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """Set of the whitespace-separated words of ``text`` (keeps long word lists readable)."""
+    return frozenset(text.split())
+
+
+# Nouns people use for "customers". A message made of filters plus one of
+# these is a search; on its own it is still a (filter-less) search.
+CUSTOMER_NOUN = (
+    r"customers?|custs?|accounts?|accts?|clients?|companies|company|buyers?|shoppers?|ones|businesses"
+    r"|orgs?|organisations?|organizations?"
+)
+
+# ---------------------------------------------------------------- sort
+# Superlatives and "by ..." phrases. Checked before tiers and risk so that
+# "most valuable" with a count ("5 most valuable") and "most at risk" sort.
+SORT_BY = {
+    r"(customer )?life ?time value|clv|ltv|cltv|value": "clv",
+    r"revenue|spend|spending|sales|turnover|total spend|amount spent|money spent|spent|size": "revenue",
+    r"recency|last (order|purchase)( date)?|most recent|recent activity|date": "recency",
+    r"frequency|order count|number of orders|(how )?often|orders|purchase count": "frequency",
+    r"(churn )?risk|churn( risk)? score|likelihood to churn|churn probability|churn": "churn_risk",
+}
+SORT_SUPERLATIVE = {
+    r"most at risk|riskiest|most risky|highest (churn )?risk|most likely to (churn|leave)"
+    r"|likeliest to (churn|leave)|most in danger|highest churn( risk)?|most endangered": "churn_risk",
+    r"(biggest|largest|highest) (spenders?|revenue|spend|sales)|biggest|largest|heaviest spenders?"
+    r"|spen(d|ds|t|ding) (the )?most|highest paying|top (spending|revenue)": "revenue",
+    r"(highest|biggest|largest|best|top|greatest) (customer )?(life ?time value|clv|ltv)": "clv",
+    r"most (frequent(ly)?|often|orders)|(order|buy|purchase)(s|ed)? (the )?most (often|frequently)"
+    r"|most regular|frequent(ly)? (buyers|orderers|purchasers)": "frequency",
+    r"most recent(ly)?( active| ordered| purchased)?|(latest|newest) (orders?|buyers|activity)"
+    r"|recently active|(last|latest) order (was )?longest ago|longest ago|least recent(ly)?( active)?"
+    r"|longest (inactive|without (an )?order)|most recent first|longest (time )?since (their |the )?last (order"
+    r"|purchase)": "recency",
+}
+# Only sort-like when a count is given ("5 most valuable"); otherwise a tier.
+SORT_WITH_COUNT = {
+    r"most valuable|best|top value|highest value|most important": "clv",
+}
+
+# ---------------------------------------------------------------- churn risk
+CHURN_RISK = {
+    r"(high|highest|elevated|serious|severe|big|major|significant|real) (churn )?risk( of (churn(ing)?|leaving))?"
+    r"|churn risk (is )?high|risk is high|likely to (churn|leave|lapse|go)|(probably|will|gonna|going to|about to|might|may"
+    r"|could|would) (churn|leave( us)?|walk( away)?|defect|quit|cancel)|at risk of (churn(ing)?|leaving|losing)"
+    r"|risk of (churn(ing)?|leaving)|in danger of (churn(ing)?|leaving)|flight risks?|churn candidates"
+    r"|(thinking|considering) (of|about) leaving|on the verge of (churn(ing)?|leaving)": "high",
+    r"(medium|moderate|mid|middling|average|some) (churn )?risk|churn risk (is )?medium|risk is medium": "medium",
+    r"(low|lowest|minimal|little|no) (churn )?risk|churn risk (is )?low|risk is low|unlikely to (churn|leave)"
+    r"|(not|wont|will not) (churn|leave)|safe( from churn)?": "low",
+}
+
+# ---------------------------------------------------------------- segments
+# "new" and "lost" are lifecycle stages unless the word "segment" is said.
+SEGMENT = {
+    r"potential loyalists?|potentially loyal|potential loyal|(could|might) become loyal|almost loyal": (
+        "potential_loyalist"
+    ),
+    r"champions?|champs?": "champions",
+    r"loyal(ists?)?|loyalty": "loyal",
+    r"promising": "promising",
+    r"(needs?|needing|need of|require|requiring) (some )?attention|attention needed|(needs?|needing) attn": (
+        "need_attention"
+    ),
+    r"about to (sleep|fall asleep|go to sleep|doze off)|almost asleep|falling asleep|nodding off|going to sleep"
+    r"|about to hibernate|sleepy": "about_to_sleep",
+    r"(cant|cannot|can not|must not|mustnt|shouldnt|should not|can (we|i|you) not|cant afford to)"
+    r" (afford to )?lose": "cant_lose",
+    r"at risk|at-risk|atrisk|in danger": "at_risk",
+    r"hibernat(ing|ion|e|es|ed)|in hibernation": "hibernating",
+    r"new (rfm )?segment|segment (of |called |named )?new|newcomers segment": "new",
+    r"lost (rfm )?segment|segment (of |called |named )?lost": "lost",
+}
+
+# ---------------------------------------------------------------- lifecycle
+LIFECYCLE = {
+    r"newly (acquired|signed|onboarded|won)|new(ly)? (customers?|accounts?|clients?|buyers?|ones|signups?|logos)"
+    r"|brand new|recently acquired|first time (buyers?|customers?)|new": "new",
+    r"inactive|in active|dormant|sleeping|asleep|lapsed|gone (quiet|silent|dark|cold)|went (quiet|silent|dark"
+    r"|cold)|go (quiet|silent|dark|cold)|going (quiet|silent|dark|cold)|quiet|idle|dozing|stopped (ordering"
+    r"|buying|purchasing)|(havent|hasnt|have not|has not) (ordered|bought|purchased)( anything)?"
+    r" (recently|lately|in a while|for a while|in ages|for ages)|not ordering|silent|gone dark|disengaged": (
+        "dormant"
+    ),
+    r"slipping( away)?|cooling( off| down)?|declin(ing|e|ed)|drop(ping)? off|dropping|fading|trending down"
+    r"|losing (steam|interest)|decreasing|shrinking|waning|falling off|slowing( down)?|ordering less"
+    r"|buying less|spending less": "declining",
+    r"churned|lost|gone|left( us)?|defected|former|ex customers?|cancelled|canceled": "lost",
+    r"active|engaged|ordering regularly|buying regularly": "active",
+}
+
+# ---------------------------------------------------------------- value tier
+VALUE_TIER = {
+    r"vips?|very important|high (value|spend(ing)?|spenders?|tier|ticket|revenue|ltv|clv)|most valuable"
+    r"|(big|biggest|large|largest|heavy|huge|major) (spenders?|spending|accounts?|customers?|clients?|fish"
+    r"|buyers?|ones)|big|whales?|valuable|premium|platinum|gold|tier (1|one)|top (tier|value)|high": "high",
+    r"(medium|mid|middle|average|moderate|mid-?size|mid-?sized) (value|tier|spend(ing)?|spenders?|size|sized)?"
+    r"|tier (2|two)|mid tier": "medium",
+    r"(low|lowest|small|smallest|little|tiny|minor) (value|spend(ing)?|spenders?|tier|ticket|revenue|ones"
+    r"|accounts?|customers?|clients?|buyers?)|low|small|tier (3|three)": "low",
+}
+
+# "Top customers" is the high tier, but "top customers by revenue" is a ranking:
+# these phrases set the tier only when no sort order was asked for.
+VALUE_TIER_RANKING = {
+    r"(top|best) (spenders?|spending|accounts?|customers?|clients?|buyers?|ones|tier|value)": "high",
+}
+
+# ---------------------------------------------------------------- key accounts
+KEY_ACCOUNT = (
+    r"key (accounts?|accts?|customers?|clients?|logos|partners?)|strategic( accounts?| customers?| clients?)?"
+    r"|kas?|key|named accounts?|tier one accounts?"
+)
+
+# ---------------------------------------------------------------- owner
+# Cues that mean "the accounts I own".
+OWNER_ME = (
+    r"my own|my|mine|i own|i manage|i look after|i handle|i am responsible for|im responsible for|(do|did) i"
+    r" (have|own|manage|handle|look after)|(owned|managed|handled|run|looked after|covered) by me|assigned to me"
+    r"|that i (own|manage|handle|look after|cover)|in my (book|portfolio|patch|territory)"
+)
+# "my approval" is the user's job, not their accounts: consumed before owner cues.
+NOT_OWNER = (
+    r"(my|me) (approval|approve|decision|review|sign off|signoff|ok|okay|go ahead|input|attention|call|answer)"
+    r"|for me to (approve|review|decide|sign off|look at|check)"
+)
+# Text that is code, not a question (pasted SQL, shell): answered as unknown.
+CODE_LIKE = (
+    r"\bselect\b.+\bfrom\b|\bdrop\s+table\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\b.+\bset\b"
+    r"|\bunion\s+select\b|\b1\s*=\s*1\b|;\s*--|\bor\s+'1'\s*=\s*'1|<script|\brm\s+-rf\b|\$\(|\bexec\("
+)
+# Cues that introduce an account manager's name: "owned by Maria".
+OWNER_CUE = (
+    r"owned by|managed by|handled by|run by|looked after by|covered by|assigned to|belonging to|belongs to"
+    r"|owner is|owner|account manager|am is|under|for am|book of|portfolio of|whose (owner|am) is"
+)
+# Verbs after a name: "how many accounts does Tom own".
+OWNER_VERB = r"owns?|manages?|handles?|looks? after|covers?|is responsible for"
+# Nouns that make "<name>'s ..." an owner and not a customer: "maria's dormant customers".
+OWNER_POSSESSED = r"customers?|accounts?|accts?|clients?|book|portfolio|patch|territory|list|base|ones|kas?"
+
+# ---------------------------------------------------------------- region
+# Regions known without any vocabulary. Ambiguous short words (us, na, eu)
+# count only after "in"/"from" or when written in capitals.
+REGIONS = words("""
+    emea apac latam amer americas amers noram nordics dach benelux anz mena cee ssa europe asia africa oceania
+    australia canada mexico brazil argentina chile colombia peru germany france spain italy portugal
+    netherlands holland belgium luxembourg switzerland austria ireland eire sweden norway denmark finland
+    iceland poland czechia greece cyprus malta lithuania latvia estonia hungary romania bulgaria croatia
+    turkey israel lebanon bahrain uae qatar japan china india singapore korea uk gb england scotland wales
+    texas california us usa eu na
+    """) | frozenset(
+    (
+        "north america",
+        "south america",
+        "latin america",
+        "central america",
+        "middle east",
+        "western europe",
+        "eastern europe",
+        "northern europe",
+        "southern europe",
+        "asia pacific",
+        "far east",
+        "east coast",
+        "west coast",
+        "united kingdom",
+        "united states",
+        "great britain",
+        "hong kong",
+        "saudi arabia",
+        "south africa",
+        "new zealand",
+        "channel islands",
+        "czech republic",
+        "united arab emirates",
+        "south korea",
+        "european community",
+    )
+)
+AMBIGUOUS_REGIONS = frozenset({"us", "na", "eu", "usa", "rsa", "ca"})
+REGION_CUE = r"in|from|across|within|based in|located in|out of|region|inside|throughout|for"
+
+# ---------------------------------------------------------------- durations
+# Days per unit; "months count 30 days, a year 365" (spec).
+DURATION_UNITS = {
+    "day": 1,
+    "days": 1,
+    "d": 1,
+    "week": 7,
+    "weeks": 7,
+    "wk": 7,
+    "wks": 7,
+    "w": 7,
+    "month": 30,
+    "months": 30,
+    "mo": 30,
+    "mos": 30,
+    "mth": 30,
+    "mths": 30,
+    "quarter": 90,
+    "quarters": 90,
+    "year": 365,
+    "years": 365,
+    "yr": 365,
+    "yrs": 365,
+    "y": 365,
+    "fortnight": 14,
+    "fortnights": 14,
+}
+# A duration is an inactivity threshold only when the message says nobody bought.
+INACTIVE_CUE = (
+    r"(havent|hasnt|have not|has not|not|didnt|did not|dont|doesnt|wont|never|nothing|no one has) (yet )?"
+    r"(placed|made|ordered|bought|purchased|buy|order|purchase|spent|transacted|been active|come back|returned"
+    r"|shopped|reordered)|(no|zero|without( an| any)?|without placing( an| any)?) (orders?|purchases?|activity"
+    r"|sales|transactions?|buys|invoices?|spend|business|revenue)|inactive|in active|dormant|quiet|silent|idle"
+    r"|sleeping|lapsed|dark|since (their|the|its)? ?last (order|purchase)|last (order|purchase|bought|ordered)"
+    r"|not (been )?active|inactivity|gone|stopped|absent|ago|(not|havent|hasnt|have not|has not|never) (been )?"
+    r"(seen|heard( from)?)|no (contact|news|word)"
+)
+DURATION_CONTEXT_ONLY = (
+    r"(this|last|past|previous|next|current) (week|month|quarter|year)|this year|ytd|today"
+)
+
+# ---------------------------------------------------------------- money
+MONEY_COMPARATOR = (
+    r"over|above|more than|greater than|at least|min(imum)?( of)?|exceeding|in excess of|north of|upwards of"
+    r"|beyond|bigger than|larger than|higher than|no less than|not less than|>=?|more then"
+)
+MONEY_CUE = (
+    r"spent|spend|spending|spends|revenue|sales|bought|purchased|worth|turnover|paid|billed|value|ltv|clv"
+    r"|lifetime value|total|orders?|purchases"
+)
+
+# "5 orders" counts orders, not money nor a result limit: read and ignored.
+NOT_AMOUNT = (
+    r"((more|fewer|less) than|over|under|at least|at most|above|below) \d+ (orders?|purchases?|times|items"
+    r"|products|transactions|invoices|visits|units|skus|lines|baskets)|\d+ (orders?|purchases?|times|items"
+    r"|products|transactions|invoices|visits|units|skus|lines|baskets)( or more)?"
+)
+
+# ---------------------------------------------------------------- limit
+# A result limit is a number after these words ("top 5") ...
+LIMIT_BEFORE_NUMBER = r"top|first|best|limit( to)?|max(imum)?"
+# ... or before these ("10 biggest", "25 champions": also before any customer noun) ...
+LIMIT_AFTER_NUMBER = r"most|top|biggest|largest|best|riskiest|highest|lowest"
+# ... or after a request verb ("give me 25").
+LIMIT_VERB = r"show|list|give|get|find|pull|only|just"
+# Words that make a region-only message a search ("which ones in EMEA?").
+SEARCH_WORDS = r"who|whos|whom|which|anyone|anybody|any1|someone|whoever|list|show|find|give|get|pull"
+# "sorted by ...", "ranked by ..."
+SORT_VERB = r"sorted|sort|ordered|order|ranked|rank|organi[sz]ed|arranged"
+# A one-word message that asks for help.
+HELP_ALONE = words("help helpp halp commands usage menu options faq start")
+
+# ---------------------------------------------------------------- schedule
+DAYS = {
+    r"mondays?|mon": "mon",
+    r"tuesdays?|tues?": "tue",
+    r"wednesdays?|weds?": "wed",
+    r"thursdays?|thurs?|thu": "thu",
+    r"fridays?|fri": "fri",
+    r"saturdays?|sat": "sat",
+    r"sundays?|sun": "sun",
+}
+# "Weekdays" cannot be said in the schedule format (one day or daily), and
+# posting on the weekend too is harmless, so it is read as "daily".
+DAILY = (
+    r"daily|every ?day|each day|every (single )?(morning|evening|night|afternoon)|each (morning|evening|night"
+    r"|afternoon)|mornings|evenings|nightly|every weekday|each weekday|weekdays|on weekdays|every work ?day"
+    r"|every working day|every business day|workdays|per day|a day|once a day|everyday"
+)
+NAMED_TIMES = {"noon": "12:00", "midday": "12:00", "lunchtime": "12:00", "midnight": "00:00"}
+
+# ---------------------------------------------------------------- topics
+TOPIC = {
+    r"(key )?accounts? (digest|summary|report|update|roundup|round up|briefing|recap|rundown)"
+    r"|kas? (digest|summary|report|update|roundup|briefing|recap)|digests?|weekly (summary|report|update"
+    r"|roundup|recap|briefing)": "digest",
+    r"(churn )?(alerts?|alarms?|warnings?|notifications?)|churn (pings?|notices)|notify|ping me|alert me": "alerts",
+}
+# Said alone these may mean something else ("segment summary", "Acme report"),
+# so they name the digest only when nothing more specific matched.
+TOPIC_WEAK = {r"summary|report|briefing|recap|rundown|roundup|round up|newsletter": "digest"}
+# Verbs that, with "here" / "this channel", ask for a standing post.
+POST_VERB = r"post|send|share|push|drop|deliver|put|publish|pipe|forward|get|give|show|want|have"
+HERE = r"here|this channel|(the|our|this) chan(nel)?|channel|in here|to us"
+
+# ---------------------------------------------------------------- intents
+# Each intent is decided by cue phrases; see parser.decide_intent for order.
+INTENT_CUES = {
+    "unsubscribe": (
+        r"unsubscribe|unsub|opt out|stop|cancel|turn off|switch off|shut off|disable|mute|pause|no more|dont"
+        r" (send|post)|do not (send|post)|remove|unschedule|quit|kill|halt|end|silence|deactivate"
+        r"|(turn|switch|shut) ([^ ]+ ){1,3}off|(dont|do not|no longer) (want|need)|anymore|any more"
+    ),
+    # "stop posting here": an unsubscribe even with no topic named.
+    "unsubscribe_posting": (
+        r"(stop|quit|no more|dont|do not|cease|pause) (posting|sending|pinging|spamming|messaging|notifying"
+        r"|posts|messages)"
+    ),
+    "subscribe": (
+        r"subscribe|sub|schedule|scheduled|every|each|daily|nightly|automatically|regularly|recurring"
+        r"|set up|setup|remind|weekdays|mondays|tuesdays"
+        r"|wednesdays|thursdays|fridays|saturdays|sundays|weekly on|on (mon|tues|wednes|thurs|fri|satur|sun)day"
+    ),
+    "churn_alerts": (
+        r"newly|just (crossed|became|become|turned|went|moved|flipped|entered|hit|tipped)|crossed (into|over)"
+        r"|recently (crossed|became|flagged|turned)|newly flagged|tipped (into|over)|new (churn )?risks?"
+        r"|(became|become|turned|gone|went) (high|at) risk (today|this week|recently|lately|overnight)"
+        r"|(churn )?risk changes|new (at risk|at-risk|high risk|risky)"
+    ),
+    "pending_actions": (
+        r"pending|awaiting|waiting (for|on)|to approve|approval|approvals|approve|sign ?off|queue|queued"
+        r"|outstanding (actions?|suggestions?|proposals?)|(actions?|suggestions?|proposals?) (to review|open"
+        r"|for review|needing review|in review)|review queue|need(s)? (my )?(decision|review|sign off)"
+        r"|(open|undecided|unapproved) (actions?|suggestions?|proposals?)|awaiting decision"
+    ),
+    "propose_action": (
+        r"win(ning)? (them |it )?back|winback|win-back|re ?engag(e|ing)|reengag(e|ing)|reactivate|re activate"
+        r"|bring (them |it )?back|(what|which) (would|do|should|can|could) you (recommend|suggest|propose)"
+        r"|(any )?(suggestions?|ideas?|recommendations?|proposals?) (for|to|on|how)"
+        r"|(next )?best action|next steps?|re ?engagement|(suggest|propose|recommend|draft|prepare|plan|create"
+        r"|write|come up with|give me|need) ([^ ]+ ){0,3}?(action|offer|campaign|outreach|play|playbook|plan|email"
+        r"|discount|idea|ideas|something|retention|save|approach|strategy|promo|promotion|incentive|deal)"
+        r"|what (should|can|could|do) (i|we) do (about|with|for)|how (should|do|can|could|would) (i|we)"
+        r" (save|keep|retain|rescue|win|recover|approach|handle|re ?engage|get back)|how to (save|keep"
+        r"|retain|rescue|recover|win|re ?engage)|save|rescue|retain"
+    ),
+    "explain": (
+        r"why|how come|explain|explanation|reason|reasons|whats (driving|behind|causing)|what is (driving"
+        r"|behind|causing)|what makes|what made|rationale|justify|whys|what led to|what caused"
+    ),
+    "segment_overview": (
+        r"breakdown|break ?down|broken down|distribution|distributed|split|split up|spread|per segment"
+        r"|by segments?|each segment|every segment|all segments|across (the )?segments|segments|segment (mix|sizes?"
+        r"|counts?|split|distribution|overview|breakdown|summary|stats|numbers|totals?|view)|rfm (overview"
+        r"|breakdown|summary)|how (are|is) .* (distributed|split|spread)|mix of segments|segmentation"
+        r"|(overview|summary) of (the )?segments"
+    ),
+    "overview_weak": r"overview|summary|big picture|high level view|at a glance",
+    "help": (
+        r"help|what can you do|what do you do|what can i ask|how do i use|how does (this|it) work|what are you"
+        r"|who are you|how to use|what commands|list commands|what can i do|show commands|commands|usage"
+        r"|what should i ask|how can you help|what are your (features|commands|capabilities|options)"
+        r"|instructions|getting started|options|menu|what (else )?can (this|it) do|capabilities|features"
+        r"|examples|what do i say|how do you work|manual|faq"
+    ),
+    # A question about using the bot beats the topic it mentions ("how do I ask for the digest?").
+    "help_question": (
+        r"how (do|can|should|would) (i|we) (ask|use|request|talk to|query|search|phrase|say|get started|work with)"
+        r"|what (do|should) i (type|say|write) (to|for)|what does ([^ ]+ ){1,4}mean|meaning of|definition of"
+        r"|define|what is meant by|(whats|what is) (this|it) for|what are you for|what (kind|sort|type)s? of"
+        r" (questions|things|stuff)|can i ask"
+    ),
+    # Generic asks for a list of customers without any filter word ("who should I call?").
+    "find_generic": (
+        r"who should (i|we) (call|contact|reach out to|ring|phone|email|visit|focus on|prioriti[sz]e|talk to)"
+        r"|who (do|should) (i|we) (call|contact|prioriti[sz]e)"
+    ),
+    "count_customers": (
+        r"how many|count|number of|total number|no of|tally|headcount|how much customers|total of|howmany"
+        r"|how big is|size of|total (customers|accounts|clients)|in total|percentage|percent|share of|proportion"
+        r"|what fraction|how much of"
+    ),
+    # Questions about one customer; the name follows the cue.
+    # Cues after which a customer's name follows ("tell me about Acme").
+    "profile_before_name": (
+        r"(tell|talk) (me|us) (more )?about|what do (we|you|i) (know|have) (about|on)|anything on"
+        r"|info(rmation)? (on|about|for)|details (on|about|for|of)|(the )?profile (of|for|on)|card (for|of|on)"
+        r"|look up|lookup|look into|pull up|bring up|check on|check in on|whats (going on|up|new|happening) with"
+        r"|(status|update|news|overview|summary|snapshot|scores?|score card|scorecard|health|history|segment|rfm"
+        r"|churn risk|risk|clv|ltv|value|numbers|stats|story|situation) (of|for|on|with)|what about|profile"
+        r"|describe|summari[sz]e|how (likely|risky|valuable|big|active|loyal|healthy|engaged|important) (is|are)"
+        r"|how (is|are|s) (things|it going) with"
+    ),
+    # Vague verbs: a name after them counts only when capitalised ("show me Acme").
+    "profile_weak": r"show me|show|get me|get|fetch|find|open|check|who is|whos|what is|whats|about|is",
+    "profile_after_name": (
+        r"profile|card|details|info|overview|snapshot|status|summary|scorecard|score card|stats|history"
+        r"|(rfm )?scores?|numbers|health|risk|segment|clv|ltv|tier|stage|lifecycle|value|revenue|rfm"
+    ),
+    # Words allowed between a name and a trailing profile word ("acme corp *churn* risk").
+    "profile_attribute": r"churn|rfm|lifetime|customer|current|latest|'s",
+    "profile_around_name": r"how (is|are|s|has|have)|hows",
+    # Words after which the name of the customer to win back follows.
+    "propose_target": (
+        r"win(ning)? (them |it )?back|winback|re ?engag(e|ing)|reengag(e|ing)|reactivate|re activate|save|rescue|retain"
+        r"|recover|keep|for|about|with|to|on|bring back"
+    ),
+    # Words after which the customer to explain follows; EXPLAIN_SKIP words may sit in between.
+    "explain_target": (
+        r"why|hows? come|explain|whys|reason|reasons|whats (driving|behind|causing)|what is (driving|behind"
+        r"|causing)|what makes|what made|rationale|justify|what led to|what caused|of|for|behind"
+    ),
+    "profile_after_around": r"doing|going|looking|performing|getting on|tracking|trending|been( doing)?",
+}
+
+# Words that never belong to a customer's name when they follow it
+# ("why is Acme *at* risk", "how is Tyrell *doing*").
+NAME_STOP = words("""
+    a an the is are was were be been being at in on of to for with from by and or but as so than then
+    now still also really currently suddenly recently lately today yesterday this that these those it its
+    marked flagged labelled labeled considered classified seen rated scored tagged showing listed counted
+    put placed moved dropped drop dropping fall fell falling go went going gone get got getting become became
+    becoming turn turned turning end ended ending land landed slip slipped slipping look looks looking seem
+    seems doing performing tracking trending has have had do does did will would should could can may might
+    not no never please pls plz thanks thank thx cheers asap quickly again 's segment segments risk risky
+    churn churned churning dormant lost new loyal champion champions hibernating hibernate inactive active
+    sleeping declining high low medium value profile card details info overview status summary history
+    scores score stats health why how what when where who which account customer client
+    like up down over under into out offer offers action actions campaign plan email discount idea ideas
+    something outreach play playbook strategy deal promo promotion incentive approach win back winback
+    winning saving keeping getting bringing re engage engaging reengage
+    """)
+# Words that may start a name-like phrase but mean it is no name ("show me *all* customers").
+NOT_A_NAME = words("""
+    all everything everyone everybody anyone anybody someone something anything them those these it that
+    this me us you yourself more list customers customer accounts account clients client companies company
+    segments segment digest alerts alert actions action help stuff things details data numbers some any
+    which who what my our your their the a an top best worst most least first last next each every other
+    others here there today now ones one people folks them please we i you they he she him her
+    """)
+# Words between an explain cue and the name: "explain *the segment of* Umbrella Inc".
+EXPLAIN_SKIP = words(
+    "why is are was were does did has have do s the segment segments score scores risk churn classification"
+    " status rating label of for behind on about customer client account me us to"
+)
+# Leading/trailing words stripped from a name ("the Acme account" -> "Acme").
+NAME_AFFIX = words("the customer client account our my this that")
+
+# ---------------------------------------------------------------- noise
+# Greetings, politeness and filler: they change nothing (spec).
+FILLER = words("""
+    hey hi hello hiya howdy yo heya hallo hey-ho sup please pls plz pleas kindly thanks thx ty tia cheers
+    ta bot custseg ok okay okey hmm hm um uh erm lol btw fyi quickly asap
+    """)
+FILLER_PHRASES = (
+    r"thank you|thanks a lot|good (morning|afternoon|evening)|could you|can you|would you|will you|would you mind"
+    r"|i (want|need|would like|d like|wanna) to|i (want|need|would like|d like|wanna)|id like to|id like"
+    r"|can i (get|see|have)|could i (get|see|have)|let me (see|know)|quick q|hey there|hi there|hello there"
+    r"|if possible|for me"
+)
+
+# Short words that are often mistyped but too short for edit distance.
+SHORT_TYPOS = {
+    "hwo": "how",
+    "hw": "how",
+    "teh": "the",
+    "hte": "the",
+    "waht": "what",
+    "wht": "what",
+    "whta": "what",
+    "shwo": "show",
+    "sohw": "show",
+    "lsit": "list",
+    "lis": "list",
+    "cna": "can",
+    "adn": "and",
+    "nad": "and",
+    "mnay": "many",
+    "amny": "many",
+    "manny": "many",
+    "maby": "many",
+    "mant": "many",
+    "whos": "whos",
+    "wich": "which",
+    "whcih": "which",
+    "wihch": "which",
+    "whihc": "which",
+    "cust": "customers",
+    "custs": "customers",
+    "acct": "account",
+    "accts": "accounts",
+    "acc": "account",
+    "accs": "accounts",
+    "vip": "vip",
+    "rev": "revenue",
+    "freq": "frequency",
+    "w/": "with",
+    "w": "with",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "hasnt": "hasnt",
+    "havnt": "havent",
+    "hadnt": "hadnt",
+    "didnt": "didnt",
+    "dint": "didnt",
+    "cnt": "count",
+    "tmrw": "tomorrow",
+    "mgr": "manager",
+    "fri": "fri",
+    "yr": "yr",
+    "wk": "wk",
+    "mo": "mo",
+}
+
+# Real words that the typo corrector must leave alone although they are one
+# edit away from a keyword ("least" ~ "lost"? no, but "last" ~ "list"/"lost").
+COMMON_WORDS = words("""
+    the a an and or but if then than that this these those there their they them we our us you your i me my
+    mine he she it its his her who whom whose what which when where why how is are was were be been being
+    have has had do does did done doing will would should could can may might must shall not no yes all any
+    some each every few many much more most less least last list lost best worst first next other others
+    such only own same so too very just also still now then here there today tomorrow yesterday week weeks
+    month months year years day days quarter time times ago since until till before after during while for
+    from with without within into onto upon about above below over under again against between through
+    across along around among off out up down near far show list give get find tell let see look want need
+    like know think make made take took put call called say said ask asked send sent post posted stop start
+    keep kept help please thanks thank hello great good nice fine well bad better best worse worst big bigger
+    small smaller little large larger long longer short high higher low lower new old young ever never
+    always often sometimes usually again once twice one two three four five six seven eight nine ten
+    hundred thousand million billion number numbers amount total value values price prices cost costs
+    order orders ordered buy bought purchase purchased spent spend spending money cash dollars euros pounds
+    weather lunch dinner joke jokes funny coffee meeting meetings email emails phone office team people
+    person someone something anything everything nothing somebody anybody everybody nobody okay sure right
+    wrong true false maybe perhaps really actually basically anyway though although because since
+    data table tables select drop delete insert update where from into values null drop
+    paris london berlin world city country place places today tonight morning evening night noon afternoon
+    lately recent recently latest late early soon already yet else ones once name names hours hour minute
+    minutes second seconds test testing hey hi hello bye goodbye cheers sorry thank thanks please
+    page report reports sheet sheets file files link links doc docs chart charts graph graphs
+    mean means meant sale sales deal deals lead leads pipeline forecast quota target targets contact
+    contacts mail reply write wrote read reading play game games music movie movies news sport sports
+    least leave leaves leaving left last lasting most mostly must lose loses losing loss lots lot
+    whats whos hows wheres thats theres heres lets its im ive dont doesnt isnt arent wasnt
+    cost costs coast host most post posts past pasta paste
+    """)

@@ -1,0 +1,368 @@
+"""Slot readers: filters, sort, limit, schedule and topic.
+
+Each reader applies one lexicon table to a :class:`~bot.nlu.grammar.Message`
+and consumes what it matched. :func:`read_filters` calls them in the order
+that settles the spec's overlap rules (durations before numbers, superlatives
+before tiers, churn-risk phrases before the "at risk" segment, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import lexicon as L
+from .fuzzy import FuzzyIndex
+from .grammar import USED, Message, _alternation, _table, rx
+from .normalize import join_orig
+from .numbers import clock_time, to_number
+from .vocabulary import MAX_NAME_TOKENS, Vocabulary
+
+MAX_LIMIT = 1000
+SORT_BY_RE = [
+    (
+        rx(
+            rf"({L.SORT_VERB})? ?by (the )?(highest |most |biggest |top "
+            rf"|largest |greatest )?({p})( first)?"
+        ),
+        v,
+    )
+    for p, v in L.SORT_BY.items()
+]
+SORT_SUPERLATIVE_RE = _table(L.SORT_SUPERLATIVE)
+SORT_WITH_COUNT_RE = _table(L.SORT_WITH_COUNT)
+CHURN_RE = _table(L.CHURN_RISK)
+SEGMENT_RE = _table(L.SEGMENT)
+LIFECYCLE_RE = _table(L.LIFECYCLE)
+TIER_RE = _table(L.VALUE_TIER)
+TIER_RANKING_RE = _table(L.VALUE_TIER_RANKING)
+KEY_ACCOUNT_RE = rx(L.KEY_ACCOUNT)
+TOPIC_RE = _table(L.TOPIC)
+TOPIC_WEAK_RE = _table(L.TOPIC_WEAK)
+CUSTOMER_NOUN_RE = rx(L.CUSTOMER_NOUN)
+NUM = r"¤?\d+(?:\.\d+)?"
+UNIT_RE = _alternation(L.DURATION_UNITS)
+DURATION_RE = rx(
+    rf"((for|in|since|over|within|during) )?((more than|over|at least|longer than|the (last|past)|the) )?"
+    rf"(?P<n>{NUM}|a|an|one|half a|a half|a couple of|a couple|couple of)( plus)? (?P<u>{UNIT_RE})"
+    rf"( or (more|longer))?( (ago|now|plus))?"
+    rf"|((for|in|during|over|within) )?(the )?(?P<n2>last|past) (?P<u2>day|week|fortnight|month|quarter|year)"
+)
+TIME_ONLY_RE = rx(r"\d{1,2}(:\d\d)? (am|pm)|\d{1,2}:\d\d|noon|midnight")
+NOT_OWNER_RE = rx(L.NOT_OWNER)
+NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
+DURATION_CONTEXT_RE = rx(L.DURATION_CONTEXT_ONLY)
+INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
+MONEY_RE = [
+    rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
+    rx(rf"({L.MONEY_CUE}) (?P<n>{NUM})( plus| or more)?"),
+    rx(
+        rf"(?P<n>¤{NUM}) (plus|or more|and (up|above|over|more))|(?P<n2>{NUM}) (plus|or more) ({L.MONEY_CUE})"
+    ),
+    rx(r"(?P<n>¤\d+(?:\.\d+)?)"),
+]
+LIMIT_RE = [
+    rx(rf"({L.LIMIT_BEFORE_NUMBER}) (?P<n>\d+)"),
+    rx(rf"(?P<n>\d+) ({L.LIMIT_AFTER_NUMBER}|{L.CUSTOMER_NOUN}|_)"),
+    rx(rf"({L.LIMIT_VERB})( me| us)? (?P<n>\d+)"),
+    rx(r"(?P<n>\d+)"),
+]
+OWNER_ME_RE = rx(L.OWNER_ME)
+OWNER_CUE_RE = rx(rf"({L.OWNER_CUE}) (?P<name>[^ ]+( [^ ]+)?)")
+OWNER_VERB_RE = rx(rf"(does|do|did) (?P<name>[^ ]+) ({L.OWNER_VERB})|(?P<name2>[^ ]+) ({L.OWNER_VERB})")
+# "does Maria have" names an owner only when the name is capitalised ("do we have" does not).
+OWNER_HAVE_RE = rx(r"(does|do|did) (?P<name>[^ ]+) (have|hold|got)")
+OWNER_POSS_RE = rx(rf"(?P<name>[^ ]+) 's ([^ ]+ ){{0,4}}?({L.OWNER_POSSESSED})")
+REGION_WORDS_RE = rx(_alternation(L.REGIONS))
+REGION_CUE_RE = rx(rf"({L.REGION_CUE}) (the )?$")
+DAY_RE = _table(L.DAYS)
+DAILY_RE = rx(L.DAILY)
+TIME_RE = rx(
+    r"((at|@|around|by|for|from) )?(?P<h>\d{1,2})(:(?P<m>\d\d))?( (?P<ap>am|pm|o clock|oclock))?"
+    r"|(at )?(?P<named>noon|midday|lunchtime|midnight)"
+    r"|(at )?half past (?P<hh>\d{1,2})( (?P<ap2>am|pm))?"
+)
+
+
+# ------------------------------------------------------------------ schedule & topic
+
+
+def read_topic(msg: Message) -> tuple[str | None, bool]:
+    """Return ``(topic, strong)``: the digest/alerts topic and whether it was named explicitly."""
+    for pattern, topic in TOPIC_RE:
+        if pattern.search(msg.original):
+            return topic, True
+    for pattern, topic in TOPIC_WEAK_RE:
+        if pattern.search(msg.original):
+            return topic, False
+    return None, False
+
+
+def read_schedule(msg: Message) -> dict[str, str]:
+    """Read ``{"day": ..., "time": ...}`` from the message, leaving out what was not said."""
+    schedule: dict[str, str] = {}
+    if msg.take(DAILY_RE):
+        schedule["day"] = "daily"
+    else:
+        for pattern, day in DAY_RE:
+            if msg.take(pattern):
+                schedule["day"] = day
+                break
+    for _i, _j, m in msg.matches(TIME_RE):
+        g = m.groupdict()
+        t = None
+        if g["named"]:
+            t = L.NAMED_TIMES[g["named"]]
+        elif g["hh"]:
+            t = clock_time(int(g["hh"]), 30, g["ap2"])
+        elif g["h"] and (g["m"] or g["ap"] or m.group(0)[0] in "a@bf"):
+            ap = g["ap"] if g["ap"] in ("am", "pm") else None
+            t = clock_time(int(g["h"]), int(g["m"] or 0), ap)
+        if t:
+            schedule["time"] = t
+            break
+    return schedule
+
+
+# ------------------------------------------------------------------ filters
+
+
+def read_duration(msg: Message, filters: dict[str, Any]) -> None:
+    """Set ``inactive_days`` from a stated duration when the message speaks of not buying."""
+    inactive = INACTIVE_CUE_RE.search(msg.original) is not None
+    for i, j, m in msg.matches(DURATION_RE):
+        n, unit = m.group("n") or "one", m.group("u") or m.group("u2")
+        per = L.DURATION_UNITS[unit]
+        if n in ("a", "an", "one"):
+            count = 1.0
+        elif n in ("half a", "a half"):
+            # "Half a year" is six months, and months count 30 days (spec).
+            count, per = 0.5, (360 if per == 365 else per)
+        elif "couple" in n:
+            count = 2.0
+        else:
+            count = float(n.lstrip("¤"))
+        msg.consume(i, j)
+        if inactive and "inactive_days" not in filters and 0 < count * per < 100_000:
+            filters["inactive_days"] = round(count * per)
+    for i, j, _m in msg.matches(DURATION_CONTEXT_RE):
+        msg.consume(i, j)
+
+
+def read_money(msg: Message, filters: dict[str, Any]) -> None:
+    """Set ``min_revenue`` from "spent over $10k" and the like."""
+    for pattern in MONEY_RE:
+        m = msg.take(pattern)
+        if m:
+            value = float((m.group("n") or m.groupdict().get("n2") or "0").lstrip("¤"))
+            if value > 0:
+                filters["min_revenue"] = to_number(value)
+            return
+
+
+def read_limit(msg: Message) -> tuple[int | None, bool]:
+    """Read "top 5", "10 biggest", "give me 25" as a result limit.
+
+    Returns
+    -------
+    tuple
+        ``(limit, cued)``; ``cued`` is False for a bare number with no cue word,
+        which alone is too weak to make a message a customer search ("2+2").
+    """
+    for pattern in LIMIT_RE:
+        for i, j, m in msg.matches(pattern):
+            value = int(m.group("n"))
+            if 0 < value <= MAX_LIMIT:
+                a, b = msg.span(m, "n")
+                msg.consume(a, b)
+                if pattern is LIMIT_RE[0]:
+                    msg.consume(i, j)
+                return value, pattern is not LIMIT_RE[-1]
+    return None, False
+
+
+def read_sort(msg: Message, has_limit: bool) -> str | None:
+    """Read the sort key from superlatives ("riskiest") and "by ..." phrases."""
+    tables = [SORT_SUPERLATIVE_RE]
+    if has_limit:
+        tables.insert(0, SORT_WITH_COUNT_RE)
+    for table in tables:
+        for pattern, value in table:
+            if msg.take(pattern):
+                return value
+    for pattern, value in SORT_BY_RE:
+        if msg.take(pattern):
+            return value
+    return None
+
+
+def read_table(msg: Message, table: list[tuple[re.Pattern[str], str]]) -> str | None:
+    """Consume and return the value of the leftmost, then longest, phrase of ``table``.
+
+    Position rather than table order decides, so in "low risk high value" the
+    risk level is the "low" said next to "risk".
+    """
+    best: tuple[int, int, int, int, str] | None = None
+    for pattern, value in table:
+        for i, j, m in msg.matches(pattern):
+            key = (m.start(), -(m.end() - m.start()), i, j, value)
+            if best is None or key[:2] < best[:2]:
+                best = key
+            break
+    if best is None:
+        return None
+    msg.consume(best[2], best[3])
+    return best[4]
+
+
+def _name_token_ok(msg: Message, k: int) -> bool:
+    n = msg.norms[k]
+    return n != USED and n.isalpha() and n not in L.NAME_STOP and n not in L.NOT_A_NAME and n not in L.FILLER
+
+
+def read_owner(msg: Message, vocab: Vocabulary | None) -> str | None:
+    """Read the account manager: "my" -> "me", "owned by Maria" -> "maria"."""
+    if msg.take(OWNER_ME_RE):
+        return "me"
+    name = _owner_by_pattern(msg, vocab, (OWNER_CUE_RE,))
+    if name:
+        return name
+    if vocab is not None and vocab.owners:
+        name = _vocab_lookup(msg, vocab.owner_names, vocab.owner_fuzzy)
+        if name:
+            return name
+    return _owner_by_pattern(msg, vocab, (OWNER_VERB_RE, OWNER_POSS_RE, OWNER_HAVE_RE))
+
+
+def _owner_by_pattern(
+    msg: Message, vocab: Vocabulary | None, patterns: tuple[re.Pattern[str], ...]
+) -> str | None:
+    """Owner named next to a cue: "owned by X", "does X own", "X's customers"."""
+    for pattern in patterns:
+        for _i, _j, m in msg.matches(pattern):
+            group = "name2" if m.groupdict().get("name2") else "name"
+            a, b = msg.span(m, group)
+            if not _name_token_ok(msg, a) or (pattern is OWNER_HAVE_RE and not msg.is_cap(a)):
+                continue
+            if msg.norms[a] == "me":
+                return "me"
+            end = a + 1
+            # A second capitalised word is a surname ("owned by Maria Lopez").
+            two = tuple(msg.norms[a : a + 2])
+            if (
+                pattern is OWNER_CUE_RE
+                and b > a + 1
+                and not msg.tokens[a].brk
+                and _name_token_ok(msg, a + 1)
+                and (
+                    (msg.is_cap(a) and msg.is_cap(a + 1)) or (vocab is not None and two in vocab.owner_names)
+                )
+            ):
+                end = a + 2
+            while end < len(msg.norms) and msg.tokens[end].glue and msg.norms[end] != USED:
+                end += 1
+            name = join_orig(msg.tokens[a:end]).lower()
+            if vocab is not None:
+                name = vocab.owner_names.get(tuple(msg.norms[a:end]), name)
+            msg.consume(a, end)
+            if pattern is OWNER_POSS_RE:
+                msg.consume(end, end + 1)
+            return name
+    return None
+
+
+def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyIndex) -> str | None:
+    """Find a name from the data anywhere in the unconsumed words (exact, then fuzzy)."""
+    n = len(msg.norms)
+    for size in range(min(MAX_NAME_TOKENS, n), 0, -1):
+        for i in range(n - size + 1):
+            key = tuple(msg.norms[i : i + size])
+            if key in table and USED not in key:
+                possessive = i + size < n and msg.norms[i + size] == "'s"
+                if size == 1 and key[0] in L.COMMON_WORDS and not (msg.is_cap(i) or possessive):
+                    continue  # an owner called "Will" is not the word "will"
+                msg.consume(i, i + size)
+                return table[key]
+    for i, word in enumerate(msg.norms):
+        if len(word) >= 5 and word.isalpha() and word not in L.COMMON_WORDS:
+            hit = fuzzy.lookup(word)
+            if hit and (hit,) in table:
+                msg.consume(i, i + 1)
+                return table[(hit,)]
+    return None
+
+
+def read_region(msg: Message, vocab: Vocabulary | None) -> str | None:
+    """Read the region: known names anywhere, or a capitalised place after "in"."""
+    if vocab is not None and vocab.regions:
+        hit = _vocab_lookup(msg, vocab.region_names, vocab.region_fuzzy)
+        if hit:
+            return hit
+    for i, j, m in msg.matches(REGION_WORDS_RE):
+        word = m.group(0)
+        after_cue = REGION_CUE_RE.search(msg.text[: m.start()]) is not None
+        upper = all(msg.tokens[k].orig.isupper() for k in range(i, j))
+        capital = all(msg.is_cap(k) for k in range(i, j))
+        if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
+            continue
+        if not after_cue and capital and not upper and i > 0:
+            continue  # "Asia Pacific Traders" is a company, not a region
+        msg.consume(i, j)
+        if i > 0 and msg.norms[i - 1] == "the":
+            msg.consume(i - 1, i)
+        return word
+    # A capitalised place after "in": "customers in Lower Saxony".
+    for k in range(1, len(msg.norms)):
+        if msg.norms[k - 1] in ("in", "from", "across") and msg.is_cap(k) and _name_token_ok(msg, k):
+            if msg.tokens[k].orig[:1].isdigit():
+                continue
+            end = k + 1
+            while end < len(msg.norms) and end - k < 3 and msg.is_cap(end) and not msg.tokens[end - 1].brk:
+                if not _name_token_ok(msg, end):
+                    break
+                end += 1
+            name = join_orig(msg.tokens[k:end]).lower()
+            msg.consume(k, end)
+            return name
+    return None
+
+
+def read_filters(msg: Message, vocab: Vocabulary | None) -> tuple[dict[str, Any], str | None, int | None]:
+    """Read all filters, the sort key and the limit, in the order that resolves overlaps.
+
+    Returns
+    -------
+    tuple
+        ``(filters, sort, limit)``.
+    """
+    filters: dict[str, Any] = {}
+    for pattern in (TIME_ONLY_RE, NOT_OWNER_RE, NOT_AMOUNT_RE):
+        while msg.take(pattern):
+            pass
+    read_duration(msg, filters)
+    read_money(msg, filters)
+    owner = read_owner(msg, vocab)
+    limit, cued = read_limit(msg)
+    sort = read_sort(msg, limit is not None)
+    if not cued and not (filters or sort or CUSTOMER_NOUN_RE.search(msg.original)):
+        limit = None
+    values = {
+        "churn_risk": read_table(msg, CHURN_RE),
+        "segment": read_table(msg, SEGMENT_RE),
+        "lifecycle": read_table(msg, LIFECYCLE_RE),
+        "value_tier": read_table(msg, TIER_RE),
+    }
+    ranking_tier = read_table(msg, TIER_RANKING_RE)
+    if sort is None and values["value_tier"] is None:
+        values["value_tier"] = ranking_tier
+    if msg.take(KEY_ACCOUNT_RE):
+        filters["key_account"] = True
+    region = read_region(msg, vocab)
+    values.update(owner=owner, region=region)
+    for key, value in values.items():
+        if value is not None:
+            filters[key] = value
+    # A stated duration replaces the vague "dormant" it qualifies (spec).
+    if "inactive_days" in filters and filters.get("lifecycle") == "dormant":
+        del filters["lifecycle"]
+    return filters, sort, limit
