@@ -173,6 +173,7 @@ class Settings(_Strict):
     value_tiers: ValueTierSettings = ValueTierSettings()
     key_accounts: KeyAccountSettings = KeyAccountSettings()
     currency: str = "$"
+    timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
     users: dict[str, str] = Field(default_factory=dict, description="chat user id → account-manager name")
 
     def source_url(self) -> str:

@@ -8,7 +8,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from adapters.cli import render
 from config import Settings, load_settings
@@ -154,26 +153,49 @@ def _engine(settings: Settings):
     return QueryEngine(load_snapshot(store), recent_orders_lookup(store))
 
 
-def answer_query(settings: Settings, query: dict[str, Any], user_owner: str | None) -> dict[str, Any]:
-    from custseg.query import DATA_INTENTS
+def _brain(settings: Settings, as_user: str | None):
+    from bot.brain import Brain
+    from bot.context import ChatUser
 
-    if query.get("intent") in DATA_INTENTS:
-        return _engine(settings).run(query, user_owner=user_owner)
-    return {"kind": "not_available", "intent": query.get("intent")}
+    if as_user:
+        settings = settings.model_copy(update={"users": {**settings.users, "console": as_user}})
+    return Brain(_store(settings), settings), ChatUser("console", "console", as_user)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.nlu import parse
+    from adapters.console.render import render
+    from bot.context import Channel
 
     settings = _settings(args)
     text = " ".join(args.message)
-    query = parse(text)
-    answer = answer_query(settings, query, args.as_user)
+    brain, user = _brain(settings, args.as_user)
     if args.json:
+        from custseg.query import DATA_INTENTS
+
+        engine = brain.engine()
+        query = brain.understand(text)
+        if query.get("intent") in DATA_INTENTS:
+            answer = engine.run(query, user_owner=args.as_user or settings.users.get("console"))
+        else:
+            reply = brain.run(query, user, Channel("console:cli", "console"))
+            answer = {"kind": "reply", "text": reply.plain_text()}
         print(json.dumps({"query": query, "answer": answer}, default=str, ensure_ascii=False))
-    else:
-        print(json.dumps(answer, indent=2, default=str, ensure_ascii=False))
+        return 0
+    reply = brain.ask(text, user, Channel("console:cli", "console"))
+    print(render(reply, sys.stdout.isatty(), Path("var") / "charts"))
     return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from adapters.console.chat import chat
+    from custseg.snapshot import list_snapshots
+
+    settings = _settings(args)
+    if list_snapshots(_store(settings)).empty:
+        print("First run: building the demo book of business (a few seconds)…")
+        cmd_demo(argparse.Namespace(**{**vars(args), "seed": 7, "customers": 2000, "quiet": True}))
+    brain, user = _brain(settings, args.as_user)
+    return chat(brain, user)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -206,12 +228,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"({loaded.added:,} new) in {store!r}"
     )
     as_of = book.orders["ordered_at"].max().date()
+    # A few weekly snapshots, so the digest, churn alerts and `custseg changes` have a past to compare with.
+    for weeks_back in (3, 2, 1):
+        segment(store, settings, as_of - dt.timedelta(weeks=weeks_back), progress=progress)
     snap, summary = segment(store, settings, as_of, progress=progress)
     _print_snapshot_summary(snap, summary, progress.elapsed, True)
     answer = QueryEngine(snap).run({"intent": "segment_overview"})
+    if getattr(args, "quiet", False):
+        return 0
     print()
     print(render.overview(answer, settings.currency))
-    print('\nNext: custseg ask "who are the dormant high-value customers?"')
+    print('\nNext: custseg chat   (or: custseg ask "who are the dormant high-value customers?")')
     return 0
 
 
@@ -284,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print {"query": …, "answer": …}')
     p.add_argument("--as-user", help="answer as this account manager (for 'my customers')")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="chat with custseg in the terminal (builds the demo book on first run)")
+    p.add_argument("--as-user", help="chat as this account manager (for 'my customers')")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("parse", help="read messages on stdin, write one JSON query per line")
     p.set_defaults(func=cmd_parse)

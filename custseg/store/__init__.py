@@ -1,6 +1,6 @@
 """Our own database: schema (SQLAlchemy models), migrations (Alembic) and the store handle."""
 
 from custseg.store.db import Store, open_store
-from custseg.store.models import Base, Customer, LoadBatch, Order, Snapshot, SnapshotCustomer
+from custseg.store.models import Base, Customer, LoadBatch, Order, Snapshot, SnapshotCustomer, Subscription
 
-__all__ = ["Base", "Customer", "LoadBatch", "Order", "Snapshot", "SnapshotCustomer", "Store", "open_store"]
+__all__ = ["Base", "Customer", "LoadBatch", "Order", "Snapshot", "SnapshotCustomer", "Store", "Subscription", "open_store"]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -124,9 +125,33 @@ class SnapshotCustomer(Base):
     key_account_misses: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class Subscription(Base):
+    """A scheduled post of the digest or the churn alerts into one chat channel.
+
+    ``day`` is a day name (mon … sun) or ``daily``; ``time`` is HH:MM in ``timezone`` (IANA name).
+    One subscription per (platform, channel, topic): subscribing again changes the schedule.
+    """
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    channel_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    topic: Mapped[str] = mapped_column(String(16), nullable=False)
+    day: Mapped[str] = mapped_column(String(8), nullable=False)
+    time: Mapped[str] = mapped_column(String(5), nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+    __table_args__ = (UniqueConstraint("platform", "channel_id", "topic", name="uq_subscription_channel_topic"),)
+
+
 # Core-level handles for bulk statements (typed as Table, which ``__table__`` is at run time).
 CUSTOMERS = cast(Table, Customer.__table__)
 ORDERS = cast(Table, Order.__table__)
 LOAD_BATCHES = cast(Table, LoadBatch.__table__)
 SNAPSHOTS = cast(Table, Snapshot.__table__)
 SNAPSHOT_CUSTOMERS = cast(Table, SnapshotCustomer.__table__)
+SUBSCRIPTIONS = cast(Table, Subscription.__table__)

@@ -1,0 +1,129 @@
+"""The brain: a chat message becomes one query, the query runs on the latest snapshot, the answer
+becomes one channel-neutral reply. Button presses come back here as actions. Nothing in here knows
+which chat platform is on the other side, and nothing a user sends can make it raise."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot import wording
+from bot.context import Channel, ChatUser, Context
+from bot.handlers import ACTION_HANDLERS, INTENT_HANDLERS, load_all
+from bot.interpret import interpretation
+from bot.nlu import Vocabulary, parse
+from bot.reply import Reply
+from config.settings import Settings
+from custseg.errors import CustsegError, NoSnapshotError
+from custseg.pipeline import recent_orders_lookup
+from custseg.query import QueryEngine
+from custseg.snapshot import load_snapshot
+from custseg.store.db import Store
+from custseg.store.models import SNAPSHOTS
+
+log = logging.getLogger("custseg.bot")
+MAX_MESSAGE = 4000
+
+
+class Brain:
+    """Answers chat messages and button actions on the latest snapshot in ``store``.
+
+    The snapshot and the name vocabulary are loaded once and reloaded only when a newer snapshot
+    has been stored, so answering a message touches the database for one tiny query at most.
+    """
+
+    def __init__(self, store: Store, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._engine: QueryEngine | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._snapshot_id: int | None = None
+        load_all()
+
+    # -- data ----------------------------------------------------------------------------------------
+    def _latest_id(self) -> int | None:
+        with self.store.connect() as conn:
+            return conn.execute(select(func.max(SNAPSHOTS.c.id))).scalar()
+
+    def engine(self) -> QueryEngine:
+        """The query engine on the latest snapshot (reloaded when a newer one exists)."""
+        latest = self._latest_id()
+        if latest is None:
+            raise NoSnapshotError()
+        with self._lock:
+            if self._engine is None or latest != self._snapshot_id:
+                snap = load_snapshot(self.store)
+                self._engine = QueryEngine(snap, recent_orders_lookup(self.store))
+                frame = snap.customers
+                self._vocabulary = Vocabulary(
+                    customers=frame["name"].dropna().tolist(),
+                    owners=frame["owner"].dropna().unique().tolist(),
+                    regions=frame["region"].dropna().unique().tolist(),
+                )
+                self._snapshot_id = snap.id
+            return self._engine
+
+    def vocabulary(self) -> Vocabulary | None:
+        return self._vocabulary
+
+    # -- entry points -----------------------------------------------------------------------------------
+    def understand(self, text: str) -> dict[str, Any]:
+        """The structured query for a message (with the data's names as vocabulary when loaded)."""
+        return parse(text[:MAX_MESSAGE], self._vocabulary)
+
+    def ask(self, text: str, user: ChatUser, channel: Channel) -> Reply:
+        """Answer one chat message. Never raises: every failure becomes a helpful reply."""
+        try:
+            if not text or not text.strip():
+                return Reply(context="Help", text=wording.EMPTY_MESSAGE)
+            try:
+                self.engine()
+            except NoSnapshotError:
+                query = parse(text[:MAX_MESSAGE])
+                if query["intent"] in ("help", "unknown"):
+                    return self.run(query, user, channel, engine=None)
+                return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+            return self.run(self.understand(text), user, channel)
+        except Exception:
+            log.exception("failed to answer a message")
+            return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def run(
+        self, query: dict[str, Any], user: ChatUser, channel: Channel, engine: QueryEngine | None = None
+    ) -> Reply:
+        """Answer an already-structured query."""
+        try:
+            handler = INTENT_HANDLERS.get(query.get("intent", "unknown"), INTENT_HANDLERS["unknown"])
+            ctx = Context(self, user, channel, engine if engine is not None else self.engine())
+            return handler(ctx, query)
+        except NoSnapshotError:
+            return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+        except CustsegError as err:
+            return Reply(context=interpretation(query), text=str(err))
+        except Exception:
+            log.exception("failed to answer query %s", query.get("intent"))
+            return Reply(context=interpretation(query), text=wording.INTERNAL_ERROR)
+
+    def act(self, action_id: str, payload: dict[str, Any], user: ChatUser, channel: Channel) -> Reply:
+        """Handle a button press. Unknown or malformed actions get a friendly answer."""
+        handler = ACTION_HANDLERS.get(action_id)
+        if handler is None:
+            return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
+        try:
+            return handler(
+                Context(self, user, channel, self.engine()), payload if isinstance(payload, dict) else {}
+            )
+        except NoSnapshotError:
+            return Reply(text=wording.NO_SNAPSHOT)
+        except CustsegError as err:
+            return Reply(text=str(err))
+        except Exception:
+            log.exception("failed to handle action %s", action_id)
+            return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def welcome(self) -> Reply:
+        return INTENT_HANDLERS["help"](Context(self, ChatUser("-"), Channel("-"), None), {"welcome": True})

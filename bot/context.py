@@ -1,0 +1,55 @@
+"""Who is asking, where, and on which data: what every handler receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.brain import Brain
+    from custseg.query import QueryEngine
+
+
+@dataclass(frozen=True)
+class ChatUser:
+    """A person in a chat platform (``user_id`` as the platform knows them)."""
+
+    user_id: str
+    platform: str = "console"
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where the conversation happens; subscriptions post back here."""
+
+    channel_id: str
+    platform: str = "console"
+
+
+@dataclass
+class Context:
+    """Everything a handler needs to answer one message or button press."""
+
+    brain: Brain
+    user: ChatUser
+    channel: Channel
+    data: QueryEngine | None
+
+    @property
+    def engine(self) -> QueryEngine:
+        """The query engine on the latest snapshot; NoSnapshotError when there is none yet."""
+        if self.data is None:
+            from custseg.errors import NoSnapshotError
+
+            raise NoSnapshotError()
+        return self.data
+
+    @property
+    def owner(self) -> str | None:
+        """The account manager this user is, from the settings' [users] table."""
+        return self.brain.settings.users.get(self.user.user_id)
+
+    @property
+    def currency(self) -> str:
+        return self.brain.settings.currency

@@ -1,0 +1,173 @@
+"""Lists, counts and the segment breakdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import wording
+from bot.charts import segment_chart
+from bot.context import Context
+from bot.handlers import action, intent
+from bot.interpret import days, interpretation, money
+from bot.reply import Button, Image, Reply, Table
+from bot.wording import SEGMENT_LABEL, STAGE_LABEL
+
+
+def special(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply | None:
+    """Replies for answers that are not data: unknown user for "my", unknown owner or region."""
+    kind = answer.get("kind")
+    context = interpretation(query, None, ctx.currency)
+    if kind == "needs_identity":
+        return Reply(context=context, text=wording.NEEDS_IDENTITY.format(user_id=ctx.user.user_id))
+    if kind == "no_match":
+        slot = "account manager" if answer["slot"] == "owner" else answer["slot"]
+        text = wording.NO_MATCH.format(slot=slot, typed=answer["typed"])
+        choices = answer.get("candidates") or []
+        buttons = []
+        for name in choices[:5]:
+            fixed = {**query, "filters": {**query.get("filters", {}), answer["slot"]: name.lower()}}
+            buttons.append(Button(name, "run_query", {"query": fixed}))
+        if choices:
+            text += " " + wording.NO_MATCH_CHOICES.format(slot=slot, choices=", ".join(choices))
+        return Reply(context=context, text=text, buttons=buttons)
+    return None
+
+
+def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
+    return Table(
+        headers=["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue", "Last order"],
+        rows=[
+            [
+                (r["name"] or r["customer_id"]) + (" ★" if r["key_account"] else ""),
+                r["owner"] or "—",
+                SEGMENT_LABEL[r["segment"]],
+                STAGE_LABEL[r["lifecycle"]],
+                r["churn_risk"],
+                money(r["revenue"], currency),
+                f"{days(r['recency_days'])} ago",
+            ]
+            for r in rows
+        ],
+        align=["left", "left", "left", "left", "left", "right", "right"],
+    )
+
+
+def footer(ctx: Context, answer: dict[str, Any], extra: list[str] | None = None) -> str:
+    notes = [f"As of {answer['as_of']}", *answer.get("notes", []), *(extra or [])]
+    return " · ".join(notes)
+
+
+def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
+    answer = ctx.engine.run(query, user_owner=ctx.owner, offset=offset)
+    fallback = special(ctx, query, answer)
+    if fallback:
+        return fallback
+    context = interpretation(query, answer, ctx.currency)
+    if not answer["customers"]:
+        return Reply(context=context, text=wording.NOTHING_FOUND, footer=footer(ctx, answer))
+    buttons = []
+    if answer["more"]:
+        n = min(answer["more"], answer["limit"])
+        buttons.append(
+            Button(
+                wording.SHOW_MORE.format(n=n),
+                "show_more",
+                {"query": query, "offset": offset + len(answer["customers"])},
+            )
+        )
+    star = ["★ key account"] if any(r["key_account"] for r in answer["customers"]) else []
+    return Reply(
+        context=context,
+        table=customer_table(answer["customers"], ctx.currency),
+        buttons=buttons,
+        footer=footer(ctx, answer, star),
+    )
+
+
+@intent("find_customers")
+def find_customers(ctx: Context, query: dict[str, Any]) -> Reply:
+    return list_reply(ctx, query)
+
+
+@action("show_more")
+def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
+    query = payload.get("query")
+    if not isinstance(query, dict) or query.get("intent") != "find_customers":
+        return Reply(text="That list has expired. Ask me again.")
+    return list_reply(ctx, query, offset=max(0, int(payload.get("offset", 0))))
+
+
+@action("run_query")
+def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
+    query = payload.get("query")
+    if not isinstance(query, dict):
+        return Reply(text="That button is no longer available. Ask me again.")
+    return ctx.brain.run(query, ctx.user, ctx.channel)
+
+
+@intent("count_customers")
+def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
+    answer = ctx.engine.run(query, user_owner=ctx.owner)
+    fallback = special(ctx, query, answer)
+    if fallback:
+        return fallback
+    n, of = answer["count"], answer["of_total"]
+    share = f"{100 * n / of:.0f} %" if of else "0 %"
+    text = f"*{n:,}* customer{'s' if n != 1 else ''} ({share} of {of:,}), with {money(answer['revenue'], ctx.currency)} revenue to date."
+    buttons = []
+    if n:
+        listing = {**query, "intent": "find_customers"}
+        buttons.append(Button("List them", "run_query", {"query": listing}))
+    return Reply(
+        context=interpretation(query, answer, ctx.currency),
+        text=text,
+        buttons=buttons,
+        footer=footer(ctx, answer),
+    )
+
+
+@intent("segment_overview")
+def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
+    answer = ctx.engine.run(query, user_owner=ctx.owner)
+    fallback = special(ctx, query, answer)
+    if fallback:
+        return fallback
+    cur = ctx.currency
+    rows = [
+        [
+            SEGMENT_LABEL[r["segment"]],
+            f"{r['customers']:,}",
+            f"{100 * r['share']:.0f} %",
+            money(r["revenue"], cur),
+            f"{100 * r['revenue_share']:.0f} %",
+        ]
+        for r in answer["segments"]
+    ]
+    stages = ", ".join(f"{r['customers']:,} {r['lifecycle']}" for r in answer["lifecycle"])
+    tiers = ", ".join(f"{r['customers']:,} {r['value_tier']}" for r in answer["value_tiers"])
+    alt = "; ".join(
+        f"{SEGMENT_LABEL[r['segment']]} {100 * r['share']:.0f} % of customers, {100 * r['revenue_share']:.0f} % of revenue"
+        for r in answer["segments"]
+    )
+    image = Image("Segments", segment_chart(answer["segments"]), alt) if answer["total"] else None
+    return Reply(
+        context=interpretation(query, answer, cur) + f" — {answer['total']:,} customers",
+        table=Table(
+            ["Segment", "Customers", "Share", "Revenue", "Of revenue"],
+            rows,
+            ["left", "right", "right", "right", "right"],
+        ),
+        fields=[
+            ("Lifecycle", stages),
+            ("Value tiers", tiers),
+            ("Key accounts", f"{answer['key_accounts']:,}"),
+        ],
+        image=image,
+        footer=footer(ctx, answer),
+    )
+
+
+@action("ask")
+def ask_again(ctx: Context, payload: dict[str, Any]) -> Reply:
+    """An example-question button: answered as if the user had typed it."""
+    return ctx.brain.ask(str(payload.get("text", ""))[:500], ctx.user, ctx.channel)

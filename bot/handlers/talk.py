@@ -1,0 +1,37 @@
+"""Help, and what to say when a message is not understood."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import wording
+from bot.context import Context
+from bot.handlers import intent
+from bot.reply import Button, Reply
+
+
+def _examples() -> list[Button]:
+    return [Button(text, "ask", {"text": text}) for text in wording.EXAMPLES[:5]]
+
+
+@intent("help")
+def help_(ctx: Context, query: dict[str, Any]) -> Reply:
+    if query.get("welcome"):
+        return Reply(
+            context="Welcome", text=wording.WELCOME + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES)
+        )
+    return Reply(
+        context="Help",
+        title=wording.HELP_TITLE,
+        text=wording.HELP_TEXT + "\n\nFor example:\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
+        buttons=_examples(),
+    )
+
+
+@intent("unknown")
+def unknown(ctx: Context, query: dict[str, Any]) -> Reply:
+    return Reply(
+        context="Not understood",
+        text=wording.UNKNOWN + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
+        buttons=_examples(),
+    )

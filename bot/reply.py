@@ -1,0 +1,90 @@
+"""The channel-neutral reply: what the brain says, before any platform renders it.
+
+Adapters (terminal, Slack Block Kit, Teams Adaptive Cards) render these pieces and nothing else, so
+every channel gives the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Align = Literal["left", "right"]
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the user can make. ``action_id`` names the handler; ``payload`` is what it needs."""
+
+    label: str
+    action_id: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    style: Literal["primary", "danger"] | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of already-formatted cells; ``align`` per column (numbers right-aligned)."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    align: list[Align] = field(default_factory=list)
+
+    def alignment(self, column: int) -> Align:
+        return self.align[column] if column < len(self.align) else "left"
+
+
+@dataclass(frozen=True)
+class Image:
+    """A chart: PNG bytes plus a text alternative for channels (and people) that cannot show it."""
+
+    title: str
+    png: bytes
+    alt_text: str
+
+
+@dataclass
+class Reply:
+    """One answer.
+
+    Attributes
+    ----------
+    context : str
+        The interpretation in plain words, shown first ("Dormant · high value · your accounts —
+        14 customers, top 10 by revenue"), so the user sees at once whether they were understood.
+    title : str, optional
+        A heading for cards and profiles.
+    text : str
+        The message body (plain text with *bold* and _italic_ only).
+    fields : list of (label, value)
+        Short facts shown side by side.
+    table, image : optional
+        A table of rows; a chart.
+    buttons : list of Button
+        Follow-up actions ("show more", "approve").
+    footer : str, optional
+        Small print: as-of date, caveats, what a number is based on.
+    """
+
+    context: str = ""
+    title: str | None = None
+    text: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    table: Table | None = None
+    image: Image | None = None
+    buttons: list[Button] = field(default_factory=list)
+    footer: str | None = None
+
+    def plain_text(self) -> str:
+        """Everything readable in one string (for notifications, logs of replies and tests)."""
+        parts = [self.context, self.title or "", self.text]
+        parts += [f"{label}: {value}" for label, value in self.fields]
+        if self.table:
+            parts.append(" | ".join(self.table.headers))
+            parts += [" | ".join(row) for row in self.table.rows]
+        if self.image:
+            parts.append(self.image.alt_text)
+        parts += [f"[{b.label}]" for b in self.buttons]
+        if self.footer:
+            parts.append(self.footer)
+        return "\n".join(p for p in parts if p)

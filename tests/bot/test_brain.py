@@ -1,0 +1,167 @@
+"""The brain on the demo book: every intent answers, interpretation first, never a stack trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from adapters.console.render import render
+from bot.brain import Brain
+from bot.context import Channel, ChatUser
+from bot.reply import Reply
+from custseg.demo import make_demo_book, to_csv
+from custseg.pipeline import segment
+from custseg.readers import read_customer_file, read_order_file
+from custseg.store import open_store
+from custseg.store.load import save_customers, save_order_file
+from custseg.store.subscriptions import list_subscriptions
+
+ME = ChatUser("U_MARIA", "console")
+STRANGER = ChatUser("U_NOBODY", "console")
+HERE = Channel("C_TEAM", "console")
+
+
+@pytest.fixture(scope="module")
+def brain(tmp_path_factory) -> Brain:
+    from config import load_settings
+
+    tmp = tmp_path_factory.mktemp("brain")
+    settings = load_settings(env={}).model_copy(update={"users": {"U_MARIA": "Maria"}})
+    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
+    book = make_demo_book()
+    customers, orders = to_csv(book, tmp)
+    save_customers(store, read_customer_file(customers))
+    save_order_file(store, read_order_file(orders, "custseg_orders"))
+    end = book.orders["ordered_at"].max().date()
+    segment(store, settings, end - dt.timedelta(weeks=1))
+    segment(store, settings, end)
+    return Brain(store, settings)
+
+
+def ask(brain: Brain, text: str, user: ChatUser = ME) -> Reply:
+    reply = brain.ask(text, user, HERE)
+    assert reply.context, f"no interpretation line for {text!r}"
+    return reply
+
+
+def test_list_starts_with_the_interpretation_and_pages(brain):
+    reply = ask(brain, "who are the declining customers?")
+    assert reply.context.startswith("Declining — ") and "top 10 by revenue" in reply.context
+    assert reply.table is not None and len(reply.table.rows) == 10
+    more = [b for b in reply.buttons if b.action_id == "show_more"]
+    assert more
+    page2 = brain.act(more[0].action_id, more[0].payload, ME, HERE)
+    assert "11–20" in page2.context
+    assert {r[0] for r in page2.table.rows}.isdisjoint(r[0] for r in reply.table.rows)
+
+
+def test_my_customers_resolve_through_the_user_mapping(brain):
+    mine = ask(brain, "my dormant customers")
+    assert "your accounts" in mine.context
+    assert all(row[1] == "Maria" for row in mine.table.rows)
+    stranger = ask(brain, "my dormant customers", STRANGER)
+    assert "U_NOBODY" in stranger.text and "[users]" in stranger.text
+
+
+def test_count_overview_profile_explain_propose(brain):
+    count = ask(brain, "how many champions do we have in EMEA?")
+    assert count.context.startswith("Champions · in EMEA — ") and count.text.startswith("*")
+    overview = ask(brain, "give me the segment breakdown")
+    assert overview.image is not None and overview.image.png.startswith(b"\x89PNG")
+    assert len(overview.table.rows) == 11
+    profile = ask(brain, "tell me about Globex")
+    assert profile.title == "Globex" and dict(profile.fields)["Owner"] == "Maria"
+    assert profile.table is not None and len(profile.table.rows) == 5
+    why = ask(brain, "why is Globex at risk?")
+    assert "Stage dormant" in why.text and "usual" in why.text
+    plan = ask(brain, "suggest a win-back for Globex")
+    assert "call Globex" in plan.text and "overdue" in plan.text and plan.footer
+    slipping = ask(brain, "suggest a win-back for Initech")
+    assert "less in the last 90 days" in slipping.text
+
+
+def test_ambiguous_and_unknown_names_ask_instead_of_guessing(brain):
+    reply = ask(brain, "tell me about Acme")
+    assert "Several customers match" in reply.text
+    assert {b.label for b in reply.buttons} >= {"Acme Corp", "Acme Logistics"}
+    picked = brain.act(reply.buttons[0].action_id, reply.buttons[0].payload, ME, HERE)
+    assert picked.title in ("Acme Corp", "Acme Logistics")
+    missing = ask(brain, "tell me about Zyxwv Holdings")
+    assert "couldn't find" in missing.text
+
+
+def test_digest_alerts_pending_and_help(brain):
+    digest = ask(brain, "show this week's key account digest")
+    assert "key accounts" in digest.text and "Since " in digest.text
+    alerts = ask(brain, "any churn alerts?")
+    assert "since" in alerts.text.lower()
+    assert "No win-back actions are waiting" in ask(brain, "what actions are waiting for approval?").text
+    help_reply = ask(brain, "help")
+    assert "For example" in help_reply.text and help_reply.buttons
+    unknown = ask(brain, "what's the weather like in Paris?")
+    assert unknown.context == "Not understood" and "Here is what I can answer" in unknown.text
+
+
+def test_subscribe_and_unsubscribe_are_stored_per_channel(brain):
+    reply = ask(brain, "post the key account digest here every Monday at 9")
+    assert "every Monday at 09:00 (UTC)" in reply.text
+    subs = list_subscriptions(brain.store, "console", "C_TEAM")
+    assert [(s["topic"], s["day"], s["time"]) for s in subs] == [("digest", "mon", "09:00")]
+    ask(brain, "post the key account digest here every Friday at 4pm")
+    subs = list_subscriptions(brain.store, "console", "C_TEAM")
+    assert [(s["day"], s["time"]) for s in subs] == [("fri", "16:00")]
+    assert "stop posting" in ask(brain, "stop sending the digest here").text
+    assert "nothing to stop" in ask(brain, "stop sending the digest here").text
+    assert list_subscriptions(brain.store, "console", "C_TEAM") == []
+
+
+def test_console_rendering_aligns_tables_and_numbers_buttons(brain):
+    text = render(ask(brain, "top 5 customers by revenue"))
+    lines = text.splitlines()
+    assert lines[0].startswith("All customers — ")
+    header = next(i for i, line in enumerate(lines) if line.startswith("Customer"))
+    rows = lines[header + 2 : header + 7]
+    assert len({len(r) for r in rows}) == 1  # right-aligned amounts end in the same column
+    assert "[1] Show 5 more" in text
+
+
+def test_stale_buttons_and_odd_actions_get_a_friendly_answer(brain):
+    assert "no longer available" in brain.act("nope", {}, ME, HERE).text
+    assert "expired" in brain.act("show_more", {"query": "DROP TABLE"}, ME, HERE).text
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_no_message_ever_raises_or_returns_nothing(brain, text):
+    reply = brain.ask(text, ME, HERE)
+    assert isinstance(reply, Reply) and (reply.text or reply.table or reply.fields)
+    assert "Traceback" not in reply.plain_text()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x01\x1b[2J",
+        "x" * 20_000,
+        "'; DROP TABLE orders; --",
+        "¿quiénes son mis clientes?",
+        "🙂🙂🙂",
+    ],
+)
+def test_odd_messages_answer_helpfully_and_leave_the_data_alone(brain, text):
+    from sqlalchemy import func, select
+
+    from custseg.store.models import ORDERS
+
+    with brain.store.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(ORDERS)).scalar_one()
+    reply = brain.ask(text, ME, HERE)
+    assert reply.text or reply.table
+    with brain.store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ORDERS)).scalar_one() == before
