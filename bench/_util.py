@@ -42,7 +42,18 @@ class Timer:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, MiB (Linux reports ru_maxrss in KiB)."""
+    """Peak resident memory of this process so far, MiB.
+
+    Reads VmHWM from /proc: Linux carries ``ru_maxrss`` over ``execve`` from the parent, so a child
+    started by a big parent would report the parent's peak; VmHWM belongs to this process's own
+    address space. Falls back to ``ru_maxrss`` (KiB on Linux) elsewhere.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

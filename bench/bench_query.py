@@ -19,19 +19,29 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
 import synthetic  # noqa: E402
 from _util import ROOT, fmt_s, machine, peak_rss_mb, print_table, verdict  # noqa: E402
 
 P95_TARGET_S = 0.100
-SEGMENTS = ["champions", "loyal", "potential_loyalist", "new", "promising", "need_attention",
-            "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost"]
+SEGMENTS = [
+    "champions",
+    "loyal",
+    "potential_loyalist",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cant_lose",
+    "hibernating",
+    "lost",
+]
 TIERS = ["high", "medium", "low"]
 STAGES = ["new", "active", "declining", "dormant", "lost"]
 RISKS = ["high", "medium", "low"]
@@ -48,9 +58,19 @@ def make_queries(n: int, seed: int = 3) -> list[tuple[dict[str, Any], int]]:
         filters: dict[str, Any] = {}
         n_filters = int(rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4]))
         keys = rng.choice(
-            ["segment", "value_tier", "lifecycle", "churn_risk", "key_account", "owner", "region",
-             "min_revenue", "inactive_days"],
-            size=n_filters, replace=False,
+            [
+                "segment",
+                "value_tier",
+                "lifecycle",
+                "churn_risk",
+                "key_account",
+                "owner",
+                "region",
+                "min_revenue",
+                "inactive_days",
+            ],
+            size=n_filters,
+            replace=False,
         )
         for k in keys:
             if k == "segment":
@@ -89,7 +109,7 @@ def make_queries(n: int, seed: int = 3) -> list[tuple[dict[str, Any], int]]:
 class NaiveBaseline:
     """The same queries the obvious pandas way: boolean masks on the DataFrame, then sort_values."""
 
-    RISK_RANK = {"high": 0, "medium": 1, "low": 2}
+    RISK_RANK: ClassVar[dict[str, int]] = {"high": 0, "medium": 1, "low": 2}
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
@@ -119,7 +139,10 @@ class NaiveBaseline:
         if intent == "count_customers":
             return {"count": len(sub), "revenue": float(sub["revenue"].sum())}
         if intent == "segment_overview":
-            return {col: sub.groupby(col)["revenue"].agg(["size", "sum"]) for col in ("segment", "value_tier", "lifecycle")}
+            return {
+                col: sub.groupby(col)["revenue"].agg(["size", "sum"])
+                for col in ("segment", "value_tier", "lifecycle")
+            }
         sort = query.get("sort") or "revenue"
         limit = min(int(query.get("limit") or 10), 200)
         if sort == "recency":
@@ -170,9 +193,11 @@ def main() -> int:
     t0 = time.perf_counter()
     engine = QueryEngine(snap)
     t_engine = time.perf_counter() - t0
-    print(f"snapshot: {len(snap):,} customers from {path.relative_to(ROOT)} "
-          f"({'generated now' if made else 'cached'}), built in {t_build:.1f} s (setup, not measured); "
-          f"QueryEngine(snapshot) construction {fmt_s(t_engine)}")
+    print(
+        f"snapshot: {len(snap):,} customers from {path.relative_to(ROOT)} "
+        f"({'generated now' if made else 'cached'}), built in {t_build:.1f} s (setup, not measured); "
+        f"QueryEngine(snapshot) construction {fmt_s(t_engine)}"
+    )
 
     baseline = NaiveBaseline(snap.customers)
     queries = make_queries(args.queries + args.warmup)
@@ -209,19 +234,31 @@ def main() -> int:
         target = f"p95 ≤ {P95_TARGET_S * 1000:.0f} ms" if kind != "overview" else "report"
         ok = pct(o, 95) <= P95_TARGET_S if kind != "overview" else None
         for stat, q in (("p50", 50), ("p95", 95), ("max", 100)):
-            rows.append([
-                f"{kind} ({len(o)} queries) {stat}", fmt_s(pct(o, q)), fmt_s(pct(b, q)),
-                f"{pct(b, q) / pct(o, q):.1f}× faster" if pct(o, q) > 0 else "-",
-                target if stat == "p95" else "", verdict(ok) if stat == "p95" else "",
-            ])
+            rows.append(
+                [
+                    f"{kind} ({len(o)} queries) {stat}",
+                    fmt_s(pct(o, q)),
+                    fmt_s(pct(b, q)),
+                    f"{pct(b, q) / pct(o, q):.1f}× faster" if pct(o, q) > 0 else "-",
+                    target if stat == "p95" else "",
+                    verdict(ok) if stat == "p95" else "",
+                ]
+            )
     rows.append(["QueryEngine(snapshot) construction (once)", fmt_s(t_engine), "-", "-", "report", "-"])
-    print_table(f"Query latency on a {len(snap):,}-customer snapshot (baseline: naive pandas mask + sort_values)", rows)
-    print(f"answers: {answered}; count mismatches vs baseline: {mismatches} "
-          f"(owner names are matched fuzzily by the engine, exactly by the baseline)")
+    print_table(
+        f"Query latency on a {len(snap):,}-customer snapshot (baseline: naive pandas mask + sort_values)",
+        rows,
+    )
+    print(
+        f"answers: {answered}; count mismatches vs baseline: {mismatches} "
+        f"(owner names are matched fuzzily by the engine, exactly by the baseline)"
+    )
     print("slowest 5 queries (ours):")
     for sec, q in sorted(slowest, key=lambda x: -x[0])[:5]:
         print(f"  {fmt_s(sec):>9}  {q}")
-    print(f"peak RSS of this process {peak_rss_mb():,.0f} MiB; total benchmark time {time.perf_counter() - started:.0f} s")
+    print(
+        f"peak RSS of this process {peak_rss_mb():,.0f} MiB; total benchmark time {time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

@@ -30,13 +30,56 @@ START = np.datetime64("2023-01-01T00:00:00", "s")
 END = np.datetime64("2026-01-01T00:00:00", "s")
 AS_OF = dt.date(2025, 12, 31)
 RETURN_SHARE = 0.02
-OWNERS = [f"{first} {last}" for first, last in zip(
-    ["Anna", "Ben", "Carla", "David", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas",
-     "Karin", "Luis", "Marta", "Nils", "Olga", "Paul", "Rosa", "Sven", "Tara", "Uwe"],
-    ["Berg", "Costa", "Dahl", "Engel", "Fischer", "Gomez", "Hahn", "Ivanova", "Jensen", "Kraus",
-     "Lind", "Moreau", "Novak", "Ortiz", "Petrov", "Quinn", "Rossi", "Schmidt", "Torres", "Ueda"],
-    strict=True,
-)]
+OWNERS = [
+    f"{first} {last}"
+    for first, last in zip(
+        [
+            "Anna",
+            "Ben",
+            "Carla",
+            "David",
+            "Elena",
+            "Farid",
+            "Greta",
+            "Hugo",
+            "Ines",
+            "Jonas",
+            "Karin",
+            "Luis",
+            "Marta",
+            "Nils",
+            "Olga",
+            "Paul",
+            "Rosa",
+            "Sven",
+            "Tara",
+            "Uwe",
+        ],
+        [
+            "Berg",
+            "Costa",
+            "Dahl",
+            "Engel",
+            "Fischer",
+            "Gomez",
+            "Hahn",
+            "Ivanova",
+            "Jensen",
+            "Kraus",
+            "Lind",
+            "Moreau",
+            "Novak",
+            "Ortiz",
+            "Petrov",
+            "Quinn",
+            "Rossi",
+            "Schmidt",
+            "Torres",
+            "Ueda",
+        ],
+        strict=True,
+    )
+]
 REGIONS = ["North", "South", "East", "West", "Central", "Alps", "Coast", "Islands"]
 
 
@@ -115,7 +158,9 @@ def make_customers(n_customers: int, seed: int = 42, id_kind: str = "str") -> pd
         rng.choice(len(REGIONS), n_customers, p=np.array([8, 7, 6, 6, 5, 2, 3, 1]) / 38)
     ]
     names = np.array([f"Customer {i}" for i in range(n_customers)], dtype=object)
-    return pd.DataFrame({"name": names, "owner": owner, "region": region}, index=pd.Index(ids, name="customer_id"))
+    return pd.DataFrame(
+        {"name": names, "owner": owner, "region": region}, index=pd.Index(ids, name="customer_id")
+    )
 
 
 def parquet_path(n_orders: int, n_customers: int, seed: int = 42, id_kind: str = "str") -> Path:
@@ -132,7 +177,9 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     tmp.replace(path)
 
 
-def ensure_parquet(n_orders: int, n_customers: int, seed: int = 42, id_kind: str = "str") -> tuple[Path, bool]:
+def ensure_parquet(
+    n_orders: int, n_customers: int, seed: int = 42, id_kind: str = "str"
+) -> tuple[Path, bool]:
     """The cached Parquet file for these arguments, generated if missing. Returns (path, generated)."""
     path = parquet_path(n_orders, n_customers, seed, id_kind)
     if path.exists():

@@ -68,9 +68,10 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     for col in ("revenue", "returns", "revenue_90d", "revenue_prev_90d"):
         frame[col] = frame[col].astype("float64").round(2)
-    frame.index = frame.index.astype(str)
+    if not (frame.index.dtype == object and pd.api.types.infer_dtype(frame.index, skipna=False) == "string"):
+        frame.index = frame.index.astype(str)
     frame.index.name = "customer_id"
-    return frame.sort_index()
+    return frame if frame.index.is_monotonic_increasing else frame.sort_index()
 
 
 def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90) -> pd.DataFrame:
@@ -99,7 +100,10 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
         keep = ts < cutoff
         ts, amount, ids = ts[keep], amount[keep], ids[keep]
     # Factorising once and scattering with bincount / ufunc.at is ~4× faster than a pandas groupby.
-    codes, uniques = pd.factorize(ids, sort=False)
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes, uniques = ids.cat.codes.to_numpy(), ids.cat.categories
+    else:
+        codes, uniques = pd.factorize(ids, sort=False)
     k = len(uniques)
     t = ts.view("int64")
     buy = amount >= 0
@@ -121,7 +125,7 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
             "revenue_90d": np.bincount(codes, weights=np.where(recent, amount, 0.0), minlength=k),
             "revenue_prev_90d": np.bincount(codes, weights=np.where(previous, amount, 0.0), minlength=k),
         },
-        index=pd.Index(np.asarray(uniques).astype(str), name="customer_id"),
+        index=pd.Index(np.asarray(uniques), name="customer_id"),
     )
     return _finish(frame)
 

@@ -207,20 +207,32 @@ class QueryEngine:
         key = name.lower()
         return cat.codes == categories.index(key) if key in categories else np.zeros(len(cat), dtype=bool)
 
-    def _order(self, idx: np.ndarray, sort: str) -> np.ndarray:
-        """Indices sorted best-first for ``sort`` (ties by revenue, then customer id)."""
-        revenue = self._num["revenue"][idx]
-        ids = self.ids[idx]
-        keys: tuple[np.ndarray, ...]
+    def _primary(self, idx: np.ndarray, sort: str) -> np.ndarray:
+        """One float key per row, smaller is better, for the first criterion of ``sort``."""
         if sort == "recency":
-            keys = (ids, -revenue, self._num["recency_days"][idx])
-        elif sort == "frequency":
-            keys = (ids, -revenue, -self._num["frequency"][idx])
-        elif sort == "churn_risk":
-            keys = (ids, -revenue, -self._num["overdue_ratio"][idx], self._codes["churn_risk"][idx])
-        else:
-            keys = (ids, -revenue)
-        return idx[np.lexsort(keys)]
+            return self._num["recency_days"][idx]
+        if sort == "frequency":
+            return -self._num["frequency"][idx]
+        if sort == "churn_risk":
+            # Risk band first (codes: high 0, medium 1, low 2), then how overdue within the band.
+            ratio = np.minimum(self._num["overdue_ratio"][idx], 1e6)
+            return self._codes["churn_risk"][idx].astype("float64") * 1e7 - ratio
+        return -self._num["revenue"][idx]
+
+    def _order(self, idx: np.ndarray, sort: str, want: int) -> np.ndarray:
+        """The first ``want`` indices best-first for ``sort``; ties by revenue, then customer id.
+
+        Only rows that can make the top ``want`` (those at or before the cut-off of the primary
+        key, ties included) are fully sorted, so a top-10 on a million rows takes milliseconds.
+        """
+        key = self._primary(idx, sort)
+        if len(idx) > want:
+            cutoff = np.partition(key, want - 1)[want - 1]
+            close = key <= cutoff
+            idx, key = idx[close], key[close]
+        # Snapshot rows are sorted by customer id, so the row position is the id tie-break.
+        order = np.lexsort((idx, -self._num["revenue"][idx], key))
+        return idx[order][:want]
 
     def _list(self, mask: np.ndarray, query: dict[str, Any], notes: list[str], offset: int) -> dict[str, Any]:
         limit = int(query.get("limit") or DEFAULT_LIMIT)
@@ -236,11 +248,7 @@ class QueryEngine:
             notes.append("lifetime value is not modelled yet, so the list is ranked by revenue to date")
         idx = np.flatnonzero(mask)
         want = offset + limit
-        if applied_sort == "revenue" and len(idx) > 4 * want:
-            # Partial selection keeps a top-10 on a million rows in the low milliseconds.
-            keep = np.argpartition(-self._num["revenue"][idx], want)[: want * 2]
-            idx = idx[keep]
-        ordered = self._order(idx, applied_sort)[offset:want]
+        ordered = self._order(idx, applied_sort, want)[offset:want]
         rows = self.frame.iloc[ordered]
         customers = [
             {"customer_id": _plain(cid), **{f: _plain(rows.at[cid, f]) for f in LIST_FIELDS}}
@@ -257,33 +265,33 @@ class QueryEngine:
         }
 
     def _overview(self, mask: np.ndarray) -> dict[str, Any]:
-        sub = self.frame[mask]
-        total_rev = float(sub["revenue"].sum())
+        revenue = self._num["revenue"][mask]
+        n = int(mask.sum())
+        total_rev = float(revenue.sum())
 
-        def table(col: str, order: tuple[str, ...]) -> list[dict[str, Any]]:
-            grouped = sub.groupby(col, observed=True)["revenue"].agg(["size", "sum"])
-            out = []
-            for name in order:
-                n = int(grouped["size"].get(name, 0))
-                rev = float(grouped["sum"].get(name, 0.0))
-                out.append(
-                    {
-                        col: name,
-                        "customers": n,
-                        "share": round(n / len(sub), 4) if len(sub) else 0.0,
-                        "revenue": round(rev, 2),
-                        "revenue_share": round(rev / total_rev, 4) if total_rev else 0.0,
-                    }
-                )
-            return out
+        def table(col: str) -> list[dict[str, Any]]:
+            names = CATEGORICAL[col]
+            codes = self._codes[col][mask]
+            counts = np.bincount(codes, minlength=len(names))
+            sums = np.bincount(codes, weights=revenue, minlength=len(names))
+            return [
+                {
+                    col: name,
+                    "customers": int(counts[i]),
+                    "share": round(counts[i] / n, 4) if n else 0.0,
+                    "revenue": round(float(sums[i]), 2),
+                    "revenue_share": round(float(sums[i]) / total_rev, 4) if total_rev else 0.0,
+                }
+                for i, name in enumerate(names)
+            ]
 
         return {
-            "total": len(sub),
+            "total": n,
             "revenue": round(total_rev, 2),
-            "segments": table("segment", SEGMENTS),
-            "value_tiers": table("value_tier", TIERS),
-            "lifecycle": table("lifecycle", STAGES),
-            "key_accounts": int(sub["key_account"].sum()),
+            "segments": table("segment"),
+            "value_tiers": table("value_tier"),
+            "lifecycle": table("lifecycle"),
+            "key_accounts": int(self._key[mask].sum()),
         }
 
     # ----------------------------------------------------------------------------------------------

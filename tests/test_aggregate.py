@@ -95,3 +95,20 @@ def test_company_table_read_in_place(pg_url):
             dt.date(2024, 3, 1),
         )
     engine.dispose()
+
+
+@pytest.mark.parametrize("id_kind", ["str", "int"])
+def test_columnar_fast_path_equals_the_general_path(tmp_path, settings, id_kind):
+    from custseg.pipeline import read_orders_fast, summarize_file
+
+    frame = ORDERS.drop(columns="order_id").copy()
+    if id_kind == "int":
+        frame["customer_id"] = frame["customer_id"].map({"a": 10, "b": 9, "c": 100})
+    path = tmp_path / "orders.parquet"
+    frame.to_parquet(path)
+    fast = read_orders_fast(path)
+    assert fast is not None and isinstance(fast["customer_id"].dtype, pd.CategoricalDtype)
+    day = dt.date(2024, 6, 30)
+    via_file = summarize_file(path, settings, as_of=day).aggregates
+    pd.testing.assert_frame_equal(via_file, aggregate_frame(frame, day))
+    assert via_file.index.is_monotonic_increasing

@@ -3,4 +3,14 @@
 from custseg.store.db import Store, open_store
 from custseg.store.models import Base, Customer, LoadBatch, Order, Snapshot, SnapshotCustomer, Subscription
 
-__all__ = ["Base", "Customer", "LoadBatch", "Order", "Snapshot", "SnapshotCustomer", "Store", "Subscription", "open_store"]
+__all__ = [
+    "Base",
+    "Customer",
+    "LoadBatch",
+    "Order",
+    "Snapshot",
+    "SnapshotCustomer",
+    "Store",
+    "Subscription",
+    "open_store",
+]

@@ -145,7 +145,9 @@ class Subscription(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
 
-    __table_args__ = (UniqueConstraint("platform", "channel_id", "topic", name="uq_subscription_channel_topic"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "channel_id", "topic", name="uq_subscription_channel_topic"),
+    )
 
 
 # Core-level handles for bulk statements (typed as Table, which ``__table__`` is at run time).

@@ -36,7 +36,12 @@ def subscribe(
                 with conn.begin_nested():
                     conn.execute(
                         t.insert().values(
-                            platform=platform, channel_id=channel_id, topic=topic, created_by=user, created_at=now, **values
+                            platform=platform,
+                            channel_id=channel_id,
+                            topic=topic,
+                            created_by=user,
+                            created_at=now,
+                            **values,
                         )
                     )
                 created = True
@@ -51,12 +56,16 @@ def unsubscribe(store: Store, platform: str, channel_id: str, topic: str) -> boo
     t = SUBSCRIPTIONS
     with store.begin() as conn:
         removed = conn.execute(
-            delete(t).where((t.c.platform == platform) & (t.c.channel_id == channel_id) & (t.c.topic == topic))
+            delete(t).where(
+                (t.c.platform == platform) & (t.c.channel_id == channel_id) & (t.c.topic == topic)
+            )
         ).rowcount
     return bool(removed)
 
 
-def list_subscriptions(store: Store, platform: str | None = None, channel_id: str | None = None) -> list[dict[str, Any]]:
+def list_subscriptions(
+    store: Store, platform: str | None = None, channel_id: str | None = None
+) -> list[dict[str, Any]]:
     t = SUBSCRIPTIONS
     stmt = select(t).order_by(t.c.platform, t.c.channel_id, t.c.topic)
     if platform is not None:

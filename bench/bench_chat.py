@@ -1,0 +1,140 @@
+"""Message → rendered reply on a 100k-customer snapshot: p95 ≤ 50 ms; the parser alone ≤ 2 ms.
+
+Builds a 100k-customer snapshot from synthetic orders into a temporary SQLite store, then sends a
+few hundred varied chat messages through the real brain (parse → query → reply) and the console
+renderer, timing each. The parser alone is measured on the same messages in the same run.
+
+    .venv/bin/python bench/bench_chat.py [--customers 100000] [--orders 1000000] [--rounds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._util import fmt_s, machine, print_table, verdict
+from bench.synthetic import AS_OF, make_customers, make_orders
+
+MESSAGES = [
+    "who are the dormant high-value customers?",
+    "list my dormant VIP customers",
+    "show champions in EMEA",
+    "how many at-risk customers do we have?",
+    "top 5 customers by lifetime value",
+    "which key accounts are likely to churn?",
+    "customers who haven't ordered in 90 days",
+    "who hasn't bought anything in 6 months and spent over 5000?",
+    "give me the segment breakdown",
+    "how are my customers distributed across segments?",
+    "tell me about Customer 4242",
+    "why is Customer 77 at risk?",
+    "suggest a win-back action for Customer 1234",
+    "help",
+    "what's the weather",
+    "hwo many champoins in APAC",
+    "declining customers owned by anna",
+    "10 biggest customers",
+    "most at risk customers in north america",
+    "new customers this quarter",
+    "any churn alerts?",
+    "show me the lost segment",
+    "customers with revenue over $10k that went quiet",
+    "count loyal customers",
+    "sleeping customers in LATAM sorted by revenue",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--customers", type=int, default=100_000)
+    ap.add_argument("--orders", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=10, help="times each message is sent")
+    args = ap.parse_args()
+
+    from adapters.console.render import render
+    from bot.brain import Brain
+    from bot.context import Channel, ChatUser
+    from bot.nlu import parse
+    from config import load_settings
+    from custseg.aggregate import aggregate_frame
+    from custseg.snapshot import build_snapshot, save_snapshot
+    from custseg.store import open_store
+
+    print(f"custseg chat benchmark — {machine()}")
+    t0 = time.perf_counter()
+    orders = make_orders(args.orders, args.customers)
+    customers = make_customers(args.customers)
+    settings = load_settings(env={}).model_copy(update={"users": {"U1": customers["owner"].dropna().iloc[0]}})
+    snap = build_snapshot(aggregate_frame(orders, AS_OF), AS_OF, settings, customers)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        save_snapshot(store, snap)
+        print(
+            f"setup: {len(snap):,} customers from {len(orders):,} orders in {time.perf_counter() - t0:.1f}s"
+        )
+
+        brain = Brain(store, settings)
+        user, channel = ChatUser("U1", "bench"), Channel("C1", "bench")
+        t1 = time.perf_counter()
+        brain.ask("help", user, channel)  # loads the snapshot and vocabulary once, as a running bot does
+        print(f"first message (loads snapshot + vocabulary): {fmt_s(time.perf_counter() - t1)}")
+        vocab = brain.vocabulary()
+
+        full: list[float] = []
+        parser: list[float] = []
+        per_message: dict[str, list[float]] = {}
+        for _ in range(args.rounds):
+            for text in MESSAGES:
+                s = time.perf_counter()
+                parse(text, vocab)
+                parser.append(time.perf_counter() - s)
+                s = time.perf_counter()
+                render(brain.ask(text, user, channel))
+                elapsed = time.perf_counter() - s
+                full.append(elapsed)
+                per_message.setdefault(text, []).append(elapsed)
+        store.dispose()
+
+    slowest = sorted(per_message.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
+    rows = [
+        [
+            "message → rendered reply p95",
+            fmt_s(percentile(full, 95)),
+            f"parser p95 {fmt_s(percentile(parser, 95))}",
+            f"{percentile(full, 95) / percentile(parser, 95):.0f}×",
+            "≤ 50 ms",
+            verdict(percentile(full, 95) <= 0.050),
+        ],
+        ["message → rendered reply p50", fmt_s(percentile(full, 50)), "", "", "", ""],
+        ["message → rendered reply max", fmt_s(max(full)), "", "", "", ""],
+        [
+            "parser alone, mean",
+            fmt_s(statistics.mean(parser)),
+            "",
+            "",
+            "≤ 2 ms",
+            verdict(statistics.mean(parser) <= 0.002),
+        ],
+    ]
+    print_table(
+        f"{len(full)} messages ({len(MESSAGES)} kinds × {args.rounds}) on {len(snap):,} customers", rows
+    )
+    print("slowest kinds (median):")
+    for text, times in slowest:
+        print(f"  {fmt_s(statistics.median(times)):>9}  {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
