@@ -58,12 +58,13 @@ class Brain:
             if self._engine is None or latest != self._snapshot_id:
                 snap = load_snapshot(self.store)
                 self._engine = QueryEngine(snap, recent_orders_lookup(self.store))
+                self._engine.customer_names  # noqa: B018  built now, not on a user's first profile request
                 frame = snap.customers
                 self._vocabulary = Vocabulary(
                     customers=frame["name"].dropna().tolist(),
                     owners=frame["owner"].dropna().unique().tolist(),
                     regions=frame["region"].dropna().unique().tolist(),
-                )
+                ).warm()
                 self._snapshot_id = snap.id
             return self._engine
 

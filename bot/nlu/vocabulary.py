@@ -46,6 +46,15 @@ class Vocabulary:
             values = tuple(str(v) for v in (getattr(self, name) or ()) if str(v).strip())
             object.__setattr__(self, name, values)
 
+    def warm(self) -> Vocabulary:
+        """Build every lookup table now (a few seconds for 100k names) rather than on a user's
+        first message; returns self."""
+        for name in ("customer_names", "owner_names", "region_names", "known_words"):
+            getattr(self, name)
+        for name in ("owner_fuzzy", "region_fuzzy", "customer_fuzzy"):
+            getattr(self, name)
+        return self
+
     @cached_property
     def customer_names(self) -> dict[tuple[str, ...], str]:
         """Normalised customer name -> name as stored."""
