@@ -17,9 +17,9 @@ from bot.interpret import interpretation
 from bot.nlu import Vocabulary, parse
 from bot.reply import Reply
 from config.settings import Settings
-from custseg.errors import CustsegError, NoSnapshotError
+from custseg.errors import CustsegError, NoSnapshotError, QueryError
 from custseg.pipeline import recent_orders_lookup
-from custseg.query import QueryEngine
+from custseg.query import QueryEngine, check_query
 from custseg.snapshot import load_snapshot
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOTS
@@ -96,17 +96,22 @@ class Brain:
     def run(
         self, query: dict[str, Any], user: ChatUser, channel: Channel, engine: QueryEngine | None = None
     ) -> Reply:
-        """Answer an already-structured query."""
+        """Answer an already-structured query (validated against the contract first)."""
         try:
-            handler = INTENT_HANDLERS.get(query.get("intent", "unknown"), INTENT_HANDLERS["unknown"])
+            query = check_query(query)
+            handler = INTENT_HANDLERS[query["intent"]]
             ctx = Context(self, user, channel, engine if engine is not None else self.engine())
             return handler(ctx, query)
         except NoSnapshotError:
             return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+        except QueryError as err:
+            return Reply(context="Not understood", text=f"{err} Try *help* for examples.")
         except CustsegError as err:
             return Reply(context=interpretation(query), text=str(err))
         except Exception:
-            log.exception("failed to answer query %s", query.get("intent"))
+            log.exception(
+                "failed to answer query %s", query.get("intent") if isinstance(query, dict) else None
+            )
             return Reply(context=interpretation(query), text=wording.INTERNAL_ERROR)
 
     def act(self, action_id: str, payload: dict[str, Any], user: ChatUser, channel: Channel) -> Reply:

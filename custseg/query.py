@@ -58,6 +58,106 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _number(value: Any, slot: str, integer: bool = False) -> float:
+    """A slot value as a finite number ≥ 0, or a QueryError saying what was expected."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number) or number < 0:
+        raise QueryError(f"'{value}' is not a valid {slot.replace('_', ' ')}: give a number of 0 or more.")
+    return float(int(number)) if integer else number
+
+
+INTENTS = (
+    *DATA_INTENTS,
+    "key_account_digest",
+    "churn_alerts",
+    "pending_actions",
+    "propose_action",
+    "subscribe",
+    "unsubscribe",
+    "help",
+    "unknown",
+)
+TOPICS = ("digest", "alerts")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily")
+
+
+def check_query(query: Any) -> dict[str, Any]:
+    """Validate a structured query against the contract and return it with numbers normalised.
+
+    Raises
+    ------
+    QueryError
+        Naming the first slot that is malformed and what it should be.
+    """
+    if not isinstance(query, dict):
+        raise QueryError("A query must be a set of named slots.")
+    intent = query.get("intent")
+    if intent not in INTENTS:
+        raise QueryError(f"Unknown intent '{intent}'.")
+    out: dict[str, Any] = {"intent": intent}
+    filters = query.get("filters")
+    if filters is not None:
+        if not isinstance(filters, dict):
+            raise QueryError("'filters' must be a set of named filters.")
+        clean: dict[str, Any] = {}
+        for key, value in filters.items():
+            if key in CATEGORICAL:
+                if value not in CATEGORICAL[key]:
+                    raise QueryError(
+                        f"'{value}' is not a {key.replace('_', ' ')}; use one of {', '.join(CATEGORICAL[key])}."
+                    )
+                clean[key] = value
+            elif key == "key_account":
+                if not isinstance(value, bool):
+                    raise QueryError("'key_account' must be true or false.")
+                clean[key] = value
+            elif key in ("owner", "region"):
+                if not isinstance(value, str) or not value.strip():
+                    raise QueryError(f"'{key}' must be a name.")
+                clean[key] = value.strip()
+            elif key == "min_revenue":
+                clean[key] = _number(value, key)
+            elif key == "inactive_days":
+                clean[key] = int(_number(value, key, integer=True))
+            else:
+                raise QueryError(f"Unknown filter '{key}'.")
+        out["filters"] = clean
+    if query.get("sort") is not None:
+        if query["sort"] not in SORTS:
+            raise QueryError(f"Cannot sort by '{query['sort']}'; use one of {', '.join(SORTS)}.")
+        out["sort"] = query["sort"]
+    if query.get("limit") is not None:
+        out["limit"] = max(1, int(_number(query["limit"], "limit", integer=True)))
+    if query.get("customer") is not None:
+        if not isinstance(query["customer"], str):
+            raise QueryError("'customer' must be a name.")
+        out["customer"] = query["customer"]
+    if query.get("topic") is not None:
+        if query["topic"] not in TOPICS:
+            raise QueryError(f"'topic' must be one of {', '.join(TOPICS)}.")
+        out["topic"] = query["topic"]
+    schedule = query.get("schedule")
+    if schedule is not None:
+        if not isinstance(schedule, dict) or set(schedule) - {"day", "time"}:
+            raise QueryError("'schedule' takes a day and a time.")
+        if "day" in schedule and schedule["day"] not in DAYS:
+            raise QueryError(f"'day' must be one of {', '.join(DAYS)}.")
+        if "time" in schedule and not _valid_time(schedule["time"]):
+            raise QueryError("'time' must be HH:MM on a 24-hour clock.")
+        out["schedule"] = dict(schedule)
+    return out
+
+
+def _valid_time(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
+        return False
+    hh, mm = value[:2], value[3:]
+    return hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+
+
 class QueryEngine:
     """Answers structured queries on one snapshot.
 
@@ -121,7 +221,8 @@ class QueryEngine:
         QueryError
             For an intent this engine does not answer or a malformed slot.
         """
-        intent = query.get("intent")
+        query = check_query(query)
+        intent = query["intent"]
         if intent not in DATA_INTENTS:
             raise QueryError(f"The data engine does not answer '{intent}' queries.")
         if intent in ("customer_profile", "explain"):
@@ -148,14 +249,10 @@ class QueryEngine:
         mask = np.ones(len(self.frame), dtype=bool)
         notes: list[str] = []
         applied: dict[str, Any] = {}
+        # Values were validated by check_query; only names still need resolving against the data.
         for key, value in filters.items():
             if key in CATEGORICAL:
-                allowed = CATEGORICAL[key]
-                if value not in allowed:
-                    raise QueryError(
-                        f"'{value}' is not a {key.replace('_', ' ')}; use one of {', '.join(allowed)}."
-                    )
-                mask &= self._codes[key] == allowed.index(value)
+                mask &= self._codes[key] == CATEGORICAL[key].index(value)
                 applied[key] = value
             elif key == "key_account":
                 mask &= self._key if value else ~self._key
@@ -192,13 +289,11 @@ class QueryEngine:
                 mask &= self._match_category(self._region, found.exact)
                 applied[key] = found.exact
             elif key == "min_revenue":
-                mask &= self._num["revenue"] >= float(value)
-                applied[key] = float(value)
+                mask &= self._num["revenue"] >= value
+                applied[key] = value
             elif key == "inactive_days":
-                mask &= self._num["recency_days"] >= int(value)
-                applied[key] = int(value)
-            else:
-                raise QueryError(f"Unknown filter '{key}'.")
+                mask &= self._num["recency_days"] >= value
+                applied[key] = value
         return {"mask": mask, "notes": notes, "filters": applied}
 
     @staticmethod
@@ -235,13 +330,11 @@ class QueryEngine:
         return idx[order][:want]
 
     def _list(self, mask: np.ndarray, query: dict[str, Any], notes: list[str], offset: int) -> dict[str, Any]:
-        limit = int(query.get("limit") or DEFAULT_LIMIT)
-        limit = max(1, min(limit, MAX_LIMIT))
-        if "limit" in query and int(query["limit"]) > MAX_LIMIT:
+        asked = query.get("limit", DEFAULT_LIMIT)
+        limit = max(1, min(asked, MAX_LIMIT))
+        if asked > MAX_LIMIT:
             notes.append(f"lists are capped at {MAX_LIMIT} rows")
         sort = query.get("sort") or ("clv" if self.snapshot.notes.get("clv_available") else "revenue")
-        if sort not in SORTS:
-            raise QueryError(f"Cannot sort by '{sort}'; use one of {', '.join(SORTS)}.")
         applied_sort = sort
         if sort == "clv" and not self.snapshot.notes.get("clv_available"):
             applied_sort = "revenue"

@@ -16,7 +16,14 @@ extra=""
 stamp=".venv/.installed$extra"
 # Reinstall only when the dependency list or the pins changed.
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".$extra"
+  echo "Installing custseg into .venv (first run only; about a minute)…" >&2
+  log=.venv/install.log
+  # pip's build chatter is kept in a log and shown only if the install fails.
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --disable-pip-version-check -c constraints.txt -e ".$extra"; } >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "Installing custseg failed; the full log is in $log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi

@@ -201,7 +201,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from bot.nlu import parse_stream
 
-    parse_stream(sys.stdin, sys.stdout)
+    # With a snapshot, the customer, account-manager and region names of the data are recognised too.
+    vocabulary = None
+    try:
+        from custseg.snapshot import list_snapshots
+
+        settings = _settings(args)
+        if not list_snapshots(_store(settings)).empty:
+            brain, _ = _brain(settings, None)
+            brain.engine()
+            vocabulary = brain.vocabulary()
+    except CustsegError:
+        vocabulary = None  # parsing needs no data; without it names are taken from cue words only
+    parse_stream(sys.stdin, sys.stdout, vocabulary)
     return 0
 
 

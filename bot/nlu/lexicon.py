@@ -549,3 +549,31 @@ COMMON_WORDS = words("""
     whats whos hows wheres thats theres heres lets its im ive dont doesnt isnt arent wasnt
     cost costs coast host most post posts past pasta paste
     """)
+
+# Company legal forms: part of a customer's name as the user wrote it ("Soylent Corp" stays whole
+# even when the data calls the customer just "Soylent").
+LEGAL_FORMS = frozenset(
+    {
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "co",
+        "sa",
+        "bv",
+        "nv",
+        "pty",
+        "kk",
+        "srl",
+        "spa",
+        "ab",
+        "oy",
+        "as",
+    }
+)

@@ -94,8 +94,11 @@ def known_customer(msg: Message, vocab: Vocabulary | None) -> str | None:
             if key in vocab.customer_names and USED not in msg.norms[i : i + size]:
                 if size == 1 and key[0] in L.COMMON_WORDS | L.NAME_STOP and not msg.is_cap(i):
                     continue
-                msg.consume(i, i + size)
-                return join_orig(msg.tokens[i : i + size])
+                end = i + size
+                while end < n and msg.tokens[end].norm in L.LEGAL_FORMS and msg.norms[end] != USED:
+                    end += 1
+                msg.consume(i, end)
+                return join_orig(msg.tokens[i:end])
     for size in (3, 2, 1):
         for i in range(n - size + 1):
             words = [t.norm for t in msg.tokens[i : i + size]]

@@ -165,3 +165,77 @@ def test_odd_messages_answer_helpfully_and_leave_the_data_alone(brain, text):
     assert reply.text or reply.table
     with brain.store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ORDERS)).scalar_one() == before
+
+
+SLOT_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(
+        ["champions", "at_risk", "high", "dormant", "me", "maria", "emea", "digest", "mon", "09:00"]
+    ),
+    st.lists(st.integers(), max_size=3),
+)
+QUERIES = st.fixed_dictionaries(
+    {
+        "intent": st.one_of(
+            st.sampled_from(sorted(__import__("bot.nlu", fromlist=["INTENTS"]).INTENTS)), st.text(max_size=20)
+        )
+    },
+    optional={
+        "filters": st.one_of(
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "segment",
+                        "value_tier",
+                        "lifecycle",
+                        "churn_risk",
+                        "key_account",
+                        "owner",
+                        "region",
+                        "min_revenue",
+                        "inactive_days",
+                        "nonsense",
+                    ]
+                ),
+                SLOT_VALUES,
+                max_size=4,
+            ),
+            SLOT_VALUES,
+        ),
+        "sort": SLOT_VALUES,
+        "limit": SLOT_VALUES,
+        "customer": SLOT_VALUES,
+        "topic": SLOT_VALUES,
+        "schedule": st.one_of(SLOT_VALUES, st.dictionaries(st.sampled_from(["day", "time"]), SLOT_VALUES)),
+    },
+)
+
+
+@hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(QUERIES)
+def test_query_executor_never_crashes_on_any_structured_query(brain, query):
+    """Whatever shape a query has, the engine either answers or raises a QueryError with a reason,
+    and the brain turns both into a reply; nothing else escapes, nothing is logged as internal."""
+    from custseg.errors import QueryError
+    from custseg.query import DATA_INTENTS
+
+    engine = brain.engine()
+    if query["intent"] in DATA_INTENTS:
+        try:
+            answer = engine.run(query, user_owner="Maria")
+            assert isinstance(answer, dict) and "kind" in answer
+        except QueryError as err:
+            assert str(err)
+    reply = brain.run(query, ME, Channel("C_FUZZ", "console"))
+    assert isinstance(reply, Reply)
+    assert wording_internal_error() not in reply.text, query
+
+
+def wording_internal_error() -> str:
+    from bot.wording import INTERNAL_ERROR
+
+    return INTERNAL_ERROR
