@@ -28,24 +28,11 @@ import pandas as pd  # noqa: E402
 import synthetic  # noqa: E402
 from _util import ROOT, fmt_s, machine, peak_rss_mb, print_table, verdict  # noqa: E402
 
+from custseg import schema  # noqa: E402
+
 P95_TARGET_S = 0.100
-SEGMENTS = [
-    "champions",
-    "loyal",
-    "potential_loyalist",
-    "new",
-    "promising",
-    "need_attention",
-    "about_to_sleep",
-    "at_risk",
-    "cant_lose",
-    "hibernating",
-    "lost",
-]
-TIERS = ["high", "medium", "low"]
-STAGES = ["new", "active", "declining", "dormant", "lost"]
-RISKS = ["high", "medium", "low"]
-SORTS = ["revenue", "recency", "frequency", "churn_risk", "clv", None]
+SEGMENTS, TIERS, STAGES, RISKS = schema.SEGMENTS, schema.LEVELS, schema.STAGES, schema.LEVELS
+SORTS = [*schema.SORTS, None]
 
 
 def make_queries(n: int, seed: int = 3) -> list[tuple[dict[str, Any], int]]:
@@ -58,17 +45,7 @@ def make_queries(n: int, seed: int = 3) -> list[tuple[dict[str, Any], int]]:
         filters: dict[str, Any] = {}
         n_filters = int(rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4]))
         keys = rng.choice(
-            [
-                "segment",
-                "value_tier",
-                "lifecycle",
-                "churn_risk",
-                "key_account",
-                "owner",
-                "region",
-                "min_revenue",
-                "inactive_days",
-            ],
+            list(schema.FILTERS),
             size=n_filters,
             replace=False,
         )

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from config.settings import LifecycleSettings
-
-STAGES: tuple[str, ...] = ("new", "active", "declining", "dormant", "lost")
+from custseg.schema import STAGES
 
 # Why a customer has its stage; bot wording turns these into sentences.
 REASONS: tuple[str, ...] = (

@@ -14,16 +14,13 @@ import numpy as np
 import pandas as pd
 
 from custseg.errors import QueryError
-from custseg.lifecycle import STAGES
 from custseg.names import NameIndex
-from custseg.rfm import RF_GRID, SEGMENTS
+from custseg.rfm import RF_GRID
+from custseg.schema import DAYS, INTENTS, LEVELS, SEGMENTS, SORTS, STAGES, TOPICS
 from custseg.snapshot import Snapshot
-from custseg.tiers import TIERS
 
 DATA_INTENTS = ("find_customers", "count_customers", "segment_overview", "customer_profile", "explain")
-SORTS = ("clv", "revenue", "recency", "frequency", "churn_risk")
-RISKS = ("high", "medium", "low")
-CATEGORICAL = {"segment": SEGMENTS, "value_tier": TIERS, "lifecycle": STAGES, "churn_risk": RISKS}
+CATEGORICAL = {"segment": SEGMENTS, "value_tier": LEVELS, "lifecycle": STAGES, "churn_risk": LEVELS}
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
 LIST_FIELDS = [
@@ -67,21 +64,6 @@ def _number(value: Any, slot: str, integer: bool = False) -> float:
     if isinstance(value, bool) or not np.isfinite(number) or number < 0:
         raise QueryError(f"'{value}' is not a valid {slot.replace('_', ' ')}: give a number of 0 or more.")
     return float(int(number)) if integer else number
-
-
-INTENTS = (
-    *DATA_INTENTS,
-    "key_account_digest",
-    "churn_alerts",
-    "pending_actions",
-    "propose_action",
-    "subscribe",
-    "unsubscribe",
-    "help",
-    "unknown",
-)
-TOPICS = ("digest", "alerts")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily")
 
 
 def check_query(query: Any) -> dict[str, Any]:

@@ -10,19 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SEGMENTS: tuple[str, ...] = (
-    "champions",
-    "loyal",
-    "potential_loyalist",
-    "new",
-    "promising",
-    "need_attention",
-    "about_to_sleep",
-    "at_risk",
-    "cant_lose",
-    "hibernating",
-    "lost",
-)
+from custseg.schema import SEGMENTS
 
 # The usual R×F grid: (R scores, F scores) → segment. Every one of the 25 cells is covered exactly
 # once (checked in tests), so every customer sits in exactly one segment.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TIERS: tuple[str, ...] = ("high", "medium", "low")
+from custseg.schema import LEVELS as TIERS
 
 
 class ValueTiers:

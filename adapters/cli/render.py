@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.interpret import money
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns whose index is in ``right`` are right-aligned."""
@@ -18,16 +20,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence
 
     sep = "  ".join("─" * w for w in widths)
     return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])])
-
-
-def money(value: float, currency: str = "$") -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}{currency}{value / 1e6:.1f}M"
-    if value >= 1e4:
-        return f"{sign}{currency}{value / 1e3:.0f}k"
-    return f"{sign}{currency}{value:,.0f}"
 
 
 def pct(share: float) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from .parser import INTENTS, parse_message
+from custseg.schema import INTENTS
+
+from .parser import parse_message
 from .vocabulary import Vocabulary
 
 __all__ = ["INTENTS", "Vocabulary", "parse", "parse_stream"]

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from custseg.schema import FILTERS
+
 from . import lexicon as L
 from .grammar import CUE, Message, keyword_index, rx
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
@@ -27,34 +29,9 @@ from .normalize import Token, clean, tokenize
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
 from .vocabulary import Vocabulary
 
-INTENTS = (
-    "find_customers",
-    "count_customers",
-    "segment_overview",
-    "customer_profile",
-    "explain",
-    "key_account_digest",
-    "churn_alerts",
-    "pending_actions",
-    "propose_action",
-    "subscribe",
-    "unsubscribe",
-    "help",
-    "unknown",
-)
 # Filters that still make sense on channel intents ("any churn alerts for my accounts?").
 CHANNEL_FILTERS = ("owner", "region")
-FILTER_ORDER = (
-    "segment",
-    "value_tier",
-    "lifecycle",
-    "churn_risk",
-    "key_account",
-    "owner",
-    "region",
-    "min_revenue",
-    "inactive_days",
-)
+FILTER_ORDER = FILTERS
 POST_HERE_RE = rx(rf"({L.POST_VERB}) .*({L.HERE})|({L.HERE}) .*({L.POST_VERB})|(into|to|in) ({L.HERE})")
 QUESTION_WHO_RE = rx(L.SEARCH_WORDS)
 

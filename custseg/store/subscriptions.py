@@ -8,11 +8,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from custseg.schema import DAYS, TOPICS
 from custseg.store.db import Store
 from custseg.store.models import SUBSCRIPTIONS
-
-TOPICS = ("digest", "alerts")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily")
 
 
 def subscribe(

@@ -13,6 +13,7 @@ from adapters.console.render import render
 from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
+from custseg import schema
 from custseg.demo import make_demo_book, to_csv
 from custseg.pipeline import segment
 from custseg.readers import read_customer_file, read_order_file
@@ -179,28 +180,11 @@ SLOT_VALUES = st.one_of(
     st.lists(st.integers(), max_size=3),
 )
 QUERIES = st.fixed_dictionaries(
-    {
-        "intent": st.one_of(
-            st.sampled_from(sorted(__import__("bot.nlu", fromlist=["INTENTS"]).INTENTS)), st.text(max_size=20)
-        )
-    },
+    {"intent": st.one_of(st.sampled_from(schema.INTENTS), st.text(max_size=20))},
     optional={
         "filters": st.one_of(
             st.dictionaries(
-                st.sampled_from(
-                    [
-                        "segment",
-                        "value_tier",
-                        "lifecycle",
-                        "churn_risk",
-                        "key_account",
-                        "owner",
-                        "region",
-                        "min_revenue",
-                        "inactive_days",
-                        "nonsense",
-                    ]
-                ),
+                st.sampled_from([*schema.FILTERS, "nonsense"]),
                 SLOT_VALUES,
                 max_size=4,
             ),

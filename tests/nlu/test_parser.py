@@ -20,6 +20,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from bot.nlu import INTENTS, Vocabulary, parse, parse_stream
 from bot.nlu.fuzzy import FuzzyIndex, osa_distance
 from bot.nlu.numbers import clock_time, parse_numeric_token, words_to_number
+from custseg import schema
 
 # Hypothesis keeps its example cache outside the working tree (it is not in .gitignore).
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "custseg-nlu-hypothesis")
@@ -32,24 +33,11 @@ HELDOUT = HERE / "labelled_heldout.jsonl"
 
 # ------------------------------------------------------------------ schema
 
-SEGMENTS = {
-    "champions",
-    "loyal",
-    "potential_loyalist",
-    "new",
-    "promising",
-    "need_attention",
-    "about_to_sleep",
-    "at_risk",
-    "cant_lose",
-    "hibernating",
-    "lost",
-}
-LEVELS = {"high", "medium", "low"}
+SEGMENTS, LEVELS, DAYS = set(schema.SEGMENTS), set(schema.LEVELS), set(schema.DAYS)
 FILTER_CHECKS = {
     "segment": lambda v: v in SEGMENTS,
     "value_tier": lambda v: v in LEVELS,
-    "lifecycle": lambda v: v in {"new", "active", "declining", "dormant", "lost"},
+    "lifecycle": lambda v: v in schema.STAGES,
     "churn_risk": lambda v: v in LEVELS,
     "key_account": lambda v: v is True,
     "owner": lambda v: isinstance(v, str) and v == v.lower() and v.strip() == v and v != "",
@@ -57,7 +45,6 @@ FILTER_CHECKS = {
     "min_revenue": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
     "inactive_days": lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
 }
-DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily"}
 
 
 def schema_errors(query: Any) -> list[str]:

@@ -1,0 +1,53 @@
+"""The names of the chat query contract (``shared/spec/query-schema.md``), in one place.
+
+Plain tuples with no imports, so the parser, the engine, the segmentation code, tests and
+benchmarks all share them without pulling in pandas.
+"""
+
+from __future__ import annotations
+
+INTENTS: tuple[str, ...] = (
+    "find_customers",
+    "count_customers",
+    "segment_overview",
+    "customer_profile",
+    "explain",
+    "key_account_digest",
+    "churn_alerts",
+    "pending_actions",
+    "propose_action",
+    "subscribe",
+    "unsubscribe",
+    "help",
+    "unknown",
+)
+# The filter keys, in the order the interpretation reads them.
+FILTERS: tuple[str, ...] = (
+    "segment",
+    "value_tier",
+    "lifecycle",
+    "churn_risk",
+    "key_account",
+    "owner",
+    "region",
+    "min_revenue",
+    "inactive_days",
+)
+SEGMENTS: tuple[str, ...] = (
+    "champions",
+    "loyal",
+    "potential_loyalist",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cant_lose",
+    "hibernating",
+    "lost",
+)
+LEVELS: tuple[str, ...] = ("high", "medium", "low")  # value tiers and churn-risk bands
+STAGES: tuple[str, ...] = ("new", "active", "declining", "dormant", "lost")
+SORTS: tuple[str, ...] = ("clv", "revenue", "recency", "frequency", "churn_risk")
+TOPICS: tuple[str, ...] = ("digest", "alerts")
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily")
