@@ -22,21 +22,36 @@ def normalise(name: str) -> str:
     return " ".join(text.split())
 
 
-def osa_distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of two neighbouring letters as one edit ("mraia" → "maria")."""
+def osa_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions and a swap of two
+    neighbouring letters each count one edit ("mraia" → "maria" is 1).
+
+    Parameters
+    ----------
+    limit : int, optional
+        Distances above ``limit`` are reported as ``limit + 1``, which lets a caller screening many
+        candidates stop early.
+    """
     if a == b:
         return 0
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         cur = [i] + [0] * len(b)
+        best = cur[0]
         for j in range(1, len(b) + 1):
             cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if limit is not None and best > limit:
+            return limit + 1
         prev2, prev = prev, cur
-    return prev[len(b)]
+    return prev[-1]
 
 
 def similarity(a: str, b: str) -> float:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from custseg.names import osa_distance
+
 # Shorter words get fewer edits: "lost" and "last", "list" and "most" are one
 # edit apart, so words under MIN_FUZZY_LEN are never corrected at all.
 MIN_FUZZY_LEN = 5
@@ -38,43 +40,6 @@ def max_edits(length: int) -> int:
     if length < MIN_FUZZY_LEN:
         return 0
     return 2 if length >= LONG_WORD_LEN else 1
-
-
-def osa_distance(a: str, b: str, limit: int = 3) -> int:
-    """Optimal-string-alignment distance between two strings.
-
-    Parameters
-    ----------
-    a, b : str
-        The strings to compare.
-    limit : int
-        Distances above ``limit`` are reported as ``limit + 1`` (early exit).
-
-    Returns
-    -------
-    int
-        Number of insertions, deletions, substitutions and adjacent swaps.
-    """
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def _deletions(word: str, k: int) -> set[str]:
