@@ -226,6 +226,12 @@ class QueryEngine:
             return {"kind": "overview", **base, **self._overview(mask)}
         return {"kind": "customers", **base, **self._list(mask, query, notes, offset)}
 
+    def select(self, filters: dict[str, Any], user_owner: str | None = None) -> dict[str, Any]:
+        """The rows a set of filters selects: ``{"mask", "notes", "filters"}`` with names resolved,
+        or a ``needs_identity`` / ``no_match`` answer as ``run`` gives."""
+        checked = check_query({"intent": "find_customers", "filters": filters})
+        return self._filter(checked.get("filters") or {}, user_owner)
+
     # ----------------------------------------------------------------------------------------------
     def _filter(self, filters: dict[str, Any], user_owner: str | None) -> dict[str, Any]:
         mask = np.ones(len(self.frame), dtype=bool)

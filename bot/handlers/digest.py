@@ -27,20 +27,11 @@ def _previous(ctx: Context) -> Snapshot | None:
 def _scope(ctx: Context, query: dict[str, Any]) -> tuple[pd.DataFrame | None, Reply | None]:
     """The snapshot rows within the query's owner/region filters."""
     filters = {k: v for k, v in (query.get("filters") or {}).items() if k in ("owner", "region")}
-    answer = ctx.engine.run(
-        {"intent": "find_customers", "filters": filters, "limit": 1}, user_owner=ctx.owner
-    )
-    fallback = special(ctx, query, answer)
+    selected = ctx.engine.select(filters, user_owner=ctx.owner)
+    fallback = special(ctx, query, selected)
     if fallback:
         return None, fallback
-    frame = ctx.engine.frame
-    if filters:
-        owner = answer["filters"].get("owner_name") or answer["filters"].get("owner")
-        if owner:
-            frame = frame[frame["owner"].fillna("").str.lower() == str(owner).lower()]
-        if "region" in answer["filters"]:
-            frame = frame[frame["region"].fillna("").str.lower() == answer["filters"]["region"].lower()]
-    return frame, None
+    return ctx.engine.frame[selected["mask"]], None
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -100,6 +100,9 @@ def test_digest_alerts_pending_and_help(brain):
     assert "key accounts" in digest.text and "Since " in digest.text
     alerts = ask(brain, "any churn alerts?")
     assert "since" in alerts.text.lower()
+    mine = ask(brain, "any churn alerts for my accounts?")
+    assert mine.table is None or all(row[1] == "Maria" for row in mine.table.rows)
+    assert ask(brain, "any churn alerts for my accounts?", STRANGER).text.startswith("I don't know which")
     assert "No win-back actions are waiting" in ask(brain, "what actions are waiting for approval?").text
     help_reply = ask(brain, "help")
     assert "For example" in help_reply.text and help_reply.buttons
