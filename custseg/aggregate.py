@@ -140,6 +140,39 @@ def _reflect(engine: Engine, table: str, schema: str | None) -> Table:
         raise SourceError(f"Cannot read the order table '{table}' from {engine.url!r}: {err}") from None
 
 
+def order_table(engine: Engine, table: str, columns: ColumnMapping, schema: str | None = None) -> Table:
+    """The order table as the database describes it, checked against the column mapping.
+
+    Raises
+    ------
+    SourceError
+        The table is missing or unreadable, or lacks a mapped column (all of them are named).
+    """
+    if columns.amount is None:
+        raise SourceError("Reading from a database needs an 'amount' column (net order value).")
+    tbl = _reflect(engine, table, schema)
+    missing = [f"{col} (for {fld})" for fld, col in columns.used().items() if col not in tbl.c]
+    if missing:
+        raise SourceError(
+            f"The table '{table}' has no column {', '.join(missing)}; it has {', '.join(tbl.c.keys())}. "
+            "Fix the [source.columns] mapping in your settings."
+        )
+    return tbl
+
+
+def latest_order(
+    engine: Engine, table: str, columns: ColumnMapping, schema: str | None = None
+) -> dt.datetime | None:
+    """The time of the newest order in the table (None when it is empty)."""
+    tbl = order_table(engine, table, columns, schema)
+    try:
+        with engine.connect() as conn:
+            latest = conn.execute(select(func.max(tbl.c[columns.ordered_at]))).scalar()
+    except SQLAlchemyError as err:
+        raise SourceError(f"Cannot read the order table '{table}' from {engine.url!r}: {err}") from None
+    return None if latest is None else pd.Timestamp(latest).to_pydatetime()
+
+
 def aggregate_sql(
     engine: Engine,
     table: str,
@@ -169,16 +202,9 @@ def aggregate_sql(
     DataFrame
         As ``aggregate_frame``, plus ``name``/``owner``/``region`` when mapped.
     """
-    if columns.amount is None:
-        raise SourceError("Reading from a database needs an 'amount' column (net order value).")
-    tbl = _reflect(engine, table, schema)
+    tbl = order_table(engine, table, columns, schema)
+    assert columns.amount is not None  # order_table rejects a mapping without one
     mapped = columns.used()
-    missing = [f"{col} (for {fld})" for fld, col in mapped.items() if col not in tbl.c]
-    if missing:
-        raise SourceError(
-            f"The table '{table}' has no column {', '.join(missing)}; it has {', '.join(tbl.c.keys())}. "
-            "Fix the [source.columns] mapping in your settings."
-        )
     win = Window.for_as_of(as_of, window_days)
     cust, ts, amt = tbl.c[columns.customer_id], tbl.c[columns.ordered_at], tbl.c[columns.amount]
     buy = amt >= 0

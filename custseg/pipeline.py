@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from config.settings import ColumnMapping, Mapping, Settings
-from custseg.aggregate import aggregate_frame, aggregate_sql
-from custseg.errors import CustsegError, StoreError
+from custseg.aggregate import aggregate_frame, aggregate_sql, latest_order
+from custseg.errors import StoreError
 from custseg.progress import Progress, Silent
 from custseg.readers import read_order_file
 from custseg.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
@@ -61,9 +61,7 @@ def _store_attributes(store: Store) -> pd.DataFrame:
 
 def summarize_store(store: Store, settings: Settings, as_of: dt.date | None = None) -> Summary:
     """Aggregate the orders loaded into our own store, inside the database."""
-    t = ORDERS
-    with store.connect() as conn:
-        latest = conn.execute(select(func.max(t.c.ordered_at))).scalar()
+    latest = latest_order(store.engine, "orders", STORE_COLUMNS)
     if latest is None:
         raise StoreError(
             f"There are no orders in {store!r} yet. Load some with `custseg load FILE`, or try `custseg demo`."
@@ -83,14 +81,7 @@ def summarize_source(settings: Settings, as_of: dt.date | None = None) -> Summar
     try:
         note = None
         if as_of is None:
-            from custseg.aggregate import _reflect
-
-            tbl = _reflect(engine, src.table, src.schema_name)
-            if src.columns.ordered_at not in tbl.c:
-                raise CustsegError(f"The table '{src.table}' has no column '{src.columns.ordered_at}'.")
-            with engine.connect() as conn:
-                latest = conn.execute(select(func.max(tbl.c[src.columns.ordered_at]))).scalar()
-            as_of, note = choose_as_of(latest)
+            as_of, note = choose_as_of(latest_order(engine, src.table, src.columns, src.schema_name))
         agg = aggregate_sql(
             engine,
             src.table,
@@ -101,7 +92,8 @@ def summarize_source(settings: Settings, as_of: dt.date | None = None) -> Summar
         )
     finally:
         engine.dispose()
-    attrs = agg[[c for c in ("name", "owner", "region") if c in agg]] if len(agg.columns) else None
+    mapped = [c for c in ("name", "owner", "region") if c in agg]
+    attrs = agg[mapped] if mapped else None
     return Summary(agg, attrs, f"table {src.table}", as_of, note)
 
 

@@ -112,3 +112,39 @@ def test_columnar_fast_path_equals_the_general_path(tmp_path, settings, id_kind)
     via_file = summarize_file(path, settings, as_of=day).aggregates
     pd.testing.assert_frame_equal(via_file, aggregate_frame(frame, day))
     assert via_file.index.is_monotonic_increasing
+
+
+def test_snapshot_straight_from_a_company_table(pg_url, sqlite_store, tmp_path, monkeypatch):
+    """`source.kind = "sql"`: the snapshot is built from the company's table, read in place."""
+    from config import load_settings
+    from custseg.errors import SourceError
+    from custseg.pipeline import segment
+
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("CREATE TABLE sales (cust_no text, booked timestamp, net numeric(12,2), rep text)")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO sales VALUES ('k1', '2024-01-01', 10, 'Maria'), ('k1', '2024-02-01', 20, 'Maria'),"
+                " ('k2', '2024-02-15', 5, 'John')"
+            )
+        )
+    engine.dispose()
+    cfg = tmp_path / "src.toml"
+    cfg.write_text(
+        '[source]\nkind = "sql"\ntable = "sales"\nurl_env = "ERP_URL"\n'
+        '[source.columns]\ncustomer_id = "cust_no"\nordered_at = "booked"\namount = "net"\nowner = "rep"\n'
+    )
+    monkeypatch.setenv("ERP_URL", pg_url)
+    settings = load_settings(cfg, env={})
+    snap, summary = segment(sqlite_store, settings)
+    assert summary.as_of == dt.date(2024, 2, 15)  # a historical table: as of its newest order
+    assert "newest order" in (summary.as_of_note or "")
+    assert snap.customers.loc["k1", "revenue"] == 30 and snap.customers.loc["k1", "owner"] == "Maria"
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(cfg.read_text().replace('ordered_at = "booked"', 'ordered_at = "when"'))
+    with pytest.raises(SourceError, match=r"no column when \(for ordered_at\)"):
+        segment(sqlite_store, load_settings(bad, env={}))
