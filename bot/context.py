@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.brain import Brain
+    from config.settings import Person
     from custseg.query import QueryEngine
 
 
@@ -17,6 +18,7 @@ class ChatUser:
     user_id: str
     platform: str = "console"
     display_name: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,15 @@ class Context:
         return self.data
 
     @property
+    def person(self) -> Person | None:
+        """Who this user is, from the settings' [people] (or the [users] shorthand); None if unknown."""
+        return self.brain.settings.person(self.user.platform, self.user.user_id, self.user.email)
+
+    @property
     def owner(self) -> str | None:
-        """The account manager this user is, from the settings' [users] table."""
-        return self.brain.settings.users.get(self.user.user_id)
+        """The account manager this user is (their name in the data's owner column)."""
+        person = self.person
+        return person.owner if person else None
 
     @property
     def currency(self) -> str:

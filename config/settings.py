@@ -164,6 +164,44 @@ class KeyAccountSettings(_Strict):
     leave_after_misses: int = Field(3, ge=1)
 
 
+Role = Literal["admin", "manager", "account_manager", "viewer"]
+Scope = Literal["own", "team", "all"]
+DEFAULT_SCOPE: dict[str, Scope] = {
+    "admin": "all",
+    "manager": "team",
+    "account_manager": "own",
+    "viewer": "team",
+}
+
+
+class Person(_Strict):
+    """Someone who uses custseg, and how chat platforms know them.
+
+    ``owner`` is their name in the data's account-manager column (their book); ``teams`` are the
+    teams they belong to or, for managers, manage. ``scope`` overrides the role's default data scope
+    (admin: all, manager: team, account_manager: own, viewer: team).
+    """
+
+    name: str
+    role: Role = "account_manager"
+    owner: str | None = None
+    teams: list[str] = Field(default_factory=list)
+    scope: Scope | None = None
+    slack_id: str | None = None
+    teams_id: str | None = None
+    email: str | None = None
+
+    @property
+    def data_scope(self) -> Scope:
+        return self.scope or DEFAULT_SCOPE[self.role]
+
+
+class TeamSettings(_Strict):
+    """A team is a group of account managers' books (names as in the data's owner column)."""
+
+    members: list[str] = Field(default_factory=list)
+
+
 class Settings(_Strict):
     """Everything custseg needs, validated once at start-up."""
 
@@ -174,7 +212,42 @@ class Settings(_Strict):
     key_accounts: KeyAccountSettings = KeyAccountSettings()
     currency: str = "$"
     timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
-    users: dict[str, str] = Field(default_factory=dict, description="chat user id → account-manager name")
+    users: dict[str, str] = Field(
+        default_factory=dict, description="shorthand: chat user id → account-manager name (own book)"
+    )
+    people: dict[str, Person] = Field(default_factory=dict)
+    teams: dict[str, TeamSettings] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_teams(self) -> Settings:
+        unknown = sorted({t for p in self.people.values() for t in p.teams} - set(self.teams))
+        if unknown:
+            raise ValueError(f"people refer to teams not defined under [teams]: {', '.join(unknown)}")
+        return self
+
+    def person(self, platform: str, user_id: str, email: str | None = None) -> Person | None:
+        """Who a chat user is: by platform id (slack_id / teams_id), then e-mail, then the ``users`` shorthand."""
+        for p in self.people.values():
+            if (platform == "slack" and p.slack_id == user_id) or (
+                platform == "teams" and p.teams_id == user_id
+            ):
+                return p
+        if email:
+            for p in self.people.values():
+                if p.email and p.email.lower() == email.lower():
+                    return p
+        owner = self.users.get(user_id)
+        if owner is not None:
+            return Person(name=owner, owner=owner, role="account_manager")
+        return None
+
+    def team_members(self, team_names: list[str]) -> set[str]:
+        """The account managers (owner names) whose books make up these teams."""
+        return {m for t in team_names if t in self.teams for m in self.teams[t].members}
+
+    def teams_of_owner(self, owner: str | None) -> list[str]:
+        """The teams whose books include this account manager's customers."""
+        return sorted(name for name, t in self.teams.items() if owner is not None and owner in t.members)
 
     def source_url(self) -> str:
         """The company database URL for a ``sql`` source, from the environment."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import sys
 import time
 from pathlib import Path
 
 from adapters.cli import render
-from config import Settings, load_settings
+from adapters.cli.common import brain_for, open_store_for, parse_date, settings_from
+from config import Settings
 from custseg.errors import CustsegError, InputFileError
 from custseg.progress import Progress
 
@@ -23,32 +25,16 @@ EXAMPLES = """examples:
 """
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
-    if args.database:
-        settings = settings.model_copy(update={"database_url": args.database})
-    return settings
-
-
-def _store(settings: Settings):
-    from custseg.store import open_store
-
-    return open_store(settings.database_url)
+# Command groups in their own modules; each exports register(subparsers).
+COMMAND_MODULES: tuple[str, ...] = ("adapters.cli.serve",)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     from custseg.readers import read_customer_file, read_order_file
     from custseg.store.load import save_customers, save_order_file
 
-    settings = _settings(args)
-    store = _store(settings)
+    settings = settings_from(args)
+    store = open_store_for(settings)
     for path in args.files:
         progress = Progress()
         if args.customers:
@@ -80,8 +66,8 @@ def _print_snapshot_summary(snap, summary, seconds: float, saved: bool) -> None:
 def cmd_segment(args: argparse.Namespace) -> int:
     from custseg.pipeline import segment
 
-    settings = _settings(args)
-    store = _store(settings)
+    settings = settings_from(args)
+    store = open_store_for(settings)
     days = [args.as_of]
     if args.history:
         if args.as_of is None:
@@ -105,7 +91,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 def cmd_snapshots(args: argparse.Namespace) -> int:
     from custseg.snapshot import list_snapshots
 
-    frame = list_snapshots(_store(_settings(args)))
+    frame = list_snapshots(open_store_for(settings_from(args)))
     if frame.empty:
         print("No snapshots yet: run `custseg segment` (or `custseg demo`).")
         return 0
@@ -118,8 +104,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
     from custseg.errors import StoreError
     from custseg.snapshot import load_snapshot, migration_matrix, migrations
 
-    settings = _settings(args)
-    store = _store(settings)
+    settings = settings_from(args)
+    store = open_store_for(settings)
     new = load_snapshot(store, args.to)
     try:
         old = load_snapshot(store, args.since) if args.since else load_snapshot(store, before=new.as_of)
@@ -149,26 +135,17 @@ def _engine(settings: Settings):
     from custseg.query import QueryEngine
     from custseg.snapshot import load_snapshot
 
-    store = _store(settings)
+    store = open_store_for(settings)
     return QueryEngine(load_snapshot(store), recent_orders_lookup(store))
-
-
-def _brain(settings: Settings, as_user: str | None):
-    from bot.brain import Brain
-    from bot.context import ChatUser
-
-    if as_user:
-        settings = settings.model_copy(update={"users": {**settings.users, "console": as_user}})
-    return Brain(_store(settings), settings), ChatUser("console", "console", as_user)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from adapters.console.render import render
     from bot.context import Channel
 
-    settings = _settings(args)
+    settings = settings_from(args)
     text = " ".join(args.message)
-    brain, user = _brain(settings, args.as_user)
+    brain, user = brain_for(settings, args.as_user)
     if args.json:
         from custseg.query import DATA_INTENTS
 
@@ -190,11 +167,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.console.chat import chat
     from custseg.snapshot import list_snapshots
 
-    settings = _settings(args)
-    if list_snapshots(_store(settings)).empty:
+    settings = settings_from(args)
+    if list_snapshots(open_store_for(settings)).empty:
         print("First run: building the demo book of business (a few seconds)…")
         cmd_demo(argparse.Namespace(**{**vars(args), "seed": 7, "customers": 2000, "quiet": True}))
-    brain, user = _brain(settings, args.as_user)
+    brain, user = brain_for(settings, args.as_user)
     return chat(brain, user)
 
 
@@ -206,9 +183,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     try:
         from custseg.snapshot import list_snapshots
 
-        settings = _settings(args)
-        if not list_snapshots(_store(settings)).empty:
-            brain, _ = _brain(settings, None)
+        settings = settings_from(args)
+        if not list_snapshots(open_store_for(settings)).empty:
+            brain, _ = brain_for(settings, None)
             brain.engine()
             vocabulary = brain.vocabulary()
     except CustsegError:
@@ -226,8 +203,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from custseg.readers import read_customer_file, read_order_file
     from custseg.store.load import save_customers, save_order_file
 
-    settings = _settings(args)
-    store = _store(settings)
+    settings = settings_from(args)
+    store = open_store_for(settings)
     progress = Progress()
     progress.stage("generating the demo book")
     book = make_demo_book(seed=args.seed, n_customers=args.customers)
@@ -257,7 +234,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_db(args: argparse.Namespace) -> int:
     from custseg.store import Store
 
-    store = Store(_settings(args).database_url)
+    store = Store(settings_from(args).database_url)
     if args.action == "upgrade":
         store.upgrade()
     print(
@@ -296,7 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("segment", help="build the snapshot (today, or --as-of a past day)")
     p.add_argument(
-        "--as-of", type=_date, help="the snapshot day, YYYY-MM-DD (default: today or the newest order's day)"
+        "--as-of",
+        type=parse_date,
+        help="the snapshot day, YYYY-MM-DD (default: today or the newest order's day)",
     )
     p.add_argument(
         "--history", type=int, metavar="WEEKS", help="rebuild this many weekly snapshots ending at --as-of"
@@ -313,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--by", default="segment", choices=["segment", "lifecycle", "value_tier", "churn_risk", "key_account"]
     )
-    p.add_argument("--since", type=_date, help="the older snapshot (default: the one before --to)")
-    p.add_argument("--to", type=_date, help="the newer snapshot (default: the latest)")
+    p.add_argument("--since", type=parse_date, help="the older snapshot (default: the one before --to)")
+    p.add_argument("--to", type=parse_date, help="the newer snapshot (default: the latest)")
     p.add_argument("--matrix", action="store_true", help="print the full from × to table")
     p.set_defaults(func=cmd_changes)
 
@@ -334,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db", help="show or upgrade the database schema")
     p.add_argument("action", choices=["current", "upgrade"])
     p.set_defaults(func=cmd_db)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 

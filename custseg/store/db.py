@@ -68,23 +68,32 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def current_revision(self) -> str | None:
+    def current_revisions(self) -> tuple[str, ...]:
+        """The applied migration heads (empty for a new database)."""
         with self.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+
+    def head_revisions(self) -> tuple[str, ...]:
+        """The newest migrations we ship (more than one while feature branches of the schema coexist)."""
+        return tuple(sorted(ScriptDirectory.from_config(alembic_config(self.url)).get_heads()))
+
+    def current_revision(self) -> str | None:
+        """The applied revisions as one readable string (None for a new database)."""
+        return ", ".join(self.current_revisions()) or None
 
     def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
+        return ", ".join(self.head_revisions()) or None
 
     def upgrade(self) -> None:
         """Apply every pending migration (safe to call on an up-to-date database)."""
         cfg = alembic_config(self.url)
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, "heads")
 
     def ensure_schema(self) -> Store:
         """Migrate to the latest schema if needed; returns self."""
-        if self.current_revision() != self.head_revision():
+        if self.current_revisions() != self.head_revisions():
             self.upgrade()
         return self
 

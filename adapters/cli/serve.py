@@ -1,0 +1,36 @@
+"""`custseg web`: the Procfile's web process (Slack and Teams endpoints, /health)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from adapters.cli.common import brain_for, settings_from
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from adapters.web.app import STATUSES, build_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_from(args)
+    brain, _ = brain_for(settings)
+    app = build_app(brain, settings, os.environ)
+    print(f"custseg web on http://{args.host}:{args.port}", file=sys.stderr)
+    for status in app[STATUSES]:
+        print(f"  {status.line()}", file=sys.stderr)
+    # run_app handles SIGTERM/SIGINT: it stops accepting, lets in-flight requests finish, then exits.
+    web.run_app(app, host=args.host, port=args.port, print=None, shutdown_timeout=20)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "web", help="serve the Slack and Teams endpoints and /health (the Procfile's web process)"
+    )
+    p.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    p.set_defaults(func=cmd_web)
