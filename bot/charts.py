@@ -38,3 +38,30 @@ def _segment_chart(rows: tuple[tuple[str, float, float], ...], title: str) -> by
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def key_account_value_chart(
+    stages: list[str],
+    before: list[float],
+    after: list[float],
+    value_label: str,
+    before_label: str,
+    title: str,
+) -> bytes:
+    """Grouped horizontal bars: key-account value (currency units) in each lifecycle stage, a week
+    ago and now, so value sliding towards declining and dormant shows at a glance."""
+    names = stages[::-1]
+    fig = Figure(figsize=(7, 3.6), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.18, 0.15, 0.78, 0.74))
+    y = range(len(names))
+    ax.barh([i + 0.2 for i in y], before[::-1], height=0.4, label=before_label, color="#BAB0AC")
+    ax.barh([i - 0.2 for i in y], after[::-1], height=0.4, label="now", color="#E45756")
+    ax.set_yticks(list(y), names)
+    ax.set_xlabel(value_label)
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

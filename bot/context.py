@@ -53,6 +53,11 @@ class Context:
         return self.brain.settings.person(self.user.platform, self.user.user_id, self.user.email)
 
     @property
+    def scope(self) -> frozenset[str] | None:
+        """The account managers whose customers this user may see (None: everyone)."""
+        return self.brain.settings.scope_owners(self.person)
+
+    @property
     def owner(self) -> str | None:
         """The account manager this user is (their name in the data's owner column)."""
         person = self.person

@@ -64,6 +64,10 @@ class Reply:
         Follow-up actions ("show more", "approve").
     footer : str, optional
         Small print: as-of date, caveats, what a number is based on.
+    private : bool
+        A notice only for the person who asked or pressed a button ("only managers of EMEA can
+        approve this"): adapters show it to them alone and leave any shared message unchanged.
+        Otherwise the answer to a button press replaces the message that carried the button.
     """
 
     context: str = ""
@@ -74,6 +78,7 @@ class Reply:
     image: Image | None = None
     buttons: list[Button] = field(default_factory=list)
     footer: str | None = None
+    private: bool = False
 
     def plain_text(self) -> str:
         """Everything readable in one string (for notifications, logs of replies and tests)."""

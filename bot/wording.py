@@ -94,32 +94,84 @@ DAY_LABEL = {
     "daily": "every day",
 }
 
-# How to win back a customer, by situation (lifecycle stage, or why they are declining) and value
-# tier ("any" when the tier does not change the advice): specific, with the first step named.
-PLAYBOOK: dict[str, dict[str, str]] = {
-    "declining": {
-        "high": "Call {name} this week: they usually order every {gap} days and it has been {recency}. "
-        "Ask what changed and offer a review of their account.",
-        "any": "Send {name} a check-in email with their usual items; it has been {recency} against a usual {gap} days.",
-    },
-    "revenue_down": {
-        "any": "Call {name}: they still order on rhythm but spent {drop} % less in the last 90 days than in the "
-        "90 before. Ask whether part of their volume went to a competitor.",
-    },
-    "dormant": {
-        "high": "Have {owner} call {name} and offer a tailored win-back deal (e.g. 10 % on the next order); "
-        "they are {ratio}× overdue and worth {revenue} so far.",
-        "any": "Send {name} a win-back offer (free shipping or 5 % on the next order) with their most-ordered products.",
-    },
-    "lost": {
-        "high": "Ask {owner} for a personal note to {name} asking why they left; log the reason.",
-        "any": "Add {name} to the quarterly reactivation campaign; no individual action is worth it yet.",
-    },
-    "new": {"any": "Welcome {name}: a short onboarding call and a second-order incentive."},
-    "active": {
-        "any": "{name} is buying on rhythm: no win-back needed. Consider a cross-sell suggestion instead."
-    },
+# Win-back actions. The sentence for each play of the playbook ([playbook.plays.*] in the settings:
+# which customers get which play); a play without a sentence here is shown by its `task`.
+# Placeholders: name, owner, gap, recency, ratio, revenue, drop.
+PLAY_TEXT: dict[str, str] = {
+    "cant_lose": "Ask an executive sponsor to call {name} this week: one of the best customers by orders, "
+    "and it has been {recency} against a usual {gap} days. Listen first, then offer an account review.",
+    "dormant_high_value": "Have {owner} call {name} and offer a tailored win-back deal (e.g. 10 % on the next "
+    "order); they are {ratio}× overdue and worth {revenue} so far.",
+    "revenue_down": "Call {name}: they still order on rhythm but spent {drop} % less in the last 90 days than "
+    "in the 90 before. Ask whether part of their volume went to a competitor.",
+    "declining_high_value": "Call {name} this week: they usually order every {gap} days and it has been "
+    "{recency}. Ask what changed and offer a review of their account.",
+    "at_risk": "Have {owner} check in with {name}: they used to order often, but it has been {recency} "
+    "against a usual {gap} days. Ask how things are going and what is missing.",
+    "declining": "Send {name} a check-in email with their usual items; it has been {recency} against a usual "
+    "{gap} days.",
+    "dormant": "Send {name} a win-back offer (free shipping or 5 % on the next order) with their most-ordered "
+    "products.",
+    "lost_high_value": "Ask {owner} for a personal note to {name} asking why they left; log the reason.",
+    "new": "Welcome {name}: a short onboarding call to check the first order went well, and a second-order "
+    "incentive.",
 }
+NO_PLAY = {
+    "active": "{name} is buying on rhythm: no win-back needed. Consider a cross-sell suggestion instead.",
+    "lost": "Add {name} to the quarterly reactivation campaign; no individual action is worth it yet.",
+}
+NO_PLAY_OTHER = "No play of the playbook fits {name} ({stage}, {tier} value), so there is nothing to approve."
+ACTION_CONTEXT = "Win-back action · {name}"
+ACTION_TITLE = "{name}: {task}"
+ACTION_WHY = (
+    "{segment} · {stage} ({recency} since the last order, usually every {gap} days) · {tier} value · "
+    "churn risk {risk}"
+)
+VALUE_AT_STAKE = {
+    "clv": "{value} predicted lifetime value",
+    "revenue": "{value}: a year of their usual orders (revenue-based; no lifetime-value model yet)",
+}
+EXPECTED_VALUE = "{value}, if {rate} % of such customers are won back"
+ACTION_STATUS = {
+    "proposed": "Waiting for a decision by {who}, since {at}",
+    "snoozed": "Snoozed by {actor} until {until}",
+    "approved": "Approved by {actor} on {at}: {owner}'s task, due {due}",
+    "rejected": "Rejected by {actor} on {at}",
+    "done": "Done: marked by {actor} on {at}",
+    "expired": "Expired on {at} ({reason})",
+}
+ACTION_REASON = " (reason: {reason})"
+ACTION_EXISTS = "Already suggested on {at}; one open suggestion per customer and play."
+ACTION_FIRST = "{actor} was first: {state} on {at}. Your click changed nothing."
+ACTION_YOU_FIRST = "You already did: {state} on {at}. Nothing changed."
+ACTION_CLOSED = "This suggestion was {state} on {at} ({reason}); your click changed nothing."
+WHO_MANAGERS = "a manager of {teams}"
+WHO_ADMIN = "an admin"
+ACTION_STATE = {
+    "proposed": "proposed",
+    "approved": "approved",
+    "rejected": "rejected",
+    "snoozed": "snoozed",
+    "done": "done",
+    "expired": "expired",
+}
+ACTION_VERB = {"approved": "approve", "rejected": "reject", "snoozed": "snooze", "done": "mark done"}
+ONLY_MANAGERS = "Only managers of {teams} can {verb} this."
+ONLY_ADMINS = (
+    "Only an admin can {verb} this: {owner}'s customers are in no team under [teams] in the settings."
+)
+ONLY_OWNER_OR_MANAGERS = "Only {owner} or managers of {teams} can mark this done."
+NO_ACCOUNT_MANAGER = "the account manager"
+ACTION_BUTTONS = {
+    "approve": "Approve",
+    "reject": "Reject",
+    "snooze": "Snooze {days} days",
+    "done": "Mark done",
+}
+ACTION_FOOTER = "Suggestion #{id} · from the snapshot of {as_of}"
+NO_OPEN_ACTION = "{name} has no open suggestion, and no play of the playbook fits them now."
+TASK_CONTEXT = "Your win-back task · {name}"
+TASK_TEXT = "{approver} approved this on {at}; it is due {due}. {sentence}"
 
 LIFECYCLE_REASON = {
     "recent_first_order": "first order {tenure} ago, within the new-customer window of {window} days",
@@ -129,8 +181,64 @@ LIFECYCLE_REASON = {
     "days is down {drop} % on the 90 days before",
     "long_overdue": "{recency} since the last order against a usual {gap} days ({ratio}× — dormant after {dormant}×)",
     "gone": "{recency} since the last order against a usual {gap} days ({ratio}× — lost after {lost}×)",
+    "unlikely_alive": "{recency} since the last order against a usual {gap} days, but their buying history "
+    "gives only a {p_alive} % chance that they are still an active customer (dormant under {dormant_p} %)",
 }
 GAP_BASIS = {
     "own": "their own rhythm",
     "population": "the typical rhythm of all customers (they have too few orders for one of their own)",
 }
+
+# Digest and churn alerts (on demand and scheduled).
+VALUE_BASIS = {
+    "clv": "lifetime value",
+    "revenue": "revenue to date",
+    "revenue_plus_clv": "revenue to date plus expected lifetime value",
+}
+VALUE_TIER_HIGH = {
+    "revenue": "the customers making the first half of revenue",
+    "clv": "the customers making the first half of expected lifetime value",
+    "revenue_plus_clv": "the customers making the first half of revenue to date plus expected lifetime value",
+}
+DIGEST_TITLE = "Key-account digest, {as_of}"
+DIGEST_KEYS = "*{n:,} key accounts*, {value} {basis}."
+DIGEST_TREND = "Revenue in the last 90 days: {now}, {change} on the 90 days before."
+DIGEST_MOVES = "Since {since}: {n} key account{s} changed segment, stage or churn risk."
+DIGEST_STAKE = "{value} {basis} is at stake in the {n} that slipped towards churn."
+DIGEST_NO_MOVES = "Since {since}: no key account changed segment, stage or churn risk."
+DIGEST_DORMANT = "Dormant high-value customers: {n:,} — {names}."
+DIGEST_FOOTER = "As of {as_of}, compared with {since} · value = {basis}"
+DIGEST_CHART_TITLE = "Key-account {basis} by stage"
+DIGEST_BUTTONS = {
+    "declining": "Declining key accounts",
+    "dormant": "Dormant high-value",
+    "alerts": "Churn alerts",
+    "profile": "{name}",
+}
+ALERTS_TITLE = "Churn alerts for {owner}, {as_of}"
+ALERTS_NEW = "*{n:,} customer{s}* crossed into high churn risk or went dormant since {since}, biggest first."
+ALERTS_NONE = "No customer crossed into high churn risk since {since}."
+ALERTS_OWNER = "*{owner}* — {n} customer{s}"
+ALERT_LINE = "• *{name}* {crossed}; {value} {basis}. Suggested: {action}"
+ALERT_CROSSED = {"dormant": "went dormant", "high": "is now at high churn risk"}
+ALERTS_MORE = "… and {n} more: {names}."
+ALERT_ACTIONS = {"action.approve": "Approve", "action.reject": "Reject", "action.snooze": "Snooze"}
+ALERTS_FOOTER = (
+    "As of {as_of} · value = {basis} · approving makes the suggestion a task for the account manager"
+)
+PREVIOUS_ALERT = "the previous alert"
+NO_OWNER = "No account manager"
+
+# Churn-risk explanation: the model's probability and the factors that move it (custseg.models.explain).
+CHURN_PROBABILITY = "{pct} % chance of no order in the next {horizon}"
+CHURN_DRIVER = {
+    "timing": "{recency} since the last order vs. a usual {gap}",
+    "frequency": "{n:,} order{s} so far",
+    "tenure": "a customer for {tenure}",
+    "order_value": "average order {aov} vs. {typical} for a typical customer",
+    "spend_trend": "spend in the last 90 days {direction} {pct} % on the 90 days before",
+    "spend_pace": "spend in the last 90 days at {pct} % of their usual pace",
+    "returns": "returned {pct} % of what they bought",
+}
+CHURN_UP = "Pushing the risk up: {items}."
+CHURN_DOWN = "Holding it down: {items}."

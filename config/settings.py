@@ -140,9 +140,15 @@ class LifecycleSettings(_Strict):
 
 class ValueTierSettings(_Strict):
     """Pareto-style tiers: customers ranked by ``basis``; those making the first ``high_share`` of
-    the total are high value, up to ``medium_share`` medium, the rest low."""
+    the total are high value, up to ``medium_share`` medium, the rest low.
 
-    basis: Literal["revenue", "clv"] = "revenue"
+    ``basis``: ``revenue`` (net revenue to date), ``clv`` (expected lifetime value over the model
+    horizon), or ``revenue_plus_clv`` (revenue to date plus the revenue expected over the horizon,
+    so a big customer gone quiet stays high value). The model-based bases apply only when the
+    models fit the book; otherwise tiers use revenue and the snapshot notes say so.
+    """
+
+    basis: Literal["revenue", "clv", "revenue_plus_clv"] = "revenue_plus_clv"
     high_share: float = Field(0.5, gt=0, lt=1)
     medium_share: float = Field(0.8, gt=0, lt=1)
 
@@ -151,6 +157,26 @@ class ValueTierSettings(_Strict):
         if not self.high_share < self.medium_share:
             raise ValueError("need high_share < medium_share")
         return self
+
+
+class ModelSettings(_Strict):
+    """Predictive models (``custseg.models``): BG/NBD purchase frequency, Gamma-Gamma spend, CLV.
+
+    ``horizon_months``: lifetime value covers the next this many months. ``forecast_days``: the
+    window of the per-customer expected purchases, in days. ``margin``: share of order value that
+    is profit (1 = lifetime value in revenue terms). ``annual_discount_rate``: e.g. 0.1 = 10 % a
+    year. ``min_repeat_customers``: below this many customers with a repeat purchase the models are
+    not fitted and the rules are used. ``dormant_p_alive``: a repeat buyer whose probability of
+    still being active is below this is dormant.
+    """
+
+    enabled: bool = True
+    horizon_months: int = Field(12, ge=1, le=120)
+    forecast_days: int = Field(90, ge=1)
+    margin: float = Field(1.0, gt=0, le=1)
+    annual_discount_rate: float = Field(0.10, ge=0, lt=1)
+    min_repeat_customers: int = Field(30, ge=2)
+    dormant_p_alive: float = Field(0.3, gt=0, lt=1)
 
 
 class KeyAccountSettings(_Strict):
@@ -162,6 +188,127 @@ class KeyAccountSettings(_Strict):
     basis: Literal["revenue", "clv"] = "revenue"
     min_revenue: float = Field(0.0, ge=0)
     leave_after_misses: int = Field(3, ge=1)
+
+
+class PlayMatch(_Strict):
+    """Which customers a play is for: every key given must match one of its listed snapshot labels."""
+
+    segment: list[str] | None = None
+    lifecycle: list[str] | None = None
+    lifecycle_reason: list[str] | None = None
+    value_tier: list[str] | None = None
+    churn_risk: list[str] | None = None
+    key_account: bool | None = None
+
+    @model_validator(mode="after")
+    def _known_labels(self) -> PlayMatch:
+        from custseg.lifecycle import REASONS
+        from custseg.schema import LEVELS, SEGMENTS, STAGES
+
+        known = {
+            "segment": SEGMENTS,
+            "lifecycle": STAGES,
+            "lifecycle_reason": REASONS,
+            "value_tier": LEVELS,
+            "churn_risk": LEVELS,
+        }
+        problems = [
+            f"{key} '{value}' is not one of {', '.join(names)}"
+            for key, names in known.items()
+            for value in getattr(self, key) or []
+            if value not in names
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        if not self.model_fields_set:
+            raise ValueError('give at least one condition, e.g. when = { lifecycle = ["dormant"] }')
+        return self
+
+
+class Play(_Strict):
+    """One situation and the action it calls for.
+
+    ``task`` names the action in a few words (the chat's sentence for a shipped play lives in
+    bot/wording.py); the account manager gets ``due_days`` days to do it once approved.
+    ``expected_win_back`` is the assumed share of customers the action wins back (0–1), used for
+    the expected value until ``custseg actions report`` has measured the real rate.
+    """
+
+    when: PlayMatch
+    task: str = Field(min_length=1)
+    due_days: int = Field(7, ge=1)
+    expected_win_back: float = Field(0.2, gt=0, le=1)
+    enabled: bool = True
+
+
+class PlaybookSettings(_Strict):
+    """Win-back suggestions: plays tried in order (the first that fits a customer wins), and how
+    long things take. All durations in days."""
+
+    plays: dict[str, Play] = Field(default_factory=dict)
+    window_days: int = Field(30, ge=1, description="did the customer order again within this many days")
+    snooze_days: int = Field(7, ge=1)
+    expire_after_days: int = Field(
+        14, ge=1, description="a suggestion nobody decided, or an approved task not done, expires"
+    )
+
+
+class WorkerSettings(_Strict):
+    """The worker process: how often it looks for due posts and new subscriptions, when it rebuilds
+    the snapshot, and how late a missed digest may still go out. Times are HH:MM in ``timezone``."""
+
+    poll_seconds: int = Field(30, ge=1, le=60, description="subscriptions picked up within this many seconds")
+    refresh_time: str = Field("02:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="nightly snapshot")
+    misfire_grace_hours: float = Field(
+        24, gt=0, description="a digest missed by longer (worker down) is skipped with a warning"
+    )
+    alert_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily"] = Field(
+        "daily", description="default schedule of churn alerts said in chat"
+    )
+    alert_time: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class DeliverySettings(_Strict):
+    """Posting through the outbox: a failed post is retried after ``backoff_seconds``, doubling each
+    time up to ``max_backoff_seconds`` (or as long as the platform asks), and parked as failed
+    after ``max_attempts``. A worker holds a post for ``lease_seconds`` while sending it."""
+
+    max_attempts: int = Field(8, ge=1)
+    backoff_seconds: float = Field(30, gt=0)
+    max_backoff_seconds: float = Field(3600, gt=0)
+    lease_seconds: float = Field(300, gt=0)
+    interval_seconds: float = Field(5, gt=0, description="how often the worker drains the outbox")
+
+
+class ChurnSettings(_Strict):
+    """Churn model (``custseg.models.churn``): horizon, risk bands, when a book is too small.
+
+    ``horizon_days`` H: churn means no order in the next H days. Unset, H is ``horizon_gaps`` × the
+    median typical gap between orders, clipped to [``min_horizon_days``, ``max_horizon_days``].
+    Customers whose calibrated churn probability is at least ``high`` are high risk, at least
+    ``medium`` medium. The classifier is trained only with ``min_events_per_feature`` churners and
+    non-churners per model feature in the training window; otherwise the lifecycle rule is kept.
+    """
+
+    horizon_days: int | None = Field(None, gt=0)
+    horizon_gaps: float = Field(2.0, gt=0)
+    min_horizon_days: int = Field(28, gt=0)
+    max_horizon_days: int = Field(182, gt=0)
+    high: float = Field(0.7, gt=0, lt=1)
+    medium: float = Field(0.4, gt=0, lt=1)
+    min_events_per_feature: int = Field(10, ge=1)
+    random_state: int = 0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ChurnSettings:
+        problems = []
+        if not self.medium < self.high:
+            problems.append("need medium < high")
+        if not self.min_horizon_days <= self.max_horizon_days:
+            problems.append("need min_horizon_days ≤ max_horizon_days")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 Role = Literal["admin", "manager", "account_manager", "viewer"]
@@ -210,6 +357,11 @@ class Settings(_Strict):
     lifecycle: LifecycleSettings = LifecycleSettings()
     value_tiers: ValueTierSettings = ValueTierSettings()
     key_accounts: KeyAccountSettings = KeyAccountSettings()
+    models: ModelSettings = ModelSettings()
+    churn: ChurnSettings = ChurnSettings()
+    playbook: PlaybookSettings = PlaybookSettings()
+    worker: WorkerSettings = WorkerSettings()
+    delivery: DeliverySettings = DeliverySettings()
     currency: str = "$"
     timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
     users: dict[str, str] = Field(
@@ -240,6 +392,26 @@ class Settings(_Strict):
         if owner is not None:
             return Person(name=owner, owner=owner, role="account_manager")
         return None
+
+    @property
+    def open_access(self) -> bool:
+        """No people are configured: a local, single-user setup (the demo) where everyone sees everything."""
+        return not self.people and not self.users
+
+    def scope_owners(self, person: Person | None) -> frozenset[str] | None:
+        """The account managers whose customers ``person`` may see; None means every customer.
+
+        Unknown people see nothing (an empty set) unless access is open.
+        """
+        if person is None:
+            return None if self.open_access else frozenset()
+        scope = person.data_scope
+        if scope == "all":
+            return None
+        owners = {person.owner} if person.owner else set()
+        if scope == "team":
+            owners |= self.team_members(person.teams)
+        return frozenset(owners)
 
     def team_members(self, team_names: list[str]) -> set[str]:
         """The account managers (owner names) whose books make up these teams."""

@@ -6,6 +6,8 @@ depend on where the orders live:
 - ``first_order`` / ``last_order``: earliest / latest purchase (any order that is not a return;
   free or zero-value orders are still orders);
 - ``frequency``: number of purchases; returns and cancellations (negative amounts) are not purchases;
+- ``purchase_days``: calendar days with at least one purchase (the purchase occasions of the
+  frequency model: several orders on one day are one occasion);
 - ``revenue``: net revenue, all orders including returns, in currency units;
 - ``returns``: value returned, as a positive number;
 - ``revenue_90d`` / ``revenue_prev_90d``: net revenue in the last ``window`` days up to the as-of
@@ -34,6 +36,7 @@ SUMMARY_COLUMNS = [
     "first_order",
     "last_order",
     "frequency",
+    "purchase_days",
     "revenue",
     "returns",
     "revenue_90d",
@@ -64,6 +67,7 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     """Common tidy-up for both paths: types, cent rounding, sort order."""
     frame = frame.copy()
     frame["frequency"] = frame["frequency"].astype("int64")
+    frame["purchase_days"] = frame["purchase_days"].astype("int64")
     for col in ("first_order", "last_order"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     for col in ("revenue", "returns", "revenue_90d", "revenue_prev_90d"):
@@ -112,6 +116,12 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
     last = np.full(k, small, dtype=np.int64)
     np.minimum.at(first, codes[buy], t[buy])
     np.maximum.at(last, codes[buy], t[buy])
+    # Distinct (customer, day) pairs by hashing one int64 key: linear time, unlike a sort.
+    day = t[buy] // 86_400_000_000_000
+    d0 = int(day.min()) if len(day) else 0
+    span = int(day.max()) - d0 + 1 if len(day) else 1
+    pairs = pd.unique(codes[buy].astype("int64") * span + (day - d0))
+    purchase_days = np.bincount(pairs // span, minlength=k)
     recent = t >= np.datetime64(win.recent_start, "ns").astype("int64")
     previous = ~recent & (t >= np.datetime64(win.previous_start, "ns").astype("int64"))
     frame = pd.DataFrame(
@@ -120,6 +130,7 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
             "first_order": np.where(first == big, small, first).view("datetime64[ns]"),
             "last_order": last.view("datetime64[ns]"),
             "frequency": np.bincount(codes, weights=buy, minlength=k),
+            "purchase_days": purchase_days,
             "revenue": np.bincount(codes, weights=amount, minlength=k),
             "returns": np.bincount(codes, weights=np.where(amount < 0, -amount, 0.0), minlength=k),
             "revenue_90d": np.bincount(codes, weights=np.where(recent, amount, 0.0), minlength=k),
@@ -214,6 +225,7 @@ def aggregate_sql(
         type_coerce(func.min(case((buy, ts))), DateTime).label("first_order"),
         type_coerce(func.max(case((buy, ts))), DateTime).label("last_order"),
         func.sum(case((buy, 1), else_=0)).label("frequency"),
+        func.count(func.distinct(case((buy, func.date(ts))))).label("purchase_days"),
         func.sum(amt).label("revenue"),
         func.sum(case((amt < 0, -amt), else_=zero)).label("returns"),
         func.sum(case((ts >= win.recent_start, amt), else_=zero)).label("revenue_90d"),

@@ -69,3 +69,12 @@ class QueryError(CustsegError):
     """A structured query is malformed (unknown intent, bad slot value)."""
 
     exit_code = 6
+
+
+class ModelError(CustsegError):
+    """A statistical model cannot be fitted or used on this data (too little of it, no convergence).
+
+    Callers that can fall back to a rule (the snapshot) catch it and say so in their notes.
+    """
+
+    exit_code = 7

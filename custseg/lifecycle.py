@@ -22,6 +22,7 @@ REASONS: tuple[str, ...] = (
     "revenue_down",  # declining: on time but buying much less than the 90 days before
     "long_overdue",  # dormant
     "gone",  # lost
+    "unlikely_alive",  # dormant: the frequency model gives a low probability of still being active
 )
 
 
@@ -54,13 +55,21 @@ class Lifecycle:
             self.population_gap_days_ = 30.0
         return self
 
-    def predict(self, summary: pd.DataFrame) -> pd.DataFrame:
+    def predict(
+        self, summary: pd.DataFrame, p_alive: np.ndarray | None = None, dormant_p_alive: float = 0.3
+    ) -> pd.DataFrame:
         """Stage, reason, the gap used and how overdue each customer is.
 
         Parameters
         ----------
         summary : DataFrame
             ``frequency``, ``own_gap_days``, ``recency_days``, ``tenure_days``, ``trend_90d``.
+        p_alive : array of float, optional
+            Probability of still being active from the frequency model, NaN where it does not
+            apply (no repeat purchase). Where it applies, a customer the rhythm rule calls active or
+            declining is dormant when ``p_alive`` is below ``dormant_p_alive`` (reason
+            ``unlikely_alive``): the model catches customers whose own rhythm hides that they
+            stopped. New, dormant and lost by the rule are left as they are.
 
         Returns
         -------
@@ -99,6 +108,11 @@ class Lifecycle:
             ],
             REASONS.index("on_rhythm"),
         )
+        if p_alive is not None:
+            judged = (stage_code == STAGES.index("active")) | (stage_code == STAGES.index("declining"))
+            unlikely = judged & np.isfinite(p_alive) & (p_alive < dormant_p_alive)
+            stage_code = np.where(unlikely, STAGES.index("dormant"), stage_code)
+            reason_code = np.where(unlikely, REASONS.index("unlikely_alive"), reason_code)
         stage = np.asarray(STAGES, dtype=object)[stage_code]
         reason = np.asarray(REASONS, dtype=object)[reason_code]
         return pd.DataFrame(

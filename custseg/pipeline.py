@@ -14,6 +14,7 @@ from sqlalchemy import select
 from config.settings import ColumnMapping, Mapping, Settings
 from custseg.aggregate import aggregate_frame, aggregate_sql, latest_order
 from custseg.errors import StoreError
+from custseg.models.churn import OrderHistory, score_churn
 from custseg.progress import Progress, Silent
 from custseg.readers import read_order_file
 from custseg.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
@@ -33,6 +34,7 @@ class Summary:
     source: str
     as_of: dt.date
     as_of_note: str | None = None
+    history: OrderHistory | None = None  # the same orders as of any earlier day (churn model training)
 
 
 def choose_as_of(latest: dt.datetime | None, today: dt.date | None = None) -> tuple[dt.date, str | None]:
@@ -69,8 +71,10 @@ def summarize_store(store: Store, settings: Settings, as_of: dt.date | None = No
     note = None
     if as_of is None:
         as_of, note = choose_as_of(latest)
-    agg = aggregate_sql(store.engine, "orders", STORE_COLUMNS, as_of, settings.lifecycle.trend_window_days)
-    return Summary(agg, _store_attributes(store), f"store {store!r}", as_of, note)
+    window = settings.lifecycle.trend_window_days
+    agg = aggregate_sql(store.engine, "orders", STORE_COLUMNS, as_of, window)
+    history = OrderHistory(lambda day: aggregate_sql(store.engine, "orders", STORE_COLUMNS, day, window))
+    return Summary(agg, _store_attributes(store), f"store {store!r}", as_of, note, history)
 
 
 def summarize_source(settings: Settings, as_of: dt.date | None = None) -> Summary:
@@ -94,7 +98,19 @@ def summarize_source(settings: Settings, as_of: dt.date | None = None) -> Summar
         engine.dispose()
     mapped = [c for c in ("name", "owner", "region") if c in agg]
     attrs = agg[mapped] if mapped else None
-    return Summary(agg, attrs, f"table {src.table}", as_of, note)
+
+    table, columns = src.table, src.columns
+
+    def earlier(day: dt.date) -> pd.DataFrame:
+        engine = make_engine(settings.source_url())
+        try:
+            return aggregate_sql(
+                engine, table, columns, day, settings.lifecycle.trend_window_days, src.schema_name
+            )
+        finally:
+            engine.dispose()
+
+    return Summary(agg, attrs, f"table {src.table}", as_of, note, OrderHistory(earlier))
 
 
 def read_orders_fast(path: Path) -> pd.DataFrame | None:
@@ -155,7 +171,8 @@ def summarize_file(
     if as_of is None:
         as_of, note = choose_as_of(orders["ordered_at"].max() if len(orders) else None)
     agg = aggregate_frame(orders, as_of, settings.lifecycle.trend_window_days)
-    return Summary(agg, attrs, f"file {path.name}", as_of, note)
+    history = OrderHistory.from_orders(orders, settings.lifecycle.trend_window_days)
+    return Summary(agg, attrs, f"file {path.name}", as_of, note, history)
 
 
 def segment(
@@ -183,8 +200,12 @@ def segment(
             previous = load_snapshot(store, before=summary.as_of).customers
         except StoreError:
             previous = None
+    churn = None
+    if summary.history is not None:
+        progress.stage("churn model (time-split training and holdout check)")
+        churn = score_churn(summary.history, summary.as_of, settings, summary.aggregates)
     snap = build_snapshot(
-        summary.aggregates, summary.as_of, settings, summary.attributes, previous, summary.source
+        summary.aggregates, summary.as_of, settings, summary.attributes, previous, summary.source, churn
     )
     if save:
         progress.stage("saving snapshot", rows=len(snap))

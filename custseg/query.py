@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.errors import QueryError
+from custseg.models.explain import churn_drivers
 from custseg.names import NameIndex
 from custseg.rfm import RF_GRID
 from custseg.schema import DAYS, INTENTS, LEVELS, SEGMENTS, SORTS, STAGES, TOPICS
@@ -37,6 +38,8 @@ LIST_FIELDS = [
     "recency_days",
     "typical_gap_days",
     "last_order",
+    "clv",
+    "churn_probability",
 ]
 
 OrdersLookup = Callable[[str, int], list[dict[str, Any]]]
@@ -168,6 +171,9 @@ class QueryEngine:
             col: frame[col].to_numpy(dtype="float64")
             for col in ("revenue", "recency_days", "frequency", "overdue_ratio")
         }
+        if "clv" in frame:
+            # Customers without a lifetime value rank after every customer with one.
+            self._num["clv"] = np.nan_to_num(frame["clv"].to_numpy(dtype="float64"), nan=-np.inf)
         self._key = frame["key_account"].to_numpy(dtype=bool)
         self._owner_names = NameIndex(frame["owner"].dropna().unique())
         self._region_names = NameIndex(frame["region"].dropna().unique())
@@ -300,6 +306,8 @@ class QueryEngine:
             # Risk band first (codes: high 0, medium 1, low 2), then how overdue within the band.
             ratio = np.minimum(self._num["overdue_ratio"][idx], 1e6)
             return self._codes["churn_risk"][idx].astype("float64") * 1e7 - ratio
+        if sort == "clv" and "clv" in self._num:
+            return -self._num["clv"][idx]
         return -self._num["revenue"][idx]
 
     def _order(self, idx: np.ndarray, sort: str, want: int) -> np.ndarray:
@@ -332,7 +340,7 @@ class QueryEngine:
         ordered = self._order(idx, applied_sort, want)[offset:want]
         rows = self.frame.iloc[ordered]
         customers = [
-            {"customer_id": _plain(cid), **{f: _plain(rows.at[cid, f]) for f in LIST_FIELDS}}
+            {"customer_id": _plain(cid), **{f: _plain(rows.at[cid, f]) if f in rows else None for f in LIST_FIELDS}}
             for cid in rows.index
         ]
         total = int(mask.sum())
@@ -470,12 +478,26 @@ class QueryEngine:
                 "tenure_days": int(row["tenure_days"]),
                 "trend_90d": _plain(row["trend_90d"]),
                 "thresholds": self.snapshot.params.get("lifecycle", {}),
+                "p_alive": _plain(row.get("p_alive")),
+                "dormant_p_alive": self.snapshot.params.get("models", {}).get("dormant_p_alive"),
             },
-            {"topic": "churn_risk", "label": row["churn_risk"], "basis": notes.get("churn_risk_basis")},
+            {
+                "topic": "churn_risk",
+                "label": row["churn_risk"],
+                "basis": notes.get("churn_risk_basis"),
+                "probability": _plain(row.get("churn_probability")),
+                "horizon_days": notes.get("churn_horizon_days"),
+                # Only a model-scored customer has drivers; under the lifecycle rule the stage says why.
+                "drivers": churn_drivers(notes.get("churn_model_params"), row)
+                if _plain(row.get("churn_probability")) is not None
+                else [],
+            },
             {
                 "topic": "value_tier",
                 "label": row["value_tier"],
                 "revenue": float(row["revenue"]),
+                "clv": _plain(row.get("clv")),
+                "basis": notes.get("value_tier_basis", "revenue"),
                 "high_min": notes.get("value_tier_high_min"),
                 "medium_min": notes.get("value_tier_medium_min"),
             },

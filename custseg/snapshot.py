@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,10 +18,14 @@ from config.settings import Settings
 from custseg.errors import NoSnapshotError, StoreError
 from custseg.key_accounts import key_accounts
 from custseg.lifecycle import RISK_BY_STAGE, Lifecycle
+from custseg.models.book import forecast_book
 from custseg.rfm import rfm_scores, segment_of
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOT_CUSTOMERS, SNAPSHOTS
-from custseg.tiers import ValueTiers
+from custseg.tiers import ValueTiers, value_basis
+
+if TYPE_CHECKING:
+    from custseg.models.churn import ChurnScores
 
 COLUMNS: list[str] = [c.name for c in SNAPSHOT_CUSTOMERS.columns if c.name not in ("snapshot_id",)]
 ATTRIBUTES = ("name", "owner", "region")
@@ -88,6 +92,7 @@ def build_snapshot(
     attributes: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
     source: str = "orders",
+    churn: ChurnScores | None = None,
 ) -> Snapshot:
     """Segment every customer of an aggregate summary.
 
@@ -99,6 +104,8 @@ def build_snapshot(
         ``name``, ``owner``, ``region`` by customer id.
     previous : DataFrame, optional
         The previous snapshot's customers, for stable key-account membership.
+    churn : ChurnScores, optional
+        ``custseg.models.churn.score_churn`` output; without scores churn risk follows the lifecycle rule.
     Customers without any purchase (only returns) cannot be scored; they are left out and counted
     in the notes.
     """
@@ -111,6 +118,10 @@ def build_snapshot(
         elif col not in frame:
             frame[col] = None
 
+    forecast = forecast_book(frame, as_of, settings.models)
+    for col in forecast.frame:
+        frame[col] = forecast.frame[col].to_numpy()
+
     scores = rfm_scores(
         frame["recency_days"].to_numpy(), frame["frequency"].to_numpy(), frame["revenue"].to_numpy()
     )
@@ -119,14 +130,26 @@ def build_snapshot(
     frame["segment"] = segment_of(frame["r_score"].to_numpy(), frame["f_score"].to_numpy())
 
     tiers = ValueTiers(settings.value_tiers.high_share, settings.value_tiers.medium_share)
-    tiers.fit(frame["revenue"].to_numpy(), frame.index.to_numpy())
+    tier_value, tier_basis = value_basis(
+        frame, settings.value_tiers.basis, forecast.clv_fitted, settings.models.margin
+    )
+    tiers.fit(tier_value, frame.index.to_numpy())
     frame["value_tier"] = tiers.tiers()
 
     lifecycle = Lifecycle(settings.lifecycle).fit(frame)
-    stages = lifecycle.predict(frame)
+    stages = lifecycle.predict(
+        frame,
+        frame["p_alive"].to_numpy() if forecast.fitted else None,
+        settings.models.dormant_p_alive,
+    )
     for col in stages:
         frame[col] = stages[col].to_numpy()
     frame["churn_risk"] = frame["lifecycle"].map(RISK_BY_STAGE)
+    frame["churn_probability"] = np.nan
+    if churn is not None and churn.frame is not None:
+        scored = churn.frame.reindex(frame.index)
+        frame["churn_probability"] = scored["churn_probability"].to_numpy()
+        frame["churn_risk"] = scored["churn_risk"].fillna(frame["churn_risk"]).to_numpy()
 
     ka = key_accounts(frame, settings.key_accounts, previous)
     frame["key_account"] = ka["key_account"].to_numpy()
@@ -135,19 +158,38 @@ def build_snapshot(
     notes = {
         "customers_without_purchases": int(dropped),
         "population_gap_days": round(lifecycle.population_gap_days_, 1),
-        "value_tier_basis": "revenue",
+        "value_tier_basis": tier_basis,
         "value_tier_high_min": round(tiers.high_min_, 2) if tiers.high_min_ == tiers.high_min_ else None,
         "value_tier_medium_min": round(tiers.medium_min_, 2)
         if tiers.medium_min_ == tiers.medium_min_
         else None,
         "churn_risk_basis": "lifecycle rule (days since last order vs the customer's own rhythm)",
-        "clv_available": False,
+        "clv_available": forecast.clv_fitted,
+        "models": forecast.notes,
+        "dormant_basis": (
+            f"rhythm rule (over {settings.lifecycle.dormant_after:g}× the usual gap since the last order) "
+            f"and model: a repeat buyer on rhythm is dormant when BG/NBD gives under "
+            f"{settings.models.dormant_p_alive:.0%} probability of still being active (reason unlikely_alive)"
+            if forecast.fitted
+            else f"rhythm rule: over {settings.lifecycle.dormant_after:g}× the usual gap since the last order "
+            f"(no model: {forecast.notes.get('message', '')})"
+        ),
+        "high_value_basis": {
+            "revenue": "rule: the customers making the first "
+            f"{settings.value_tiers.high_share:.0%} of net revenue to date",
+            "clv": f"model: the customers making the first {settings.value_tiers.high_share:.0%} of "
+            f"expected lifetime value over {settings.models.horizon_months} months",
+            "revenue_plus_clv": f"model: the customers making the first {settings.value_tiers.high_share:.0%} "
+            f"of revenue to date plus the revenue expected over the next {settings.models.horizon_months} months",
+        }[tier_basis],
     }
+    if churn is not None:
+        notes.update(churn.notes)
     return Snapshot(
         as_of=as_of,
         customers=frame[[c for c in COLUMNS if c != "customer_id"]],
         source=source,
-        params=settings.model_dump(include={"lifecycle", "value_tiers", "key_accounts"}),
+        params=settings.model_dump(include={"lifecycle", "value_tiers", "key_accounts", "models"}),
         notes=notes,
     )
 
@@ -157,6 +199,7 @@ def _to_rows(snapshot_id: int, frame: pd.DataFrame) -> list[dict[str, Any]]:
     out.insert(0, "snapshot_id", snapshot_id)
     out["first_order"] = pd.to_datetime(out["first_order"]).dt.date
     out["last_order"] = pd.to_datetime(out["last_order"]).dt.date
+    out["expected_next_order"] = pd.to_datetime(out["expected_next_order"]).dt.date
     out = out.astype(object).where(out.notna(), None)
     return out.to_dict("records")
 
@@ -225,8 +268,10 @@ def load_snapshot(store: Store, as_of: dt.date | None = None, before: dt.date | 
         )
         frame = pd.DataFrame(result.fetchall(), columns=COLUMNS).set_index("customer_id")
     frame["key_account"] = frame["key_account"].astype(bool)
-    for col in ("first_order", "last_order"):
+    for col in ("first_order", "last_order", "expected_next_order"):
         frame[col] = pd.to_datetime(frame[col]).to_numpy().astype("datetime64[D]")
+    for col in ("p_alive", "expected_purchases", "expected_order_value", "clv"):
+        frame[col] = frame[col].astype("float64")
     return Snapshot(
         as_of=head["as_of"],
         customers=frame,

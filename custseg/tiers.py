@@ -8,6 +8,23 @@ import pandas as pd
 from custseg.schema import LEVELS as TIERS
 
 
+def value_basis(frame: pd.DataFrame, basis: str, clv_fitted: bool, margin: float) -> tuple[np.ndarray, str]:
+    """The value customers are ranked by for tiers, and the basis actually used.
+
+    ``revenue``: net revenue to date. ``clv``: expected lifetime value over the model horizon.
+    ``revenue_plus_clv``: revenue to date plus the revenue expected over the horizon (CLV ÷ margin,
+    so both parts are revenue). The model bases need a fitted lifetime value; without one the
+    basis is revenue.
+    """
+    revenue = frame["revenue"].to_numpy(dtype="float64")
+    if basis == "revenue" or not clv_fitted:
+        return revenue, "revenue"
+    clv = np.nan_to_num(frame["clv"].to_numpy(dtype="float64"))
+    if basis == "clv":
+        return clv, "clv"
+    return revenue + clv / margin, "revenue_plus_clv"
+
+
 class ValueTiers:
     """Rank customers by value; those making the first ``high_share`` of the total are high value,
     up to ``medium_share`` medium, the rest (and anyone with no positive value) low.

@@ -26,7 +26,14 @@ EXAMPLES = """examples:
 
 
 # Command groups in their own modules; each exports register(subparsers).
-COMMAND_MODULES: tuple[str, ...] = ("adapters.cli.serve",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "adapters.cli.serve",
+    "adapters.cli.doctor",
+    "adapters.cli.model",
+    "adapters.cli.actions",
+    "adapters.cli.worker",
+    "adapters.cli.slack",
+)
 
 
 def cmd_load(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
@@ -13,15 +12,16 @@ from adapters.cli.common import brain_for, settings_from
 def cmd_web(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from adapters import logs
     from adapters.web.app import STATUSES, build_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure()
     settings = settings_from(args)
     brain, _ = brain_for(settings)
     app = build_app(brain, settings, os.environ)
-    print(f"custseg web on http://{args.host}:{args.port}", file=sys.stderr)
     for status in app[STATUSES]:
         print(f"  {status.line()}", file=sys.stderr)
+    print(f"custseg web on http://{args.host}:{args.port} (health: /health)", file=sys.stderr, flush=True)
     # run_app handles SIGTERM/SIGINT: it stops accepting, lets in-flight requests finish, then exits.
     web.run_app(app, host=args.host, port=args.port, print=None, shutdown_timeout=20)
     return 0

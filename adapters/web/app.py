@@ -22,7 +22,7 @@ from config import Settings
 
 log = logging.getLogger("custseg.web")
 
-PLATFORM_MODULES: tuple[str, ...] = ()
+PLATFORM_MODULES: tuple[str, ...] = ("adapters.slack.app", "adapters.teams.app")
 
 BRAIN = web.AppKey("brain", Brain)
 SETTINGS = web.AppKey("settings", Settings)

@@ -33,22 +33,34 @@ def special(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Repl
     return None
 
 
+def _risk(r: dict[str, Any]) -> str:
+    p = r.get("churn_probability")
+    return r["churn_risk"] if p is None else f"{r['churn_risk']} {100 * p:.0f} %"
+
+
 def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
+    """Customers best-first; lifetime value and churn probability shown where the models give them."""
+    with_clv = any(r.get("clv") is not None for r in rows)
+    headers = ["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue"]
+    headers += ["Lifetime value"] if with_clv else []
+    table_rows = []
+    for r in rows:
+        row = [
+            (r["name"] or r["customer_id"]) + (" ★" if r["key_account"] else ""),
+            r["owner"] or "—",
+            SEGMENT_LABEL[r["segment"]],
+            STAGE_LABEL[r["lifecycle"]],
+            _risk(r),
+            money(r["revenue"], currency),
+        ]
+        if with_clv:
+            row.append(money(r["clv"], currency) if r.get("clv") is not None else "—")
+        row.append(f"{days(r['recency_days'])} ago")
+        table_rows.append(row)
     return Table(
-        headers=["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue", "Last order"],
-        rows=[
-            [
-                (r["name"] or r["customer_id"]) + (" ★" if r["key_account"] else ""),
-                r["owner"] or "—",
-                SEGMENT_LABEL[r["segment"]],
-                STAGE_LABEL[r["lifecycle"]],
-                r["churn_risk"],
-                money(r["revenue"], currency),
-                f"{days(r['recency_days'])} ago",
-            ]
-            for r in rows
-        ],
-        align=["left", "left", "left", "left", "left", "right", "right"],
+        headers=[*headers, "Last order"],
+        rows=table_rows,
+        align=["left"] * 5 + ["right"] * (len(headers) - 4),
     )
 
 

@@ -1,25 +1,87 @@
-"""Key-account digest, churn alerts and pending actions, on demand (scheduled delivery comes later)."""
+"""Key-account digest and churn alerts: the same content on demand in chat and on a schedule.
+
+The weekly digest compares the latest snapshot with the one about a week before. Churn alerts name
+customers who newly crossed into high churn risk or a dormant stage: on demand since the previous
+snapshot; scheduled, since the channel's previous alert, never twice in one episode
+(``plan_alerts`` decides, the worker remembers the episodes).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from bot import wording
+from bot.charts import key_account_value_chart
 from bot.context import Context
 from bot.handlers import intent
 from bot.handlers.customers import customer_table, special
-from bot.interpret import interpretation, money
-from bot.reply import Reply, Table
+from bot.interpret import days, interpretation, money
+from bot.reply import Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
+from config.settings import Settings
+from custseg.actions.playbook import Playbook
 from custseg.errors import StoreError
-from custseg.snapshot import Snapshot, load_snapshot, migrations
+from custseg.schema import STAGES
+from custseg.snapshot import Snapshot, load_snapshot
+from custseg.store.db import Store
+
+WEEK = 7
+MAX_MOVES = 8
+MAX_ALERTED = 8  # customers per alert message with their own suggestion and buttons
+RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
+STAGE_ORDER = {"new": 0, "active": 0, "declining": 1, "dormant": 2, "lost": 3}
 
 
-def _previous(ctx: Context) -> Snapshot | None:
+# -- extra digest sections (win-back actions plug in here) ------------------------------------------------
+
+
+@dataclass
+class DigestPart:
+    """Lines (and drill-in buttons) another feature adds to the digest."""
+
+    lines: list[str]
+    buttons: list[Button] = field(default_factory=list)
+
+
+DigestSection = Callable[[Context, pd.DataFrame, dt.date], DigestPart | None]
+DIGEST_SECTIONS: list[DigestSection] = []
+
+
+def digest_section(fn: DigestSection) -> DigestSection:
+    """Register ``fn(ctx, scope_rows, since) -> DigestPart | None`` as a digest section.
+
+    Win-back actions (issue 8) register "actions awaiting approval" and "how last weeks' approved
+    actions turned out" this way; until a section is registered the digest simply has none, and a
+    section returning None (nothing to say this week) adds nothing.
+    """
+    DIGEST_SECTIONS.append(fn)
+    return fn
+
+
+# -- shared helpers ---------------------------------------------------------------------------------------
+
+
+def value_basis(snap: Snapshot) -> str:
+    """``clv`` when the snapshot carries a fitted lifetime value, else ``revenue``."""
+    if snap.notes.get("clv_available") and "clv" in snap.customers.columns:
+        return "clv"
+    return "revenue"
+
+
+def previous_snapshot(store: Store, snap: Snapshot, days: int = 0) -> Snapshot | None:
+    """The snapshot at least ``days`` before ``snap`` (the latest such), else the one just before."""
     try:
-        return load_snapshot(ctx.brain.store, before=ctx.engine.snapshot.as_of)
+        if days:
+            try:
+                return load_snapshot(store, before=snap.as_of - dt.timedelta(days=days - 1))
+            except StoreError:
+                pass
+        return load_snapshot(store, before=snap.as_of)
     except StoreError:
         return None
 
@@ -34,26 +96,123 @@ def _scope(ctx: Context, query: dict[str, Any]) -> tuple[pd.DataFrame | None, Re
     return ctx.engine.frame[selected["mask"]], None
 
 
+def _name(cid: str, name: Any) -> str:
+    return str(name) if isinstance(name, str) and name else str(cid)
+
+
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {
-            "customer_id": cid,
-            **{
-                k: r[k]
-                for k in (
-                    "name",
-                    "owner",
-                    "segment",
-                    "lifecycle",
-                    "churn_risk",
-                    "key_account",
-                    "revenue",
-                    "recency_days",
-                )
-            },
-        }
-        for cid, r in frame.iterrows()
+    keys = ("name", "owner", "segment", "lifecycle", "churn_risk", "key_account", "revenue", "recency_days")
+    return [{"customer_id": cid, **{k: r[k] for k in keys}} for cid, r in frame.iterrows()]
+
+
+def suggested_action(settings: Settings, customer: dict[str, Any], currency: str) -> tuple[str, bool]:
+    """The win-back play of the playbook that fits ``customer`` (a snapshot row), in words, and
+    whether there is one (without a play there is nothing to approve)."""
+    name = _name(customer["customer_id"], customer.get("name"))
+    play = Playbook(settings.playbook).play_for(customer)
+    if play is None:
+        fallback = wording.NO_PLAY.get(customer["lifecycle"], wording.NO_PLAY_OTHER)
+        return fallback.format(name=name, stage=customer["lifecycle"], tier=customer["value_tier"]), False
+    template = wording.PLAY_TEXT.get(play, settings.playbook.plays[play].task)
+    trend = customer.get("trend_90d")
+    text = template.format(
+        name=name,
+        owner=customer.get("owner") or "the account manager",
+        gap=f"{customer['typical_gap_days']:g}",
+        recency=days(customer["recency_days"]),
+        ratio=f"{customer['overdue_ratio']:.1f}",
+        revenue=money(float(customer["revenue"]), currency),
+        drop=f"{-100 * trend:.0f}" if trend is not None and trend == trend else "?",
+    )
+    return text, True
+
+
+def _pct_change(now: float, before: float) -> str:
+    if before <= 0:
+        return "no revenue"
+    change = 100 * (now - before) / before
+    return f"{'up' if change >= 0 else 'down'} {abs(change):.0f} %"
+
+
+# -- the digest -------------------------------------------------------------------------------------------
+
+
+def key_account_moves(before: pd.DataFrame, after: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """Key accounts (in ``after``) whose segment, stage or churn risk differs from ``before``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer id: ``name``, ``owner``, ``change`` (e.g. "champions → at risk;
+        active → declining"), ``value`` (``basis`` in currency units) and ``slipped`` (stage or
+        risk got worse). Slipped first, then by value.
+    """
+    keys = after[after["key_account"]]
+    old = before.reindex(keys.index)
+    known = old["segment"].notna()
+    keys, old = keys[known], old[known]
+    rows = []
+    for cid in keys.index:
+        a, b = keys.loc[cid], old.loc[cid]
+        parts = []
+        if a["segment"] != b["segment"]:
+            parts.append(f"{SEGMENT_LABEL[b['segment']]} → {SEGMENT_LABEL[a['segment']]}")
+        if a["lifecycle"] != b["lifecycle"]:
+            parts.append(f"{STAGE_LABEL[b['lifecycle']]} → {STAGE_LABEL[a['lifecycle']]}")
+        if a["churn_risk"] != b["churn_risk"]:
+            parts.append(f"risk {b['churn_risk']} → {a['churn_risk']}")
+        if parts:
+            slipped = (
+                STAGE_ORDER[a["lifecycle"]] > STAGE_ORDER[b["lifecycle"]]
+                or RISK_ORDER[a["churn_risk"]] > RISK_ORDER[b["churn_risk"]]
+            )
+            rows.append(
+                {
+                    "customer_id": cid,
+                    "name": _name(cid, a["name"]),
+                    "owner": a["owner"],
+                    "change": "; ".join(parts),
+                    "value": float(a[basis]),
+                    "slipped": bool(slipped),
+                }
+            )
+    out = pd.DataFrame(rows, columns=["customer_id", "name", "owner", "change", "value", "slipped"])
+    return out.sort_values(["slipped", "value"], ascending=[False, False]).set_index("customer_id")
+
+
+def _stage_values(frame: pd.DataFrame, basis: str) -> list[float]:
+    keys = frame[frame["key_account"]]
+    sums = keys.groupby("lifecycle")[basis].sum()
+    return [float(sums.get(stage, 0.0)) for stage in STAGES]
+
+
+def _drill_buttons(query: dict[str, Any], moves: pd.DataFrame) -> list[Button]:
+    scope = {k: v for k, v in (query.get("filters") or {}).items() if k in ("owner", "region")}
+
+    def find(**filters: Any) -> dict[str, Any]:
+        return {"query": {"intent": "find_customers", "filters": {**scope, **filters}}}
+
+    buttons = [
+        Button(
+            wording.DIGEST_BUTTONS["declining"], "run_query", find(key_account=True, lifecycle="declining")
+        ),
+        Button(wording.DIGEST_BUTTONS["dormant"], "run_query", find(lifecycle="dormant", value_tier="high")),
+        Button(
+            wording.DIGEST_BUTTONS["alerts"],
+            "run_query",
+            {"query": {"intent": "churn_alerts", **({"filters": scope} if scope else {})}},
+        ),
     ]
+    if len(moves):
+        top = str(moves["name"].iloc[0])
+        buttons.append(
+            Button(
+                wording.DIGEST_BUTTONS["profile"].format(name=top),
+                "run_query",
+                {"query": {"intent": "customer_profile", "customer": top}},
+            )
+        )
+    return buttons
 
 
 @intent("key_account_digest")
@@ -63,57 +222,234 @@ def digest(ctx: Context, query: dict[str, Any]) -> Reply:
         return fallback
     assert frame is not None
     snap = ctx.engine.snapshot
+    cur = ctx.currency
+    basis = value_basis(snap)
+    basis_label = wording.VALUE_BASIS[basis]
     keys = frame[frame["key_account"]]
     lines = [
-        f"*{len(keys):,} key accounts*, {money(float(keys['revenue'].sum()), ctx.currency)} revenue to date."
+        wording.DIGEST_KEYS.format(
+            n=len(keys), value=money(float(keys[basis].sum()), cur), basis=basis_label
+        ),
+        wording.DIGEST_TREND.format(
+            now=money(float(frame["revenue_90d"].sum()), cur),
+            change=_pct_change(float(frame["revenue_90d"].sum()), float(frame["revenue_prev_90d"].sum())),
+        ),
     ]
-    table = None
-    previous = _previous(ctx)
+    table = image = None
+    moves = pd.DataFrame(columns=["name", "owner", "change", "value", "slipped"])
+    previous = previous_snapshot(ctx.brain.store, snap, WEEK)
     if previous is None:
         lines.append(wording.NO_PREVIOUS)
+        since = snap.as_of
     else:
-        moves = []
-        for attribute, labels in (
-            ("segment", SEGMENT_LABEL),
-            ("lifecycle", STAGE_LABEL),
-            ("churn_risk", None),
-        ):
-            moved = migrations(previous, snap, attribute)
-            moved = moved[moved["customer_id"].isin(keys.index)]
-            for r in moved.itertuples():
-                name_from = labels.get(r[4], r[4]) if labels else r[4]
-                name_to = labels.get(r[5], r[5]) if labels else r[5]
-                moves.append(
-                    [
-                        r.name or r.customer_id,
-                        attribute.replace("_", " "),
-                        f"{name_from} → {name_to}",
-                        money(r.revenue, ctx.currency),
-                    ]
+        since = previous.as_of
+        before = previous.customers
+        moves = key_account_moves(before, frame, basis)
+        if len(moves):
+            n = len(moves)
+            lines.append(wording.DIGEST_MOVES.format(since=since, n=n, s="s" if n != 1 else ""))
+            slipped = moves[moves["slipped"]]
+            if len(slipped):
+                lines.append(
+                    wording.DIGEST_STAKE.format(
+                        value=money(float(slipped["value"].sum()), cur), basis=basis_label, n=len(slipped)
+                    )
                 )
-        lines.append(
-            f"Since {previous.as_of}: {len(moves)} change{'s' if len(moves) != 1 else ''} among key accounts."
-        )
-        if moves:
             table = Table(
-                ["Key account", "What", "Change", "Revenue"], moves[:20], ["left", "left", "left", "right"]
+                ["Key account", "Owner", "Change", basis_label.capitalize()],
+                [
+                    [r.name, r.owner or "—", r.change, money(r.value, cur)]
+                    for r in moves.head(MAX_MOVES).itertuples()
+                ],
+                ["left", "left", "left", "right"],
             )
-    quiet = frame[(frame["value_tier"] == "high") & frame["lifecycle"].isin(["dormant"])].sort_values(
-        "revenue", ascending=False
-    )
-    if len(quiet):
-        top = ", ".join(
-            f"{n or cid} ({money(v, ctx.currency)})"
-            for cid, n, v in zip(quiet.index[:5], quiet["name"][:5], quiet["revenue"][:5], strict=True)
+        else:
+            lines.append(wording.DIGEST_NO_MOVES.format(since=since))
+        was = _stage_values(before.reindex(frame.index).dropna(subset=["segment"]), basis)
+        now = _stage_values(frame, basis)
+        image = Image(
+            wording.DIGEST_CHART_TITLE.format(basis=basis_label),
+            key_account_value_chart(
+                [STAGE_LABEL[s] for s in STAGES],
+                was,
+                now,
+                f"{basis_label} ({cur})",
+                str(since),
+                wording.DIGEST_CHART_TITLE.format(basis=basis_label),
+            ),
+            "; ".join(
+                f"{STAGE_LABEL[s]} {money(b, cur)} → {money(a, cur)}"
+                for s, b, a in zip(STAGES, was, now, strict=True)
+            ),
         )
-        lines.append(f"Dormant high-value customers: {len(quiet):,} — {top}.")
+    quiet = frame[(frame["value_tier"] == "high") & (frame["lifecycle"] == "dormant")]
+    quiet = quiet.sort_values(basis, ascending=False)
+    if len(quiet):
+        names = ", ".join(
+            f"{_name(cid, n)} ({money(float(v), cur)})"
+            for cid, n, v in zip(quiet.index[:5], quiet["name"][:5], quiet[basis][:5], strict=True)
+        )
+        lines.append(wording.DIGEST_DORMANT.format(n=len(quiet), names=names))
+    buttons = _drill_buttons(query, moves)
+    for section in DIGEST_SECTIONS:
+        part = section(ctx, frame, since)
+        if part:
+            lines += part.lines
+            buttons += part.buttons
     return Reply(
         context=interpretation(query),
-        title=f"Key-account digest, {snap.as_of}",
+        title=wording.DIGEST_TITLE.format(as_of=snap.as_of),
         text="\n".join(lines),
         table=table,
-        footer=wording.PREVIEW.format(what="the weekly scheduled digest"),
+        image=image,
+        buttons=buttons,
+        footer=wording.DIGEST_FOOTER.format(as_of=snap.as_of, since=since, basis=basis_label),
     )
+
+
+# -- churn alerts -----------------------------------------------------------------------------------------
+
+
+def in_episode(frame: pd.DataFrame) -> pd.Series:
+    """Customers in a churn episode: high churn risk or dormant."""
+    return (frame["churn_risk"] == "high") | (frame["lifecycle"] == "dormant")
+
+
+@dataclass
+class AlertPlan:
+    """What a channel's next churn alert says and what it changes in the channel's episodes.
+
+    ``alert`` holds the customers to alert (snapshot rows, biggest value first); ``started`` the
+    episodes to record ({customer id: {started_on, alerted}}), ``ended`` the customers who
+    recovered (their next slide is a new episode).
+    """
+
+    alert: pd.DataFrame
+    started: dict[str, dict[str, Any]]
+    ended: list[str]
+
+
+def plan_alerts(
+    snap: Snapshot, previous: Snapshot | None, episodes: dict[str, dict[str, Any]] | None
+) -> AlertPlan:
+    """Decide a channel's churn alert.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The latest snapshot.
+    previous : Snapshot, optional
+        The one before. Customers not in it are new to the data: their episodes are recorded but
+        not alerted (a newly loaded customer file is not news).
+    episodes : dict, optional
+        The channel's running episodes; None when the channel has never been alerted, in which
+        case episodes already running in ``previous`` count as old news.
+
+    Customers already lost when their episode starts are recorded, not alerted: there is no
+    win-back left to suggest.
+    """
+    basis = value_basis(snap)
+    frame = snap.customers
+    now_in = frame.index[in_episode(frame).to_numpy()]
+    known = set(episodes or {})
+    fresh = [cid for cid in now_in if cid not in known]
+    old_news: set[str] = set()
+    present: set[str] = set()
+    if previous is not None:
+        before = previous.customers
+        present = set(before.index)
+        if episodes is None:
+            old_news = set(before.index[in_episode(before).to_numpy()])
+    started = {
+        cid: {
+            "started_on": snap.as_of,
+            "alerted": cid in present and cid not in old_news and frame.at[cid, "lifecycle"] != "lost",
+        }
+        for cid in fresh
+    }
+    ended = sorted(known - set(now_in))
+    alert = frame.loc[[cid for cid, s in started.items() if s["alerted"]]]
+    return AlertPlan(alert.sort_values(basis, ascending=False), started, ended)
+
+
+def alert_reply(
+    rows: pd.DataFrame,
+    snap: Snapshot,
+    since: str,
+    settings: Settings,
+    context: str,
+    title: str | None = None,
+) -> Reply:
+    """Customers who crossed into a churn episode, grouped by account manager, each with a
+    suggested win-back and its approval buttons (the first ``MAX_ALERTED``)."""
+    basis = value_basis(snap)
+    basis_label = wording.VALUE_BASIS[basis]
+    currency = settings.currency
+    n = len(rows)
+    lines = [wording.ALERTS_NEW.format(n=n, s="s" if n != 1 else "", since=since)]
+    buttons: list[Button] = []
+    shown = rows.head(MAX_ALERTED)
+    owners = shown["owner"].fillna(wording.NO_OWNER)
+    for owner in sorted(owners.unique(), key=lambda o: -shown.loc[owners == o, basis].sum()):
+        group = shown[owners == owner]
+        if owners.nunique() > 1:
+            n_group = len(group)
+            lines.append(wording.ALERTS_OWNER.format(owner=owner, n=n_group, s="s" if n_group != 1 else ""))
+        for cid, r in group.iterrows():
+            customer = {"customer_id": cid, **r.to_dict()}
+            crossed = "dormant" if r["lifecycle"] == "dormant" else "high"
+            action, has_play = suggested_action(settings, customer, currency)
+            lines.append(
+                wording.ALERT_LINE.format(
+                    name=_name(cid, r["name"]),
+                    crossed=wording.ALERT_CROSSED[crossed],
+                    value=money(float(r[basis]), currency),
+                    basis=basis_label,
+                    action=action,
+                )
+            )
+            if not has_play:
+                continue
+            buttons += [
+                Button(
+                    f"{label} · {_name(cid, r['name'])}",
+                    action_id,
+                    {"customer_id": cid},
+                    "primary" if action_id == "action.approve" else None,
+                )
+                for action_id, label in wording.ALERT_ACTIONS.items()
+            ]
+    rest = rows.iloc[MAX_ALERTED:]
+    if len(rest):
+        names = ", ".join(_name(cid, nm) for cid, nm in zip(rest.index[:10], rest["name"][:10], strict=True))
+        lines.append(wording.ALERTS_MORE.format(n=len(rest), names=names))
+    return Reply(
+        context=context,
+        title=title,
+        text="\n".join(lines),
+        table=customer_table(_rows(rows.head(15)), currency),
+        buttons=buttons,
+        footer=wording.ALERTS_FOOTER.format(as_of=snap.as_of, basis=basis_label),
+    )
+
+
+def alerts_by_owner(
+    plan: AlertPlan, snap: Snapshot, since: str, settings: Settings
+) -> list[tuple[str | None, list[str], Reply]]:
+    """The scheduled alert: one message per account manager (None: customers without one), with
+    the ids of the customers each names."""
+    out: list[tuple[str | None, list[str], Reply]] = []
+    rows = plan.alert
+    owners = rows["owner"].astype(object).where(rows["owner"].notna(), None)
+    for owner in sorted({o for o in owners if o is not None}) + ([None] if owners.isna().any() else []):
+        group = rows[owners.isna()] if owner is None else rows[owners == owner]
+        label = owner or wording.NO_OWNER
+        context = f"{interpretation({'intent': 'churn_alerts'})} · {label} — {len(group):,} customers"
+        title = wording.ALERTS_TITLE.format(owner=label, as_of=snap.as_of)
+        out.append(
+            (owner, [str(c) for c in group.index], alert_reply(group, snap, since, settings, context, title))
+        )
+    return out
 
 
 @intent("churn_alerts")
@@ -122,31 +458,21 @@ def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
     if fallback:
         return fallback
     assert frame is not None
-    previous = _previous(ctx)
+    snap = ctx.engine.snapshot
+    previous = previous_snapshot(ctx.brain.store, snap)
     context = interpretation(query)
     if previous is None:
-        return Reply(
-            context=context,
-            text=wording.NO_PREVIOUS,
-            footer=wording.PREVIEW.format(what="daily churn alerts"),
-        )
-    before = previous.customers.reindex(frame.index)
-    newly = frame[
-        ((frame["churn_risk"] == "high") & (before["churn_risk"] != "high"))
-        | ((frame["lifecycle"] == "dormant") & (before["lifecycle"] != "dormant"))
-    ]
-    newly = newly[before.loc[newly.index, "churn_risk"].notna()]  # customers new since then are not alerts
-    newly = newly[newly["lifecycle"] != "lost"].sort_values("revenue", ascending=False)
+        return Reply(context=context, text=wording.NO_PREVIOUS)
+    plan = plan_alerts(snap, previous, None)
+    newly = plan.alert[plan.alert.index.isin(frame.index)]
     if newly.empty:
         return Reply(
-            context=context, text=f"No customer crossed into high churn risk since {previous.as_of}."
+            context=context,
+            text=wording.ALERTS_NONE.format(since=previous.as_of),
+            footer=f"As of {snap.as_of}",
         )
-    text = f"*{len(newly):,} customers* crossed into high churn risk or went dormant since {previous.as_of}, biggest first."
-    return Reply(
-        context=f"{context} — {len(newly):,} customers",
-        text=text,
-        table=customer_table(_rows(newly.head(15)), ctx.currency),
-        footer=wording.PREVIEW.format(what="daily churn alerts with win-back buttons"),
+    return alert_reply(
+        newly, snap, str(previous.as_of), ctx.brain.settings, f"{context} — {len(newly):,} customers"
     )
 
 

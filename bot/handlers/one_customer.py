@@ -7,9 +7,10 @@ from typing import Any
 from bot import wording
 from bot.context import Context
 from bot.handlers import intent
+from bot.handlers.actions import suggestion_reply
 from bot.interpret import days, interpretation, money
 from bot.reply import Button, Reply, Table
-from bot.wording import GAP_BASIS, LIFECYCLE_REASON, PLAYBOOK, SEGMENT_LABEL, STAGE_LABEL
+from bot.wording import GAP_BASIS, LIFECYCLE_REASON, SEGMENT_LABEL, STAGE_LABEL
 
 
 def _pick(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply:
@@ -104,6 +105,40 @@ def profile(ctx: Context, query: dict[str, Any]) -> Reply:
     )
 
 
+def churn_driver(d: dict[str, Any], currency: str) -> str:
+    """One factor behind a churn probability, in the customer's own figures."""
+    words = wording.CHURN_DRIVER
+    factor = d["factor"]
+    if factor == "timing":
+        return words["timing"].format(recency=days(d["recency_days"]), gap=days(d["typical_gap_days"]))
+    if factor == "frequency":
+        return words["frequency"].format(n=d["frequency"], s="" if d["frequency"] == 1 else "s")
+    if factor == "tenure":
+        return words["tenure"].format(tenure=days(d["tenure_days"]))
+    if factor == "order_value":
+        return words["order_value"].format(
+            aov=money(d["avg_order_value"], currency), typical=money(d["typical_order_value"], currency)
+        )
+    if factor == "spend":
+        trend = d.get("trend_90d")
+        if trend is not None:
+            return words["spend_trend"].format(
+                direction="down" if trend < 0 else "up", pct=f"{abs(100 * trend):.0f}"
+            )
+        return words["spend_pace"].format(pct=f"{100 * d['spend_pace']:.0f}")
+    return words["returns"].format(pct=f"{100 * d['returns_share']:.0f}")
+
+
+def churn_driver_sentences(drivers: list[dict[str, Any]], currency: str) -> list[str]:
+    """What pushes the churn risk up, then what holds it down."""
+    out = []
+    for direction, template in (("up", wording.CHURN_UP), ("down", wording.CHURN_DOWN)):
+        items = [churn_driver(d, currency) for d in drivers if d["direction"] == direction]
+        if items:
+            out.append(template.format(items="; ".join(items)))
+    return out
+
+
 def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
     """The factors behind each label, in words."""
     out = []
@@ -127,17 +162,29 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
                 dormant=th.get("dormant_after", "?"),
                 lost=th.get("lost_after", "?"),
                 drop=f"{-100 * trend:.0f}" if trend is not None else "?",
+                p_alive=f"{100 * f['p_alive']:.0f}" if f.get("p_alive") is not None else "?",
+                dormant_p=f"{100 * f['dormant_p_alive']:.0f}"
+                if f.get("dormant_p_alive") is not None
+                else "?",
             )
             out.append(
                 f"*Stage {STAGE_LABEL[f['label']]}*: {reason}, judged against {GAP_BASIS[f['gap_basis']]}."
             )
         elif f["topic"] == "churn_risk":
-            out.append(f"*Churn risk {f['label']}*: {f['basis']}.")
+            line = f"*Churn risk {f['label']}*"
+            if f.get("probability") is not None and f.get("horizon_days"):
+                pct = f"{100 * f['probability']:.0f}"
+                line += f" ({wording.CHURN_PROBABILITY.format(pct=pct, horizon=days(f['horizon_days']))})"
+            out.append(f"{line}: {f['basis']}.")
+            out.extend(churn_driver_sentences(f.get("drivers") or [], currency))
         elif f["topic"] == "value_tier":
             high = f.get("high_min")
+            basis = f.get("basis") or "revenue"
             line = f"*Value tier {f['label']}*: {money(f['revenue'], currency)} revenue to date"
+            if f.get("clv") is not None and basis != "revenue":
+                line += f", {money(f['clv'], currency)} expected lifetime value"
             if high is not None:
-                line += f"; high value starts at {money(high, currency)} (the customers making the first half of revenue)"
+                line += f"; high value starts at {money(high, currency)} of {wording.VALUE_BASIS[basis]} ({wording.VALUE_TIER_HIGH[basis]})"
             out.append(line + ".")
         elif f["topic"] == "key_account" and f["label"]:
             out.append("*Key account*: among the top accounts of their account manager by revenue.")
@@ -162,24 +209,6 @@ def explain(ctx: Context, query: dict[str, Any]) -> Reply:
     )
 
 
-def suggestion(c: dict[str, Any], currency: str) -> str:
-    stage, tier = c["lifecycle"], c["value_tier"]
-    if c["lifecycle_reason"] == "revenue_down":
-        stage = "revenue_down"
-    plays = PLAYBOOK.get(stage, PLAYBOOK["active"])
-    template = plays.get(tier, plays["any"])
-    trend = c.get("trend_90d")
-    return template.format(
-        drop=f"{-100 * trend:.0f}" if trend is not None else "?",
-        name=c["name"] or c["customer_id"],
-        owner=c["owner"] or "the account manager",
-        gap=f"{c['typical_gap_days']:g}",
-        recency=days(c["recency_days"]),
-        ratio=f"{c['overdue_ratio']:.1f}",
-        revenue=money(c["revenue"], currency),
-    )
-
-
 @intent("propose_action")
 def propose_action(ctx: Context, query: dict[str, Any]) -> Reply:
     if not query.get("customer"):
@@ -190,16 +219,8 @@ def propose_action(ctx: Context, query: dict[str, Any]) -> Reply:
     if fallback:
         return fallback
     assert answer is not None
-    c = answer["customer"]
-    return Reply(
-        context=interpretation(query),
-        title=c["name"] or c["customer_id"],
-        text=suggestion(c, ctx.currency),
-        fields=[
-            ("Stage", STAGE_LABEL[c["lifecycle"]]),
-            ("Value tier", c["value_tier"]),
-            ("Revenue to date", money(c["revenue"], ctx.currency)),
-            ("Last order", f"{days(c['recency_days'])} ago"),
-        ],
-        footer=wording.PREVIEW.format(what="approving and tracking suggested actions"),
-    )
+    note = _note(answer)
+    reply = suggestion_reply(ctx, answer["customer"], interpretation(query))
+    if note:
+        reply.text = f"{note}\n{reply.text}"
+    return reply

@@ -20,7 +20,9 @@ def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     topic = query.get("topic")
     if topic not in DEFAULTS:
         return Reply(context=interpretation(query), text=wording.TOPIC_NEEDED)
-    schedule = {**DEFAULTS[topic], **(query.get("schedule") or {})}
+    worker = ctx.brain.settings.worker
+    default = {"day": worker.alert_day, "time": worker.alert_time} if topic == "alerts" else DEFAULTS[topic]
+    schedule = {**default, **(query.get("schedule") or {})}
     tz = ctx.brain.settings.timezone
     row, _ = store_subscribe(
         ctx.brain.store,

@@ -121,8 +121,19 @@ class SnapshotCustomer(Base):
     lifecycle: Mapped[str] = mapped_column(String(16), nullable=False)
     lifecycle_reason: Mapped[str] = mapped_column(String(32), nullable=False)
     churn_risk: Mapped[str] = mapped_column(String(16), nullable=False)
+    # Chance of no order in the churn horizon (snapshot notes: churn_horizon_days), from the churn
+    # model; NULL when the lifecycle rule set churn_risk (migration 0004).
+    churn_probability: Mapped[float | None] = mapped_column(Float)
     key_account: Mapped[bool] = mapped_column(Boolean, nullable=False)
     key_account_misses: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Predictive layer (custseg.models, migration 0003); NULL where the models do not apply (small
+    # book, or no repeat purchase for p_alive). expected_purchases: in the next [models]
+    # forecast_days days; clv: currency units over the next [models] horizon_months months.
+    p_alive: Mapped[float | None] = mapped_column(Float)
+    expected_purchases: Mapped[float | None] = mapped_column(Float)
+    expected_next_order: Mapped[dt.date | None] = mapped_column(Date)
+    expected_order_value: Mapped[float | None] = mapped_column(Float)
+    clv: Mapped[float | None] = mapped_column(Float)
 
 
 class Subscription(Base):
@@ -157,3 +168,191 @@ LOAD_BATCHES = cast(Table, LoadBatch.__table__)
 SNAPSHOTS = cast(Table, Snapshot.__table__)
 SNAPSHOT_CUSTOMERS = cast(Table, SnapshotCustomer.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
+
+
+# --- Conversation references: where a chat app was installed, so it can post later unasked ---------
+
+
+class ConversationRef(Base):
+    """A conversation a chat app may post into without being asked (digests, alerts).
+
+    Stored when the app is installed in a team, group chat or personal chat, or first messaged there;
+    ``reference`` is the platform's own address of the conversation (for Teams the Bot Framework
+    conversation reference: service URL, conversation, bot). ``installed`` turns false when the app is
+    removed, so posts there fail with a clear message instead of silently.
+    """
+
+    __tablename__ = "conversation_refs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    channel_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(255))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    installed: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+    __table_args__ = (UniqueConstraint("platform", "channel_id", name="uq_conversation_ref_channel"),)
+
+
+CONVERSATION_REFS = cast(Table, ConversationRef.__table__)
+
+
+# --- Seen chat events: each incoming chat event is answered once, across processes and restarts ---
+
+
+class SeenEvent(Base):
+    """An incoming chat event already taken by one web process (Slack retries resend the same event).
+
+    ``event_key`` names the user's message (channel and timestamp), so a retry, a duplicate event id
+    and the same message arriving as two event types all find the row and are not answered again.
+    Rows older than a day are purged; Slack stops retrying after about an hour.
+    """
+
+    __tablename__ = "seen_events"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+SEEN_EVENTS = cast(Table, SeenEvent.__table__)
+
+
+# --- Outbox and schedule state: scheduled posts delivered exactly once (issue 7) ------------------
+
+
+class OutboxMessage(Base):
+    """A post waiting to go out, going out, sent or given up on.
+
+    ``key`` names what the post is for and its period ("digest:slack:C123:2026-W47"): it is unique,
+    so the same digest or alert can be queued only once however often it is built. ``reply`` is the
+    neutral reply as JSON (chart PNGs in base64). A worker takes a row by setting ``status`` to
+    sending with a ``lease_until``; if it dies mid-send the lease runs out and another takes it.
+    Times are UTC.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(255), nullable=False)
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    channel_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    reply: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+
+class ScheduleRun(Base):
+    """The newest scheduled time a job has been handled for ("digest:slack:C123", "refresh"), UTC.
+
+    Advancing it is the worker's atomic claim on a run: of two workers, only one moves it forward.
+    """
+
+    __tablename__ = "schedule_runs"
+
+    job: Mapped[str] = mapped_column(String(320), primary_key=True)
+    last_fire_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
+class AlertEpisode(Base):
+    """A customer's current spell of high churn risk or dormancy, as one channel's alerts know it.
+
+    A customer is alerted once when the episode starts; the row is removed when they recover, so
+    the next slide starts a new episode. ``alerted`` is false for episodes already running when the
+    channel's alerts began (or that started with the customer already lost).
+    """
+
+    __tablename__ = "alert_episodes"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    alerted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+SCHEDULE_RUNS = cast(Table, ScheduleRun.__table__)
+ALERT_EPISODES = cast(Table, AlertEpisode.__table__)
+
+
+# --- Win-back actions: suggestions, their decisions, and the append-only audit log -------------------
+
+
+class ActionSuggestion(Base):
+    """A suggested win-back action for one customer, and where it stands.
+
+    ``state`` is one of proposed, approved, rejected, snoozed, done, expired (custseg.actions);
+    ``version`` grows with every transition, so a change is written only by whoever saw the current
+    version (optimistic concurrency). ``open_slot`` is true while the suggestion is open (proposed,
+    snoozed, approved) and NULL once closed: the unique key (customer, playbook, open_slot) lets a
+    customer have one open suggestion per play and any number of closed ones, on every database.
+    ``facts`` are the snapshot labels and figures behind it; money in the data's currency.
+    """
+
+    __tablename__ = "action_suggestions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    customer_name: Mapped[str | None] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(128))
+    playbook: Mapped[str] = mapped_column(String(64), nullable=False)
+    task: Mapped[str] = mapped_column(String(255), nullable=False)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    value_at_stake: Mapped[float] = mapped_column(Float, nullable=False)
+    value_basis: Mapped[str] = mapped_column(String(16), nullable=False)
+    expected_value: Mapped[float] = mapped_column(Float, nullable=False)
+    snapshot_as_of: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    open_slot: Mapped[bool | None] = mapped_column(Boolean)
+    snoozed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("customer_id", "playbook", "open_slot", name="uq_action_open_per_play"),
+    )
+
+
+class ActionAudit(Base):
+    """One transition of a suggestion: who (name and chat user id), when (UTC), from which platform,
+    previous state (NULL when created) and new state, and the reason given. Rows are only ever
+    added; the migration installs triggers that refuse UPDATE and DELETE."""
+
+    __tablename__ = "action_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("action_suggestions.id"), nullable=False, index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(255), nullable=False)
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+
+ACTION_SUGGESTIONS = cast(Table, ActionSuggestion.__table__)
+ACTION_AUDIT = cast(Table, ActionAudit.__table__)

@@ -51,8 +51,16 @@ def ask(brain: Brain, text: str, user: ChatUser = ME) -> Reply:
 
 def test_list_starts_with_the_interpretation_and_pages(brain):
     reply = ask(brain, "who are the declining customers?")
-    assert reply.context.startswith("Declining — ") and "top 10 by revenue" in reply.context
+    # best-first by lifetime value (the demo book is big enough for the models), value shown
+    assert reply.context.startswith("Declining — ") and "top 10 by lifetime value" in reply.context
     assert reply.table is not None and len(reply.table.rows) == 10
+    clv = reply.table.headers.index("Lifetime value")
+    scale = {"k": 1e3, "M": 1e6}
+    values = [
+        float(v.rstrip("kM")) * scale.get(v[-1], 1)
+        for v in (r[clv].strip("$").replace(",", "") for r in reply.table.rows)
+    ]
+    assert values == sorted(values, reverse=True)
     more = [b for b in reply.buttons if b.action_id == "show_more"]
     assert more
     page2 = brain.act(more[0].action_id, more[0].payload, ME, HERE)

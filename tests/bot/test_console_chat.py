@@ -20,9 +20,9 @@ def test_chat_loop_answers_and_presses_buttons(brain, tmp_path):  # noqa: F811
     assert chat(brain, ME, read=lambda _prompt: next(typed), out=out, color=False, state_dir=tmp_path) == 0
     text = out.getvalue()
     assert text.startswith("Welcome")
-    assert "Declining — " in text and "top 10 by revenue" in text
+    assert "Declining — " in text and "top 10 by lifetime value" in text
     assert "[1] Show 10 more" in text
-    assert "11–20 by revenue" in text  # the button was pressed by typing its number
+    assert "11–20 by lifetime value" in text  # the button was pressed by typing its number
 
 
 def test_first_run_builds_the_demo_and_reads_questions_from_a_pipe(tmp_path):

@@ -1,0 +1,41 @@
+"""`custseg slack-socket`: the Slack app over Socket Mode, for workspaces without a public URL."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from adapters.cli.common import brain_for, settings_from
+from custseg.errors import ConfigError
+
+SOCKET_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+
+
+def cmd_slack_socket(args: argparse.Namespace) -> int:
+    missing = [name for name in SOCKET_REQUIRED if not os.environ.get(name)]
+    if missing:
+        raise ConfigError(
+            f"Socket Mode needs {', '.join(missing)} in the environment: the bot token (xoxb-…) from "
+            "OAuth & Permissions and an app-level token (xapp-…) with connections:write from Basic "
+            "Information. See the README's Slack section."
+        )
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from adapters import logs
+    from adapters.slack.app import SlackBot, build_bolt_app, web_client
+
+    logs.configure()
+    settings = settings_from(args)
+    brain, _ = brain_for(settings)
+    bot = SlackBot(brain, settings, web_client(os.environ["SLACK_BOT_TOKEN"], os.environ))
+    handler = AsyncSocketModeHandler(build_bolt_app(bot, None), os.environ["SLACK_APP_TOKEN"])
+    print("custseg on Slack over Socket Mode (Ctrl-C to stop)", file=sys.stderr)
+    asyncio.run(handler.start_async())
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("slack-socket", help="run the Slack app over Socket Mode (no public URL needed)")
+    p.set_defaults(func=cmd_slack_socket)

@@ -1,0 +1,359 @@
+"""The Slack app: slash command, mentions, direct messages, buttons and App Home, on slack-bolt.
+
+Everything Slack sends arrives at ``POST /slack/events`` of the web process (or over Socket Mode,
+see ``adapters.cli.slack``). Each request's signature and timestamp are checked first (bad → 401;
+bolt checks again, verification stays on), a body that is not a Slack payload is a 400, and bolt
+then acknowledges at once: the brain runs afterwards in a worker thread, and its answer goes back
+through the Web API (``chat.postMessage``, ``chat.update``, ``views.publish``, ``files_upload_v2``)
+or the interaction's ``response_url``. Messages are claimed in our store before they are answered,
+so Slack's retries never produce a second answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.dedupe import Claims
+from adapters.slack.home import home_view
+from adapters.slack.render import SHARE_ACTION, Message, parse_brain_action, render
+from adapters.web.app import PlatformStatus
+from bot.brain import Brain
+from bot.context import Channel, ChatUser
+from bot.reply import Reply
+from config import Settings
+
+log = logging.getLogger("custseg.slack")
+
+PATH = "/slack/events"
+COMMAND = "/custseg"
+REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+API_URL_ENV = "SLACK_API_URL"
+USER_CACHE_SECONDS = 3600
+WORKERS = 2
+T = TypeVar("T")
+_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s:,]*")
+
+
+def web_client(token: str, env: Mapping[str, str]) -> AsyncWebClient:
+    """The Web API client: retries rate limits (sleeping for Slack's ``Retry-After``), 5xx and
+    dropped connections. ``SLACK_API_URL`` points it elsewhere (a local fake in tests)."""
+    return AsyncWebClient(
+        token=token,
+        base_url=env.get(API_URL_ENV) or AsyncWebClient.BASE_URL,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackBot:
+    """What custseg does for each kind of Slack request; the bolt listeners call these."""
+
+    def __init__(self, brain: Brain, settings: Settings, client: AsyncWebClient):
+        self.brain = brain
+        self.settings = settings
+        self.client = client
+        self.claims = Claims(brain.store)
+        self._users: dict[str, tuple[float, ChatUser]] = {}
+        self._lookups: dict[str, asyncio.Future[ChatUser]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="custseg-slack")
+
+    # -- who and where ---------------------------------------------------------------------------------
+    async def user(self, user_id: str) -> ChatUser:
+        """The Slack user, with their e-mail from ``users.info`` when the settings know people by
+        e-mail only (looked up once an hour per user, not per message)."""
+        plain = ChatUser(user_id, "slack")
+        if self.settings.person("slack", user_id) is not None:
+            return plain
+        if not any(p.email for p in self.settings.people.values()):
+            return plain
+        cached = self._users.get(user_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        # Messages arriving together share one lookup instead of each calling users.info.
+        lookup = self._lookups.get(user_id)
+        if lookup is None:
+            lookup = self._lookups[user_id] = asyncio.ensure_future(self._lookup(user_id))
+            lookup.add_done_callback(lambda _: self._lookups.pop(user_id, None))
+        return await asyncio.shield(lookup)
+
+    async def _lookup(self, user_id: str) -> ChatUser:
+        try:
+            info = await self.client.users_info(user=user_id)
+        except Exception as err:  # an unknown person still gets answers about the whole book
+            log.warning("users.info for %s failed: %s", user_id, err)
+            return ChatUser(user_id, "slack")
+        data = info.get("user") or {}
+        profile = data.get("profile") or {}
+        user = ChatUser(
+            user_id, "slack", data.get("real_name") or profile.get("real_name"), profile.get("email")
+        )
+        self._users[user_id] = (time.monotonic() + USER_CACHE_SECONDS, user)
+        return user
+
+    async def claim(self, channel_id: str, ts: str) -> bool:
+        return await self.in_worker(self.claims.claim, f"{channel_id}:{ts}")
+
+    # -- the brain, off the event loop --------------------------------------------------------------------
+    async def in_worker(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking work in the bot's own small pool. The brain is CPU-bound Python, so more
+        threads would not answer faster but would take the GIL from the event loop, delaying the
+        acknowledgements Slack needs within 3 seconds."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def answer(self, source: dict[str, Any], user: ChatUser, channel: Channel) -> Reply:
+        """Answer a question (``{"q": text}``) or replay a button (``{"a": action, "p": payload}``)."""
+        if "a" in source:
+            payload = source.get("p")
+            return await self.in_worker(
+                self.brain.act, str(source["a"]), payload if isinstance(payload, dict) else {}, user, channel
+            )
+        return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel)
+
+    # -- output ---------------------------------------------------------------------------------------------
+    async def post(self, channel_id: str, reply: Reply, thread_ts: str | None = None) -> None:
+        """Post the reply (paged if long) and its chart into a channel, in a thread if given."""
+        for message in render(reply):
+            await self.client.chat_postMessage(
+                channel=channel_id, thread_ts=thread_ts, text=message.text, blocks=message.blocks
+            )
+        await self.upload_chart(channel_id, reply, thread_ts)
+
+    async def upload_chart(self, channel_id: str, reply: Reply, thread_ts: str | None) -> None:
+        if reply.image is None:
+            return
+        name = re.sub(r"\W+", "-", reply.image.title.lower()).strip("-") or "chart"
+        await self.client.files_upload_v2(
+            channel=channel_id,
+            thread_ts=thread_ts,
+            file=reply.image.png,
+            filename=f"{name}.png",
+            title=reply.image.title,
+            alt_txt=reply.image.alt_text[:1000],
+        )
+
+    # -- listeners -----------------------------------------------------------------------------------------
+    async def command(self, command: dict[str, Any], respond: Callable[..., Awaitable[Any]]) -> None:
+        """``/custseg question``: the answer only the asker sees, with a button to share it."""
+        text = str(command.get("text") or "")
+        user = await self.user(str(command["user_id"]))
+        reply = await self.answer({"q": text}, user, Channel(str(command["channel_id"]), "slack"))
+        await self.respond_all(
+            respond, render(reply, share={"q": text}, chart="alt"), response_type="ephemeral"
+        )
+
+    async def message(self, event: dict[str, Any], mention: bool) -> None:
+        """A mention in a channel (answered in its thread) or a direct message."""
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return  # edits, joins, other bots: not questions
+        if not mention and event.get("channel_type") != "im":
+            return
+        channel_id, ts = str(event["channel"]), str(event["ts"])
+        if not await self.claim(channel_id, ts):
+            log.info("message %s:%s already answered; ignoring the repeat", channel_id, ts)
+            return
+        text = (
+            _MENTION.sub("", str(event.get("text") or ""), count=1)
+            if mention
+            else str(event.get("text") or "")
+        )
+        reply = await self.answer(
+            {"q": text}, await self.user(str(event["user"])), Channel(channel_id, "slack")
+        )
+        await self.post(channel_id, reply, event.get("thread_ts") or (ts if mention else None))
+
+    async def button(
+        self, body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Awaitable[Any]]
+    ) -> None:
+        """A brain button: its answer replaces the message carrying it (private notices excepted)."""
+        name = parse_brain_action(str(action.get("action_id", "")))
+        try:
+            payload = json.loads(action.get("value") or "{}")
+        except ValueError:
+            payload = {}
+        source = {"a": name or "", "p": payload if isinstance(payload, dict) else {}}
+        container = body.get("container") or {}
+        channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        user = await self.user(str(body["user"]["id"]))
+        reply = await self.answer(source, user, Channel(channel_id, "slack"))
+        if reply.private or container.get("type") != "message":
+            await self.respond_all(
+                respond,
+                render(reply, chart="alt", max_messages=1),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
+        if container.get("is_ephemeral"):
+            (message,) = render(reply, share=source, chart="alt", max_messages=1)
+            await respond(text=message.text, blocks=message.blocks, replace_original=True)
+            return
+        (message,) = render(reply, max_messages=1)
+        await self.client.chat_update(
+            channel=channel_id, ts=str(container["message_ts"]), text=message.text, blocks=message.blocks
+        )
+        thread = (body.get("message") or {}).get("thread_ts") or container["message_ts"]
+        await self.upload_chart(channel_id, reply, str(thread))
+
+    async def share(
+        self, body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Awaitable[Any]]
+    ) -> None:
+        """*Share in channel*: recompute the private answer and post it for everyone, crediting the
+        person who shared it; the private copy goes away."""
+        try:
+            source = json.loads(action.get("value") or "{}")
+        except ValueError:
+            source = {}
+        if not isinstance(source, dict) or not ({"q", "a"} & set(source)):
+            return
+        user_id = str(body["user"]["id"])
+        channel_id = str((body.get("channel") or {}).get("id") or "")
+        reply = await self.answer(source, await self.user(user_id), Channel(channel_id, "slack"))
+        await self.respond_all(
+            respond,
+            render(reply, chart="alt", shared_by=user_id),
+            response_type="in_channel",
+            replace_original=False,
+        )
+        await respond(delete_original=True)
+        if reply.image is not None and channel_id:
+            try:
+                await self.upload_chart(channel_id, reply, None)
+            except Exception as err:  # the bot may not be in that channel; the text version was shared
+                log.warning("could not attach the chart in %s: %s", channel_id, err)
+
+    async def home(self, event: dict[str, Any]) -> None:
+        """App Home, rebuilt each time the user opens it."""
+        if event.get("tab", "home") != "home":
+            return
+        user = await self.user(str(event["user"]))
+        view = await self.in_worker(home_view, self.brain, user)
+        await self.client.views_publish(user_id=user.user_id, view=view)
+
+    @staticmethod
+    async def respond_all(
+        respond: Callable[..., Awaitable[Any]], messages: list[Message], **kwargs: Any
+    ) -> None:
+        for message in messages:
+            await respond(text=message.text, blocks=message.blocks, **kwargs)
+
+
+def build_bolt_app(bot: SlackBot, signing_secret: str | None) -> AsyncApp:
+    """The bolt app with custseg's listeners. Listeners acknowledge first, then work.
+
+    ``signing_secret`` is None only for Socket Mode, where Slack authenticates the connection with
+    the app-level token instead of signing each request.
+    """
+    app = AsyncApp(
+        client=bot.client,
+        signing_secret=signing_secret,
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=False,
+    )
+
+    @app.command(COMMAND)
+    async def on_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
+        await ack()
+        await bot.command(command, respond)
+
+    @app.event("app_mention")
+    async def on_mention(event: dict[str, Any]) -> None:
+        await bot.message(event, mention=True)
+
+    @app.event("message")
+    async def on_message(event: dict[str, Any]) -> None:
+        await bot.message(event, mention=False)
+
+    @app.event("app_home_opened")
+    async def on_home(event: dict[str, Any]) -> None:
+        await bot.home(event)
+
+    @app.action(SHARE_ACTION)
+    async def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        await bot.share(body, action, respond)
+
+    @app.action(re.compile(r"^custseg:"))
+    async def on_button(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        await bot.button(body, action, respond)
+
+    return app
+
+
+def _is_slack_payload(body: Any) -> bool:
+    """Shapes custseg answers: events (with an event or a url challenge), slash commands, interactions."""
+    if not isinstance(body, dict):
+        return False
+    kind = body.get("type")
+    if kind == "event_callback":
+        return isinstance(body.get("event"), dict) and bool(body["event"].get("type"))
+    if kind == "block_actions":
+        actions = body.get("actions")
+        return isinstance(actions, list) and bool(actions) and isinstance(body.get("user"), dict)
+    if kind in ("url_verification", "view_submission", "view_closed", "shortcut", "message_action"):
+        return True
+    return bool(body.get("command")) or body.get("ssl_check") == "1"
+
+
+class Endpoint:
+    """``POST /slack/events``: verify, reject what is not a Slack payload, hand the rest to bolt."""
+
+    def __init__(self, bolt: AsyncApp, signing_secret: str):
+        self.bolt = bolt
+        self.verifier = SignatureVerifier(signing_secret)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:  # Slack always sends UTF-8; nothing else can carry a valid signature
+            return web.json_response({"error": "not a Slack payload"}, status=400)
+        if not self.verifier.is_valid(
+            body,
+            request.headers.get("X-Slack-Request-Timestamp", ""),
+            request.headers.get("X-Slack-Signature", ""),
+        ):
+            return web.json_response({"error": "invalid signature or stale timestamp"}, status=401)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=body,
+                query=request.query_string,
+                headers=request.headers,  # type: ignore[arg-type]
+            )
+        except Exception:  # bolt parses the body while building the request; any failure means junk
+            return web.json_response({"error": "not a Slack payload"}, status=400)
+        if not _is_slack_payload(bolt_request.body):
+            return web.json_response({"error": "not a Slack payload"}, status=400)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+
+def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[str, str]) -> PlatformStatus:
+    """Serve ``/slack/events`` when the bot token and signing secret are in the environment."""
+    missing = [name for name in REQUIRED if not env.get(name)]
+    if missing:
+        return PlatformStatus("slack", False, missing=missing)
+    bot = SlackBot(brain, settings, web_client(env["SLACK_BOT_TOKEN"], env))
+    endpoint = Endpoint(build_bolt_app(bot, env["SLACK_SIGNING_SECRET"]), env["SLACK_SIGNING_SECRET"])
+    app.router.add_post(PATH, endpoint.handle)
+    return PlatformStatus("slack", True, detail=f"POST {PATH}")

@@ -1,0 +1,1 @@
+"""Microsoft Teams: the Agents SDK adapter, Adaptive Card rendering, proactive posts."""

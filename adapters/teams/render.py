@@ -1,0 +1,203 @@
+"""A neutral Reply as a Microsoft Teams Adaptive Card (schema 1.5).
+
+Buttons become ``Action.Execute`` (verb = the brain's action id, data = its payload), each with an
+``Action.Submit`` fallback for clients without Universal Actions. Long tables are paged inside the
+card (``Action.ToggleVisibility`` between pages, no round trip), and a card that would exceed Teams'
+message size limit drops trailing pages or the chart and says so, so Teams never rejects it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from bot.reply import Button, Image, Reply, Table
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+# Teams rejects messages over ~28 KB (card JSON included); stay clearly below it.
+MAX_CARD_BYTES = 24_000
+PAGE_ROWS = 10
+# The key that marks an Action.Submit fallback's data as ours (Action.Execute carries the verb itself).
+SUBMIT_KEY = "custseg_action"
+
+LOCAL_MODE_NOTE = "Local mode: not connected to Microsoft Teams (no app credentials configured)."
+CHART_TOO_LARGE = "The chart is too large for a Teams card; in numbers: {alt}"
+ROWS_LEFT_OUT = "Rows {start}–{end} are left out to keep this card within Teams' size limit."
+ROWS_PAGE = "Rows {start}–{end}"
+
+_BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
+_STYLE = {"primary": "positive", "danger": "destructive"}
+
+
+def markdown(text: str) -> str:
+    """Our *bold* / _italic_ as Adaptive Card markdown (**bold** / _italic_)."""
+    return _BOLD.sub(r"**\1**", text)
+
+
+def text_block(text: str, **props: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **props}
+
+
+def action(button: Button) -> dict[str, Any]:
+    """One button: Action.Execute with the same choice as an Action.Submit fallback."""
+    execute: dict[str, Any] = {
+        "type": "Action.Execute",
+        "title": button.label,
+        "verb": button.action_id,
+        "data": button.payload,
+        "fallback": {
+            "type": "Action.Submit",
+            "title": button.label,
+            "data": {SUBMIT_KEY: button.action_id, "payload": button.payload},
+        },
+    }
+    if button.style:
+        execute["style"] = _STYLE[button.style]
+    return execute
+
+
+def _table_element(table: Table, rows: list[list[str]]) -> dict[str, Any]:
+    def cell(text: str, column: int, bold: bool = False) -> dict[str, Any]:
+        block = text_block(text, horizontalAlignment=table.alignment(column))
+        if bold:
+            block["weight"] = "Bolder"
+        return {"type": "TableCell", "items": [block]}
+
+    return {
+        "type": "Table",
+        "gridStyle": "default",
+        "firstRowAsHeaders": True,
+        "showGridLines": False,
+        "columns": [{"width": 1} for _ in table.headers],
+        "rows": [
+            {"type": "TableRow", "cells": [cell(h, i, bold=True) for i, h in enumerate(table.headers)]},
+            *({"type": "TableRow", "cells": [cell(value, i) for i, value in enumerate(row)]} for row in rows),
+        ],
+    }
+
+
+def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]:
+    """The table's first ``pages`` pages: page 1 shown, the others one toggle away."""
+    chunks = [table.rows[i : i + PAGE_ROWS] for i in range(0, len(table.rows), PAGE_ROWS)][:pages]
+    if len(chunks) <= 1:
+        return [_table_element(table, chunks[0] if chunks else [])]
+    ids = [f"{card_id}-page{n}" for n in range(len(chunks))]
+    toggles = {
+        "type": "ActionSet",
+        "actions": [
+            {
+                "type": "Action.ToggleVisibility",
+                "title": ROWS_PAGE.format(start=n * PAGE_ROWS + 1, end=n * PAGE_ROWS + len(chunk)),
+                "targetElements": [{"elementId": other, "isVisible": other == ids[n]} for other in ids],
+            }
+            for n, chunk in enumerate(chunks)
+        ],
+    }
+    containers = [
+        {"type": "Container", "id": ids[n], "isVisible": n == 0, "items": [_table_element(table, chunk)]}
+        for n, chunk in enumerate(chunks)
+    ]
+    return [toggles, *containers]
+
+
+def _image_element(image: Image) -> dict[str, Any]:
+    data = base64.b64encode(image.png).decode("ascii")
+    return {
+        "type": "Image",
+        "url": f"data:image/png;base64,{data}",
+        "altText": image.alt_text,
+        "size": "Stretch",
+    }
+
+
+def attribution(name: str, when: dt.datetime) -> str:
+    """Who pressed the button that produced this card, and when (UTC), for everyone to see."""
+    return f"Updated by {name} · {when.astimezone(dt.UTC):%d %b %Y, %H:%M} UTC"
+
+
+def _size(card: dict[str, Any]) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+
+
+def card(
+    reply: Reply, *, updated_by: str | None = None, local_mode: bool = False, card_id: str = "t"
+) -> dict[str, Any]:
+    """The Adaptive Card for ``reply``.
+
+    Parameters
+    ----------
+    updated_by : str, optional
+        An attribution line (see ``attribution``) for a card that replaced the one carrying a button.
+    local_mode : bool
+        Add a note that the bot runs without Teams credentials.
+    card_id : str
+        Prefix for element ids (table pages), unique within the card.
+    """
+    pages = -(-len(reply.table.rows) // PAGE_ROWS) if reply.table else 0
+    with_image = reply.image is not None
+    while True:
+        built = _build(reply, pages, with_image, updated_by, local_mode, card_id)
+        if _size(built) <= MAX_CARD_BYTES or (not with_image and pages <= 1):
+            return built
+        # The chart goes first (its numbers stay in the text); then table pages from the end.
+        if with_image:
+            with_image = False
+        else:
+            pages -= 1
+
+
+def _build(
+    reply: Reply,
+    pages: int,
+    with_image: bool,
+    updated_by: str | None,
+    local_mode: bool,
+    card_id: str,
+) -> dict[str, Any]:
+    body: list[dict[str, Any]] = []
+    if reply.context:
+        body.append(text_block(markdown(reply.context), size="Small", isSubtle=True, weight="Bolder"))
+    if reply.title:
+        body.append(text_block(markdown(reply.title), size="Large", weight="Bolder"))
+    if reply.text:
+        body.append(text_block(markdown(reply.text)))
+    if reply.fields:
+        body.append(
+            {
+                "type": "FactSet",
+                "facts": [{"title": label, "value": markdown(value)} for label, value in reply.fields],
+            }
+        )
+    if reply.table:
+        body += _table_pages(reply.table, pages, card_id)
+        shown = min(len(reply.table.rows), pages * PAGE_ROWS)
+        if shown < len(reply.table.rows):
+            body.append(
+                text_block(
+                    ROWS_LEFT_OUT.format(start=shown + 1, end=len(reply.table.rows)),
+                    size="Small",
+                    isSubtle=True,
+                )
+            )
+    if reply.image:
+        if with_image:
+            body.append(_image_element(reply.image))
+        else:
+            body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
+    small = [reply.footer or "", updated_by or "", LOCAL_MODE_NOTE if local_mode else ""]
+    body += [text_block(markdown(s), size="Small", isSubtle=True) for s in small if s]
+    built: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "msteams": {"width": "Full"},
+        "body": body,
+    }
+    if reply.buttons:
+        built["actions"] = [action(b) for b in reply.buttons]
+    return built

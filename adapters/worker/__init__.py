@@ -1,0 +1,1 @@
+"""The worker process: scheduled digests and churn alerts, delivered through the outbox."""

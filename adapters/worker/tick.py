@@ -1,0 +1,261 @@
+"""One pass of the worker: refresh the snapshot if the nightly time passed, queue every due digest
+and churn alert once, then deliver what is due.
+
+``Worker.tick(now)`` decides everything from the subscriptions, the stored last runs and ``now``,
+so the scheduler process only has to call it often, and tests can drive it with a simulated clock.
+Two workers (or two ticks) never queue a run twice: queuing happens in the transaction that moves
+the job's last-run time forward, which only one of them can do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from adapters.worker.schedule import as_utc, due_runs, job_name, period, trigger_for
+from bot import wording
+from bot.brain import Brain
+from bot.context import Channel, ChatUser, Context
+from bot.delivery import Poster
+from bot.handlers import INTENT_HANDLERS
+from bot.handlers.digest import AlertPlan, alerts_by_owner, plan_alerts, previous_snapshot
+from bot.outbox import Outcome, deliver_due, reply_to_json, utcnow
+from bot.reply import Reply
+from config.settings import Settings
+from custseg.errors import NoSnapshotError
+from custseg.store import outbox
+from custseg.store.db import Store
+from custseg.store.schedule_state import claim_run, last_runs, open_episodes, update_episodes
+from custseg.store.subscriptions import list_subscriptions
+
+log = logging.getLogger("custseg.worker")
+
+REFRESH_JOB = "refresh"
+RETRY_BUILD = dt.timedelta(minutes=5)
+
+
+@dataclass
+class Message:
+    """One post a run makes: its outbox key, the reply, and (alerts) whose customers it names."""
+
+    key: str
+    reply: Reply
+    customers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TickReport:
+    refreshed: bool = False
+    queued: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    delivered: list[Outcome] = field(default_factory=list)
+
+
+def default_refresh(store: Store, settings: Settings) -> Callable[[dt.datetime], None]:
+    """Rebuild today's snapshot from the configured source (what `custseg segment` does)."""
+
+    def refresh(_now: dt.datetime) -> None:
+        from custseg.pipeline import segment
+
+        snap, _ = segment(store, settings)
+        log.info("snapshot %s refreshed: %d customers", snap.as_of, len(snap))
+
+    return refresh
+
+
+class Worker:
+    """Scheduled posts for every subscription in ``store``.
+
+    Parameters
+    ----------
+    posters : mapping
+        Platform name → Poster; posts for platforms without one wait in the outbox.
+    refresh : callable, optional
+        ``refresh(now)`` rebuilds the snapshot; defaults to `custseg segment` on the configured source.
+    clock : callable, optional
+        Aware "now" (UTC by default); ``tick(now)`` overrides it for one pass.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        posters: Mapping[str, Poster],
+        refresh: Callable[[dt.datetime], None] | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ):
+        self.store = store
+        self.settings = settings
+        self.posters = dict(posters)
+        self.refresh = refresh or default_refresh(store, settings)
+        self.clock = clock
+        self.brain = Brain(store, settings)
+        self._lock = threading.Lock()
+        self._build_failed: dict[str, dt.datetime] = {}
+
+    # -- one pass ----------------------------------------------------------------------------------------
+    def tick(self, now: dt.datetime | None = None) -> TickReport:
+        """Refresh if due, queue due runs, deliver due posts. Safe to call at any time, from any
+        number of threads or processes."""
+        with self._lock:
+            now = as_utc(now) if now is not None else self.clock()
+            report = TickReport()
+            marks = last_runs(self.store)
+            report.refreshed = self._refresh_if_due(now, marks)
+            for sub in list_subscriptions(self.store):
+                self._run_if_due(sub, now, marks, report)
+            report.delivered = self.deliver(now)
+            return report
+
+    def deliver(self, now: dt.datetime | None = None) -> list[Outcome]:
+        clock = (lambda: now) if now is not None else self.clock
+        return deliver_due(self.store, self.posters, self.settings.delivery, clock)
+
+    # -- the nightly refresh -----------------------------------------------------------------------------
+    def _refresh_if_due(self, now: dt.datetime, marks: dict[str, dt.datetime]) -> bool:
+        trigger = trigger_for("daily", self.settings.worker.refresh_time, self.settings.timezone)
+        fires = due_runs(trigger, marks.get(REFRESH_JOB, now - dt.timedelta(days=1)), now)
+        if not fires:
+            return False
+        try:
+            self.refresh(now)
+        except Exception:
+            # Digests and alerts still go out, on the newest snapshot there is; tomorrow tries again.
+            log.exception("the nightly snapshot refresh failed")
+        with self.store.begin() as conn:
+            claim_run(conn, REFRESH_JOB, fires[-1], now)
+        return True
+
+    # -- one subscription ---------------------------------------------------------------------------------
+    def _run_if_due(
+        self, sub: dict[str, Any], now: dt.datetime, marks: dict[str, dt.datetime], report: TickReport
+    ) -> None:
+        topic, platform, channel = sub["topic"], sub["platform"], sub["channel_id"]
+        job = job_name(topic, platform, channel)
+        created = as_utc(sub["created_at"])
+        since = max(marks.get(job, created), created)
+        fires = due_runs(trigger_for(sub["day"], sub["time"], sub["timezone"]), since, now)
+        if not fires or self._build_failed.get(job, now) > now:
+            return
+        fire = fires[-1]
+        if len(fires) > 1:
+            log.info("%s: %d runs were missed; catching up once for %s", job, len(fires), fire)
+        grace = dt.timedelta(hours=self.settings.worker.misfire_grace_hours)
+        if topic == "digest" and now - fire > grace:
+            # Alerts are never stale (the episodes remember who was alerted); a digest for a past
+            # week is, so it is skipped, loudly.
+            log.warning(
+                "%s: skipping the digest due %s, %s late (misfire grace %s)", job, fire, now - fire, grace
+            )
+            with self.store.begin() as conn:
+                claim_run(conn, job, fire, now)
+            report.skipped.append(job)
+            return
+        try:
+            queued = self.run(sub, fire, now, marks.get(job) is not None)
+        except NoSnapshotError:
+            log.warning("%s: no snapshot yet, nothing to post for %s", job, fire)
+            with self.store.begin() as conn:
+                claim_run(conn, job, fire, now)
+            report.skipped.append(job)
+            return
+        except Exception:
+            log.exception("%s: building the post due %s failed; trying again in %s", job, fire, RETRY_BUILD)
+            self._build_failed[job] = now + RETRY_BUILD
+            return
+        self._build_failed.pop(job, None)
+        report.queued += queued
+
+    def run(
+        self, sub: dict[str, Any], fire: dt.datetime, now: dt.datetime, alerted_before: bool
+    ) -> list[str]:
+        """Queue the post(s) of one run, in the transaction that claims the run; the queued keys.
+
+        Nothing is queued if another worker claimed this run first.
+        """
+        topic, platform, channel = sub["topic"], sub["platform"], sub["channel_id"]
+        job = job_name(topic, platform, channel)
+        key = f"{job}:{period(sub['day'], fire, sub['timezone'])}"
+        digest = self.compose_digest(platform, channel, key) if topic == "digest" else None
+        with self.store.begin() as conn:
+            if not claim_run(conn, job, fire, now):
+                return []
+            if digest is not None:
+                return [
+                    m.key
+                    for m in digest
+                    if outbox.add(conn, platform, channel, m.key, reply_to_json(m.reply), now=now)
+                ]
+            return self._queue_alerts(conn, platform, channel, key, now, alerted_before)
+
+    def _queue_alerts(
+        self, conn: Connection, platform: str, channel: str, key: str, now: dt.datetime, alerted_before: bool
+    ) -> list[str]:
+        # Episodes are read inside the claiming transaction, so the plan sees the previous run's writes.
+        episodes = open_episodes(conn, platform, channel) if alerted_before else None
+        messages, plan = self.compose_alerts(platform, channel, key, episodes)
+        queued, unsent = [], set()
+        for m in messages:
+            if outbox.add(conn, platform, channel, m.key, reply_to_json(m.reply), now=now):
+                queued.append(m.key)
+            else:  # this period's alert for them already went out: they stay new for the next one
+                unsent.update(m.customers)
+        started = {cid: state for cid, state in plan.started.items() if cid not in unsent}
+        update_episodes(conn, platform, channel, started, plan.ended)
+        return queued
+
+    # -- content --------------------------------------------------------------------------------------------
+    def _context(self, platform: str, channel: str) -> Context:
+        return Context(
+            self.brain, ChatUser("custseg", platform), Channel(channel, platform), self.brain.engine()
+        )
+
+    def compose_digest(self, platform: str, channel: str, key: str) -> list[Message]:
+        """The digest a channel gets (the handler itself, so chat and schedule say the same)."""
+        reply = INTENT_HANDLERS["key_account_digest"](
+            self._context(platform, channel), {"intent": "key_account_digest"}
+        )
+        return [Message(key, reply)]
+
+    def compose_alerts(
+        self, platform: str, channel: str, key: str, episodes: dict[str, dict[str, Any]] | None
+    ) -> tuple[list[Message], AlertPlan]:
+        """The channel's churn alert, one message per account manager, and the episode changes."""
+        snap = self._context(platform, channel).engine.snapshot
+        previous = previous_snapshot(self.store, snap)
+        plan = plan_alerts(snap, previous, episodes)
+        if episodes is not None:
+            since = wording.PREVIOUS_ALERT
+        else:
+            since = str(previous.as_of if previous else snap.as_of)
+        messages = [
+            Message(f"{key}:{owner or '-'}", reply, ids)
+            for owner, ids, reply in alerts_by_owner(plan, snap, since, self.settings)
+        ]
+        return messages, plan
+
+    def preview(
+        self, topic: str, platform: str, channel: str, now: dt.datetime | None = None
+    ) -> list[Message]:
+        """What the channel would get if its ``topic`` ran now (nothing is written)."""
+        now = as_utc(now) if now is not None else self.clock()
+        sub = next(
+            (s for s in list_subscriptions(self.store, platform, channel) if s["topic"] == topic),
+            {
+                "day": "mon" if topic == "digest" else self.settings.worker.alert_day,
+                "timezone": self.settings.timezone,
+            },
+        )
+        job = job_name(topic, platform, channel)
+        key = f"{job}:{period(sub['day'], now, sub['timezone'])}"
+        if topic == "digest":
+            return self.compose_digest(platform, channel, key)
+        alerted_before = job in last_runs(self.store)
+        episodes = open_episodes(self.store, platform, channel) if alerted_before else None
+        return self.compose_alerts(platform, channel, key, episodes)[0]

@@ -1,0 +1,360 @@
+"""Win-back actions in chat: the suggestion card and the buttons that decide it.
+
+Button ids and payloads (digests and alerts use the same):
+
+- ``action.approve``, ``action.reject``, ``action.snooze``: ``{"suggestion_id": 42}``, or
+  ``{"customer_id": "C00134"}`` (optionally with ``"playbook"``), which decides the customer's open
+  suggestion or first creates it from the latest snapshot. ``action.reject`` takes an optional
+  ``"reason"``; ``action.snooze`` an optional ``"days"``.
+- ``action.done``: ``{"suggestion_id": 42}``, from the account manager's task message.
+
+Only managers of the customer's team (or admins) decide; anyone else gets a private notice and
+nothing changes. The answer to a ``suggestion_id`` button (the suggestion's own card) replaces the
+message that carried it and says who decided and when; a ``customer_id`` button comes from a
+message about several customers (digest, alerts), so its answer is the card shown privately to
+the presser and that message stays as it is. Of simultaneous clicks exactly one counts and the
+others are told who was first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import wording
+from bot.context import Context
+from bot.handlers import action
+from bot.interpret import days, money
+from bot.reply import Button, Reply
+from config.settings import Person, Settings
+from custseg.actions import (
+    Actor,
+    Draft,
+    Outcome,
+    Playbook,
+    Suggestion,
+    Transition,
+    approve,
+    last_transition,
+    mark_done,
+    open_for,
+    propose,
+    reject,
+    require,
+    snooze,
+)
+from custseg.errors import CustsegError
+
+log = logging.getLogger("custseg.bot.actions")
+STALE_BUTTON = "That button is no longer available. Ask me again."
+
+
+def when(settings: Settings, at: dt.datetime) -> str:
+    """A stored UTC time in the settings' time zone, to the minute."""
+    local = at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(settings.timezone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def play_sentence(s: Suggestion | Draft, currency: str) -> str:
+    """What to do, in words, from the facts stored with the suggestion."""
+    template = wording.PLAY_TEXT.get(s.playbook)
+    if template is None:
+        return f"{s.task}."
+    facts = s.facts
+    trend = facts.get("trend_90d")
+    return template.format(
+        name=s.customer_name or s.customer_id,
+        owner=s.owner or wording.NO_ACCOUNT_MANAGER,
+        gap=f"{facts['typical_gap_days']:g}",
+        recency=days(facts["recency_days"]),
+        ratio=f"{facts['overdue_ratio']:.1f}",
+        revenue=money(facts["revenue"], currency),
+        drop=f"{-100 * trend:.0f}" if trend is not None else "?",
+    )
+
+
+def _why(facts: dict[str, Any]) -> str:
+    return wording.ACTION_WHY.format(
+        segment=wording.SEGMENT_LABEL[facts["segment"]].capitalize(),
+        stage=wording.STAGE_LABEL[facts["lifecycle"]],
+        recency=days(facts["recency_days"]),
+        gap=f"{facts['typical_gap_days']:g}",
+        tier=facts["value_tier"],
+        risk=facts["churn_risk"],
+    )
+
+
+def _teams(settings: Settings, owner: str | None) -> list[str]:
+    return settings.teams_of_owner(owner)
+
+
+def _who_decides(settings: Settings, owner: str | None) -> str:
+    teams = _teams(settings, owner)
+    return wording.WHO_MANAGERS.format(teams=" or ".join(teams)) if teams else wording.WHO_ADMIN
+
+
+def status(settings: Settings, s: Suggestion, last: Transition) -> str:
+    """Where the suggestion stands and who put it there."""
+    line = wording.ACTION_STATUS[s.state].format(
+        who=_who_decides(settings, s.owner),
+        actor=last.actor,
+        at=when(settings, last.at),
+        until=s.snoozed_until.date() if s.snoozed_until else "?",
+        owner=s.owner or wording.NO_ACCOUNT_MANAGER,
+        due=s.due_on,
+        reason=last.reason or "",
+    )
+    if s.state == "rejected" and last.reason:
+        line += wording.ACTION_REASON.format(reason=last.reason)
+    return line
+
+
+def buttons(settings: Settings, s: Suggestion) -> list[Button]:
+    """The decisions open to a suggestion in its current state."""
+    ref = {"suggestion_id": s.id}
+    approve_reject = [
+        Button(wording.ACTION_BUTTONS["approve"], "action.approve", ref, "primary"),
+        Button(wording.ACTION_BUTTONS["reject"], "action.reject", ref, "danger"),
+    ]
+    if s.state == "proposed":
+        n = settings.playbook.snooze_days
+        snooze_button = Button(
+            wording.ACTION_BUTTONS["snooze"].format(days=n), "action.snooze", {**ref, "days": n}
+        )
+        return [*approve_reject, snooze_button]
+    if s.state == "snoozed":
+        return approve_reject
+    if s.state == "approved":
+        return [Button(wording.ACTION_BUTTONS["done"], "action.done", ref, "primary")]
+    return []
+
+
+def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", context: str = "") -> Reply:
+    """The suggestion as a message: what to do, why, what it is worth, where it stands, buttons."""
+    cur = settings.currency
+    rate = 100 * s.expected_value / s.value_at_stake if s.value_at_stake else 0.0
+    return Reply(
+        context=context or wording.ACTION_CONTEXT.format(name=s.label),
+        title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
+        text="\n".join(p for p in (note, play_sentence(s, cur)) if p),
+        fields=[
+            ("Why", _why(s.facts)),
+            (
+                "Value at stake",
+                wording.VALUE_AT_STAKE[s.value_basis].format(value=money(s.value_at_stake, cur)),
+            ),
+            (
+                "Expected value",
+                wording.EXPECTED_VALUE.format(value=money(s.expected_value, cur), rate=f"{rate:.0f}"),
+            ),
+            ("Account manager", s.owner or "—"),
+            ("Status", status(settings, s, last)),
+        ],
+        buttons=buttons(settings, s),
+        footer=wording.ACTION_FOOTER.format(id=s.id, as_of=s.snapshot_as_of),
+    )
+
+
+def actor_of(ctx: Context) -> Actor:
+    person = ctx.person
+    name = person.name if person else (ctx.user.display_name or ctx.user.user_id)
+    return Actor(name, ctx.user.platform, ctx.user.user_id)
+
+
+def suggest(ctx: Context, customer: dict[str, Any], source: str = "chat") -> tuple[Suggestion, bool] | None:
+    """Store (or find) the open suggestion for a snapshot row; None when no play fits the customer."""
+    draft = Playbook(ctx.brain.settings.playbook).suggest(customer, ctx.engine.snapshot.as_of)
+    if draft is None:
+        return None
+    return propose(ctx.brain.store, draft, actor_of(ctx), source)
+
+
+def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Reply:
+    """The answer to "suggest a win-back for X": the stored suggestion's card, or why there is none."""
+    made = suggest(ctx, customer)
+    name = customer.get("name") or customer["customer_id"]
+    if made is None:
+        stage = customer["lifecycle"]
+        template = wording.NO_PLAY.get(stage, wording.NO_PLAY_OTHER)
+        return Reply(
+            context=context,
+            title=name,
+            text=template.format(name=name, stage=wording.STAGE_LABEL[stage], tier=customer["value_tier"]),
+            fields=[
+                ("Stage", wording.STAGE_LABEL[stage]),
+                ("Value tier", customer["value_tier"]),
+                ("Revenue to date", money(customer["revenue"], ctx.currency)),
+                ("Last order", f"{days(customer['recency_days'])} ago"),
+            ],
+            footer=f"As of {ctx.engine.snapshot.as_of}",
+        )
+    s, created = made
+    settings = ctx.brain.settings
+    note = "" if created else wording.ACTION_EXISTS.format(at=when(settings, s.created_at))
+    return card(settings, s, last_transition(ctx.brain.store, s.id), note, context)
+
+
+# -- deciding -------------------------------------------------------------------------------------------
+
+
+def refusal(settings: Settings, person: Person | None, owner: str | None, to_state: str) -> str | None:
+    """Why this person may not make this transition, or None when they may.
+
+    Managers of a team that holds the customer's account manager, and admins, decide; the
+    customer's own account manager may also mark an approved task done.
+    """
+    teams = _teams(settings, owner)
+    if person is not None:
+        if person.role == "admin":
+            return None
+        if person.role == "manager" and set(teams) & set(person.teams):
+            return None
+        if to_state == "done" and owner is not None and person.owner == owner:
+            return None
+    verb = wording.ACTION_VERB[to_state]
+    if to_state == "done" and teams:
+        return wording.ONLY_OWNER_OR_MANAGERS.format(
+            owner=owner or wording.NO_ACCOUNT_MANAGER, teams=" or ".join(teams)
+        )
+    if not teams:
+        return wording.ONLY_ADMINS.format(verb=verb, owner=owner or wording.NO_ACCOUNT_MANAGER)
+    return wording.ONLY_MANAGERS.format(teams=" or ".join(teams), verb=verb)
+
+
+def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion | Reply:
+    """The suggestion a button means, created from the snapshot for a ``customer_id`` button with
+    none open, after the permission check (so a refused click creates nothing either)."""
+    store, settings = ctx.brain.store, ctx.brain.settings
+    if "suggestion_id" in payload:
+        try:
+            s = require(store, int(payload["suggestion_id"]))
+        except (TypeError, ValueError):
+            return Reply(context="Not understood", text=STALE_BUTTON)
+        denied = refusal(settings, ctx.person, s.owner, to_state)
+        return Reply(text=denied, private=True) if denied else s
+    cid = payload.get("customer_id")
+    if not isinstance(cid, str) or cid not in ctx.engine.frame.index:
+        return Reply(context="Not understood", text=STALE_BUTTON)
+    playbook = payload.get("playbook") if isinstance(payload.get("playbook"), str) else None
+    opened = open_for(store, cid, playbook)
+    listed = ctx.engine.frame.at[cid, "owner"]
+    owner = opened[0].owner if opened else (listed if isinstance(listed, str) else None)
+    denied = refusal(settings, ctx.person, owner, to_state)
+    if denied:
+        return Reply(text=denied, private=True)
+    if opened:
+        return opened[0]
+    row = {"customer_id": cid, **ctx.engine.frame.loc[cid].to_dict()}
+    made = suggest(ctx, row, "alert")
+    if made is None:
+        return Reply(text=wording.NO_OPEN_ACTION.format(name=row.get("name") or cid))
+    return made[0]
+
+
+def _answer(ctx: Context, outcome: Outcome, private: bool) -> Reply:
+    settings = ctx.brain.settings
+    s, decisive = outcome.suggestion, outcome.decisive
+    note = ""
+    if not outcome.changed:
+        fill = {"state": wording.ACTION_STATE[s.state], "at": when(settings, decisive.at)}
+        if decisive.platform == "system":
+            note = wording.ACTION_CLOSED.format(reason=decisive.reason or "", **fill)
+        elif decisive.user_id == ctx.user.user_id and decisive.platform == ctx.user.platform:
+            note = wording.ACTION_YOU_FIRST.format(**fill)
+        else:
+            note = wording.ACTION_FIRST.format(actor=decisive.actor, **fill)
+    answer = card(settings, s, decisive, note)
+    answer.private = private
+    return answer
+
+
+def task_reply(settings: Settings, s: Suggestion, approval: Transition) -> Reply:
+    """The account manager's direct message after an approval, with a button to mark it done."""
+    return Reply(
+        context=wording.TASK_CONTEXT.format(name=s.label),
+        title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
+        text=wording.TASK_TEXT.format(
+            approver=approval.actor,
+            at=when(settings, approval.at),
+            due=s.due_on,
+            sentence=play_sentence(s, settings.currency),
+        ),
+        fields=[("Why", _why(s.facts))],
+        buttons=[Button(wording.ACTION_BUTTONS["done"], "action.done", {"suggestion_id": s.id}, "primary")],
+        footer=wording.ACTION_FOOTER.format(id=s.id, as_of=s.snapshot_as_of),
+    )
+
+
+def _account_manager_chat(settings: Settings, owner: str | None) -> tuple[str, str] | None:
+    """(platform, user id) to message the customer's account manager directly, Slack first."""
+    for person in settings.people.values():
+        if owner is not None and person.owner == owner:
+            if person.slack_id:
+                return "slack", person.slack_id
+            if person.teams_id:
+                return "teams", person.teams_id
+    return None
+
+
+def _notify_account_manager(ctx: Context, outcome: Outcome) -> None:
+    from bot.outbox import enqueue
+
+    settings, s = ctx.brain.settings, outcome.suggestion
+    target = _account_manager_chat(settings, s.owner)
+    if target is None:
+        log.info("suggestion %s approved; %s has no chat id under [people], no direct message", s.id, s.owner)
+        return
+    platform, user_id = target
+    try:
+        enqueue(
+            ctx.brain.store,
+            platform,
+            user_id,
+            f"action:{s.id}:approved",
+            task_reply(settings, s, outcome.decisive),
+        )
+    except CustsegError:
+        # The approval is committed either way; a lost task message must not turn it into an error.
+        log.exception("suggestion %s approved, but its direct message to %s was not queued", s.id, s.owner)
+
+
+def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
+    target = _target(ctx, payload, to_state)
+    if isinstance(target, Reply):
+        return target
+    store, settings, who = ctx.brain.store, ctx.brain.settings, actor_of(ctx)
+    if to_state == "approved":
+        outcome = approve(store, settings, target.id, who)
+        if outcome.changed:
+            _notify_account_manager(ctx, outcome)
+    elif to_state == "rejected":
+        reason = payload.get("reason")
+        outcome = reject(store, target.id, who, str(reason).strip() if reason else None)
+    elif to_state == "snoozed":
+        n = payload.get("days")
+        outcome = snooze(store, settings, target.id, who, n if isinstance(n, int) and 0 < n <= 365 else None)
+    else:
+        outcome = mark_done(store, target.id, who)
+    return _answer(ctx, outcome, private="suggestion_id" not in payload)
+
+
+@action("action.approve")
+def approve_button(ctx: Context, payload: dict[str, Any]) -> Reply:
+    return _decide(ctx, payload, "approved")
+
+
+@action("action.reject")
+def reject_button(ctx: Context, payload: dict[str, Any]) -> Reply:
+    return _decide(ctx, payload, "rejected")
+
+
+@action("action.snooze")
+def snooze_button(ctx: Context, payload: dict[str, Any]) -> Reply:
+    return _decide(ctx, payload, "snoozed")
+
+
+@action("action.done")
+def done_button(ctx: Context, payload: dict[str, Any]) -> Reply:
+    return _decide(ctx, payload, "done")

@@ -1,0 +1,1 @@
+"""Local stand-ins for the outside services custseg talks to, served over real HTTP on loopback."""

@@ -1,0 +1,288 @@
+"""A fake Slack Web API on loopback that records every call, for tests without Slack.
+
+Point a Slack client at ``fake.api_url`` (``base_url``, or ``SLACK_API_URL`` for the app) and at
+``fake.response_url(name)`` for interactions. Like Slack it answers ``{"ok": false, "error":
+"invalid_blocks"}`` when a message breaks Block Kit's limits, it can be told to rate-limit a method
+(429 with ``Retry-After``) or fail it (5xx), and it serves the three steps of ``files_upload_v2``:
+``files.getUploadURLExternal``, the upload URL, ``files.completeUploadExternal``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_USER = "UCUSTSEG"
+
+
+@dataclass
+class Call:
+    """One request the fake received: ``method`` is the Web API method, ``upload`` or ``respond``."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    body: bytes
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        return self.args.get("blocks") or (self.args.get("view") or {}).get("blocks") or []
+
+    def text(self) -> str:
+        """Everything a person would read in the blocks, in order (for assertions)."""
+        return "\n".join(_texts(self.blocks))
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        out = [node["text"]] if isinstance(node.get("text"), str) else []
+        for key, value in node.items():
+            if key != "text" or not isinstance(value, str):
+                out += _texts(value)
+        return out
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+def block_kit_errors(blocks: Any, max_blocks: int = 50) -> list[str]:
+    """The Block Kit limits Slack enforces on a message (or a Home view, 100 blocks)."""
+    if not isinstance(blocks, list):
+        return ["blocks must be a list"]
+    errors = [f"more than {max_blocks} blocks ({len(blocks)})"] if len(blocks) > max_blocks else []
+
+    def check_text(where: str, obj: Any, limit: int) -> None:
+        text = obj.get("text") if isinstance(obj, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            errors.append(f"{where}: empty text")
+        elif len(text) > limit:
+            errors.append(f"{where}: text of {len(text)} characters (max {limit})")
+
+    for i, block in enumerate(blocks):
+        kind = block.get("type")
+        where = f"blocks[{i}] ({kind})"
+        if kind == "section":
+            if "text" in block:
+                check_text(where, block["text"], 3000)
+            fields = block.get("fields") or []
+            if len(fields) > 10:
+                errors.append(f"{where}: {len(fields)} fields (max 10)")
+            for f in fields:
+                check_text(where + " field", f, 2000)
+            if "text" not in block and not fields:
+                errors.append(f"{where}: needs text or fields")
+        elif kind == "header":
+            check_text(where, block.get("text"), 150)
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 10:
+                errors.append(f"{where}: {len(elements)} elements (1–10)")
+            for e in elements:
+                check_text(where, e, 3000)
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                errors.append(f"{where}: {len(elements)} elements (1–25)")
+            ids = [e.get("action_id") for e in elements]
+            if len(set(ids)) != len(ids):
+                errors.append(f"{where}: duplicate action_id")
+            for e in elements:
+                check_text(where + " button", e.get("text"), 75)
+                if len(e.get("value", "")) > 2000:
+                    errors.append(f"{where}: button value over 2000 characters")
+        elif kind not in ("divider", "image"):
+            errors.append(f"{where}: unknown block type")
+    return errors
+
+
+class LoopbackServer:
+    """An aiohttp application served on 127.0.0.1 from a background thread's own event loop."""
+
+    def __init__(self, app: web.Application):
+        self.app = app
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    def start(self) -> LoopbackServer:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(30)
+        return self
+
+    async def _start(self) -> None:
+        self._runner = web.AppRunner(self.app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+
+class FakeSlackAPI(LoopbackServer):
+    """The fake. ``calls`` lists every request received, in order."""
+
+    def __init__(self) -> None:
+        app = web.Application(client_max_size=20 * 1024**2)
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/respond/{name}", self._respond)
+        super().__init__(app)
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._faults: dict[str, list[tuple[int, float | None]]] = {}
+
+    # -- programming the fake --------------------------------------------------------------------------
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/respond/{name}"
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: float = 1) -> None:
+        """The next ``times`` calls of ``method`` get 429 with ``Retry-After: retry_after``."""
+        self._faults.setdefault(method, []).extend([(429, retry_after)] * times)
+
+    def fail(self, method: str, status: int = 500, times: int = 1) -> None:
+        self._faults.setdefault(method, []).extend([(status, None)] * times)
+
+    def add_user(self, user_id: str, email: str, real_name: str) -> None:
+        self.users[user_id] = {"id": user_id, "real_name": real_name, "profile": {"email": email}}
+
+    # -- reading what happened ---------------------------------------------------------------------------
+    def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    def wait_for(
+        self, method: str, n: int = 1, timeout: float = 15, where: Callable[[Call], bool] | None = None
+    ) -> list[Call]:
+        """The first ``n`` successful calls of ``method`` (matching ``where``), waiting for them: the
+        app answers after acknowledging, so its calls arrive a moment after the HTTP response."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.calls_to(method) if where is None or where(c)]
+            if len(found) >= n:
+                return found[:n]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {n} call(s) to {method}, got {len(found)}: {self.summary()}")
+            time.sleep(0.02)
+
+    def summary(self) -> list[tuple[str, int]]:
+        with self._lock:
+            return [(c.method, c.status) for c in self.calls]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._faults.clear()
+
+    # -- serving ---------------------------------------------------------------------------------------------
+    async def _args(self, request: web.Request) -> tuple[dict[str, Any], bytes]:
+        body = await request.read()
+        args: dict[str, Any] = dict(request.query)
+        ctype = request.headers.get("Content-Type", "")
+        if body and "json" in ctype:
+            args.update(json.loads(body))
+        elif body and "form" in ctype:
+            args.update(parse_qsl(body.decode()))
+        for key in ("blocks", "view", "files"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args, body
+
+    def _record(
+        self, method: str, request: web.Request, args: dict[str, Any], body: bytes, status: int
+    ) -> None:
+        with self._lock:
+            self.calls.append(Call(method, args, dict(request.headers), body, status))
+
+    def _fault(self, method: str) -> tuple[int, float | None] | None:
+        with self._lock:
+            queue = self._faults.get(method)
+            return queue.pop(0) if queue else None
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args, body = await self._args(request)
+        fault = self._fault(method)
+        if fault is not None:
+            status, retry_after = fault
+            self._record(method, request, args, body, status)
+            headers = {"Retry-After": str(int(retry_after))} if retry_after is not None else {}
+            error = "ratelimited" if status == 429 else "internal_error"
+            return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
+        self._record(method, request, args, body, 200)
+        if request.headers.get("Authorization") != "Bearer xoxb-test":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if "blocks" in args or "view" in args:
+            limit = 100 if method == "views.publish" else 50
+            errors = block_kit_errors(args.get("blocks") or (args.get("view") or {}).get("blocks"), limit)
+            if errors:
+                return {"ok": False, "error": "invalid_blocks", "errors": errors}
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "bot_id": "BCUSTSEG", "team_id": "T1", "user": "custseg"}
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {
+                "ok": True,
+                "channel": args.get("channel"),
+                "ts": ts,
+                "message": {"text": args.get("text")},
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            return {
+                "ok": True,
+                "files": [{"id": f["id"], "title": f.get("title")} for f in args.get("files", [])],
+            }
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self._record("upload", request, {"file_id": request.match_info["file_id"]}, body, 200)
+        return web.Response(text=f"OK - {len(body)}")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        args, body = await self._args(request)
+        args["response_url"] = request.match_info["name"]
+        errors = block_kit_errors(args["blocks"]) if "blocks" in args else []
+        self._record("respond", request, args, body, 400 if errors else 200)
+        if errors:
+            return web.Response(status=400, text="invalid_blocks")
+        return web.json_response({"ok": True})

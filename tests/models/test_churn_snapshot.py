@@ -1,0 +1,58 @@
+"""The churn model inside `custseg segment`: stored probabilities, notes, explanations, fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from custseg.lifecycle import RISK_BY_STAGE
+from custseg.pipeline import segment
+from custseg.query import QueryEngine
+from custseg.snapshot import load_snapshot
+from tests.models.test_churn import DAY, synthetic_book
+
+
+def _write(tmp_path: Path, n: int, seed: int) -> Path:
+    orders = synthetic_book(n, seed=seed)
+    orders.insert(0, "order_id", [f"O{i}" for i in range(len(orders))])
+    path = tmp_path / f"orders_{n}.csv"
+    orders.assign(ordered_at=orders["ordered_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")).to_csv(path, index=False)
+    return path
+
+
+def test_a_snapshot_stores_churn_probabilities_and_records_the_model(any_store, settings, tmp_path):
+    snap, _ = segment(any_store, settings, DAY, file=_write(tmp_path, 800, seed=5), mapping="custseg_orders")
+    stored = load_snapshot(any_store, DAY)
+    p = stored.customers["churn_probability"].astype(float)
+    assert p.notna().all() and p.between(0, 1).all()
+    assert np.allclose(p.to_numpy(), snap.customers["churn_probability"].to_numpy(), atol=1e-6)
+    high = stored.customers["churn_risk"] == "high"
+    assert (p[high] >= settings.churn.high).all()
+    notes = stored.notes
+    assert notes["churn_model"]["model"] in ("classifier", "bgnbd")
+    assert notes["churn_horizon_days"] > 0
+    assert "on the holdout after" in notes["churn_risk_basis"]
+
+    # The explain intent recomputes the drivers from the stored model and the customer's row.
+    engine = QueryEngine(stored)
+    overdue = stored.customers.sort_values("overdue_ratio").index[-1]
+    answer = engine.run({"intent": "explain", "customer": overdue})
+    churn = next(f for f in answer["factors"] if f["topic"] == "churn_risk")
+    assert churn["probability"] == stored.customers.loc[overdue, "churn_probability"]
+    assert churn["horizon_days"] == notes["churn_horizon_days"]
+    assert churn["drivers"], "a scored customer has factors"
+
+
+def test_a_small_book_falls_back_to_the_lifecycle_rule_and_says_so(sqlite_store, settings, tmp_path):
+    segment(sqlite_store, settings, DAY, file=_write(tmp_path, 60, seed=3), mapping="custseg_orders")
+    stored = load_snapshot(sqlite_store, DAY)
+    c = stored.customers
+    assert c["churn_probability"].isna().all()
+    assert (c["churn_risk"] == c["lifecycle"].map(RISK_BY_STAGE)).all()
+    assert stored.notes["churn_model"] is None
+    assert stored.notes["churn_risk_basis"].startswith("lifecycle rule")
+    assert "too few customers to learn churn from" in stored.notes["churn_risk_basis"]
+    answer = QueryEngine(stored).run({"intent": "explain", "customer": c.index[0]})
+    churn = next(f for f in answer["factors"] if f["topic"] == "churn_risk")
+    assert churn["probability"] is None and churn["drivers"] == []

@@ -1,0 +1,113 @@
+"""Adaptive Cards for long answers and charts stay within Teams' limits; conversation references on
+PostgreSQL; the app package is what Teams' upload dialog expects."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import zipfile
+
+from PIL import Image as PILImage
+
+from adapters.teams.references import channel_key, get_reference, mark_uninstalled, save_reference
+from adapters.teams.render import MAX_CARD_BYTES, card
+from bot.reply import Button, Image, Reply, Table
+from tests.conftest import ROOT
+from tests.teams.cards import card_text, table_rows
+
+
+def long_reply(rows: int, image: Image | None = None) -> Reply:
+    table = Table(
+        ["Customer", "Revenue"],
+        [[f"Customer {i:03d}", f"${i * 1000:,}"] for i in range(rows)],
+        ["left", "right"],
+    )
+    return Reply(
+        context="Everyone",
+        table=table,
+        image=image,
+        buttons=[Button("Approve", "approve", {"id": 1}, "primary")],
+    )
+
+
+def test_long_lists_are_paged_inside_the_card():
+    built = card(long_reply(25))
+    toggles = next(e for e in built["body"] if e["type"] == "ActionSet")
+    assert [a["title"] for a in toggles["actions"]] == ["Rows 1–10", "Rows 11–20", "Rows 21–25"]
+    pages = [e for e in built["body"] if e["type"] == "Container"]
+    assert [p["isVisible"] for p in pages] == [True, False, False]
+    assert len(table_rows(built)) == 25
+    (approve,) = built["actions"]
+    assert approve["style"] == "positive" and approve["verb"] == "approve" and approve["data"] == {"id": 1}
+    assert (
+        next(e for e in built["body"] if e["type"] == "Container")["items"][0]["rows"][1]["cells"][1][
+            "items"
+        ][0]["horizontalAlignment"]
+        == "right"
+    )
+
+
+def test_a_card_too_large_for_teams_drops_the_chart_then_trailing_pages_and_says_so():
+    chart = Image("Segments", bytes(range(256)) * 200, "champions 10 % of customers")
+    built = card(long_reply(600, chart))
+    assert len(json.dumps(built, ensure_ascii=False).encode()) <= MAX_CARD_BYTES
+    text = card_text(built)
+    assert "chart is too large" in text and "champions 10 % of customers" in text
+    shown = len(table_rows(built))
+    assert 10 <= shown < 600 and f"Rows {shown + 1}–600 are left out" in text
+
+    small = card(Reply(context="Segments", image=Image("Segments", b"\x89PNG tiny", "alt")))
+    (image,) = [e for e in small["body"] if e["type"] == "Image"]
+    assert image["url"].startswith("data:image/png;base64,") and image["altText"] == "alt"
+
+
+def test_conversation_references_on_postgresql(pg_store):
+    reference = {
+        "conversation": {"id": "19:ops@thread.tacv2"},
+        "serviceUrl": "https://smba.trafficmanager.net/emea/",
+    }
+    save_reference(
+        pg_store, channel_key("19:ops@thread.tacv2;messageid=42"), reference, kind="channel", name="Ops"
+    )
+    save_reference(pg_store, "19:ops@thread.tacv2", {**reference, "locale": "en-GB"})
+    stored = get_reference(pg_store, "19:ops@thread.tacv2;messageid=99")
+    assert stored is not None and stored.installed and stored.name == "Ops" and stored.kind == "channel"
+    assert stored.reference["locale"] == "en-GB"
+    assert mark_uninstalled(pg_store, "19:ops@thread.tacv2")
+    assert not get_reference(pg_store, "19:ops@thread.tacv2").installed
+    assert not mark_uninstalled(pg_store, "19:unknown@thread.tacv2")
+
+
+def test_package_script_builds_an_uploadable_app_package(tmp_path):
+    out = tmp_path / "custseg-teams.zip"
+    app_id = "00000000-0000-0000-0000-00000000abcd"
+    env = {**os.environ, "MICROSOFT_APP_ID": app_id}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "package-teams-app"), "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(out) as zf:
+        assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(zf.read("manifest.json"))
+        color = PILImage.open(io.BytesIO(zf.read("color.png")))
+        outline = PILImage.open(io.BytesIO(zf.read("outline.png"))).convert("RGBA")
+    assert manifest["id"] == app_id and manifest["bots"][0]["botId"] == app_id
+    assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
+    assert color.size == (192, 192) and outline.size == (32, 32)
+    assert outline.getpixel((0, 0))[3] == 0  # transparent background
+    assert {
+        outline.getpixel((x, y))[:3] for x in range(32) for y in range(32) if outline.getpixel((x, y))[3]
+    } == {(255, 255, 255)}
+
+    missing = subprocess.run(
+        [str(ROOT / "scripts" / "package-teams-app"), "--out", str(out)],
+        env={k: v for k, v in os.environ.items() if k != "MICROSOFT_APP_ID"},
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and "MICROSOFT_APP_ID" in missing.stderr

@@ -1,0 +1,350 @@
+"""Teams end to end over real HTTP: the real web app on loopback receives Activities whose serviceUrl
+is a fake connector service; we assert the Adaptive Cards a user would see, in-place updates after
+button presses, proactive posts, and how bad or unauthenticated requests are turned away."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from adapters.teams.poster import TeamsPoster
+from adapters.teams.references import get_reference
+from adapters.web.app import STATUSES, build_app
+from bot import wording
+from bot.brain import Brain
+from bot.delivery import DeliveryError
+from bot.reply import Reply
+from config.settings import Person
+from custseg.demo import make_demo_book, to_csv
+from custseg.pipeline import segment
+from custseg.readers import read_customer_file, read_order_file
+from custseg.store import open_store
+from custseg.store.load import save_customers, save_order_file
+from tests.fakes.teams_connector import FakeConnector, LoopbackServers
+from tests.teams.cards import card_text, table_rows
+
+TEAMS = ("adapters.teams.app",)
+BOT = {"id": "28:custseg-bot", "name": "custseg"}
+MARIA = {"id": "29:maria", "name": "Maria Rossi", "aadObjectId": "aad-maria"}
+PERSONAL = {"id": "a:personal-maria", "conversationType": "personal", "tenantId": "tenant-1"}
+CHANNEL_ID = "19:sales-emea@thread.tacv2"
+CREDENTIALS = {
+    "MICROSOFT_APP_ID": "00000000-0000-0000-0000-00000000abcd",
+    "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
+    "MICROSOFT_APP_TENANT_ID": "11111111-1111-1111-1111-111111111111",
+}
+_ids = itertools.count(1)
+_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def post(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with _direct.open(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as err:
+        status, raw = err.code, err.read()
+    try:
+        return status, (json.loads(raw) if raw else None)
+    except ValueError:
+        return status, raw.decode()
+
+
+@dataclass
+class World:
+    brain: Brain
+    connector: FakeConnector
+    connector_url: str
+    bot_url: str
+    servers: LoopbackServers
+    statuses: list
+
+    def activity(self, conversation: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        return {
+            "type": "message",
+            "id": f"in-{next(_ids)}",
+            "channelId": "msteams",
+            "serviceUrl": self.connector_url,
+            "from": MARIA,
+            "recipient": BOT,
+            "conversation": conversation or PERSONAL,
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+            **fields,
+        }
+
+    def send(self, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        return post(f"{self.bot_url}/api/messages", body, headers)
+
+    def ask(self, text: str, conversation: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Send a message; the card the bot answered with."""
+        before = len(self.connector.calls)
+        status, _ = self.send(self.activity(conversation, text=text, **fields))
+        assert status in (200, 202)
+        (answer,) = [c for c in self.connector.calls[before:] if c.kind == "reply"]
+        return answer.card
+
+    def press(self, card: dict[str, Any], title: str, card_id: str = "card-1") -> tuple[int, Any]:
+        """Press a card button the way Teams does (an adaptiveCard/action invoke)."""
+        (button,) = [a for a in card["actions"] if a["title"] == title]
+        value = {
+            "action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]},
+            "trigger": "manual",
+        }
+        return self.send(
+            self.activity(type="invoke", name="adaptiveCard/action", value=value, replyToId=card_id)
+        )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> World:
+    from config import load_settings
+
+    tmp = tmp_path_factory.mktemp("teams")
+    settings = load_settings(env={}).model_copy(
+        update={"people": {"maria": Person(name="Maria", owner="Maria", email="maria@contoso.example")}}
+    )
+    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
+    book = make_demo_book()
+    customers, orders = to_csv(book, tmp)
+    save_customers(store, read_customer_file(customers))
+    save_order_file(store, read_order_file(orders, "custseg_orders"))
+    end = book.orders["ordered_at"].max().date()
+    segment(store, settings, end - dt.timedelta(weeks=1))
+    segment(store, settings, end)
+    brain = Brain(store, settings)
+
+    servers = LoopbackServers()
+    connector = FakeConnector()
+    connector.members["29:maria"] = {**MARIA, "email": "maria@contoso.example"}
+    connector_url = servers.serve(connector.app())
+    app = build_app(brain, settings, {}, TEAMS)
+    bot_url = servers.serve(app)
+    yield World(brain, connector, connector_url, bot_url, servers, app[STATUSES])
+    servers.close()
+    store.dispose()
+
+
+@pytest.fixture
+def teams(world: World) -> World:
+    world.connector.clear()
+    return world
+
+
+def test_personal_question_is_answered_with_an_adaptive_card(teams):
+    card = teams.ask("who are the declining customers?")
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    text = card_text(card)
+    assert text.startswith("Declining") and "top 10 by" in text
+    rows = table_rows(card)
+    assert len(rows) == 10 and all(row[0] for row in rows)
+    (more,) = [a for a in card["actions"] if a["verb"] == "show_more"]
+    assert more["type"] == "Action.Execute" and more["data"]["offset"] == 10
+    assert more["fallback"]["type"] == "Action.Submit"
+    assert more["fallback"]["data"] == {"custseg_action": "show_more", "payload": more["data"]}
+    # No credentials in this module: the card says so, and no token was sent to the connector.
+    assert "Local mode" in text
+    (reply,) = teams.connector.of("reply")
+    assert reply.conversation_id == PERSONAL["id"] and reply.body["replyToId"]
+    assert reply.authorization is None
+    stored = get_reference(teams.brain.store, PERSONAL["id"])
+    assert stored is not None and stored.installed and stored.kind == "personal"
+
+
+def test_my_customers_resolve_through_the_teams_roster_email(teams):
+    card = teams.ask("my dormant customers")
+    assert "your accounts" in card_text(card)
+    assert table_rows(card) and all(row[1] == "Maria" for row in table_rows(card))
+
+
+def test_channel_mention_is_stripped_and_answered_in_the_thread(teams):
+    thread = {
+        "id": f"{CHANNEL_ID};messageid=1700000000000",
+        "conversationType": "channel",
+        "tenantId": "tenant-1",
+    }
+    mention = {"type": "mention", "mentioned": BOT, "text": "<at>custseg</at>"}
+    card = teams.ask(
+        "<at>custseg</at> how many champions do we have in EMEA?",
+        thread,
+        entities=[mention],
+        channelData={"team": {"id": "19:team", "name": "Sales"}, "channel": {"id": CHANNEL_ID}},
+    )
+    text = card_text(card)
+    assert text.startswith("Champions · in EMEA") and "customers" in text
+    stored = get_reference(teams.brain.store, CHANNEL_ID)
+    assert (
+        stored is not None and stored.name == "Sales" and stored.reference["conversation"]["id"] == CHANNEL_ID
+    )
+
+
+def test_pressing_show_more_replaces_the_card_in_place_for_everyone(teams):
+    first = teams.ask("who are the declining customers?")
+    status, body = teams.press(first, next(a["title"] for a in first["actions"] if a["verb"] == "show_more"))
+    assert status == 200 and body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    presser_sees = body["value"]
+    assert "11–20" in card_text(presser_sees)
+    assert {r[0] for r in table_rows(presser_sees)}.isdisjoint(r[0] for r in table_rows(first))
+    (update,) = teams.connector.of("update")
+    assert update.activity_id == "card-1" and update.card == presser_sees
+    assert re.search(r"Updated by Maria Rossi · \d\d \w{3} \d{4}, \d\d:\d\d UTC", card_text(update.card))
+
+
+def test_an_unknown_button_answers_only_the_presser_and_leaves_the_card(teams):
+    value = {"action": {"type": "Action.Execute", "verb": "approve_retired_thing", "data": {"id": 7}}}
+    status, body = teams.send(
+        teams.activity(type="invoke", name="adaptiveCard/action", value=value, replyToId="card-9")
+    )
+    assert status == 200 and "no longer available" in card_text(body["value"])
+    assert "Updated by" not in card_text(body["value"])
+    assert teams.connector.of("update") == [] and teams.connector.of("reply") == []
+    status, body = teams.send(
+        teams.activity(type="invoke", name="adaptiveCard/action", value={"trigger": "manual"})
+    )
+    assert status == 200 and "could not read that button" in card_text(body["value"])
+
+
+def test_action_submit_fallback_updates_the_card_too(teams):
+    first = teams.ask("who are the declining customers?")
+    (more,) = [a for a in first["actions"] if a["verb"] == "show_more"]
+    status, _ = teams.send(teams.activity(value=more["fallback"]["data"], replyToId="card-7"))
+    assert status == 202
+    (update,) = teams.connector.of("update")
+    assert update.activity_id == "card-7" and "11–20" in card_text(update.card)
+
+
+def test_a_throttled_reply_is_retried_and_delivered(teams):
+    teams.connector.fail_next(429, retry_after=0.2)
+    teams.connector.fail_next(503)
+    card = teams.ask("how many champions do we have?")
+    assert card_text(card).startswith("Champions")
+
+
+def test_install_stores_the_reference_and_welcomes_proactive_posts_land(teams):
+    group = {
+        "id": "19:deal-desk@thread.v2",
+        "conversationType": "groupChat",
+        "tenantId": "tenant-1",
+        "name": "Deal desk",
+    }
+    status, _ = teams.send(teams.activity(group, type="conversationUpdate", membersAdded=[BOT]))
+    assert status == 202
+    (welcome,) = teams.connector.of("reply")
+    assert "I segment your customers" in card_text(welcome.card)
+    assert all(example in card_text(welcome.card) for example in wording.EXAMPLES)
+    status, _ = teams.send(teams.activity(group, type="installationUpdate", action="add"))
+    assert status == 202
+
+    poster = TeamsPoster(teams.brain.store, {})
+    digest = Reply(
+        context="Key-account digest — week 47", text="*3* key accounts moved.", footer="as of today"
+    )
+    posted = poster.post(group["id"], digest)
+    (sent,) = teams.connector.of("post")
+    assert sent.conversation_id == group["id"] and posted.message_id == sent.returned_id
+    assert "**3** key accounts moved." in card_text(sent.card) and "replyToId" not in sent.body
+    assert posted.platform == "teams" and posted.channel_id == group["id"]
+
+    poster.update(posted, Reply(context="Key-account digest — week 47", text="Updated."))
+    (update,) = teams.connector.of("update")
+    assert update.activity_id == posted.message_id and "Updated." in card_text(update.card)
+
+
+def test_proactive_post_failures_say_whether_to_retry(teams):
+    teams.send(teams.activity({"id": "19:alerts@thread.v2", "conversationType": "groupChat"}, text="help"))
+    poster = TeamsPoster(teams.brain.store, {})
+    alert = Reply(context="Churn alerts", text="2 customers newly at risk")
+    teams.connector.fail_next(429, retry_after=7)
+    with pytest.raises(DeliveryError) as throttled:
+        poster.post("19:alerts@thread.v2", alert)
+    assert throttled.value.retryable and throttled.value.retry_after == 7
+    teams.connector.fail_next(500)
+    with pytest.raises(DeliveryError) as broken:
+        poster.post("19:alerts@thread.v2", alert)
+    assert broken.value.retryable
+    assert poster.post("19:alerts@thread.v2", alert).message_id
+
+    with pytest.raises(DeliveryError) as nowhere:
+        poster.post("19:never-installed@thread.v2", alert)
+    assert not nowhere.value.retryable and "not installed" in str(nowhere.value)
+    assert "Add the custseg app" in str(nowhere.value)
+
+
+def test_removing_the_app_stops_proactive_posts_with_a_clear_error(teams):
+    chat = {"id": "19:old-team@thread.v2", "conversationType": "groupChat"}
+    teams.send(teams.activity(chat, type="installationUpdate", action="add"))
+    assert get_reference(teams.brain.store, chat["id"]).installed
+    teams.send(teams.activity(chat, type="installationUpdate", action="remove"))
+    with pytest.raises(DeliveryError, match="not installed") as err:
+        TeamsPoster(teams.brain.store, {}).post(chat["id"], Reply(text="digest"))
+    assert not err.value.retryable
+    assert teams.connector.of("post") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[1, 2, 3]",
+        {"type": "message", "text": "no conversation"},
+        {"type": 5, "conversation": {"id": "x"}},
+        {"type": "message", "conversation": {"id": "a:1"}, "text": "no serviceUrl"},
+        {"type": "message", "conversation": "a:1", "serviceUrl": "http://127.0.0.1:9"},
+    ],
+)
+def test_malformed_activities_get_400_and_the_bot_keeps_answering(teams, body):
+    status, answer = teams.send(body)
+    assert status == 400 and answer["error"]
+    assert teams.connector.calls == []
+    assert card_text(teams.ask("how many champions do we have?")).startswith("Champions")
+
+
+def test_local_mode_is_announced_and_refuses_a_foreign_service_url(teams):
+    (status,) = teams.statuses
+    assert status.ready and "local mode" in status.line()
+    code, answer = teams.send(teams.activity(text="help", serviceUrl="https://smba.trafficmanager.net/emea/"))
+    assert code == 403 and "local mode" in answer["error"]
+
+
+def test_with_credentials_a_request_without_a_valid_token_is_rejected(world):
+    app = build_app(world.brain, world.brain.settings, CREDENTIALS, TEAMS)
+    (status,) = app[STATUSES]
+    assert status.ready and "tokens required" in status.line()
+    url = world.servers.serve(app)
+    world.connector.clear()
+    activity = world.activity(text="who are the dormant high-value customers?")
+    assert post(f"{url}/api/messages", activity)[0] == 401
+    assert post(f"{url}/api/messages", activity, {"Authorization": "Bearer not.a.jwt"})[0] == 401
+    # A well-formed token we signed ourselves: the SDK cannot verify it against Microsoft's keys.
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "kid": "k1"}).encode()).rstrip(b"=")
+    claims = {
+        "aud": CREDENTIALS["MICROSOFT_APP_ID"],
+        "iss": "https://api.botframework.com",
+        "exp": time.time() + 600,
+    }
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
+    forged = b".".join([header, payload, base64.urlsafe_b64encode(b"sig").rstrip(b"=")]).decode()
+    assert post(f"{url}/api/messages", activity, {"Authorization": f"Bearer {forged}"})[0] == 401
+    assert world.connector.calls == []
+
+
+def test_partly_configured_credentials_keep_teams_off(world):
+    app = build_app(world.brain, world.brain.settings, {"MICROSOFT_APP_ID": "abc"}, TEAMS)
+    (status,) = app[STATUSES]
+    assert not status.ready
+    assert "MICROSOFT_APP_PASSWORD" in status.line() and "MICROSOFT_APP_TENANT_ID" in status.line()
+    url = world.servers.serve(app)
+    assert post(f"{url}/api/messages", world.activity(text="help"))[0] in (404, 405)
