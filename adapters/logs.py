@@ -28,6 +28,8 @@ SECRET_SHAPES = re.compile(
     r"|(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"  # user:password in URLs
 )
 REDACTED = "[redacted]"
+# Third-party clients log request URLs and headers at DEBUG; configure() keeps them at WARNING.
+NOISY_LOGGERS = ("slack_bolt", "slack_sdk", "aiohttp.access", "urllib3", "msal", "apscheduler")
 
 
 @contextlib.contextmanager
@@ -122,7 +124,6 @@ def configure(fmt: str | None = None, level: str | None = None, stream=None) -> 
     handler._custseg = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel((level or os.environ.get("CUSTSEG_LOG_LEVEL") or "INFO").upper())
-    # Third-party clients log request URLs and headers at DEBUG; keep them at WARNING.
-    for noisy in ("slack_bolt", "slack_sdk", "aiohttp.access", "urllib3", "msal", "apscheduler"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler

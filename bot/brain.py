@@ -26,6 +26,18 @@ from custseg.store.models import SNAPSHOTS
 
 log = logging.getLogger("custseg.bot")
 MAX_MESSAGE = 4000
+# What someone the settings do not know may ask: nothing that touches customer data.
+OPEN_INTENTS = ("help", "unknown")
+
+
+def who_are_you(user: ChatUser) -> str:
+    """What to tell a user the settings do not map to a person: which id an admin must add."""
+    platform, how = wording.UNKNOWN_PERSON_HOW.get(user.platform, wording.UNKNOWN_PERSON_OTHER)
+    return wording.UNKNOWN_PERSON.format(
+        platform=platform.format(platform=user.platform),
+        user_id=user.user_id,
+        how=how.format(user_id=user.user_id),
+    )
 
 
 class Brain:
@@ -85,7 +97,7 @@ class Brain:
                 self.engine()
             except NoSnapshotError:
                 query = parse(text[:MAX_MESSAGE])
-                if query["intent"] in ("help", "unknown"):
+                if query["intent"] in OPEN_INTENTS:
                     return self.run(query, user, channel, engine=None)
                 return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
             return self.run(self.understand(text), user, channel)
@@ -101,6 +113,8 @@ class Brain:
             query = check_query(query)
             handler = INTENT_HANDLERS[query["intent"]]
             ctx = Context(self, user, channel, engine if engine is not None else self.engine())
+            if ctx.stranger and query["intent"] not in OPEN_INTENTS:
+                return Reply(context=interpretation(query), text=who_are_you(user))
             return handler(ctx, query)
         except NoSnapshotError:
             return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
@@ -120,9 +134,10 @@ class Brain:
         if handler is None:
             return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
         try:
-            return handler(
-                Context(self, user, channel, self.engine()), payload if isinstance(payload, dict) else {}
-            )
+            ctx = Context(self, user, channel, self.engine())
+            if ctx.stranger:
+                return Reply(text=who_are_you(user), private=True)
+            return handler(ctx, payload if isinstance(payload, dict) else {})
         except NoSnapshotError:
             return Reply(text=wording.NO_SNAPSHOT)
         except CustsegError as err:

@@ -23,10 +23,17 @@ class ChatUser:
 
 @dataclass(frozen=True)
 class Channel:
-    """Where the conversation happens; subscriptions post back here."""
+    """Where the conversation happens; subscriptions post back here.
+
+    ``visibility`` is who can read it, as the adapter found out from the platform: ``dm`` (the bot
+    and one person), ``private`` (invited members of our organisation), ``public`` (anyone in the
+    workspace or team), ``external`` (shared with another organisation or with guests), or
+    ``unknown``.
+    """
 
     channel_id: str
     platform: str = "console"
+    visibility: str = "unknown"
 
 
 @dataclass
@@ -37,6 +44,8 @@ class Context:
     user: ChatUser
     channel: Channel
     data: QueryEngine | None
+    # The worker composing a channel's scheduled post is no person: it works on the whole book.
+    whole_book: bool = False
 
     @property
     def engine(self) -> QueryEngine:
@@ -55,7 +64,21 @@ class Context:
     @property
     def scope(self) -> frozenset[str] | None:
         """The account managers whose customers this user may see (None: everyone)."""
+        if self.whole_book:
+            return None
         return self.brain.settings.scope_owners(self.person)
+
+    @property
+    def stranger(self) -> bool:
+        """Someone the settings do not map to a person, where access is not open: help only."""
+        return self.person is None and not self.brain.settings.open_access and not self.whole_book
+
+    def sees(self, owner: str | None) -> bool:
+        """Whether this user may see the customers of account manager ``owner`` (None: no owner)."""
+        scope = self.scope
+        if scope is None:
+            return True
+        return owner is not None and owner.strip().lower() in {o.strip().lower() for o in scope}
 
     @property
     def owner(self) -> str | None:

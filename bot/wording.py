@@ -64,6 +64,26 @@ NEEDS_IDENTITY = (
     'Ask an admin to add `{user_id} = "Your Name"` under [users] in the custseg settings.'
 )
 NO_MATCH = "I don't know the {slot} '{typed}'."
+NO_MATCH_IN_SCOPE = "I don't know the {slot} '{typed}' among the customers you can see."
+# -- who may see and do what (roles and scope) --
+UNKNOWN_PERSON = (
+    "I don't know who you are yet, so I can't show you any customer data. Ask an admin to add your "
+    "{platform} id `{user_id}` to the custseg settings: {how}. Until then I can only answer *help*."
+)
+UNKNOWN_PERSON_HOW = {
+    "slack": ("Slack", 'slack_id = "{user_id}" in your entry under [people]'),
+    "teams": ("Teams", 'teams_id = "{user_id}" in your entry under [people]'),
+}
+# Other platforms (the terminal) have no id field under [people]: the [users] shorthand maps them.
+UNKNOWN_PERSON_OTHER = (
+    "{platform}",
+    '`{user_id} = "Your Name"` under [users] (or your e-mail under [people])',
+)
+SUBSCRIBE_REFUSED = (
+    "Only admins and managers can {verb} the {topic} in a channel, so nothing has changed. "
+    "Ask one of them, or ask me for the {topic} here and now."
+)
+SUBSCRIBE_VERB = {"subscribe": "set up", "unsubscribe": "stop"}
 NO_MATCH_CHOICES = "Known {slot}s: {choices}."
 NOT_FOUND = "I couldn't find a customer called '{typed}'."
 DID_YOU_MEAN = "Did you mean one of these?"
@@ -74,15 +94,51 @@ SHOW_MORE = "Show {n} more"
 PREVIEW = "Preview: {what} arrives with a later release; this is what it would contain today."
 NO_PREVIOUS = "This is the first snapshot, so there is nothing to compare with yet."
 PENDING_NONE = (
-    "No win-back actions are waiting for a decision. Suggested actions and their approval buttons "
-    "arrive with the win-back workflow; until then, ask me to *suggest a win-back for <customer>*."
+    "No win-back actions are waiting for a decision. Ask me to *suggest a win-back for <customer>*; "
+    "churn alerts suggest them too."
 )
+PENDING_HEAD = "*{n:,} win-back action{s}* waiting for a decision, {value} at stake, biggest first."
+PENDING_LINE = "• *{name}* — {task}; {value} at stake ({state}). {sentence}"
+PENDING_MORE = "… and {n:,} more: {names}."
+PENDING_STATE = {"proposed": "proposed {at}", "snoozed": "snoozed until {until}"}
+PENDING_FOOTER = (
+    "Approving makes it the account manager's task · undecided suggestions expire after {days} days"
+)
+DIGEST_PENDING = "*Awaiting approval:* {n:,} action{s}, {value} at stake — {items}."
+DIGEST_PENDING_ITEM = "{name} ({task}, {value})"
+DIGEST_OUTCOMES = (
+    "*How approved actions turned out* (won back = ordered within {window} days of the approval; "
+    "compared with similar customers left alone):"
+)
+DIGEST_OUTCOME_LINE = (
+    "• {task}: {won:,} of {measured:,} won back ({rate}), {revenue} recovered; {comparison}."
+)
+DIGEST_COMPARISON = "similar customers left alone {rate} of {n:,}"
+DIGEST_NO_COMPARISON = "no similar customers measured yet"
+DIGEST_PENDING_MORE = "; {n:,} more"
+DIGEST_OUTCOMES_NONE = (
+    "*How approved actions turned out:* nothing measured yet — an approval is measured {window} days "
+    "after it, once the orders cover those days{waiting}."
+)
+DIGEST_OUTCOMES_WAITING = " ({n:,} approved so far)"
 SUBSCRIBED = "Done: I'll post the {topic} here {when}."
 SUBSCRIPTION_NOTE = "Deliveries start once the scheduler is running (the worker process)."
 UNSUBSCRIBED = "Done: I'll stop posting the {topic} here."
 NOT_SUBSCRIBED = "This channel doesn't get the {topic}, so there is nothing to stop."
 TOPIC_LABEL = {"digest": "key-account digest", "alerts": "churn alerts"}
 TOPIC_NEEDED = "Which one: the key-account digest or the churn alerts?"
+
+# -- safe channels (bot/channels.py) --
+EXTERNAL_CHANNEL = (
+    "I can't post customer data here: this channel is shared with people outside the organisation "
+    "(another company or guests). Use a private channel of your own team, or ask an admin to allow "
+    "this one under [channels] allow_external."
+)
+PUBLIC_CHANNEL = (
+    "This channel is public: anyone in the workspace can read what I post here, including revenue "
+    "and churn risk. Post the {topic} here {when} anyway, or pick a private channel?"
+)
+PUBLIC_CONFIRM = "Yes, post it here"
 DAY_LABEL = {
     "mon": "every Monday",
     "tue": "every Tuesday",
@@ -222,7 +278,6 @@ ALERTS_OWNER = "*{owner}* — {n} customer{s}"
 ALERT_LINE = "• *{name}* {crossed}; {value} {basis}. Suggested: {action}"
 ALERT_CROSSED = {"dormant": "went dormant", "high": "is now at high churn risk"}
 ALERTS_MORE = "… and {n} more: {names}."
-ALERT_ACTIONS = {"action.approve": "Approve", "action.reject": "Reject", "action.snooze": "Snooze"}
 ALERTS_FOOTER = (
     "As of {as_of} · value = {basis} · approving makes the suggestion a task for the account manager"
 )

@@ -349,6 +349,18 @@ class TeamSettings(_Strict):
     members: list[str] = Field(default_factory=list)
 
 
+class ChannelSettings(_Strict):
+    """Where customer data may be posted. ``allow_external`` lists channels shared with other
+    organisations (Slack Connect, Teams chats with guests or other tenants) that an admin allows
+    anyway, as ``"platform:channel_id"``, e.g. ``"slack:C123"``."""
+
+    allow_external: list[str] = Field(default_factory=list)
+    heartbeat_minutes: float = Field(5.0, gt=0, description="doctor warns when the worker is quiet longer")
+
+    def external_allowed(self, platform: str, channel_id: str) -> bool:
+        return f"{platform}:{channel_id}" in self.allow_external
+
+
 class Settings(_Strict):
     """Everything custseg needs, validated once at start-up."""
 
@@ -362,6 +374,7 @@ class Settings(_Strict):
     playbook: PlaybookSettings = PlaybookSettings()
     worker: WorkerSettings = WorkerSettings()
     delivery: DeliverySettings = DeliverySettings()
+    channels: ChannelSettings = ChannelSettings()
     currency: str = "$"
     timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
     users: dict[str, str] = Field(

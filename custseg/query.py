@@ -3,11 +3,16 @@
 The engine answers the data intents (find, count, overview, profile, explain) with plain,
 JSON-serialisable dicts; wording and layout belong to the bot. Filters run as vectorised masks on
 categorical codes, so a find or count on a million-customer snapshot takes milliseconds.
+
+Every entry point takes the asker's ``scope`` (the account managers whose customers they may see;
+None for everyone). Rows outside it are removed before anything else runs, so counts, totals,
+lists, names resolved and "did you mean" suggestions only ever come from inside the scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,6 +48,8 @@ LIST_FIELDS = [
 ]
 
 OrdersLookup = Callable[[str, int], list[dict[str, Any]]]
+Scope = frozenset[str] | None
+MAX_CACHED_SCOPES = 64
 
 
 def _plain(value: Any) -> Any:
@@ -143,6 +150,16 @@ def _valid_time(value: Any) -> bool:
     return hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
 
 
+@dataclass
+class _ScopeView:
+    """What one scope sees: its rows, and the names it may resolve (customers built on first use)."""
+
+    mask: np.ndarray
+    owners: NameIndex
+    regions: NameIndex
+    customers: NameIndex | None = None
+
+
 class QueryEngine:
     """Answers structured queries on one snapshot.
 
@@ -175,9 +192,14 @@ class QueryEngine:
             # Customers without a lifetime value rank after every customer with one.
             self._num["clv"] = np.nan_to_num(frame["clv"].to_numpy(dtype="float64"), nan=-np.inf)
         self._key = frame["key_account"].to_numpy(dtype=bool)
-        self._owner_names = NameIndex(frame["owner"].dropna().unique())
-        self._region_names = NameIndex(frame["region"].dropna().unique())
         self._customer_names: NameIndex | None = None
+        # Per scope (lower-cased owner names): its row mask and the names it may resolve.
+        self._scoped: dict[frozenset[str], _ScopeView] = {}
+        self._everyone = _ScopeView(
+            mask=np.ones(len(frame), dtype=bool),
+            owners=NameIndex(frame["owner"].dropna().unique()),
+            regions=NameIndex(frame["region"].dropna().unique()),
+        )
 
     @property
     def customer_names(self) -> NameIndex:
@@ -185,8 +207,47 @@ class QueryEngine:
             self._customer_names = NameIndex(self.frame["name"].dropna().tolist() + list(self.ids))
         return self._customer_names
 
+    def scope_mask(self, scope: Scope) -> np.ndarray:
+        """The rows of customers whose account manager is in ``scope`` (all rows for None).
+
+        Owner names match ignoring case and surrounding blanks; names not in the data select
+        nothing, and customers without an account manager are only in the unrestricted scope.
+        """
+        return self._view(scope).mask
+
+    def _view(self, scope: Scope) -> _ScopeView:
+        if scope is None:
+            return self._everyone
+        key = frozenset(o.strip().lower() for o in scope if isinstance(o, str) and o.strip())
+        view = self._scoped.get(key)
+        if view is None:
+            categories = list(self._owner.categories)
+            codes = [categories.index(o) for o in key if o in categories]
+            mask = np.isin(self._owner.codes, codes)
+            rows = self.frame[mask]
+            view = _ScopeView(
+                mask=mask,
+                owners=NameIndex(rows["owner"].dropna().unique()),
+                regions=NameIndex(rows["region"].dropna().unique()),
+            )
+            if len(self._scoped) >= MAX_CACHED_SCOPES:
+                self._scoped.clear()
+            self._scoped[key] = view
+        return view
+
+    def _names_in(self, view: _ScopeView) -> NameIndex:
+        """Customer names and ids a scope may resolve, built once per scope."""
+        if view is self._everyone:
+            return self.customer_names
+        if view.customers is None:
+            rows = self.frame[view.mask]
+            view.customers = NameIndex(rows["name"].dropna().tolist() + list(rows.index))
+        return view.customers
+
     # ----------------------------------------------------------------------------------------------
-    def run(self, query: dict[str, Any], user_owner: str | None = None, offset: int = 0) -> dict[str, Any]:
+    def run(
+        self, query: dict[str, Any], user_owner: str | None = None, offset: int = 0, scope: Scope = None
+    ) -> dict[str, Any]:
         """Answer one query.
 
         Parameters
@@ -197,6 +258,9 @@ class QueryEngine:
             The account manager the asking user is, for ``owner: "me"``.
         offset : int
             For paging lists ("show more").
+        scope : frozenset of str, optional
+            The account managers whose customers the asker may see; None (the default) for all.
+            Everything, ``of_total`` included, is computed on their customers only.
 
         Returns
         -------
@@ -214,8 +278,8 @@ class QueryEngine:
         if intent not in DATA_INTENTS:
             raise QueryError(f"The data engine does not answer '{intent}' queries.")
         if intent in ("customer_profile", "explain"):
-            return self._one_customer(query, intent)
-        resolved = self._filter(query.get("filters") or {}, user_owner)
+            return self._one_customer(query, intent, scope)
+        resolved = self._filter(query.get("filters") or {}, user_owner, scope)
         if "kind" in resolved:
             return resolved
         mask, notes, applied = resolved["mask"], resolved["notes"], resolved["filters"]
@@ -226,21 +290,27 @@ class QueryEngine:
                 **base,
                 "count": int(mask.sum()),
                 "revenue": round(float(self._num["revenue"][mask].sum()), 2),
-                "of_total": len(self.frame),
+                "of_total": int(self.scope_mask(scope).sum()),
             }
         if intent == "segment_overview":
             return {"kind": "overview", **base, **self._overview(mask)}
         return {"kind": "customers", **base, **self._list(mask, query, notes, offset)}
 
-    def select(self, filters: dict[str, Any], user_owner: str | None = None) -> dict[str, Any]:
-        """The rows a set of filters selects: ``{"mask", "notes", "filters"}`` with names resolved,
-        or a ``needs_identity`` / ``no_match`` answer as ``run`` gives."""
+    def select(
+        self, filters: dict[str, Any], user_owner: str | None = None, scope: Scope = None
+    ) -> dict[str, Any]:
+        """The rows a set of filters selects within ``scope``: ``{"mask", "notes", "filters"}`` with
+        names resolved, or a ``needs_identity`` / ``no_match`` answer as ``run`` gives."""
         checked = check_query({"intent": "find_customers", "filters": filters})
-        return self._filter(checked.get("filters") or {}, user_owner)
+        return self._filter(checked.get("filters") or {}, user_owner, scope)
 
     # ----------------------------------------------------------------------------------------------
-    def _filter(self, filters: dict[str, Any], user_owner: str | None) -> dict[str, Any]:
-        mask = np.ones(len(self.frame), dtype=bool)
+    def _filter(self, filters: dict[str, Any], user_owner: str | None, scope: Scope) -> dict[str, Any]:
+        view = self._view(scope)
+        mask = view.mask.copy()
+        # Within a scope only its own account managers and regions are known, so a typo is never
+        # answered with a name from outside it.
+        scoped = {"scoped": True} if scope is not None else {}
         notes: list[str] = []
         applied: dict[str, Any] = {}
         # Values were validated by check_query; only names still need resolving against the data.
@@ -255,13 +325,14 @@ class QueryEngine:
                 owner = user_owner if value == "me" else value
                 if owner is None:
                     return {"kind": "needs_identity", "filters": applied}
-                found = self._owner_names.resolve(str(owner))
+                found = view.owners.resolve(str(owner))
                 if found.exact is None:
                     return {
                         "kind": "no_match",
                         "slot": "owner",
                         "typed": str(owner),
-                        "candidates": found.candidates or self._owner_names.names,
+                        "candidates": found.candidates or view.owners.names,
+                        **scoped,
                     }
                 if found.corrected:
                     notes.append(f"owner: '{owner}' read as {found.exact}")
@@ -270,13 +341,14 @@ class QueryEngine:
                 if value == "me":
                     applied["owner_name"] = found.exact
             elif key == "region":
-                found = self._region_names.resolve(str(value))
+                found = view.regions.resolve(str(value))
                 if found.exact is None:
                     return {
                         "kind": "no_match",
                         "slot": "region",
                         "typed": str(value),
-                        "candidates": found.candidates or self._region_names.names,
+                        "candidates": found.candidates or view.regions.names,
+                        **scoped,
                     }
                 if found.corrected:
                     notes.append(f"region: '{value}' read as {found.exact}")
@@ -340,7 +412,10 @@ class QueryEngine:
         ordered = self._order(idx, applied_sort, want)[offset:want]
         rows = self.frame.iloc[ordered]
         customers = [
-            {"customer_id": _plain(cid), **{f: _plain(rows.at[cid, f]) if f in rows else None for f in LIST_FIELDS}}
+            {
+                "customer_id": _plain(cid),
+                **{f: _plain(rows.at[cid, f]) if f in rows else None for f in LIST_FIELDS},
+            }
             for cid in rows.index
         ]
         total = int(mask.sum())
@@ -384,22 +459,29 @@ class QueryEngine:
         }
 
     # ----------------------------------------------------------------------------------------------
-    def resolve_customer(self, typed: str) -> dict[str, Any]:
-        """Find one customer by name or id: ``{"kind": "found", "customer_id", "corrected"}``,
-        ``ambiguous`` (several fit, listed) or ``not_found`` (with "did you mean" suggestions)."""
-        found = self.customer_names.resolve(typed)
+    def resolve_customer(self, typed: str, scope: Scope = None) -> dict[str, Any]:
+        """Find one customer by name or id within ``scope``: ``{"kind": "found", "customer_id",
+        "corrected"}``, ``ambiguous`` (several fit, listed) or ``not_found`` (with "did you mean"
+        suggestions). A customer outside the scope is not found, and never suggested."""
+        view = self._view(scope)
+        found = self._names_in(view).resolve(typed)
+        in_scope = view.mask
+
+        def named(name: str) -> np.ndarray:
+            return self.ids[(self.frame["name"] == name).to_numpy() & in_scope]
+
         if found.exact is not None:
-            ids = self.ids[(self.frame["name"] == found.exact).to_numpy()]
+            ids = named(found.exact)
             if len(ids) == 0 and found.exact in self.frame.index:
                 ids = np.array([found.exact])
             if len(ids) == 1:
                 return {"kind": "found", "customer_id": str(ids[0]), "corrected": found.corrected}
             return {"kind": "ambiguous", "typed": typed, "candidates": self._candidates(list(ids))}
         if found.candidates:
-            ids = [i for n in found.candidates for i in self.ids[(self.frame["name"] == n).to_numpy()]]
-            ids += [n for n in found.candidates if n in self.frame.index]
+            fits = [i for n in found.candidates for i in named(n)]
+            fits += [n for n in found.candidates if n in self.frame.index]
             kind = "ambiguous" if all(typed.lower() in n.lower() for n in found.candidates) else "not_found"
-            return {"kind": kind, "typed": typed, "candidates": self._candidates(ids)}
+            return {"kind": kind, "typed": typed, "candidates": self._candidates(fits)}
         return {"kind": "not_found", "typed": typed, "candidates": []}
 
     def _candidates(self, ids: list[Any]) -> list[dict[str, Any]]:
@@ -414,11 +496,11 @@ class QueryEngine:
             for cid, r in rows.iterrows()
         ]
 
-    def _one_customer(self, query: dict[str, Any], intent: str) -> dict[str, Any]:
+    def _one_customer(self, query: dict[str, Any], intent: str, scope: Scope) -> dict[str, Any]:
         typed = str(query.get("customer") or "").strip()
         if not typed:
             return {"kind": "not_found", "typed": "", "candidates": []}
-        hit = self.resolve_customer(typed)
+        hit = self.resolve_customer(typed, scope)
         if hit["kind"] != "found":
             return hit
         cid = hit["customer_id"]

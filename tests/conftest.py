@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +101,74 @@ def orders_frame(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
 def write_csv(path: Path, text: str) -> Path:
     path.write_text(text.lstrip("\n"), encoding="utf-8")
     return path
+
+
+# -- suite-wide: no token, secret or customer name ever reaches a log ------------------------------------
+# Every record of the whole run is captured at the production levels (custseg at DEBUG, the chatty
+# third-party clients as adapters.logs.configure sets them) and redacted the way production redacts
+# (adapters.logs: secret-shaped strings and the values of secret environment variables). At the end the
+# run fails if any record still holds one of the tests' secrets or a demo customer's name.
+TEST_SECRETS = ("xoxb-", "xapp-", "8f742231b10e8888abcd99yyyzzz85a5", "not-a-real-secret")
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from adapters.logs import redact, secret_values
+
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken format string is the logging call's bug, not a leak
+            text = str(record.msg)
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.records.append((record.name, redact(text, secret_values(os.environ))))
+
+
+_CAPTURE = _LogCapture()
+
+
+def demo_customer_names() -> list[str]:
+    """Every name a demo customer can have (the named stories and every generated base name)."""
+    from custseg import demo
+
+    names = {str(c["name"]) for c in demo._NAMED}
+    names |= {f"{p} {t}" for p in demo._PREFIXES for t in demo._TRADES}
+    names |= {pattern.format(s) for s in demo._SURNAMES for pattern in demo._SURNAME_PATTERNS}
+    return sorted(names, key=len, reverse=True)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from adapters.logs import NOISY_LOGGERS
+
+    logging.getLogger().addHandler(_CAPTURE)
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("custseg").setLevel(logging.DEBUG)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def log_leaks(records: list[tuple[str, str]]) -> list[str]:
+    """The captured records that hold a test secret or a demo customer's name."""
+    names = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, demo_customer_names())) + r")(?!\w)")
+    leaks = []
+    for logger, text in records:
+        found = [s for s in TEST_SECRETS if s in text] + names.findall(text)
+        if found:
+            leaks.append(f"{logger}: {', '.join(sorted(set(found)))} in {text[:200]!r}")
+    return leaks
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    logging.getLogger().removeHandler(_CAPTURE)
+    leaks = log_leaks(_CAPTURE.records)
+    if leaks:
+        print(
+            f"\n\nLOG LEAK: {len(leaks)} log record(s) of this test run hold a token, a secret or a "
+            "customer name (log ids and counts instead):\n  " + "\n  ".join(leaks[:20]),
+            file=sys.stderr,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

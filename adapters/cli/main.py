@@ -159,7 +159,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         engine = brain.engine()
         query = brain.understand(text)
         if query.get("intent") in DATA_INTENTS:
-            answer = engine.run(query, user_owner=args.as_user or settings.users.get("console"))
+            person = brain.settings.person(user.platform, user.user_id, user.email)
+            answer = engine.run(
+                query,
+                user_owner=args.as_user or settings.users.get("console"),
+                scope=brain.settings.scope_owners(person),
+            )
         else:
             reply = brain.run(query, user, Channel("console:cli", "console"))
             answer = {"kind": "reply", "text": reply.plain_text()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import os
 import sys
 
@@ -19,7 +18,7 @@ def _worker(args: argparse.Namespace, quiet: bool = False):
 
     settings = settings_from(args)
     store = open_store_for(settings)
-    posters, notes = build_posters(store, os.environ)
+    posters, notes = build_posters(store, os.environ, allow_external=settings.channels.allow_external)
     if not quiet:
         for line in notes:
             print(f"  {line}", file=sys.stderr)
@@ -27,9 +26,10 @@ def _worker(args: argparse.Namespace, quiet: bool = False):
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from adapters import logs
     from adapters.worker.scheduler import run
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure()
     print("custseg worker", file=sys.stderr)
     worker = _worker(args)
     if args.once:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 
@@ -157,7 +159,220 @@ def _age(hours: float) -> str:
     return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"
 
 
-CHECKS: list[Check] = [check_database, check_source, check_snapshot]
+MANIFEST = Path(__file__).resolve().parents[1] / "slack" / "manifest.yaml"
+
+
+def manifest_scopes(text: str | None = None) -> list[str]:
+    """The bot scopes ``adapters/slack/manifest.yaml`` asks for (its ``scopes: bot:`` list)."""
+    text = MANIFEST.read_text(encoding="utf-8") if text is None else text
+    block = re.search(r"^\s*scopes:\s*\n\s*bot:\s*\n((?:\s+- .*\n?)+)", text, re.M)
+    return re.findall(r"^\s+- ([\w:.]+)", block.group(1), re.M) if block else []
+
+
+def _slack_client(d: Deployment) -> Any:
+    from slack_sdk import WebClient
+
+    return WebClient(
+        token=d.env["SLACK_BOT_TOKEN"], base_url=d.env.get("SLACK_API_URL") or WebClient.BASE_URL, timeout=10
+    )
+
+
+def check_slack(d: Deployment) -> list[Finding]:
+    from slack_sdk.errors import SlackApiError
+
+    if not d.env.get("SLACK_BOT_TOKEN"):
+        return [Finding("slack", "skip", "Slack is off (SLACK_BOT_TOKEN is not set).")]
+    findings = []
+    if not d.env.get("SLACK_SIGNING_SECRET"):
+        findings.append(
+            Finding(
+                "slack",
+                "fail",
+                "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not, so the web process cannot accept Slack's requests.",
+                "Copy Basic Information → App Credentials → Signing Secret into SLACK_SIGNING_SECRET.",
+            )
+        )
+    try:
+        response = _slack_client(d).auth_test()
+    except SlackApiError as err:
+        code = err.response.get("error") if err.response is not None else "error"
+        return [
+            *findings,
+            Finding(
+                "slack",
+                "fail",
+                f"Slack refused SLACK_BOT_TOKEN ({code}).",
+                "Copy OAuth & Permissions → Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN; reinstall the app if it was revoked.",
+            ),
+        ]
+    except Exception as err:
+        return [
+            *findings,
+            Finding(
+                "slack",
+                "fail",
+                f"Could not reach Slack: {type(err).__name__}.",
+                "Check the network to slack.com.",
+            ),
+        ]
+    header = next((v for k, v in (response.headers or {}).items() if k.lower() == "x-oauth-scopes"), None)
+    granted = {
+        s.strip() for s in (header[0] if isinstance(header, list) else header or "").split(",") if s.strip()
+    }
+    who = f"the token is valid (bot user {response.get('user_id')}, workspace {response.get('team_id')})"
+    if header is None:
+        return [
+            *findings,
+            Finding("slack", "warn", f"Slack: {who}, but Slack did not say which scopes it has."),
+        ]
+    missing = [s for s in manifest_scopes() if s not in granted]
+    if missing:
+        return [
+            *findings,
+            Finding(
+                "slack",
+                "fail",
+                f"Slack: {who}, but it lacks the scopes {', '.join(missing)} that adapters/slack/manifest.yaml asks for.",
+                "Add them under OAuth & Permissions → Bot Token Scopes (or paste the manifest again), then reinstall the app to the workspace.",
+            ),
+        ]
+    return [*findings, Finding("slack", "ok", f"Slack: {who}, with every scope the manifest asks for.")]
+
+
+def check_teams(d: Deployment) -> list[Finding]:
+    from adapters.teams.connection import ENV_NAMES, TeamsConfig
+
+    config = TeamsConfig.from_env(d.env)
+    if config.local_mode:
+        return [
+            Finding(
+                "teams",
+                "skip",
+                f"Teams is off, or in local mode for this machine ({', '.join(ENV_NAMES)} not set).",
+            )
+        ]
+    if config.missing:
+        return [
+            Finding(
+                "teams",
+                "fail",
+                f"Teams is partly configured: {', '.join(config.missing)} missing, so Teams stays off.",
+                "Set all three MICROSOFT_APP_* variables from the Azure Bot registration, or none.",
+            )
+        ]
+    return [Finding("teams", "ok", "Teams: the app id, password and tenant id are set.")]
+
+
+def check_channels(d: Deployment) -> list[Finding]:
+    """Each subscribed channel: the bot can post there, and it is not shared outside (unless allowed)."""
+    from custseg.store.subscriptions import list_subscriptions
+
+    try:
+        subs = list_subscriptions(d.store)
+    except Exception as err:
+        return [Finding("channels", "skip", f"Could not list subscriptions: {type(err).__name__}.")]
+    findings: list[Finding] = []
+    for platform, channel_id in sorted({(s["platform"], s["channel_id"]) for s in subs}):
+        if platform == "slack":
+            findings.append(_slack_channel(d, channel_id))
+        elif platform == "teams":
+            findings.append(_teams_channel(d, channel_id))
+    if not findings:
+        return [Finding("channels", "ok", "No Slack or Teams channel is subscribed yet.")]
+    return findings
+
+
+def _slack_channel(d: Deployment, channel_id: str) -> Finding:
+    from slack_sdk.errors import SlackApiError
+
+    from adapters.slack.channels import is_direct, visibility
+
+    if not d.env.get("SLACK_BOT_TOKEN"):
+        return Finding(
+            "channels", "warn", f"slack:{channel_id} is subscribed but Slack is off.", "Set SLACK_BOT_TOKEN."
+        )
+    if is_direct(channel_id):
+        return Finding("channels", "ok", f"slack:{channel_id} is a direct message.")
+    try:
+        info = _slack_client(d).conversations_info(channel=channel_id).get("channel") or {}
+    except SlackApiError as err:
+        code = err.response.get("error") if err.response is not None else "error"
+        return Finding(
+            "channels",
+            "fail",
+            f"slack:{channel_id} is subscribed but Slack cannot find it for the bot ({code}).",
+            'Invite @custseg to the channel, or stop the subscription there ("stop sending … here").',
+        )
+    except Exception as err:
+        return Finding("channels", "skip", f"slack:{channel_id}: could not ask Slack ({type(err).__name__}).")
+    if visibility(info) == "external" and not d.settings.channels.external_allowed("slack", channel_id):
+        return Finding(
+            "channels",
+            "fail",
+            f"slack:{channel_id} is shared with another organisation; its posts are refused.",
+            f'Stop the subscription there, or allow it: [channels] allow_external = ["slack:{channel_id}"].',
+        )
+    if not info.get("is_member"):
+        return Finding(
+            "channels",
+            "fail",
+            f"slack:{channel_id} is subscribed but custseg is not a member, so its posts fail.",
+            "In that channel type `/invite @custseg`.",
+        )
+    return Finding("channels", "ok", f"slack:{channel_id}: custseg is a member.")
+
+
+def _teams_channel(d: Deployment, channel_id: str) -> Finding:
+    from adapters.teams.references import get_reference
+
+    stored = get_reference(d.store, channel_id)
+    if stored is None or not stored.installed:
+        return Finding(
+            "channels",
+            "fail",
+            f"teams:{channel_id} is subscribed but custseg is not installed there, so its posts fail.",
+            "Add the custseg app to that team or chat (or message it there once).",
+        )
+    return Finding("channels", "ok", f"teams:{channel_id}: custseg is installed.")
+
+
+def check_worker(d: Deployment) -> list[Finding]:
+    from custseg.store.schedule_state import last_heartbeat
+
+    try:
+        last = last_heartbeat(d.store)
+    except Exception as err:
+        return [Finding("worker", "skip", f"Could not read the worker's heartbeat: {type(err).__name__}.")]
+    fix = "Start the worker process (`custseg worker`, the Procfile's worker) and check its logs."
+    if last is None:
+        return [
+            Finding(
+                "worker", "warn", "No worker has run yet: digests, alerts and the nightly refresh wait.", fix
+            )
+        ]
+    minutes = (d.now.astimezone(dt.UTC) - last).total_seconds() / 60
+    limit = d.settings.channels.heartbeat_minutes
+    if minutes > limit:
+        return [
+            Finding(
+                "worker",
+                "warn",
+                f"The worker last ran {_age(minutes / 60) if minutes >= 60 else f'{minutes:.0f} minutes'} ago (over {limit:g} minutes).",
+                fix,
+            )
+        ]
+    return [Finding("worker", "ok", f"The worker ran {minutes * 60:.0f} seconds ago.")]
+
+
+CHECKS: list[Check] = [
+    check_database,
+    check_source,
+    check_snapshot,
+    check_slack,
+    check_teams,
+    check_channels,
+    check_worker,
+]
 
 
 def run_checks(d: Deployment, checks: list[Check] | None = None) -> list[Finding]:

@@ -12,10 +12,12 @@ so Slack's retries never produce a second answer.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -32,11 +34,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.logs import bind
+from adapters.slack import channels
 from adapters.slack.dedupe import Claims
 from adapters.slack.home import home_view
 from adapters.slack.render import SHARE_ACTION, Message, parse_brain_action, render
 from adapters.web.app import PlatformStatus
 from bot.brain import Brain
+from bot.channels import refusal
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
 from config import Settings
@@ -48,6 +53,7 @@ COMMAND = "/custseg"
 REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 API_URL_ENV = "SLACK_API_URL"
 USER_CACHE_SECONDS = 3600
+CHANNEL_CACHE_SECONDS = 300
 WORKERS = 2
 T = TypeVar("T")
 _MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s:,]*")
@@ -76,6 +82,7 @@ class SlackBot:
         self.client = client
         self.claims = Claims(brain.store)
         self._users: dict[str, tuple[float, ChatUser]] = {}
+        self._channels: dict[str, tuple[float, str]] = {}
         self._lookups: dict[str, asyncio.Future[ChatUser]] = {}
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="custseg-slack")
 
@@ -112,6 +119,22 @@ class SlackBot:
         self._users[user_id] = (time.monotonic() + USER_CACHE_SECONDS, user)
         return user
 
+    async def channel(self, channel_id: str) -> Channel:
+        """The channel with who can read it (``conversations.info``, remembered for 5 minutes)."""
+        if not channel_id or channels.is_direct(channel_id):
+            return Channel(channel_id, "slack", "dm" if channel_id else "unknown")
+        cached = self._channels.get(channel_id)
+        if cached and cached[0] > time.monotonic():
+            return Channel(channel_id, "slack", cached[1])
+        try:
+            info = await self.client.conversations_info(channel=channel_id)
+        except Exception as err:  # unknown: answers stay private, sharing and subscribing are checked again
+            log.warning("conversations.info for %s failed: %s", channel_id, type(err).__name__)
+            return Channel(channel_id, "slack", "unknown")
+        seen = channels.visibility(info.get("channel") or {})
+        self._channels[channel_id] = (time.monotonic() + CHANNEL_CACHE_SECONDS, seen)
+        return Channel(channel_id, "slack", seen)
+
     async def claim(self, channel_id: str, ts: str) -> bool:
         return await self.in_worker(self.claims.claim, f"{channel_id}:{ts}")
 
@@ -120,7 +143,9 @@ class SlackBot:
         """Run blocking work in the bot's own small pool. The brain is CPU-bound Python, so more
         threads would not answer faster but would take the GIL from the event loop, delaying the
         acknowledgements Slack needs within 3 seconds."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        # The thread runs in a copy of this request's context, so its log records carry the request.
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, fn, *args)
 
     async def answer(self, source: dict[str, Any], user: ChatUser, channel: Channel) -> Reply:
         """Answer a question (``{"q": text}``) or replay a button (``{"a": action, "p": payload}``)."""
@@ -158,13 +183,14 @@ class SlackBot:
         """``/custseg question``: the answer only the asker sees, with a button to share it."""
         text = str(command.get("text") or "")
         user = await self.user(str(command["user_id"]))
-        reply = await self.answer({"q": text}, user, Channel(str(command["channel_id"]), "slack"))
+        reply = await self.answer({"q": text}, user, await self.channel(str(command["channel_id"])))
         await self.respond_all(
             respond, render(reply, share={"q": text}, chart="alt"), response_type="ephemeral"
         )
 
     async def message(self, event: dict[str, Any], mention: bool) -> None:
-        """A mention in a channel (answered in its thread) or a direct message."""
+        """A direct message, or a mention in a channel: answered in its thread when the channel is
+        private to our organisation, otherwise only to the asker, with a button to share it."""
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, joins, other bots: not questions
         if not mention and event.get("channel_type") != "im":
@@ -178,10 +204,17 @@ class SlackBot:
             if mention
             else str(event.get("text") or "")
         )
-        reply = await self.answer(
-            {"q": text}, await self.user(str(event["user"])), Channel(channel_id, "slack")
-        )
-        await self.post(channel_id, reply, event.get("thread_ts") or (ts if mention else None))
+        user_id = str(event["user"])
+        channel = await self.channel(channel_id) if mention else Channel(channel_id, "slack", "dm")
+        reply = await self.answer({"q": text}, await self.user(user_id), channel)
+        thread = event.get("thread_ts") or (ts if mention else None)
+        if channel.visibility in ("dm", "private"):
+            await self.post(channel_id, reply, thread)
+            return
+        for message in render(reply, share={"q": text}, chart="alt"):
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, thread_ts=thread, text=message.text, blocks=message.blocks
+            )
 
     async def button(
         self, body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Awaitable[Any]]
@@ -196,7 +229,7 @@ class SlackBot:
         container = body.get("container") or {}
         channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
         user = await self.user(str(body["user"]["id"]))
-        reply = await self.answer(source, user, Channel(channel_id, "slack"))
+        reply = await self.answer(source, user, await self.channel(channel_id))
         if reply.private or container.get("type") != "message":
             await self.respond_all(
                 respond,
@@ -229,7 +262,12 @@ class SlackBot:
             return
         user_id = str(body["user"]["id"])
         channel_id = str((body.get("channel") or {}).get("id") or "")
-        reply = await self.answer(source, await self.user(user_id), Channel(channel_id, "slack"))
+        channel = await self.channel(channel_id)
+        refused = refusal(self.settings, channel)
+        if refused is not None:
+            await respond(text=refused, response_type="ephemeral", replace_original=False)
+            return
+        reply = await self.answer(source, await self.user(user_id), channel)
         await self.respond_all(
             respond,
             render(reply, chart="alt", shared_by=user_id),
@@ -325,6 +363,11 @@ class Endpoint:
         self.verifier = SignatureVerifier(signing_secret)
 
     async def handle(self, request: web.Request) -> web.Response:
+        # bolt answers in tasks started inside this block; they inherit the tag.
+        with bind(request=f"slack-{uuid.uuid4().hex[:12]}"):
+            return await self._handle(request)
+
+    async def _handle(self, request: web.Request) -> web.Response:
         try:
             body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:  # Slack always sends UTF-8; nothing else can carry a valid signature

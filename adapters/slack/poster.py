@@ -2,19 +2,22 @@
 
 The outbox owns retries, so this client makes none of its own: a 429 or a 5xx, or a network failure,
 becomes ``DeliveryError(retryable=True)`` with Slack's ``Retry-After`` when it gave one; anything else
-Slack refuses (channel not found, bot not in channel, revoked token) is not retryable.
+Slack refuses (channel not found, bot not in channel, revoked token) is not retryable. Before each
+post the channel is looked up: one shared with another organisation (Slack Connect) is refused, not
+retried, unless listed in ``[channels] allow_external``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from adapters.slack.channels import is_direct, visibility
 from adapters.slack.render import render
 from bot.delivery import DeliveryError, Posted
 from bot.reply import Reply
@@ -45,21 +48,44 @@ class SlackPoster:
         The Web API base URL (``SLACK_API_URL``; Slack's own by default).
     timeout : int
         Seconds to wait for each Web API call.
+    allow_external : iterable of str
+        Externally shared channels an admin allowed (``"slack:C123"``, from ``[channels]``).
     """
 
     platform = "slack"
 
-    def __init__(self, token: str, base_url: str | None = None, timeout: int = 10):
+    def __init__(
+        self,
+        token: str,
+        base_url: str | None = None,
+        timeout: int = 10,
+        allow_external: Iterable[str] = (),
+    ):
         self.client = WebClient(
             token=token, base_url=base_url or WebClient.BASE_URL, timeout=timeout, retry_handlers=[]
         )
+        self.allow_external = frozenset(allow_external)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> SlackPoster:
+    def from_env(cls, env: Mapping[str, str], allow_external: Iterable[str] = ()) -> SlackPoster:
         token = env.get("SLACK_BOT_TOKEN")
         if not token:
             raise DeliveryError("Slack posts need SLACK_BOT_TOKEN in the environment.", retryable=False)
-        return cls(token, env.get("SLACK_API_URL"))
+        return cls(token, env.get("SLACK_API_URL"), allow_external=allow_external)
+
+    def check_channel(self, channel_id: str) -> None:
+        """Raise a non-retryable DeliveryError when ``channel_id`` is shared with another
+        organisation and not allowed; direct messages need no check."""
+        if is_direct(channel_id) or f"slack:{channel_id}" in self.allow_external:
+            return
+        info: Any = self._call("a channel check", lambda: self.client.conversations_info(channel=channel_id))
+        if visibility(info.get("channel") or {}) == "external":
+            raise DeliveryError(
+                f"Refused: the Slack channel {channel_id} is shared with another organisation (Slack "
+                "Connect), so no customer data is posted there. Subscribe a channel of your own "
+                f'organisation, or allow this one with [channels] allow_external = ["slack:{channel_id}"].',
+                retryable=False,
+            )
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         try:
@@ -78,6 +104,7 @@ class SlackPoster:
 
     def post(self, channel_id: str, reply: Reply) -> Posted:
         """Post ``reply`` (one message; its chart in the message's thread)."""
+        self.check_channel(channel_id)
         (message,) = render(reply, max_messages=1)
         response: Any = self._call(
             "a post",

@@ -10,6 +10,7 @@ Activity is answered with 400 before it reaches the SDK.
 from __future__ import annotations
 
 import logging
+import uuid
 import warnings
 from collections.abc import Mapping
 
@@ -18,6 +19,7 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 from pydantic import ValidationError
 
+from adapters.logs import bind
 from adapters.teams.connection import APP_ID, ENV_NAMES, TeamsConfig, is_loopback_host, is_loopback_url
 from adapters.teams.handler import CustsegTeams, on_turn_error
 from adapters.web.app import PlatformStatus
@@ -46,7 +48,7 @@ def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[s
     auth = config.auth_configuration()
     adapter = config.adapter(auth)
     adapter.on_turn_error = on_turn_error
-    bot = CustsegTeams(brain, settings, config.local_mode)
+    bot = CustsegTeams(brain, settings, config.local_mode, config.tenant_id)
     # The SDK's JWT check looks its settings up on the application under this name.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
@@ -54,6 +56,10 @@ def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[s
 
     @jwt_authorization_decorator
     async def messages(request: web.Request) -> web.Response:
+        with bind(request=f"teams-{uuid.uuid4().hex[:12]}"):
+            return await _messages(request)
+
+    async def _messages(request: web.Request) -> web.Response:
         try:
             body = await request.json()
         except ValueError:

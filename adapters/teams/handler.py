@@ -74,10 +74,11 @@ async def with_retries(operation: Callable[[], Awaitable[T]]) -> T:
 class CustsegTeams(ActivityHandler):
     """custseg in Microsoft Teams: one instance per web process."""
 
-    def __init__(self, brain: Brain, settings: Settings, local_mode: bool):
+    def __init__(self, brain: Brain, settings: Settings, local_mode: bool, tenant_id: str | None = None):
         self.brain = brain
         self.settings = settings
         self.local_mode = local_mode
+        self.tenant_id = tenant_id
         self._stored: set[str] = set()
         self._emails: dict[str, str | None] = {}
 
@@ -107,9 +108,17 @@ class CustsegTeams(ActivityHandler):
             self._emails[teams_id] = email
         return self._emails[teams_id]
 
-    @staticmethod
-    def _channel(context: TurnContext) -> Channel:
-        return Channel(references.channel_key(context.activity.conversation.id), "teams")
+    def _channel(self, context: TurnContext) -> Channel:
+        """The conversation and who can read it: a personal chat is ``dm``; a conversation of
+        another tenant is ``external``; a team channel is ``public`` (the whole team reads it), a
+        group chat ``private``."""
+        conversation = context.activity.conversation
+        key = references.channel_key(conversation.id)
+        kind = conversation.conversation_type
+        if self.tenant_id and conversation.tenant_id and conversation.tenant_id != self.tenant_id:
+            return Channel(key, "teams", "external")
+        seen = {"personal": "dm", "channel": "public", "groupChat": "private"}.get(kind or "", "unknown")
+        return Channel(key, "teams", seen)
 
     # -- conversation references -----------------------------------------------------------------
     async def _remember(self, context: TurnContext, refresh: bool = False) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from microsoft_agents.activity import ConversationReference
@@ -45,12 +45,15 @@ class TeamsPoster:
         Where the conversation references are.
     env : mapping
         The environment with the app registration (``MICROSOFT_APP_*``); without it, local mode.
+    allow_external : iterable of str
+        Conversations of other tenants an admin allowed (``"teams:19:…"``, from ``[channels]``).
     """
 
     platform = "teams"
 
-    def __init__(self, store: Store, env: Mapping[str, str]):
+    def __init__(self, store: Store, env: Mapping[str, str], allow_external: Iterable[str] = ()):
         self.store = store
+        self.allow_external = frozenset(allow_external)
         self.config = TeamsConfig.from_env(env)
         if self.config.missing:
             raise DeliveryError(
@@ -61,6 +64,15 @@ class TeamsPoster:
     def post(self, channel_id: str, reply: Reply) -> Posted:
         """Post ``reply`` as a new card in ``channel_id``; the Posted id allows updating it later."""
         stored = self._installed(channel_id)
+        ours = self.config.tenant_id
+        external = ours and stored.tenant_id and stored.tenant_id != ours
+        if external and f"teams:{stored.channel_id}" not in self.allow_external:
+            raise DeliveryError(
+                f"Refused: the Teams conversation {stored.channel_id} belongs to another organisation, "
+                "so no customer data is posted there. Subscribe a conversation of your own organisation, "
+                f'or allow this one with [channels] allow_external = ["teams:{stored.channel_id}"].',
+                retryable=False,
+            )
         message_id = self._run(stored, lambda context: self._send(context, reply))
         return Posted(self.platform, stored.channel_id, message_id)
 

@@ -9,7 +9,7 @@ tried locally. A platform that is configured wrongly gets no poster: its posts w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from adapters.console.poster import FilePoster
@@ -21,15 +21,20 @@ OUTBOX_DIR = Path("var") / "outbox"
 
 
 def build_posters(
-    store: Store, env: Mapping[str, str], directory: Path | None = OUTBOX_DIR
+    store: Store,
+    env: Mapping[str, str],
+    directory: Path | None = OUTBOX_DIR,
+    allow_external: Iterable[str] = (),
 ) -> tuple[dict[str, Poster], list[str]]:
-    """The posters by platform, and one line per platform saying where its posts go."""
+    """The posters by platform, and one line per platform saying where its posts go.
+
+    ``allow_external``: the externally shared channels an admin allowed (``[channels]``)."""
     posters: dict[str, Poster] = {}
     notes: list[str] = []
     if env.get("SLACK_BOT_TOKEN"):
         from adapters.slack.poster import SlackPoster
 
-        posters["slack"] = SlackPoster.from_env(env)
+        posters["slack"] = SlackPoster.from_env(env, allow_external)
         notes.append("slack: posting with SLACK_BOT_TOKEN")
     from adapters.teams.connection import ENV_NAMES
 
@@ -37,7 +42,7 @@ def build_posters(
         from adapters.teams.poster import TeamsPoster
 
         try:
-            posters["teams"] = TeamsPoster(store, env)
+            posters["teams"] = TeamsPoster(store, env, allow_external)
             notes.append("teams: posting as the registered app")
         except DeliveryError as err:
             notes.append(f"teams: off, posts wait in the outbox — {err}")

@@ -1,5 +1,5 @@
-"""One pass of the worker: refresh the snapshot if the nightly time passed, queue every due digest
-and churn alert once, then deliver what is due.
+"""One pass of the worker: refresh the snapshot if the nightly time passed, sweep the win-back
+actions once a day, queue every due digest and churn alert once, then deliver what is due.
 
 ``Worker.tick(now)`` decides everything from the subscriptions, the stored last runs and ``now``,
 so the scheduler process only has to call it often, and tests can drive it with a simulated clock.
@@ -18,25 +18,34 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from adapters.logs import bind
 from adapters.worker.schedule import as_utc, due_runs, job_name, period, trigger_for
 from bot import wording
 from bot.brain import Brain
 from bot.context import Channel, ChatUser, Context
 from bot.delivery import Poster
 from bot.handlers import INTENT_HANDLERS
-from bot.handlers.digest import AlertPlan, alerts_by_owner, plan_alerts, previous_snapshot
+from bot.handlers.digest import (
+    AlertPlan,
+    alert_suggestions,
+    alerts_by_owner,
+    plan_alerts,
+    previous_snapshot,
+)
 from bot.outbox import Outcome, deliver_due, reply_to_json, utcnow
 from bot.reply import Reply
 from config.settings import Settings
+from custseg.actions import SYSTEM, sweep
 from custseg.errors import NoSnapshotError
 from custseg.store import outbox
 from custseg.store.db import Store
-from custseg.store.schedule_state import claim_run, last_runs, open_episodes, update_episodes
+from custseg.store.schedule_state import beat, claim_run, last_runs, open_episodes, update_episodes
 from custseg.store.subscriptions import list_subscriptions
 
 log = logging.getLogger("custseg.worker")
 
 REFRESH_JOB = "refresh"
+SWEEP_JOB = "actions-sweep"
 RETRY_BUILD = dt.timedelta(minutes=5)
 
 
@@ -52,6 +61,7 @@ class Message:
 @dataclass
 class TickReport:
     refreshed: bool = False
+    swept: dict[str, int] | None = None
     queued: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     delivered: list[Outcome] = field(default_factory=list)
@@ -106,16 +116,20 @@ class Worker:
         with self._lock:
             now = as_utc(now) if now is not None else self.clock()
             report = TickReport()
+            beat(self.store, now)
             marks = last_runs(self.store)
             report.refreshed = self._refresh_if_due(now, marks)
+            report.swept = self._sweep_if_due(now, marks)
             for sub in list_subscriptions(self.store):
-                self._run_if_due(sub, now, marks, report)
+                with bind(job=job_name(sub["topic"], sub["platform"], sub["channel_id"])):
+                    self._run_if_due(sub, now, marks, report)
             report.delivered = self.deliver(now)
             return report
 
     def deliver(self, now: dt.datetime | None = None) -> list[Outcome]:
         clock = (lambda: now) if now is not None else self.clock
-        return deliver_due(self.store, self.posters, self.settings.delivery, clock)
+        with bind(job="deliver"):
+            return deliver_due(self.store, self.posters, self.settings.delivery, clock)
 
     # -- the nightly refresh -----------------------------------------------------------------------------
     def _refresh_if_due(self, now: dt.datetime, marks: dict[str, dt.datetime]) -> bool:
@@ -131,6 +145,28 @@ class Worker:
         with self.store.begin() as conn:
             claim_run(conn, REFRESH_JOB, fires[-1], now)
         return True
+
+    # -- the daily sweep of win-back actions -------------------------------------------------------------
+    def _sweep_if_due(self, now: dt.datetime, marks: dict[str, dt.datetime]) -> dict[str, int] | None:
+        """Wake ended snoozes and expire stale suggestions, once a day after the nightly refresh.
+
+        The day is claimed first, so of several workers one sweeps; a sweep that fails is not
+        retried that day, and the next day's catches up (it acts on ages, not on days).
+        """
+        trigger = trigger_for("daily", self.settings.worker.refresh_time, self.settings.timezone)
+        fires = due_runs(trigger, marks.get(SWEEP_JOB, now - dt.timedelta(days=1)), now)
+        if not fires:
+            return None
+        with self.store.begin() as conn:
+            if not claim_run(conn, SWEEP_JOB, fires[-1], now):
+                return None
+        try:
+            counts = sweep(self.store, self.settings, now.astimezone(dt.UTC).replace(tzinfo=None))
+        except Exception:
+            log.exception("the daily sweep of win-back actions failed")
+            return None
+        log.info("win-back actions swept: %(woken)d woken, %(expired)d expired", counts)
+        return counts
 
     # -- one subscription ---------------------------------------------------------------------------------
     def _run_if_due(
@@ -182,7 +218,10 @@ class Worker:
         topic, platform, channel = sub["topic"], sub["platform"], sub["channel_id"]
         job = job_name(topic, platform, channel)
         key = f"{job}:{period(sub['day'], fire, sub['timezone'])}"
-        digest = self.compose_digest(platform, channel, key) if topic == "digest" else None
+        subscriber = sub.get("created_by")
+        digest = self.compose_digest(platform, channel, key, subscriber) if topic == "digest" else None
+        if topic == "alerts":
+            self.propose_alerted(platform, channel, alerted_before, subscriber)
         with self.store.begin() as conn:
             if not claim_run(conn, job, fire, now):
                 return []
@@ -192,14 +231,21 @@ class Worker:
                     for m in digest
                     if outbox.add(conn, platform, channel, m.key, reply_to_json(m.reply), now=now)
                 ]
-            return self._queue_alerts(conn, platform, channel, key, now, alerted_before)
+            return self._queue_alerts(conn, platform, channel, key, now, alerted_before, subscriber)
 
     def _queue_alerts(
-        self, conn: Connection, platform: str, channel: str, key: str, now: dt.datetime, alerted_before: bool
+        self,
+        conn: Connection,
+        platform: str,
+        channel: str,
+        key: str,
+        now: dt.datetime,
+        alerted_before: bool,
+        subscriber: str | None = None,
     ) -> list[str]:
         # Episodes are read inside the claiming transaction, so the plan sees the previous run's writes.
         episodes = open_episodes(conn, platform, channel) if alerted_before else None
-        messages, plan = self.compose_alerts(platform, channel, key, episodes)
+        messages, plan = self.compose_alerts(platform, channel, key, episodes, subscriber)
         queued, unsent = [], set()
         for m in messages:
             if outbox.add(conn, platform, channel, m.key, reply_to_json(m.reply), now=now):
@@ -210,33 +256,67 @@ class Worker:
         update_episodes(conn, platform, channel, started, plan.ended)
         return queued
 
+    def propose_alerted(
+        self, platform: str, channel: str, alerted_before: bool, subscriber: str | None = None
+    ) -> None:
+        """Store (or reuse) the suggestion of each customer the channel's next alert names, so its
+        buttons decide a stored suggestion. Done before the run is claimed: the claiming
+        transaction stays short and the only writer (SQLite allows one); a customer another
+        worker alerted meanwhile just keeps an open suggestion, as one alert would have left."""
+        ctx = self._context(platform, channel, subscriber)
+        snap = ctx.engine.snapshot
+        episodes = open_episodes(self.store, platform, channel) if alerted_before else None
+        plan = _within_scope(plan_alerts(snap, previous_snapshot(self.store, snap), episodes), ctx)
+        alert_suggestions(self.store, self.settings, plan.alert, snap.as_of, SYSTEM)
+
     # -- content --------------------------------------------------------------------------------------------
-    def _context(self, platform: str, channel: str) -> Context:
+    def _context(self, platform: str, channel: str, subscriber: str | None = None) -> Context:
+        """Scheduled posts show what the person who subscribed the channel may see (a manager's
+        channel gets their teams, not the whole book); previews by an operator cover the whole book."""
+        if subscriber is None:
+            return Context(
+                self.brain,
+                ChatUser("custseg", platform),
+                Channel(channel, platform),
+                self.brain.engine(),
+                whole_book=True,
+            )
         return Context(
-            self.brain, ChatUser("custseg", platform), Channel(channel, platform), self.brain.engine()
+            self.brain, ChatUser(subscriber, platform), Channel(channel, platform), self.brain.engine()
         )
 
-    def compose_digest(self, platform: str, channel: str, key: str) -> list[Message]:
+    def compose_digest(
+        self, platform: str, channel: str, key: str, subscriber: str | None = None
+    ) -> list[Message]:
         """The digest a channel gets (the handler itself, so chat and schedule say the same)."""
         reply = INTENT_HANDLERS["key_account_digest"](
-            self._context(platform, channel), {"intent": "key_account_digest"}
+            self._context(platform, channel, subscriber), {"intent": "key_account_digest"}
         )
         return [Message(key, reply)]
 
     def compose_alerts(
-        self, platform: str, channel: str, key: str, episodes: dict[str, dict[str, Any]] | None
+        self,
+        platform: str,
+        channel: str,
+        key: str,
+        episodes: dict[str, dict[str, Any]] | None,
+        subscriber: str | None = None,
     ) -> tuple[list[Message], AlertPlan]:
         """The channel's churn alert, one message per account manager, and the episode changes."""
-        snap = self._context(platform, channel).engine.snapshot
+        ctx = self._context(platform, channel, subscriber)
+        snap = ctx.engine.snapshot
         previous = previous_snapshot(self.store, snap)
-        plan = plan_alerts(snap, previous, episodes)
+        plan = _within_scope(plan_alerts(snap, previous, episodes), ctx)
         if episodes is not None:
             since = wording.PREVIOUS_ALERT
         else:
             since = str(previous.as_of if previous else snap.as_of)
+        # Looked up only: the suggestions were proposed before the run was claimed, and a preview
+        # proposes nothing.
+        suggestions = alert_suggestions(self.store, self.settings, plan.alert, snap.as_of)
         messages = [
             Message(f"{key}:{owner or '-'}", reply, ids)
-            for owner, ids, reply in alerts_by_owner(plan, snap, since, self.settings)
+            for owner, ids, reply in alerts_by_owner(plan, snap, since, self.settings, suggestions)
         ]
         return messages, plan
 
@@ -259,3 +339,13 @@ class Worker:
         alerted_before = job in last_runs(self.store)
         episodes = open_episodes(self.store, platform, channel) if alerted_before else None
         return self.compose_alerts(platform, channel, key, episodes)[0]
+
+
+def _within_scope(plan: AlertPlan, ctx: Context) -> AlertPlan:
+    """Only the customers the subscriber may see are alerted (and tracked) in their channel."""
+    if ctx.scope is None:
+        return plan
+    keep = plan.alert[[ctx.sees(o) for o in plan.alert["owner"]]] if len(plan.alert) else plan.alert
+    kept = set(keep.index)
+    started = {cid: v for cid, v in plan.started.items() if cid in kept}
+    return AlertPlan(keep, started, plan.ended)

@@ -32,4 +32,4 @@ def action(name: str) -> Callable[[Handler], Handler]:
 
 def load_all() -> None:
     """Import the handler modules so they register themselves."""
-    from bot.handlers import actions, customers, digest, one_customer, schedule, talk  # noqa: F401
+    from bot.handlers import action_lists, actions, customers, digest, one_customer, schedule, talk  # noqa: F401

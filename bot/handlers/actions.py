@@ -7,13 +7,15 @@ Button ids and payloads (digests and alerts use the same):
   suggestion or first creates it from the latest snapshot. ``action.reject`` takes an optional
   ``"reason"``; ``action.snooze`` an optional ``"days"``.
 - ``action.done``: ``{"suggestion_id": 42}``, from the account manager's task message.
+- ``"list": true`` marks a button on a message about several suggestions (the digest, churn
+  alerts, the pending list; see ``list_buttons``).
 
 Only managers of the customer's team (or admins) decide; anyone else gets a private notice and
-nothing changes. The answer to a ``suggestion_id`` button (the suggestion's own card) replaces the
-message that carried it and says who decided and when; a ``customer_id`` button comes from a
-message about several customers (digest, alerts), so its answer is the card shown privately to
-the presser and that message stays as it is. Of simultaneous clicks exactly one counts and the
-others are told who was first.
+nothing changes. The answer to a ``suggestion_id`` button on the suggestion's own card replaces the
+message that carried it and says who decided and when; a button on a message about several
+customers (``"list"``, or a ``customer_id`` button) gets the card shown privately to the presser,
+and that message stays as it is for the others on it. Of simultaneous clicks exactly one counts
+and the others are told who was first.
 """
 
 from __future__ import annotations
@@ -131,6 +133,25 @@ def buttons(settings: Settings, s: Suggestion) -> list[Button]:
     return []
 
 
+def list_buttons(settings: Settings, s: Suggestion, decisions: tuple[str, ...] | None = None) -> list[Button]:
+    """The suggestion's buttons on a message about several suggestions: labelled with the customer,
+    answered privately (``"list"``) so the message stays whole. ``decisions`` limits them to some
+    action ids (e.g. ``("action.approve", "action.reject")``)."""
+    return [
+        Button(f"{b.label} · {s.label}", b.action_id, {**b.payload, "list": True}, b.style)
+        for b in buttons(settings, s)
+        if decisions is None or b.action_id in decisions
+    ]
+
+
+def no_play_sentence(customer: dict[str, Any]) -> str:
+    """Why a customer (a snapshot row) gets no suggestion: no play of the playbook fits them."""
+    name = customer.get("name") or customer["customer_id"]
+    stage = customer["lifecycle"]
+    template = wording.NO_PLAY.get(stage, wording.NO_PLAY_OTHER)
+    return template.format(name=name, stage=wording.STAGE_LABEL[stage], tier=customer["value_tier"])
+
+
 def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", context: str = "") -> Reply:
     """The suggestion as a message: what to do, why, what it is worth, where it stands, buttons."""
     cur = settings.currency
@@ -177,11 +198,10 @@ def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Re
     name = customer.get("name") or customer["customer_id"]
     if made is None:
         stage = customer["lifecycle"]
-        template = wording.NO_PLAY.get(stage, wording.NO_PLAY_OTHER)
         return Reply(
             context=context,
             title=name,
-            text=template.format(name=name, stage=wording.STAGE_LABEL[stage], tier=customer["value_tier"]),
+            text=no_play_sentence(customer),
             fields=[
                 ("Stage", wording.STAGE_LABEL[stage]),
                 ("Value tier", customer["value_tier"]),
@@ -236,11 +256,13 @@ def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion 
         return Reply(text=denied, private=True) if denied else s
     cid = payload.get("customer_id")
     if not isinstance(cid, str) or cid not in ctx.engine.frame.index:
-        return Reply(context="Not understood", text=STALE_BUTTON)
+        return Reply(context="Not understood", text=STALE_BUTTON, private=True)
     playbook = payload.get("playbook") if isinstance(payload.get("playbook"), str) else None
     opened = open_for(store, cid, playbook)
     listed = ctx.engine.frame.at[cid, "owner"]
     owner = opened[0].owner if opened else (listed if isinstance(listed, str) else None)
+    if not ctx.sees(owner):  # a customer outside the presser's scope is unknown to them
+        return Reply(context="Not understood", text=STALE_BUTTON, private=True)
     denied = refusal(settings, ctx.person, owner, to_state)
     if denied:
         return Reply(text=denied, private=True)
@@ -337,7 +359,7 @@ def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
         outcome = snooze(store, settings, target.id, who, n if isinstance(n, int) and 0 < n <= 365 else None)
     else:
         outcome = mark_done(store, target.id, who)
-    return _answer(ctx, outcome, private="suggestion_id" not in payload)
+    return _answer(ctx, outcome, private="suggestion_id" not in payload or bool(payload.get("list")))
 
 
 @action("action.approve")

@@ -9,7 +9,7 @@ from bot.charts import segment_chart
 from bot.context import Context
 from bot.handlers import action, intent
 from bot.interpret import days, interpretation, money
-from bot.reply import Button, Image, Reply, Table
+from bot.reply import Align, Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 
 
@@ -21,7 +21,8 @@ def special(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Repl
         return Reply(context=context, text=wording.NEEDS_IDENTITY.format(user_id=ctx.user.user_id))
     if kind == "no_match":
         slot = "account manager" if answer["slot"] == "owner" else answer["slot"]
-        text = wording.NO_MATCH.format(slot=slot, typed=answer["typed"])
+        template = wording.NO_MATCH_IN_SCOPE if answer.get("scoped") else wording.NO_MATCH
+        text = template.format(slot=slot, typed=answer["typed"])
         choices = answer.get("candidates") or []
         buttons = []
         for name in choices[:5]:
@@ -57,11 +58,10 @@ def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
             row.append(money(r["clv"], currency) if r.get("clv") is not None else "—")
         row.append(f"{days(r['recency_days'])} ago")
         table_rows.append(row)
-    return Table(
-        headers=[*headers, "Last order"],
-        rows=table_rows,
-        align=["left"] * 5 + ["right"] * (len(headers) - 4),
-    )
+    left: list[Align] = ["left"]
+    right: list[Align] = ["right"]
+    align = left * 5 + right * (len(headers) - 4)
+    return Table(headers=[*headers, "Last order"], rows=table_rows, align=align)
 
 
 def footer(ctx: Context, answer: dict[str, Any], extra: list[str] | None = None) -> str:
@@ -70,7 +70,7 @@ def footer(ctx: Context, answer: dict[str, Any], extra: list[str] | None = None)
 
 
 def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, offset=offset)
+    answer = ctx.engine.run(query, user_owner=ctx.owner, offset=offset, scope=ctx.scope)
     fallback = special(ctx, query, answer)
     if fallback:
         return fallback
@@ -119,7 +119,7 @@ def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
 
 @intent("count_customers")
 def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner)
+    answer = ctx.engine.run(query, user_owner=ctx.owner, scope=ctx.scope)
     fallback = special(ctx, query, answer)
     if fallback:
         return fallback
@@ -140,7 +140,7 @@ def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
 
 @intent("segment_overview")
 def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner)
+    answer = ctx.engine.run(query, user_owner=ctx.owner, scope=ctx.scope)
     fallback = special(ctx, query, answer)
     if fallback:
         return fallback

@@ -19,12 +19,13 @@ from bot import wording
 from bot.charts import key_account_value_chart
 from bot.context import Context
 from bot.handlers import intent
+from bot.handlers.actions import actor_of, list_buttons, no_play_sentence, play_sentence
 from bot.handlers.customers import customer_table, special
-from bot.interpret import days, interpretation, money
+from bot.interpret import interpretation, money
 from bot.reply import Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from config.settings import Settings
-from custseg.actions.playbook import Playbook
+from custseg.actions import Actor, Playbook, Suggestion, open_for, propose
 from custseg.errors import StoreError
 from custseg.schema import STAGES
 from custseg.snapshot import Snapshot, load_snapshot
@@ -86,10 +87,10 @@ def previous_snapshot(store: Store, snap: Snapshot, days: int = 0) -> Snapshot |
         return None
 
 
-def _scope(ctx: Context, query: dict[str, Any]) -> tuple[pd.DataFrame | None, Reply | None]:
-    """The snapshot rows within the query's owner/region filters."""
+def scope_rows(ctx: Context, query: dict[str, Any]) -> tuple[pd.DataFrame | None, Reply | None]:
+    """The snapshot rows within the asker's scope and the query's owner/region filters."""
     filters = {k: v for k, v in (query.get("filters") or {}).items() if k in ("owner", "region")}
-    selected = ctx.engine.select(filters, user_owner=ctx.owner)
+    selected = ctx.engine.select(filters, user_owner=ctx.owner, scope=ctx.scope)
     fallback = special(ctx, query, selected)
     if fallback:
         return None, fallback
@@ -103,28 +104,6 @@ def _name(cid: str, name: Any) -> str:
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     keys = ("name", "owner", "segment", "lifecycle", "churn_risk", "key_account", "revenue", "recency_days")
     return [{"customer_id": cid, **{k: r[k] for k in keys}} for cid, r in frame.iterrows()]
-
-
-def suggested_action(settings: Settings, customer: dict[str, Any], currency: str) -> tuple[str, bool]:
-    """The win-back play of the playbook that fits ``customer`` (a snapshot row), in words, and
-    whether there is one (without a play there is nothing to approve)."""
-    name = _name(customer["customer_id"], customer.get("name"))
-    play = Playbook(settings.playbook).play_for(customer)
-    if play is None:
-        fallback = wording.NO_PLAY.get(customer["lifecycle"], wording.NO_PLAY_OTHER)
-        return fallback.format(name=name, stage=customer["lifecycle"], tier=customer["value_tier"]), False
-    template = wording.PLAY_TEXT.get(play, settings.playbook.plays[play].task)
-    trend = customer.get("trend_90d")
-    text = template.format(
-        name=name,
-        owner=customer.get("owner") or "the account manager",
-        gap=f"{customer['typical_gap_days']:g}",
-        recency=days(customer["recency_days"]),
-        ratio=f"{customer['overdue_ratio']:.1f}",
-        revenue=money(float(customer["revenue"]), currency),
-        drop=f"{-100 * trend:.0f}" if trend is not None and trend == trend else "?",
-    )
-    return text, True
 
 
 def _pct_change(now: float, before: float) -> str:
@@ -217,7 +196,7 @@ def _drill_buttons(query: dict[str, Any], moves: pd.DataFrame) -> list[Button]:
 
 @intent("key_account_digest")
 def digest(ctx: Context, query: dict[str, Any]) -> Reply:
-    frame, fallback = _scope(ctx, query)
+    frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
@@ -372,16 +351,39 @@ def plan_alerts(
     return AlertPlan(alert.sort_values(basis, ascending=False), started, ended)
 
 
+def alert_suggestions(
+    store: Store, settings: Settings, rows: pd.DataFrame, as_of: dt.date, actor: Actor | None = None
+) -> dict[str, Suggestion]:
+    """The stored suggestion of each alerted customer (snapshot rows) whose play fits them.
+
+    With ``actor`` each is proposed, or the open one (one per customer and play) reused; without,
+    they are only looked up, so a dry run changes nothing.
+    """
+    playbook = Playbook(settings.playbook)
+    found: dict[str, Suggestion] = {}
+    for cid, r in rows.iterrows():
+        draft = playbook.suggest({"customer_id": cid, **r.to_dict()}, as_of)
+        if draft is None:
+            continue
+        if actor is not None:
+            found[str(cid)] = propose(store, draft, actor, "alert")[0]
+        elif opened := open_for(store, str(cid), draft.playbook):
+            found[str(cid)] = opened[0]
+    return found
+
+
 def alert_reply(
     rows: pd.DataFrame,
     snap: Snapshot,
     since: str,
     settings: Settings,
     context: str,
+    suggestions: dict[str, Suggestion],
     title: str | None = None,
 ) -> Reply:
-    """Customers who crossed into a churn episode, grouped by account manager, each with a
-    suggested win-back and its approval buttons (the first ``MAX_ALERTED``)."""
+    """Customers who crossed into a churn episode, grouped by account manager, each with its
+    suggested win-back and, for the first ``MAX_ALERTED``, the buttons of its stored suggestion
+    (``suggestions``, from ``alert_suggestions``)."""
     basis = value_basis(snap)
     basis_label = wording.VALUE_BASIS[basis]
     currency = settings.currency
@@ -398,7 +400,9 @@ def alert_reply(
         for cid, r in group.iterrows():
             customer = {"customer_id": cid, **r.to_dict()}
             crossed = "dormant" if r["lifecycle"] == "dormant" else "high"
-            action, has_play = suggested_action(settings, customer, currency)
+            stored = suggestions.get(str(cid))
+            draft = stored or Playbook(settings.playbook).suggest(customer, snap.as_of)
+            action = play_sentence(draft, currency) if draft else no_play_sentence(customer)
             lines.append(
                 wording.ALERT_LINE.format(
                     name=_name(cid, r["name"]),
@@ -408,17 +412,8 @@ def alert_reply(
                     action=action,
                 )
             )
-            if not has_play:
-                continue
-            buttons += [
-                Button(
-                    f"{label} · {_name(cid, r['name'])}",
-                    action_id,
-                    {"customer_id": cid},
-                    "primary" if action_id == "action.approve" else None,
-                )
-                for action_id, label in wording.ALERT_ACTIONS.items()
-            ]
+            if stored is not None:
+                buttons += list_buttons(settings, stored)
     rest = rows.iloc[MAX_ALERTED:]
     if len(rest):
         names = ", ".join(_name(cid, nm) for cid, nm in zip(rest.index[:10], rest["name"][:10], strict=True))
@@ -434,10 +429,10 @@ def alert_reply(
 
 
 def alerts_by_owner(
-    plan: AlertPlan, snap: Snapshot, since: str, settings: Settings
+    plan: AlertPlan, snap: Snapshot, since: str, settings: Settings, suggestions: dict[str, Suggestion]
 ) -> list[tuple[str | None, list[str], Reply]]:
     """The scheduled alert: one message per account manager (None: customers without one), with
-    the ids of the customers each names."""
+    the ids of the customers each names; ``suggestions`` as for ``alert_reply``."""
     out: list[tuple[str | None, list[str], Reply]] = []
     rows = plan.alert
     owners = rows["owner"].astype(object).where(rows["owner"].notna(), None)
@@ -447,14 +442,18 @@ def alerts_by_owner(
         context = f"{interpretation({'intent': 'churn_alerts'})} · {label} — {len(group):,} customers"
         title = wording.ALERTS_TITLE.format(owner=label, as_of=snap.as_of)
         out.append(
-            (owner, [str(c) for c in group.index], alert_reply(group, snap, since, settings, context, title))
+            (
+                owner,
+                [str(c) for c in group.index],
+                alert_reply(group, snap, since, settings, context, suggestions, title),
+            )
         )
     return out
 
 
 @intent("churn_alerts")
 def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
-    frame, fallback = _scope(ctx, query)
+    frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
@@ -471,11 +470,8 @@ def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
             text=wording.ALERTS_NONE.format(since=previous.as_of),
             footer=f"As of {snap.as_of}",
         )
+    settings = ctx.brain.settings
+    made = alert_suggestions(ctx.brain.store, settings, newly, snap.as_of, actor_of(ctx))
     return alert_reply(
-        newly, snap, str(previous.as_of), ctx.brain.settings, f"{context} — {len(newly):,} customers"
+        newly, snap, str(previous.as_of), settings, f"{context} — {len(newly):,} customers", made
     )
-
-
-@intent("pending_actions")
-def pending_actions(ctx: Context, query: dict[str, Any]) -> Reply:
-    return Reply(context=interpretation(query), text=wording.PENDING_NONE)

@@ -39,7 +39,8 @@ def _pick(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply:
 
 def _resolved(ctx: Context, query: dict[str, Any]) -> tuple[dict[str, Any] | None, Reply | None]:
     answer = ctx.engine.run(
-        {**query, "intent": "explain" if query["intent"] == "explain" else "customer_profile"}
+        {**query, "intent": "explain" if query["intent"] == "explain" else "customer_profile"},
+        scope=ctx.scope,
     )
     if answer["kind"] in ("ambiguous", "not_found"):
         return None, _pick(ctx, query, answer)

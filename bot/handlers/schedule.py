@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import wording
+from bot import channels, wording
 from bot.context import Context
-from bot.handlers import intent
+from bot.handlers import action, intent
 from bot.interpret import interpretation
-from bot.reply import Reply
+from bot.reply import Button, Reply
 from custseg.store.subscriptions import subscribe as store_subscribe
 from custseg.store.subscriptions import unsubscribe as store_unsubscribe
 
 DEFAULTS = {"digest": {"day": "mon", "time": "09:00"}, "alerts": {"day": "daily", "time": "08:00"}}
+MAY_SCHEDULE = ("admin", "manager")
+
+
+def _not_allowed(ctx: Context, query: dict[str, Any], topic: str) -> Reply | None:
+    """Only admins and managers change what a channel is sent (anyone, where access is open);
+    others are told privately and nothing changes."""
+    person = ctx.person
+    if ctx.brain.settings.open_access or (person is not None and person.role in MAY_SCHEDULE):
+        return None
+    text = wording.SUBSCRIBE_REFUSED.format(
+        verb=wording.SUBSCRIBE_VERB[query["intent"]], topic=wording.TOPIC_LABEL[topic]
+    )
+    return Reply(context=interpretation(query), text=text, private=True)
 
 
 @intent("subscribe")
@@ -20,10 +33,16 @@ def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     topic = query.get("topic")
     if topic not in DEFAULTS:
         return Reply(context=interpretation(query), text=wording.TOPIC_NEEDED)
+    refused = _not_allowed(ctx, query, topic)
+    if refused is not None:
+        return refused
     worker = ctx.brain.settings.worker
     default = {"day": worker.alert_day, "time": worker.alert_time} if topic == "alerts" else DEFAULTS[topic]
     schedule = {**default, **(query.get("schedule") or {})}
     tz = ctx.brain.settings.timezone
+    unsafe = _unsafe_channel(ctx, query, topic, schedule, tz)
+    if unsafe is not None:
+        return unsafe
     row, _ = store_subscribe(
         ctx.brain.store,
         ctx.channel.platform,
@@ -42,11 +61,49 @@ def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     )
 
 
+def _unsafe_channel(
+    ctx: Context, query: dict[str, Any], topic: str, schedule: dict[str, str], tz: str
+) -> Reply | None:
+    """Refuse channels shared outside the organisation; ask before posting into a public one."""
+    refused = channels.refusal(ctx.brain.settings, ctx.channel)
+    if refused is not None:
+        return Reply(context=interpretation(query), text=refused)
+    if channels.needs_public_consent(ctx.channel) and not query.get("public_ok"):
+        when = f"{wording.DAY_LABEL[schedule['day']]} at {schedule['time']} ({tz})"
+        return Reply(
+            context=interpretation(query),
+            text=wording.PUBLIC_CHANNEL.format(topic=wording.TOPIC_LABEL[topic], when=when),
+            buttons=[
+                Button(
+                    wording.PUBLIC_CONFIRM,
+                    "subscribe.public_ok",
+                    {"topic": topic, "schedule": {"day": schedule["day"], "time": schedule["time"]}},
+                    "primary",
+                )
+            ],
+        )
+    return None
+
+
+@action("subscribe.public_ok")
+def subscribe_public(ctx: Context, payload: dict[str, Any]) -> Reply:
+    """The confirm button of a subscription in a public channel (the channel is checked again)."""
+    given = payload.get("schedule")
+    schedule = {k: str(given[k]) for k in ("day", "time") if k in given} if isinstance(given, dict) else {}
+    if schedule.get("day") not in wording.DAY_LABEL:  # a forged day falls back to the default
+        schedule.pop("day", None)
+    query: dict[str, Any] = {"intent": "subscribe", "topic": payload.get("topic"), "schedule": schedule}
+    return subscribe(ctx, {**query, "public_ok": True})
+
+
 @intent("unsubscribe")
 def unsubscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     topic = query.get("topic")
     if topic not in DEFAULTS:
         return Reply(context=interpretation(query), text=wording.TOPIC_NEEDED)
+    refused = _not_allowed(ctx, query, topic)
+    if refused is not None:
+        return refused
     removed = store_unsubscribe(ctx.brain.store, ctx.channel.platform, ctx.channel.channel_id, topic)
     text = wording.UNSUBSCRIBED if removed else wording.NOT_SUBSCRIBED
     return Reply(context=interpretation(query), text=text.format(topic=wording.TOPIC_LABEL[topic]))

@@ -77,3 +77,25 @@ def update_episodes(
     ]
     if rows:
         conn.execute(t.insert(), rows)
+
+
+HEARTBEAT_JOB = "heartbeat"
+
+
+def beat(store: Store, now: dt.datetime | None = None) -> None:
+    """Record that a worker is alive (each tick); `custseg doctor` reads it back."""
+    t, now = SCHEDULE_RUNS, utc(now)
+    with store.begin() as conn:
+        moved = conn.execute(
+            update(t).where(t.c.job == HEARTBEAT_JOB).values(last_fire_at=now, updated_at=now)
+        ).rowcount
+        if not moved:
+            insert_ignore(conn, t, {"job": HEARTBEAT_JOB, "last_fire_at": now, "updated_at": now}, ["job"])
+
+
+def last_heartbeat(store: Store) -> dt.datetime | None:
+    """When a worker last ticked (UTC, aware), or None if none ever did."""
+    t = SCHEDULE_RUNS
+    with store.connect() as conn:
+        when = conn.execute(select(t.c.last_fire_at).where(t.c.job == HEARTBEAT_JOB)).scalar()
+    return when.replace(tzinfo=dt.UTC) if when else None

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
+from bot.brain import who_are_you
 from bot.context import Channel
 from bot.handlers import ACTION_HANDLERS
 from bot.interpret import money
@@ -82,7 +83,8 @@ def test_suggest_approve_and_mark_done_end_to_end(brain):
 
 
 def test_reject_with_a_reason_and_snooze(brain):
-    reply, sid = _suggest(brain, "Initech")  # John's customer: in no team, so only admins decide
+    # John's customer: in no team, so only admins decide (and only they see it)
+    reply, sid = _suggest(brain, "Initech", ADA)
     assert "less in the last 90 days" in reply.text
     assert "an admin" in dict(reply.fields)["Status"]
     rejected = brain.act(
@@ -94,11 +96,11 @@ def test_reject_with_a_reason_and_snooze(brain):
         and "(reason: they moved to a framework deal)" in status
     )
     assert audit_log(brain.store, sid)[-1].platform == "teams"
-    asked_again = brain.ask("suggest a win-back for Initech", MARIA, CHANNEL)  # same snapshot: no nagging
+    asked_again = brain.ask("suggest a win-back for Initech", ADA, CHANNEL)  # same snapshot: no nagging
     assert dict(asked_again.fields)["Status"].startswith("Rejected by Ada Admin") and not asked_again.buttons
     assert asked_again.footer.startswith(f"Suggestion #{sid} ")
 
-    hooli, hid = _suggest(brain, "Hooli")
+    hooli, hid = _suggest(brain, "Hooli", ADA)
     snoozed = brain.act("action.snooze", _button(hooli, "action.snooze").payload, ADA, CHANNEL)
     assert dict(snoozed.fields)["Status"].startswith("Snoozed by Ada Admin until ")
     assert [b.label for b in snoozed.buttons] == ["Approve", "Reject"]
@@ -127,7 +129,8 @@ def test_only_managers_of_the_team_decide_and_others_change_nothing(brain, user)
     before, trail = get(brain.store, sid), audit_log(brain.store, sid)
     for action_id, verb in DECISIONS.items():
         notice = brain.act(action_id, _button(reply, action_id).payload, user, CHANNEL)
-        assert notice.private and notice.text == f"Only managers of EMEA can {verb} this."
+        expected = f"Only managers of EMEA can {verb} this." if user != NOBODY else who_are_you(NOBODY)
+        assert notice.private and notice.text == expected
         assert not notice.buttons
     assert get(brain.store, sid) == before and audit_log(brain.store, sid) == trail
 
@@ -143,9 +146,11 @@ def test_only_managers_of_the_team_decide_and_others_change_nothing(brain, user)
 def test_marking_done_is_for_the_account_manager_and_the_managers(brain):
     _, sid = _suggest(brain, "Globex")
     brain.act("action.approve", {"suggestion_id": sid}, PETRA, CHANNEL)
-    for outsider in (VIC, KEN, NOBODY):
+    for outsider in (VIC, KEN):
         notice = brain.act("action.done", {"suggestion_id": sid}, outsider, CHANNEL)
         assert notice.private and notice.text == "Only Maria or managers of EMEA can mark this done."
+    stranger = brain.act("action.done", {"suggestion_id": sid}, NOBODY, CHANNEL)
+    assert stranger.private and stranger.text == who_are_you(NOBODY)
     assert get(brain.store, sid).state == "approved"
     assert brain.act("action.done", {"suggestion_id": sid}, MARIA, CHANNEL).fields[-1][1].startswith("Done")
 

@@ -16,7 +16,8 @@ def _run(capsys, store, *args: str) -> str:
 
 def _flow(brain) -> tuple[int, int]:
     globex = brain.ask("suggest a win-back for Globex", MARIA, CHANNEL).buttons[0].payload["suggestion_id"]
-    initech = brain.ask("suggest a win-back for Initech", MARIA, CHANNEL).buttons[0].payload["suggestion_id"]
+    # Initech is John's customer, outside Maria's book: the admin asks for it.
+    initech = brain.ask("suggest a win-back for Initech", ADA, CHANNEL).buttons[0].payload["suggestion_id"]
     brain.act("action.approve", {"suggestion_id": globex}, PETRA, CHANNEL)
     brain.act(
         "action.reject", {"suggestion_id": initech, "reason": "framework deal, price fixed"}, ADA, CHANNEL
@@ -46,7 +47,7 @@ def test_export_writes_suggestions_and_the_full_audit_log(brain, capsys, tmp_pat
         (a["suggestion_id"], a["from_state"], a["to_state"], a["actor"], a["platform"]) for a in audit
     ] == [
         (str(globex), "", "proposed", "Maria", "slack"),
-        (str(initech), "", "proposed", "Maria", "slack"),
+        (str(initech), "", "proposed", "Ada Admin", "teams"),
         (str(globex), "proposed", "approved", "Petra Novak", "slack"),
         (str(initech), "proposed", "rejected", "Ada Admin", "teams"),
     ]

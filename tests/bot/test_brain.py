@@ -21,7 +21,8 @@ from custseg.store import open_store
 from custseg.store.load import save_customers, save_order_file
 from custseg.store.subscriptions import list_subscriptions
 
-ME = ChatUser("U_MARIA", "console")
+ME = ChatUser("U_MARIA", "console")  # account manager Maria: sees her own book
+BOSS = ChatUser("U_BOSS", "console", email="boss@example.com")  # admin: sees everything
 STRANGER = ChatUser("U_NOBODY", "console")
 HERE = Channel("C_TEAM", "console")
 
@@ -31,7 +32,14 @@ def brain(tmp_path_factory) -> Brain:
     from config import load_settings
 
     tmp = tmp_path_factory.mktemp("brain")
-    settings = load_settings(env={}).model_copy(update={"users": {"U_MARIA": "Maria"}})
+    from config.settings import Person
+
+    settings = load_settings(env={}).model_copy(
+        update={
+            "users": {"U_MARIA": "Maria"},
+            "people": {"boss": Person(name="Bo Boss", role="admin", email="boss@example.com")},
+        }
+    )
     store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
     book = make_demo_book()
     customers, orders = to_csv(book, tmp)
@@ -89,16 +97,18 @@ def test_count_overview_profile_explain_propose(brain):
     assert "Stage dormant" in why.text and "usual" in why.text
     plan = ask(brain, "suggest a win-back for Globex")
     assert "call Globex" in plan.text and "overdue" in plan.text and plan.footer
-    slipping = ask(brain, "suggest a win-back for Initech")
+    slipping = ask(brain, "suggest a win-back for Initech", BOSS)  # John's customer
     assert "less in the last 90 days" in slipping.text
 
 
 def test_ambiguous_and_unknown_names_ask_instead_of_guessing(brain):
-    reply = ask(brain, "tell me about Acme")
+    reply = ask(brain, "tell me about Acme", BOSS)
     assert "Several customers match" in reply.text
     assert {b.label for b in reply.buttons} >= {"Acme Corp", "Acme Logistics"}
-    picked = brain.act(reply.buttons[0].action_id, reply.buttons[0].payload, ME, HERE)
+    picked = brain.act(reply.buttons[0].action_id, reply.buttons[0].payload, BOSS, HERE)
     assert picked.title in ("Acme Corp", "Acme Logistics")
+    # Within Maria's own book only one Acme exists (Acme Corp is John's).
+    assert ask(brain, "tell me about Acme").title == "Acme Logistics"
     missing = ask(brain, "tell me about Zyxwv Holdings")
     assert "couldn't find" in missing.text
 
@@ -110,8 +120,12 @@ def test_digest_alerts_pending_and_help(brain):
     assert "since" in alerts.text.lower()
     mine = ask(brain, "any churn alerts for my accounts?")
     assert mine.table is None or all(row[1] == "Maria" for row in mine.table.rows)
-    assert ask(brain, "any churn alerts for my accounts?", STRANGER).text.startswith("I don't know which")
-    assert "No win-back actions are waiting" in ask(brain, "what actions are waiting for approval?").text
+    stranger = ask(brain, "any churn alerts for my accounts?", STRANGER)
+    assert stranger.text.startswith("I don't know who you are")
+    # The alerts stored a suggestion per alerted customer with a play: they now wait for a decision.
+    pending = ask(brain, "what actions are waiting for approval?")
+    assert "win-back actions* waiting for a decision" in pending.text
+    assert pending.buttons and all("suggestion_id" in b.payload for b in pending.buttons)
     help_reply = ask(brain, "help")
     assert "For example" in help_reply.text and help_reply.buttons
     unknown = ask(brain, "what's the weather like in Paris?")
@@ -119,15 +133,15 @@ def test_digest_alerts_pending_and_help(brain):
 
 
 def test_subscribe_and_unsubscribe_are_stored_per_channel(brain):
-    reply = ask(brain, "post the key account digest here every Monday at 9")
+    reply = ask(brain, "post the key account digest here every Monday at 9", BOSS)
     assert "every Monday at 09:00 (UTC)" in reply.text
     subs = list_subscriptions(brain.store, "console", "C_TEAM")
     assert [(s["topic"], s["day"], s["time"]) for s in subs] == [("digest", "mon", "09:00")]
-    ask(brain, "post the key account digest here every Friday at 4pm")
+    ask(brain, "post the key account digest here every Friday at 4pm", BOSS)
     subs = list_subscriptions(brain.store, "console", "C_TEAM")
     assert [(s["day"], s["time"]) for s in subs] == [("fri", "16:00")]
-    assert "stop posting" in ask(brain, "stop sending the digest here").text
-    assert "nothing to stop" in ask(brain, "stop sending the digest here").text
+    assert "stop posting" in ask(brain, "stop sending the digest here", BOSS).text
+    assert "nothing to stop" in ask(brain, "stop sending the digest here", BOSS).text
     assert list_subscriptions(brain.store, "console", "C_TEAM") == []
 
 

@@ -150,6 +150,10 @@ class FakeSlackAPI(LoopbackServer):
         super().__init__(app)
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        # conversations.info answers; a channel not set here is private and has the bot as a member.
+        self.channels: dict[str, dict[str, Any]] = {}
+        # the X-OAuth-Scopes header of every answer: what the token was granted
+        self.scopes: list[str] = []
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._faults: dict[str, list[tuple[int, float | None]]] = {}
@@ -168,6 +172,10 @@ class FakeSlackAPI(LoopbackServer):
 
     def fail(self, method: str, status: int = 500, times: int = 1) -> None:
         self._faults.setdefault(method, []).extend([(status, None)] * times)
+
+    def set_channel(self, channel_id: str, **flags: Any) -> None:
+        """How ``conversations.info`` describes a channel, e.g. ``is_ext_shared=True``."""
+        self.channels[channel_id] = {"id": channel_id, "is_private": False, "is_member": True, **flags}
 
     def add_user(self, user_id: str, email: str, real_name: str) -> None:
         self.users[user_id] = {"id": user_id, "real_name": real_name, "profile": {"email": email}}
@@ -238,7 +246,8 @@ class FakeSlackAPI(LoopbackServer):
         self._record(method, request, args, body, 200)
         if request.headers.get("Authorization") != "Bearer xoxb-test":
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        return web.json_response(self._answer(method, args))
+        headers = {"X-OAuth-Scopes": ",".join(self.scopes)} if self.scopes else {}
+        return web.json_response(self._answer(method, args), headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if "blocks" in args or "view" in args:
@@ -258,6 +267,13 @@ class FakeSlackAPI(LoopbackServer):
             }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "conversations.info":
+            channel = str(args.get("channel"))
+            if channel in self.channels:
+                return {"ok": True, "channel": self.channels[channel]}
+            if channel.startswith("C_GONE"):
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "is_private": True, "is_member": True}}
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}

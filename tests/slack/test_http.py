@@ -142,7 +142,8 @@ def private_notice():
 
 
 def test_private_notice_goes_to_the_presser_only_and_leaves_the_message(slack: SlackSide, private_notice):
-    answer, click = slack.click(private_notice, user="U_NOBODY")
+    # Pressed by a mapped user: someone unknown gets the "who are you" notice before any handler runs.
+    answer, click = slack.click(private_notice, user="U_MARIA")
     assert answer.status == 200
     (notice,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == click)
     assert notice.args["response_type"] == "ephemeral" and notice.args["replace_original"] is False

@@ -1,0 +1,29 @@
+"""Where customer data may go: the one rule every adapter, handler and the worker apply.
+
+Adapters find out who can read a channel (``bot.context.Channel.visibility``); this module decides.
+A channel shared with another organisation or with guests gets no customer data unless an admin
+listed it under ``[channels] allow_external``; a public channel gets scheduled posts only when the
+subscription said so (the subscribe handler asks).
+"""
+
+from __future__ import annotations
+
+from bot import wording
+from bot.context import Channel
+from config.settings import Settings
+
+VISIBILITIES: tuple[str, ...] = ("dm", "private", "public", "external", "unknown")
+
+
+def refusal(settings: Settings, channel: Channel) -> str | None:
+    """Why customer data may not be posted into ``channel`` (a sentence for the user), or None."""
+    if channel.visibility == "external" and not settings.channels.external_allowed(
+        channel.platform, channel.channel_id
+    ):
+        return wording.EXTERNAL_CHANNEL
+    return None
+
+
+def needs_public_consent(channel: Channel) -> bool:
+    """Scheduled posts into a public channel need the subscriber to say so explicitly."""
+    return channel.visibility == "public"

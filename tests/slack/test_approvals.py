@@ -1,0 +1,151 @@
+"""Approving win-back actions from Slack, end to end: signed button presses into the real web process,
+the message updated in place at the fake Slack Web API, permissions and double clicks decided by the
+stored state machine."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.web.app import build_app
+from bot.brain import Brain
+from config import Settings, load_settings
+from config.settings import Person, TeamSettings
+from custseg.actions import audit_log, get, list_suggestions
+from custseg.store import open_store
+from custseg.store.outbox import list_messages
+from tests.fakes.slack_api import Call, FakeSlackAPI, LoopbackServer
+from tests.slack.conftest import SlackSide, build_demo, buttons, slack_env
+
+CHANNEL = "C_WINBACK"
+
+
+def team_settings() -> Settings:
+    return load_settings(env={}).model_copy(
+        update={
+            "people": {
+                "petra": Person(name="Petra Novak", role="manager", teams=["emea"], slack_id="U_PETRA"),
+                "olga": Person(name="Olga Berg", role="manager", teams=["emea"], slack_id="U_OLGA"),
+                "maria": Person(name="Maria", owner="Maria", teams=["emea"], slack_id="U_MARIA"),
+                "vic": Person(name="Vic Viewer", role="viewer", teams=["emea"], slack_id="U_VIC"),
+            },
+            "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
+    tmp: Path = tmp_path_factory.mktemp("slack_approvals")
+    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
+    brain: Brain = build_demo(store, team_settings(), tmp)
+    app = build_app(brain, brain.settings, slack_env(fake), modules=("adapters.slack.app",))
+    server = LoopbackServer(app).start()
+    side = SlackSide(server.url, fake)
+    side.brain = brain  # type: ignore[attr-defined]
+    yield side
+    server.stop()
+    store.dispose()
+
+
+@pytest.fixture
+def slack(winback: SlackSide) -> SlackSide:
+    winback.fake.reset()
+    winback.fake.set_channel(CHANNEL, is_private=True)  # answers are posted in private channels
+    return winback
+
+
+def suggestion_message(slack: SlackSide, customer: str) -> Call:
+    """Petra asks in the channel for a win-back; the card custseg posts there."""
+    slack.mention(f"suggest a win-back for {customer}", user="U_PETRA", channel=CHANNEL)
+    (post,) = slack.fake.wait_for("chat.postMessage")
+    return post
+
+
+def pressed(call: Call, label: str) -> dict:
+    return next(e for e in buttons(call.blocks) if e["text"]["text"].startswith(label))
+
+
+def sid(element: dict) -> int:
+    return int(json.loads(element["value"])["suggestion_id"])
+
+
+def test_a_manager_approves_from_the_message_and_it_is_updated_in_place(slack: SlackSide):
+    post = suggestion_message(slack, "Globex")
+    assert "Waiting for a decision by a manager of emea" in post.text()
+    approve = pressed(post, "Approve")
+    store = slack.brain.store  # type: ignore[attr-defined]
+    assert get(store, sid(approve)).state == "proposed"
+
+    answer, _ = slack.click(approve, user="U_PETRA", channel=CHANNEL, message_ts="1700000000.000100")
+    assert answer.status == 200
+    (update,) = slack.fake.wait_for("chat.update")
+    assert update.args["channel"] == CHANNEL and update.args["ts"] == "1700000000.000100"
+    assert "Approved by Petra Novak on " in update.text() and "Maria's task, due " in update.text()
+    assert [e["text"]["text"] for e in buttons(update.blocks)] == ["Mark done"]
+    s = get(store, sid(approve))
+    assert s.state == "approved"
+    # The account manager's task goes out as a direct message through the outbox.
+    (task,) = [m for m in list_messages(store, limit=1000) if m["key"] == f"action:{s.id}:approved"]
+    assert (task["platform"], task["channel_id"]) == ("slack", "U_MARIA")
+
+
+def test_a_non_manager_is_told_privately_and_nothing_changes(slack: SlackSide):
+    post = suggestion_message(slack, "Umbrella")
+    approve = pressed(post, "Approve")
+    store = slack.brain.store  # type: ignore[attr-defined]
+    before = audit_log(store, sid(approve))
+
+    answer, click = slack.click(approve, user="U_VIC", channel=CHANNEL)
+    assert answer.status == 200
+    (notice,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == click)
+    assert notice.args["response_type"] == "ephemeral" and notice.args["replace_original"] is False
+    assert "Only managers of emea can approve this." in notice.text()
+    assert slack.fake.calls_to("chat.update") == []
+    assert get(store, sid(approve)).state == "proposed"
+    assert audit_log(store, sid(approve)) == before
+
+
+def test_two_clicks_make_one_decision_and_the_loser_sees_who_was_first(slack: SlackSide):
+    post = suggestion_message(slack, "Regal Chemicals")
+    approve = pressed(post, "Approve")
+    store = slack.brain.store  # type: ignore[attr-defined]
+
+    # A double click by Petra and Olga pressing at the same moment.
+    clicks = [
+        threading.Thread(target=slack.click, args=(approve,), kwargs={"user": u, "channel": CHANNEL})
+        for u in ("U_PETRA", "U_PETRA", "U_OLGA")
+    ]
+    for t in clicks:
+        t.start()
+    for t in clicks:
+        t.join()
+    updates = slack.fake.wait_for("chat.update", 3)
+    decisions = [t for t in audit_log(store, sid(approve)) if t.to_state == "approved"]
+    assert len(decisions) == 1
+    winner = decisions[0].actor
+    texts = [u.text() for u in updates]
+    assert all(f"Approved by {winner} on " in text for text in texts)
+    assert sum("changed nothing" in text or "Nothing changed" in text for text in texts) == 2
+    assert len([m for m in list_messages(store, limit=1000) if m["key"].endswith(":approved")]) >= 1
+
+
+def test_approving_from_the_pending_list_answers_privately_and_leaves_the_list(slack: SlackSide):
+    suggestion_message(slack, "Vertex Markets")
+    slack.fake.reset()
+    slack.mention("what actions are waiting for approval?", user="U_PETRA", channel=CHANNEL)
+    (listing,) = slack.fake.wait_for("chat.postMessage")
+    assert "waiting for a decision" in listing.text()
+    store = slack.brain.store  # type: ignore[attr-defined]
+    approve = pressed(listing, "Approve · Vertex Markets")
+    (vertex,) = list_suggestions(store, ["proposed"], customer_id=get(store, sid(approve)).customer_id)
+    _, click = slack.click(approve, user="U_PETRA", channel=CHANNEL)
+    (card,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == click)
+    assert card.args["response_type"] == "ephemeral" and card.args["replace_original"] is False
+    assert "Approved by Petra Novak" in card.text()
+    assert slack.fake.calls_to("chat.update") == []
+    assert get(store, vertex.id).state == "approved"
