@@ -146,15 +146,16 @@ def main() -> int:
     if args.serve:
         return serve(args.serve, args.port)
 
+    from tests.conftest import brain_on_demo
     from tests.fakes.slack_api import FakeSlackAPI
-    from tests.slack.conftest import build_demo, demo_settings
+    from tests.slack.conftest import demo_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         from custseg.store import open_store
 
         t0 = time.perf_counter()
         db = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        build_demo(open_store(db), demo_settings(), Path(tmp))
+        brain_on_demo(open_store(db), demo_settings(), Path(tmp))
         print(f"demo book built in {time.perf_counter() - t0:.1f} s", flush=True)
         fake = FakeSlackAPI().start()
         with socket.socket() as s:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -16,6 +19,9 @@ import sqlalchemy as sa
 
 from config import Settings, load_settings
 from custseg.store import Store, open_store
+
+if TYPE_CHECKING:
+    from bot.brain import Brain
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -60,9 +66,9 @@ def _pg_admin_url() -> str:
     return url
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server (its URL), dropped afterwards."""
     admin_url = sa.engine.make_url(_pg_admin_url())
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -74,6 +80,13 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -89,6 +102,31 @@ def any_store(request: pytest.FixtureRequest) -> Store:
     if request.param == "postgres":
         return request.getfixturevalue("pg_store")
     return request.getfixturevalue("sqlite_store")
+
+
+def load_demo(store: Store, settings: Settings, tmp: Path, n_customers: int = 2000) -> None:
+    """The demo book loaded into ``store`` through its CSV files and segmented twice, a week apart,
+    so digests and alerts have a previous snapshot to compare with."""
+    from custseg.demo import make_demo_book, to_csv
+    from custseg.pipeline import segment
+    from custseg.readers import read_customer_file, read_order_file
+    from custseg.store.load import save_customers, save_order_file
+
+    book = make_demo_book(n_customers=n_customers)
+    customers, orders = to_csv(book, tmp)
+    save_customers(store, read_customer_file(customers))
+    save_order_file(store, read_order_file(orders, "custseg_orders"))
+    end = book.orders["ordered_at"].max().date()
+    segment(store, settings, end - dt.timedelta(weeks=1))
+    segment(store, settings, end)
+
+
+def brain_on_demo(store: Store, settings: Settings, tmp: Path, n_customers: int = 2000) -> Brain:
+    """A brain answering on the demo book (see ``load_demo``)."""
+    from bot.brain import Brain
+
+    load_demo(store, settings, tmp, n_customers)
+    return Brain(store, settings)
 
 
 def orders_frame(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:

@@ -14,11 +14,8 @@ from bot.context import Channel, ChatUser
 from config import Settings, load_settings
 from config.settings import Person, TeamSettings
 from custseg.actions import Actor, Draft
-from custseg.demo import make_demo_book, to_csv
-from custseg.pipeline import segment
-from custseg.readers import read_customer_file, read_order_file
 from custseg.store import Store, open_store
-from custseg.store.load import save_customers, save_order_file
+from tests.conftest import load_demo
 
 PETRA = ChatUser("U_PETRA", "slack")  # manages EMEA (Maria's and Lukas's books)
 OLGA = ChatUser("U_OLGA", "slack")  # also manages EMEA
@@ -80,14 +77,7 @@ def demo_template(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("demo_book")
     path = tmp / "custseg.db"
     store = open_store(f"sqlite:///{path}")
-    book = make_demo_book()
-    customers, orders = to_csv(book, tmp)
-    save_customers(store, read_customer_file(customers))
-    save_order_file(store, read_order_file(orders, "custseg_orders"))
-    end = book.orders["ordered_at"].max().date()
-    settings = load_settings(env={})
-    segment(store, settings, end - dt.timedelta(weeks=1))
-    segment(store, settings, end)
+    load_demo(store, load_settings(env={}), tmp)
     store.dispose()  # closing the last connection folds the WAL into the file, so a copy is complete
     return path
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -14,12 +12,9 @@ from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
 from custseg import schema
-from custseg.demo import make_demo_book, to_csv
-from custseg.pipeline import segment
-from custseg.readers import read_customer_file, read_order_file
 from custseg.store import open_store
-from custseg.store.load import save_customers, save_order_file
 from custseg.store.subscriptions import list_subscriptions
+from tests.conftest import brain_on_demo
 
 ME = ChatUser("U_MARIA", "console")  # account manager Maria: sees her own book
 BOSS = ChatUser("U_BOSS", "console", email="boss@example.com")  # admin: sees everything
@@ -41,14 +36,7 @@ def brain(tmp_path_factory) -> Brain:
         }
     )
     store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    book = make_demo_book()
-    customers, orders = to_csv(book, tmp)
-    save_customers(store, read_customer_file(customers))
-    save_order_file(store, read_order_file(orders, "custseg_orders"))
-    end = book.orders["ordered_at"].max().date()
-    segment(store, settings, end - dt.timedelta(weeks=1))
-    segment(store, settings, end)
-    return Brain(store, settings)
+    return brain_on_demo(store, settings, tmp)
 
 
 def ask(brain: Brain, text: str, user: ChatUser = ME) -> Reply:

@@ -20,8 +20,8 @@ from config.settings import ChannelSettings, DeliverySettings, Person
 from custseg.store import Store, open_store
 from custseg.store import outbox as table
 from custseg.store.subscriptions import list_subscriptions
+from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack.conftest import build_demo
 
 ADMIN = ChatUser("U_ADMIN", "slack")
 SUBSCRIBE = "post the digest here every Monday at 9"
@@ -36,7 +36,7 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
             "channels": ChannelSettings(allow_external=["slack:C_EXT_OK"]),
         }
     )
-    return build_demo(open_store(f"sqlite:///{tmp / 'custseg.db'}"), settings, tmp, n_customers=200)
+    return brain_on_demo(open_store(f"sqlite:///{tmp / 'custseg.db'}"), settings, tmp, n_customers=200)
 
 
 def subscribed(brain: Brain, channel_id: str) -> bool:

@@ -8,12 +8,9 @@ alert, the pending actions or the App Home.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from bot.brain import Brain, who_are_you
 from bot.context import Channel, ChatUser
@@ -29,15 +25,11 @@ from bot.reply import Reply
 from config import Settings, load_settings
 from config.settings import Person, TeamSettings
 from custseg.actions import list_suggestions
-from custseg.demo import make_demo_book, to_csv
-from custseg.pipeline import segment
 from custseg.query import QueryEngine
-from custseg.readers import read_customer_file, read_order_file
 from custseg.snapshot import Snapshot, load_snapshot
 from custseg.store import Store, open_store
-from custseg.store.load import save_customers, save_order_file
 from custseg.store.subscriptions import list_subscriptions
-from tests.conftest import _pg_admin_url
+from tests.conftest import brain_on_demo, fresh_pg_database
 
 ADA = ChatUser("U_ADA", "slack")  # admin: everything
 PETRA = ChatUser("U_PETRA", "slack")  # manager of team EMEA = Maria and John
@@ -116,39 +108,17 @@ class World:
         return sorted(n for n in names if n in text and n.lower() not in typed.lower()) + sorted(ids & tokens)
 
 
-@contextmanager
-def _pg_database() -> Iterator[str]:
-    admin_url = sa.engine.make_url(_pg_admin_url())
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _build(store: Store, tmp: Path) -> World:
-    settings = scoped_settings()
-    book = make_demo_book()
-    customers, orders = to_csv(book, tmp)
-    save_customers(store, read_customer_file(customers))
-    save_order_file(store, read_order_file(orders, "custseg_orders"))
-    end = book.orders["ordered_at"].max().date()
-    segment(store, settings, end - dt.timedelta(weeks=1))
-    segment(store, settings, end)
+    brain = brain_on_demo(store, scoped_settings(), tmp)
     snap = load_snapshot(store)
-    return World(Brain(store, settings), snap, load_snapshot(store, before=snap.as_of))
+    return World(brain, snap, load_snapshot(store, before=snap.as_of))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("scope")
     if request.param == "postgres":
-        with _pg_database() as url:
+        with fresh_pg_database() as url:
             store = open_store(url)
             yield _build(store, tmp)
             store.dispose()

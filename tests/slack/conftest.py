@@ -3,7 +3,6 @@ the fake Slack Web API; helpers that sign requests the way Slack does."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import itertools
@@ -13,7 +12,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,11 +21,8 @@ from adapters.web.app import build_app
 from bot.brain import Brain
 from config import Settings, load_settings
 from config.settings import Person
-from custseg.demo import make_demo_book, to_csv
-from custseg.pipeline import segment
-from custseg.readers import read_customer_file, read_order_file
-from custseg.store import Store, open_store
-from custseg.store.load import save_customers, save_order_file
+from custseg.store import open_store
+from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI, LoopbackServer
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -42,17 +37,6 @@ def demo_settings() -> Settings:
             "people": {"john": Person(name="John", owner="John", email="john@example.com")},
         }
     )
-
-
-def build_demo(store: Store, settings: Settings, tmp: Path, n_customers: int = 2000) -> Brain:
-    book = make_demo_book(n_customers=n_customers)
-    customers, orders = to_csv(book, tmp)
-    save_customers(store, read_customer_file(customers))
-    save_order_file(store, read_order_file(orders, "custseg_orders"))
-    end = book.orders["ordered_at"].max().date()
-    segment(store, settings, end - dt.timedelta(weeks=1))
-    segment(store, settings, end)
-    return Brain(store, settings)
 
 
 def slack_env(fake: FakeSlackAPI) -> dict[str, str]:
@@ -203,7 +187,7 @@ def fake() -> Iterator[FakeSlackAPI]:
 @pytest.fixture(scope="package")
 def demo_brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
     tmp = tmp_path_factory.mktemp("slack_demo")
-    return build_demo(open_store(f"sqlite:///{tmp / 'custseg.db'}"), demo_settings(), tmp)
+    return brain_on_demo(open_store(f"sqlite:///{tmp / 'custseg.db'}"), demo_settings(), tmp)
 
 
 @pytest.fixture(scope="package")

@@ -18,8 +18,9 @@ from config.settings import Person, TeamSettings
 from custseg.actions import audit_log, get, list_suggestions
 from custseg.store import open_store
 from custseg.store.outbox import list_messages
+from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import Call, FakeSlackAPI, LoopbackServer
-from tests.slack.conftest import SlackSide, build_demo, buttons, slack_env
+from tests.slack.conftest import SlackSide, buttons, slack_env
 
 CHANNEL = "C_WINBACK"
 
@@ -42,7 +43,7 @@ def team_settings() -> Settings:
 def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
     tmp: Path = tmp_path_factory.mktemp("slack_approvals")
     store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain: Brain = build_demo(store, team_settings(), tmp)
+    brain: Brain = brain_on_demo(store, team_settings(), tmp)
     app = build_app(brain, brain.settings, slack_env(fake), modules=("adapters.slack.app",))
     server = LoopbackServer(app).start()
     side = SlackSide(server.url, fake)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 from adapters.web.app import build_app
+from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI, LoopbackServer
-from tests.slack.conftest import SlackSide, build_demo, buttons, demo_settings, slack_env
+from tests.slack.conftest import SlackSide, buttons, demo_settings, slack_env
 
 
 def test_dm_button_and_retry_on_postgresql(pg_store, fake: FakeSlackAPI, tmp_path):
-    brain = build_demo(pg_store, demo_settings(), tmp_path, n_customers=400)
+    brain = brain_on_demo(pg_store, demo_settings(), tmp_path, n_customers=400)
     server = LoopbackServer(
         build_app(brain, brain.settings, slack_env(fake), modules=("adapters.slack.app",))
     )

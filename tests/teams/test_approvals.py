@@ -4,7 +4,6 @@ and every decision made by the stored state machine."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -12,15 +11,11 @@ from typing import Any
 import pytest
 
 from adapters.web.app import STATUSES, build_app
-from bot.brain import Brain
 from config import load_settings
 from config.settings import Person, TeamSettings
 from custseg.actions import audit_log, get
-from custseg.demo import make_demo_book, to_csv
-from custseg.pipeline import segment
-from custseg.readers import read_customer_file, read_order_file
 from custseg.store import open_store
-from custseg.store.load import save_customers, save_order_file
+from tests.conftest import brain_on_demo
 from tests.fakes.teams_connector import FakeConnector, LoopbackServers
 from tests.teams.cards import card_text
 from tests.teams.test_teams_app import BOT, TEAMS, World
@@ -52,14 +47,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         }
     )
     store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    book = make_demo_book()
-    customers, orders = to_csv(book, tmp)
-    save_customers(store, read_customer_file(customers))
-    save_order_file(store, read_order_file(orders, "custseg_orders"))
-    end = book.orders["ordered_at"].max().date()
-    segment(store, settings, end - dt.timedelta(weeks=1))
-    segment(store, settings, end)
-    brain = Brain(store, settings)
+    brain = brain_on_demo(store, settings, tmp)
     servers = LoopbackServers()
     connector = FakeConnector()
     connector_url = servers.serve(connector.app())

@@ -25,11 +25,8 @@ from bot.brain import Brain
 from bot.delivery import DeliveryError
 from bot.reply import Reply
 from config.settings import Person
-from custseg.demo import make_demo_book, to_csv
-from custseg.pipeline import segment
-from custseg.readers import read_customer_file, read_order_file
 from custseg.store import open_store
-from custseg.store.load import save_customers, save_order_file
+from tests.conftest import brain_on_demo
 from tests.fakes.teams_connector import FakeConnector, LoopbackServers
 from tests.teams.cards import card_text, table_rows
 
@@ -117,14 +114,7 @@ def world(tmp_path_factory) -> World:
         update={"people": {"maria": Person(name="Maria", owner="Maria", email="maria@contoso.example")}}
     )
     store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    book = make_demo_book()
-    customers, orders = to_csv(book, tmp)
-    save_customers(store, read_customer_file(customers))
-    save_order_file(store, read_order_file(orders, "custseg_orders"))
-    end = book.orders["ordered_at"].max().date()
-    segment(store, settings, end - dt.timedelta(weeks=1))
-    segment(store, settings, end)
-    brain = Brain(store, settings)
+    brain = brain_on_demo(store, settings, tmp)
 
     servers = LoopbackServers()
     connector = FakeConnector()
