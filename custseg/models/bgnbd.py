@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
 from custseg.errors import ModelError
+from custseg.models.optimize import minimize_log_params
 
 ArrayLike = Any
 
@@ -199,21 +199,15 @@ class BetaGeoModel:
 
         # α is on the time scale of the data: start it at the mean observation length.
         start = np.log([1.0, max(float(np.average(uT, weights=w)), 1e-3), 1.0, 1.0])
-        res = minimize(
+        res, f = minimize_log_params(
             fun,
             start,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[LOG_BOUNDS] * 4,
-            options={"maxiter": self.max_iter, "ftol": 1e-13, "gtol": 1e-9},
+            LOG_BOUNDS,
+            self.max_iter,
+            ftol=1e-13,
+            failure="The purchase-frequency model (BG/NBD) did not converge on this data "
+            "({message}); lifecycle stages fall back to the rhythm rule.",
         )
-        f, g = fun(res.x)
-        on_bound = np.any(np.isclose(res.x, LOG_BOUNDS[0]) | np.isclose(res.x, LOG_BOUNDS[1]))
-        if not np.isfinite(f) or on_bound or (not res.success and np.abs(g).max() > 1e-4):
-            raise ModelError(
-                "The purchase-frequency model (BG/NBD) did not converge on this data "
-                f"({res.message}); lifecycle stages fall back to the rhythm rule."
-            )
         r, alpha, a, b = np.exp(res.x)
         self.params_ = {"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)}
         theta = np.exp(res.x)

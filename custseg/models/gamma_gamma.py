@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
 from custseg.errors import ModelError
+from custseg.models.optimize import minimize_log_params
 
 ArrayLike = Any
 LOG_BOUNDS = (np.log(1e-6), np.log(1e8))
@@ -119,18 +119,14 @@ class GammaGammaModel:
 
         mean_m = float(np.average(m, weights=w))
         start = np.log([1.0, 2.0, mean_m])  # p·γ/(q−1) starts at the observed mean spend
-        res = minimize(
+        res, f = minimize_log_params(
             fun,
             start,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[LOG_BOUNDS] * 3,
-            options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9},
+            LOG_BOUNDS,
+            self.max_iter,
+            ftol=1e-14,
+            failure="The spend model (Gamma-Gamma) did not converge on this data ({message}).",
         )
-        f, g = fun(res.x)
-        on_bound = np.any(np.isclose(res.x, LOG_BOUNDS[0]) | np.isclose(res.x, LOG_BOUNDS[1]))
-        if not np.isfinite(f) or on_bound or (not res.success and np.abs(g).max() > 1e-4):
-            raise ModelError(f"The spend model (Gamma-Gamma) did not converge on this data ({res.message}).")
         p, q, gam = (float(v) for v in np.exp(res.x))
         if q <= 1:
             raise ModelError(
