@@ -26,6 +26,8 @@ ORDERS = orders_frame(
         ("5", "b", "2023-12-01 12:00", 10.0),
         ("6", "c", "2024-05-01 12:00", -15.0),
         ("7", "a", "2024-07-01 00:00", 999.0),
+        ("8", "b", "2023-12-01 18:00", 5.0),
+        ("9", "b", "2023-12-02 08:00", 5.0),
     ]
 )
 
@@ -41,7 +43,10 @@ def test_definitions_on_a_small_book():
     # window: (2024-04-02, 2024-07-01) recent, (2024-01-03, 2024-04-02) previous
     assert a["revenue_90d"] == pytest.approx(70.0)
     assert a["revenue_prev_90d"] == pytest.approx(20.0)
-    assert agg.loc["c", "frequency"] == 0 and pd.isna(agg.loc["c", "last_order"])  # only a return
+    assert a["purchase_days"] == 3
+    # two orders on 1 December are one purchase occasion; 2 December is another
+    assert agg.loc["b", "frequency"] == 3 and agg.loc["b", "purchase_days"] == 2
+    assert agg.loc["c", "frequency"] == 0 and agg.loc["c", "purchase_days"] == 0 and pd.isna(agg.loc["c", "last_order"])  # only a return
     assert list(agg.index) == ["a", "b", "c"]
 
 
