@@ -178,10 +178,13 @@ def default_horizon(profile: pd.DataFrame, history_days: int, settings: Settings
 # Models
 # --------------------------------------------------------------------------------------------------
 class ChurnClassifier(ClassifierMixin, BaseEstimator):
-    """Logistic regression on standardised churn features, Platt-calibrated out of fold.
+    """Logistic regression on standardised churn features, Platt-calibrated on unseen customers.
 
-    The calibration map is fitted on 5-fold out-of-fold scores, so probabilities are checked on
-    customers the regression did not see; the final regression is fitted on all training rows.
+    The calibration map is always fitted on scores of customers the regression did not see. Up to
+    ``max_samples`` training rows, those are 5-fold out-of-fold scores and the final regression is
+    fitted on all rows. A larger book has enough customers to set a separate random sample aside:
+    the regression is fitted on ``max_samples`` customers and the map on up to ``max_samples``
+    others, which needs one fit instead of six.
     The fitted model is a handful of numbers (``to_params``), stored with the snapshot so a
     customer's explanation can be recomputed later from their snapshot row.
 
@@ -191,7 +194,8 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):
         Inverse L2 regularisation strength of the regression.
     max_samples : int
         Fit on a random sample of at most this many customers (a million-customer book gains no
-        accuracy from more, and the nightly snapshot has a time budget).
+        accuracy from more, and the nightly snapshot has a time budget); calibrate on at most as
+        many others.
     random_state : int
         Seed for the sample and the folds.
 
@@ -217,17 +221,23 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> ChurnClassifier:
-        X = X[list(FEATURES)]
-        y = np.asarray(y, dtype=np.int8)
-        if len(X) > self.max_samples:
-            rows = np.random.default_rng(self.random_state).choice(len(X), self.max_samples, replace=False)
-            X, y = X.iloc[np.sort(rows)], y[np.sort(rows)]
-        values = X.to_numpy(dtype="float64")
+        all_values = X[list(FEATURES)].to_numpy(dtype="float64")
+        all_y = np.asarray(y, dtype=np.int8)
         pipe = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=1000))
-        folds = StratifiedKFold(5, shuffle=True, random_state=self.random_state)
-        oof = cross_val_predict(pipe, values, y, cv=folds, method="decision_function")
-        platt = LogisticRegression(C=1e6).fit(oof[:, None], y)
-        pipe.fit(values, y)
+        if len(all_values) > self.max_samples:
+            order = np.random.default_rng(self.random_state).permutation(len(all_values))
+            fit_rows = np.sort(order[: self.max_samples])
+            calibration_rows = np.sort(order[self.max_samples : 2 * self.max_samples])
+            values, y = all_values[fit_rows], all_y[fit_rows]
+            pipe.fit(values, y)
+            held_out = pipe.decision_function(all_values[calibration_rows])
+            platt = LogisticRegression(C=1e6).fit(held_out[:, None], all_y[calibration_rows])
+        else:
+            values, y = all_values, all_y
+            folds = StratifiedKFold(5, shuffle=True, random_state=self.random_state)
+            oof = cross_val_predict(pipe, values, y, cv=folds, method="decision_function")
+            platt = LogisticRegression(C=1e6).fit(oof[:, None], y)
+            pipe.fit(values, y)
         scaler, reg = pipe[0], pipe[-1]
         self.mean_ = scaler.mean_.copy()
         self.scale_ = scaler.scale_.copy()
@@ -293,38 +303,33 @@ class OrderHistory:
     Attributes
     ----------
     aggregates : callable
-        Day → per-customer aggregates of the orders up to the end of that day.
-    repeat_summary : callable, optional
-        Day → BG/NBD summary (``rfm_summary``: x, t_x, T in days, same-day purchases merged). When
-        the orders are not in memory (a database source) the baseline uses the aggregates instead:
-        x = purchases − 1, so same-day purchases count separately there.
+        Day → per-customer aggregates of the orders up to the end of that day
+        (``custseg.aggregate``), from memory or computed inside the database alike.
     """
 
     aggregates: History
-    repeat_summary: History | None = None
 
     @classmethod
     def from_orders(cls, orders: pd.DataFrame, window_days: int = 90) -> OrderHistory:
         """The history of an order frame held in memory (``customer_id``, ``ordered_at``, ``amount``)."""
         from custseg.aggregate import aggregate_frame
-        from custseg.models.summary import rfm_summary
 
-        return cls(
-            aggregates=lambda day: aggregate_frame(orders, day, window_days),
-            repeat_summary=lambda day: rfm_summary(orders, day, "D"),
-        )
+        return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
 
-    def bgnbd_inputs(self, day: dt.date, aggregates: pd.DataFrame, customers: pd.Index) -> pd.DataFrame:
-        """x, t_x, T (days) as of ``day`` for ``customers``."""
-        if self.repeat_summary is not None:
-            return self.repeat_summary(day)[["x", "t_x", "T"]].reindex(customers)
-        a = aggregates.reindex(customers)
-        end = np.datetime64(day, "D")
-        first = a["first_order"].to_numpy().astype("datetime64[D]")
-        last = a["last_order"].to_numpy().astype("datetime64[D]")
-        x = a["frequency"].to_numpy(dtype="float64") - 1
-        t_x = np.where(x > 0, (last - first).astype("float64"), 0.0)
-        return pd.DataFrame({"x": x, "t_x": t_x, "T": (end - first).astype("float64")}, index=customers)
+
+def bgnbd_inputs(aggregates: pd.DataFrame, day: dt.date, customers: pd.Index) -> pd.DataFrame:
+    """x, t_x, T (days) as of ``day`` for ``customers``, from their aggregates.
+
+    The same definitions as ``custseg.models.summary.rfm_summary``: purchases on one calendar day
+    are one occasion (x = purchase days − 1), and times are between calendar days.
+    """
+    a = aggregates.reindex(customers)
+    end = np.datetime64(day, "D")
+    first = a["first_order"].to_numpy().astype("datetime64[D]")
+    last = a["last_order"].to_numpy().astype("datetime64[D]")
+    x = a["purchase_days"].to_numpy(dtype="float64") - 1
+    t_x = np.where(x > 0, (last - first).astype("float64"), 0.0)
+    return pd.DataFrame({"x": x, "t_x": t_x, "T": (end - first).astype("float64")}, index=customers)
 
 
 class BgNbdChurn:
@@ -344,12 +349,20 @@ class BgNbdChurn:
         Median x and T (days): the reference for explanations.
     """
 
-    def __init__(self, horizon_days: int):
+    def __init__(self, horizon_days: int, max_samples: int = 200_000, random_state: int = 0):
         self.horizon_days = horizon_days
+        self.max_samples = max_samples
+        self.random_state = random_state
 
     def fit(self, summary: pd.DataFrame) -> BgNbdChurn:
         from custseg.models.bgnbd import BetaGeoModel
 
+        if len(summary) > self.max_samples:
+            # Four parameters are pinned down by a 200k-customer sample as well as by the whole book.
+            rows = np.random.default_rng(self.random_state).choice(
+                len(summary), self.max_samples, replace=False
+            )
+            summary = summary.iloc[np.sort(rows)]
         try:
             self.model_ = BetaGeoModel().fit(summary["x"], summary["t_x"], summary["T"])
             self.penalizer_ = 0.0
@@ -590,8 +603,8 @@ def evaluate_churn(
     base_note: str | None = None
     alive_auc: float | None = None
     try:
-        summary = history.bgnbd_inputs(holdout_cut, holdout.aggregates, holdout.profile.index)
-        base = BgNbdChurn(horizon).fit(summary)
+        summary = bgnbd_inputs(holdout.aggregates, holdout_cut, holdout.profile.index)
+        base = BgNbdChurn(horizon, random_state=settings.churn.random_state).fit(summary)
         base_metrics = holdout_metrics(holdout.labels, base.predict_proba(summary), high, BASELINE)
         if base.penalizer_:
             base_note = (
@@ -681,8 +694,8 @@ def score_churn(
         model = ChurnClassifier(random_state=settings.churn.random_state).fit(recent.features, recent.labels)
         probability = model.predict_proba(churn_features(now))[:, 1]
     else:
-        summary = history.bgnbd_inputs(as_of, current, now.index)
-        model = BgNbdChurn(H).fit(summary)
+        summary = bgnbd_inputs(current, as_of, now.index)
+        model = BgNbdChurn(H, random_state=settings.churn.random_state).fit(summary)
         probability = model.predict_proba(summary)
     m = evaluation.chosen_metrics
     frame = pd.DataFrame(

@@ -6,7 +6,7 @@ import pytest
 
 from bot.handlers.one_customer import churn_driver_sentences
 from config import Settings
-from custseg.models.churn import BgNbdChurn, ChurnClassifier, OrderHistory, evaluate_churn
+from custseg.models.churn import BgNbdChurn, ChurnClassifier, OrderHistory, bgnbd_inputs, evaluate_churn
 from custseg.models.explain import churn_drivers
 from tests.models.test_churn import DAY, synthetic_book
 
@@ -59,9 +59,7 @@ def test_a_falling_spend_is_worded_with_its_size():
 
 
 def test_bgnbd_explanations_use_the_same_yardstick(recent_window):
-    summary = OrderHistory.from_orders(synthetic_book(1500)).bgnbd_inputs(
-        recent_window.cutoff, recent_window.aggregates, recent_window.profile.index
-    )
+    summary = bgnbd_inputs(recent_window.aggregates, recent_window.cutoff, recent_window.profile.index)
     params = BgNbdChurn(60).fit(summary).to_params()
     drivers = churn_drivers(params, OVERDUE)
     assert drivers[0]["factor"] in ("timing", "frequency")
