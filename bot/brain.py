@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot import wording
 from bot.context import Channel, ChatUser, Context
 from bot.handlers import ACTION_HANDLERS, INTENT_HANDLERS, load_all
+from bot.handlers.actions import typed_decision
 from bot.interpret import interpretation
 from bot.nlu import Vocabulary, parse
 from bot.reply import Reply
@@ -93,6 +94,11 @@ class Brain:
         try:
             if not text or not text.strip():
                 return Reply(context="Help", text=wording.EMPTY_MESSAGE)
+            # Typed decisions ("reject 12 because …") are button presses in words, outside the
+            # query contract: they never reach the parser.
+            typed = typed_decision(text[:MAX_MESSAGE])
+            if typed is not None:
+                return self.act(*typed, user, channel)
             try:
                 self.engine()
             except NoSnapshotError:
@@ -128,13 +134,21 @@ class Brain:
             )
             return Reply(context=interpretation(query), text=wording.INTERNAL_ERROR)
 
-    def act(self, action_id: str, payload: dict[str, Any], user: ChatUser, channel: Channel) -> Reply:
-        """Handle a button press. Unknown or malformed actions get a friendly answer."""
+    def act(
+        self,
+        action_id: str,
+        payload: dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        message_id: str | None = None,
+    ) -> Reply:
+        """Handle a button press (on the message ``message_id`` in ``channel``, when the platform
+        says). Unknown or malformed actions get a friendly answer."""
         handler = ACTION_HANDLERS.get(action_id)
         if handler is None:
             return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
         try:
-            ctx = Context(self, user, channel, self.engine())
+            ctx = Context(self, user, channel, self.engine(), message_id=message_id)
             if ctx.stranger:
                 return Reply(text=who_are_you(user), private=True)
             return handler(ctx, payload if isinstance(payload, dict) else {})

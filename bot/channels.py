@@ -12,16 +12,22 @@ from bot import wording
 from bot.context import Channel
 from config.settings import Settings
 
-VISIBILITIES: tuple[str, ...] = ("dm", "private", "public", "external", "unknown")
+VISIBILITIES: tuple[str, ...] = ("dm", "private", "public", "external", "unchecked", "unknown")
+# Answers to these carry no customer data, so they may be given where the question was asked.
+NO_CUSTOMER_DATA = frozenset({"help", "unknown", "subscribe", "unsubscribe"})
 
 
 def refusal(settings: Settings, channel: Channel) -> str | None:
-    """Why customer data may not be posted into ``channel`` (a sentence for the user), or None."""
-    if channel.visibility == "external" and not settings.channels.external_allowed(
-        channel.platform, channel.channel_id
-    ):
-        return wording.EXTERNAL_CHANNEL
-    return None
+    """Why customer data may not be posted into ``channel`` (a sentence for the user), or None.
+
+    ``unchecked`` (the platform could not tell who is in it) is refused like ``external``: an
+    unreadable member list must not let data out.
+    """
+    if channel.visibility not in ("external", "unchecked"):
+        return None
+    if settings.channels.external_allowed(channel.platform, channel.channel_id):
+        return None
+    return wording.EXTERNAL_CHANNEL if channel.visibility == "external" else wording.MEMBERS_UNCHECKED
 
 
 def needs_public_consent(channel: Channel) -> bool:

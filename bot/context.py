@@ -27,8 +27,9 @@ class Channel:
 
     ``visibility`` is who can read it, as the adapter found out from the platform: ``dm`` (the bot
     and one person), ``private`` (invited members of our organisation), ``public`` (anyone in the
-    workspace or team), ``external`` (shared with another organisation or with guests), or
-    ``unknown``.
+    workspace or team), ``external`` (shared with another organisation or with guests),
+    ``unchecked`` (the platform could not say who is in it: refused for data like ``external``),
+    or ``unknown``.
     """
 
     channel_id: str
@@ -46,6 +47,8 @@ class Context:
     data: QueryEngine | None
     # The worker composing a channel's scheduled post is no person: it works on the whole book.
     whole_book: bool = False
+    # For a button press: the message carrying the button (Slack ts, Teams activity id), when known.
+    message_id: str | None = None
 
     @property
     def engine(self) -> QueryEngine:

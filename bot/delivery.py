@@ -1,7 +1,7 @@
 """The port for posting without being asked (digests, alerts, approval tasks).
 
 Each chat platform adapter implements ``Poster``; the worker's outbox calls it. A poster never
-decides about retries itself: it raises ``DeliveryError`` saying whether trying again can help
+decides about retries itself: it raises ``custseg.errors.DeliveryError`` saying whether trying again can help
 (rate limit, server error, network) and after how long, and the outbox does the rest.
 """
 
@@ -11,16 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.reply import Reply
-from custseg.errors import CustsegError
-
-
-class DeliveryError(CustsegError):
-    """A post failed. ``retryable`` says whether the same post may succeed later."""
-
-    def __init__(self, message: str, retryable: bool, retry_after: float | None = None):
-        super().__init__(message)
-        self.retryable = retryable
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ delivery step: it claims one due post at a time (safe with several workers), han
 platform's ``Poster``, and records the outcome; retryable failures come back later with
 exponential backoff, and after ``max_attempts`` the post is parked as failed for
 ``custseg outbox --retry``.
+
+An *update* (``enqueue_update``) goes the same way but rewrites an earlier message in place; an
+update overtaken by a newer one of the same message is left out. Every delivered post carrying
+suggestion buttons is recorded as a posted copy (``remember``), so a decision can update it later.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery import DeliveryError, Poster
+from bot.delivery import Posted, Poster
 from bot.reply import Button, Image, Reply, Table
 from config.settings import DeliverySettings
+from custseg.errors import DeliveryError
+from custseg.store import copies
 from custseg.store import outbox as table
+from custseg.store.copies import Copy
 from custseg.store.db import Store
 
 log = logging.getLogger("custseg.outbox")
@@ -53,7 +60,13 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
             "alt_text": reply.image.alt_text,
         },
         "buttons": [
-            {"label": b.label, "action_id": b.action_id, "payload": b.payload, "style": b.style}
+            {
+                "label": b.label,
+                "action_id": b.action_id,
+                "payload": b.payload,
+                "style": b.style,
+                "asks_reason": b.asks_reason,
+            }
             for b in reply.buttons
         ],
         "footer": reply.footer,
@@ -73,7 +86,9 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         else Table(table_data["headers"], table_data["rows"], table_data.get("align", [])),
         image=None if not image else Image(image["title"], base64.b64decode(image["png"]), image["alt_text"]),
         buttons=[
-            Button(b["label"], b["action_id"], b.get("payload", {}), b.get("style"))
+            Button(
+                b["label"], b["action_id"], b.get("payload", {}), b.get("style"), bool(b.get("asks_reason"))
+            )
             for b in data.get("buttons", [])
         ],
         footer=data.get("footer"),
@@ -110,12 +125,52 @@ def enqueue(
     return table.queue(store, platform, channel_id, key, reply_to_json(reply), not_before)
 
 
+def enqueue_update(store: Store, posted: Posted, key: str, reply: Reply) -> bool:
+    """Queue rewriting the earlier post ``posted`` with ``reply``, once per ``key`` (e.g.
+    ``"update:7:311"``: copy 7 after audit row 311), delivered and retried like a post."""
+    return table.queue(
+        store, posted.platform, posted.channel_id, key, reply_to_json(reply), update_of=posted.message_id
+    )
+
+
+# -- the registry of posted copies ------------------------------------------------------------------------
+
+
+def suggestion_ids(reply: Reply) -> list[int]:
+    """The suggestions whose buttons ``reply`` carries, in button order."""
+    found: list[int] = []
+    for b in reply.buttons:
+        sid = b.payload.get("suggestion_id")
+        if isinstance(sid, int) and sid not in found:
+            found.append(sid)
+    return found
+
+
+def remember(store: Store, posted: Posted, reply: Reply) -> Copy | None:
+    """Record a posted message that carries suggestion buttons, so a decision anywhere updates it too.
+
+    Adapters call this for every non-ephemeral message they post with such buttons (the outbox for
+    its deliveries). Ephemeral Slack messages are left out: only the person who saw one can
+    change it, through the interaction's ``response_url``, so no one else could update it later.
+    A message about several suggestions (buttons marked ``"list"``) is a ``list`` copy; one about a
+    single suggestion is a ``card``. Returns the copy, or None when the reply carries no suggestion.
+    """
+    ids = suggestion_ids(reply)
+    if reply.private or not ids:
+        return None
+    kind = "list" if any(b.payload.get("list") for b in reply.buttons) else "card"
+    return copies.record(
+        store, posted.platform, posted.channel_id, posted.message_id, kind, reply_to_json(reply), ids
+    )
+
+
 # -- delivering -------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one delivery attempt did: ``sent``, ``retry`` (queued again) or ``failed`` (parked)."""
+    """What one delivery attempt did: ``sent``, ``retry`` (queued again), ``failed`` (parked), or
+    ``superseded`` (an update left out because a newer update of the same message follows)."""
 
     key: str
     status: str
@@ -144,8 +199,17 @@ def deliver_one(
         error = row["last_error"] or "the worker stopped while sending it"
         table.mark_failed(store, row["id"], token, f"gave up after {attempts - 1} attempts: {error}")
         return Outcome(key, "failed", attempts - 1, error)
+    reply = reply_from_json(row["reply"])
+    poster = posters[row["platform"]]
     try:
-        posted = posters[row["platform"]].post(row["channel_id"], reply_from_json(row["reply"]))
+        if row["kind"] == "update":
+            posted = Posted(row["platform"], row["channel_id"], row["message_id"])
+            if table.superseded(store, row):
+                table.mark_sent(store, row["id"], token, posted.message_id, clock())
+                return Outcome(key, "superseded", attempts)
+            poster.update(posted, reply)
+        else:
+            posted = poster.post(row["channel_id"], reply)
     except DeliveryError as err:
         return _failed(store, row, settings, str(err), err.retryable, err.retry_after, clock)
     except Exception as err:  # a poster bug or an unwrapped network error: retry, bounded by max_attempts
@@ -153,6 +217,11 @@ def deliver_one(
         return _failed(store, row, settings, f"{type(err).__name__}: {err}", True, None, clock)
     if not table.mark_sent(store, row["id"], token, posted.message_id, clock()):
         log.warning("%s was posted after this worker's lease ran out; another worker had taken it", key)
+    if row["kind"] == "post":
+        try:
+            remember(store, posted, reply)
+        except Exception:  # the post is out either way; only later updates of it would be missed
+            log.exception("%s was posted but not recorded as a copy", key)
     return Outcome(key, "sent", attempts)
 
 

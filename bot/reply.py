@@ -14,12 +14,18 @@ Align = Literal["left", "right"]
 
 @dataclass(frozen=True)
 class Button:
-    """A choice the user can make. ``action_id`` names the handler; ``payload`` is what it needs."""
+    """A choice the user can make. ``action_id`` names the handler; ``payload`` is what it needs.
+
+    ``asks_reason``: the platform asks for an optional free-text reason first (a Slack modal, a
+    Teams input) and adds it to the payload as ``"reason"``; where it cannot ask, the button works
+    without one.
+    """
 
     label: str
     action_id: str
     payload: dict[str, Any] = field(default_factory=dict)
     style: Literal["primary", "danger"] | None = None
+    asks_reason: bool = False
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ HELP_TEXT = (
     "(new, active, declining, dormant, lost), value tier, churn risk, key accounts, owner, region, "
     "revenue or days without orders; get the segment breakdown; look up one customer or ask why "
     "they have their label; see the key-account digest and churn alerts, or have them posted here "
-    "on a schedule."
+    "on a schedule. Managers decide win-back suggestions with their buttons, or by typing "
+    "*approve 12*, *reject 12 because they switched supplier* or *snooze 12 for 2 weeks*."
 )
 UNKNOWN = "Sorry, I didn't catch that. Here is what I can answer:"
 EMPTY_MESSAGE = "Ask me something about your customers, or type *help*."
@@ -225,6 +226,18 @@ ACTION_BUTTONS = {
     "done": "Mark done",
 }
 ACTION_FOOTER = "Suggestion #{id} · from the snapshot of {as_of}"
+REJECT_HINT = " · to reject with a reason, type *reject {id} because …*"
+# A decided suggestion's line on a list message (digest, churn alert, pending list), replacing its buttons.
+LIST_DECIDED = "#{id} {name} — {state}"
+LIST_STATE = {
+    "proposed": "waiting for a decision again ({reason})",
+    "snoozed": "snoozed by {actor} until {until}",
+    "approved": "approved by {actor}, {at}",
+    "rejected": "rejected by {actor}, {at}",
+    "done": "done, marked by {actor}, {at}",
+    "expired": "expired {at} ({reason})",
+}
+LIST_REASON = ": {reason}"
 NO_OPEN_ACTION = "{name} has no open suggestion, and no play of the playbook fits them now."
 TASK_CONTEXT = "Your win-back task · {name}"
 TASK_TEXT = "{approver} approved this on {at}; it is due {due}. {sentence}"
@@ -297,3 +310,47 @@ CHURN_DRIVER = {
 }
 CHURN_UP = "Pushing the risk up: {items}."
 CHURN_DOWN = "Holding it down: {items}."
+# Said when the stage and the risk look contradictory side by side (dormant, yet not high risk).
+STAGE_VS_RISK = (
+    "Why {stage} but only {risk} churn risk: the stage compares their silence with their own buying rhythm, "
+    "while the risk is the chance of no order in the next {horizon}, learned from how customers with a similar "
+    "history behaved. Customers like this one often come back after a long gap, so both are true: they are "
+    "overdue now, and a win-back has a real chance."
+)
+
+# -- answers given privately where a platform has no "only you can see this" (Teams) --
+MEMBERS_UNCHECKED = (
+    "I can't post customer data here: I couldn't check who is in this conversation (the chat platform "
+    "did not tell me), and data only goes where I can see there are no outsiders. Try again in a "
+    "few minutes, or ask an admin to allow it under [channels] allow_external."
+)
+ANSWERED_PRIVATELY = "I've sent you the answer in our personal chat."
+PERSONAL_CHAT_FAILED = (
+    "I couldn't open a personal chat with you, and the answer has customer data, so I won't post it "
+    "here. Add the custseg app for yourself (Apps → custseg → Add) or send me a direct message once, "
+    "then ask again."
+)
+SHARE_IN = "Share in {channel}"
+SHARED_BY = "Shared by {name}"
+SHARED_IN = "Shared in {channel}."
+SHARE_NOT_INSTALLED = "I can't share this in {channel}: custseg is not installed there any more."
+SHARE_NOT_MEMBER = "I can't share this in {channel}: you are not a member of it."
+THE_CONVERSATION = "the conversation"
+
+# -- the personal overview (Slack's App Home, Teams' personal chat) --
+OVERVIEW_BUTTON = "My overview"
+OVERVIEW_REFRESH = "Refresh"
+OVERVIEW_CONTEXT = "Your overview"
+OVERVIEW_SECTIONS = {
+    "key_accounts": "Your key accounts",
+    "dormant": "Your dormant high-value customers",
+    "pending": "Actions waiting for your decision",
+    "subscriptions": "Your digest subscriptions",
+}
+NO_SUBSCRIPTIONS = (
+    "None yet. In a channel, tell me e.g. *post the key account digest here every Monday at 9*."
+)
+SUBSCRIPTION_LINE = "• {topic} in {channel}, {when} at {time} ({tz})"
+OVERVIEW_MORE = "… and {n:,} more."
+OVERVIEW_FOOTER = "As of {at}. Press Refresh for the latest; ask me anything for more."
+SHARE_FAILED = "I couldn't share this in {channel}: Teams did not accept the post. Try again in a moment."

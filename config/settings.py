@@ -8,12 +8,14 @@ problem at once.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from custseg.errors import ConfigError
 
@@ -361,6 +363,50 @@ class ChannelSettings(_Strict):
         return f"{platform}:{channel_id}" in self.allow_external
 
 
+class WebSettings(_Strict):
+    """The web process as the outside world reaches it.
+
+    ``public_url`` is the web process's public base URL (``https://custseg.example.com``; the
+    environment variable ``CUSTSEG_PUBLIC_URL`` overrides it). With it, charts in Teams cards are
+    images the web process serves at ``/charts/…``; without it they are shown as numbers when too
+    large to embed. It must be https, except on this machine (``http://127.0.0.1:…``, for tests).
+    Chart images are served for ``chart_days`` days, then the worker's daily sweep removes them.
+    """
+
+    public_url: str | None = None
+    chart_days: int = Field(30, ge=1)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = value.strip().rstrip("/")
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+            parts.port  # noqa: B018  raises on a port that is not a number
+        except ValueError:
+            raise ValueError(f"public_url '{url}' is not a URL") from None
+        if parts.scheme not in ("https", "http") or not host:
+            raise ValueError(f"public_url '{url}' must be an https:// URL, e.g. https://custseg.example.com")
+        if parts.scheme == "http" and not _is_loopback(host):
+            raise ValueError(f"public_url '{url}' must use https (plain http only for this machine)")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            # Not echoed: a user part may hold a password.
+            raise ValueError("public_url must be a plain base URL, without user, password, query or fragment")
+        return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class Settings(_Strict):
     """Everything custseg needs, validated once at start-up."""
 
@@ -375,6 +421,7 @@ class Settings(_Strict):
     worker: WorkerSettings = WorkerSettings()
     delivery: DeliverySettings = DeliverySettings()
     channels: ChannelSettings = ChannelSettings()
+    web: WebSettings = WebSettings()
     currency: str = "$"
     timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
     users: dict[str, str] = Field(
@@ -480,7 +527,7 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
         A TOML file whose keys override the shipped defaults. Defaults to ``$CUSTSEG_CONFIG``.
     env : dict, optional
         The environment to read (defaults to ``os.environ``); ``CUSTSEG_DATABASE_URL`` overrides
-        ``database_url``.
+        ``database_url``, ``CUSTSEG_PUBLIC_URL`` ``[web] public_url``.
     """
     env = dict(os.environ) if env is None else env
     data = _read_toml(DEFAULTS_FILE)
@@ -491,6 +538,8 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
         origin = str(path)
     if env.get("CUSTSEG_DATABASE_URL"):
         data["database_url"] = env["CUSTSEG_DATABASE_URL"]
+    if env.get("CUSTSEG_PUBLIC_URL"):
+        data["web"] = {**data.get("web", {}), "public_url": env["CUSTSEG_PUBLIC_URL"]}
     try:
         return Settings.model_validate(data)
     except ValidationError as err:

@@ -78,3 +78,17 @@ class ModelError(CustsegError):
     """
 
     exit_code = 7
+
+
+class ActionError(CustsegError):
+    """A suggested win-back action cannot be found or changed."""
+
+
+class DeliveryError(CustsegError):
+    """A post to a chat platform failed. ``retryable`` says whether the same post may succeed later,
+    ``retry_after`` how many seconds the platform asked us to wait (if it said)."""
+
+    def __init__(self, message: str, retryable: bool, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after

@@ -46,7 +46,11 @@ def test_definitions_on_a_small_book():
     assert a["purchase_days"] == 3
     # two orders on 1 December are one purchase occasion; 2 December is another
     assert agg.loc["b", "frequency"] == 3 and agg.loc["b", "purchase_days"] == 2
-    assert agg.loc["c", "frequency"] == 0 and agg.loc["c", "purchase_days"] == 0 and pd.isna(agg.loc["c", "last_order"])  # only a return
+    assert (
+        agg.loc["c", "frequency"] == 0
+        and agg.loc["c", "purchase_days"] == 0
+        and pd.isna(agg.loc["c", "last_order"])
+    )  # only a return
     assert list(agg.index) == ["a", "b", "c"]
 
 

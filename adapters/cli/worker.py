@@ -13,12 +13,18 @@ from adapters.cli.common import open_store_for, settings_from
 
 
 def _worker(args: argparse.Namespace, quiet: bool = False):
+    from adapters.web.charts import links_for
     from adapters.worker.posters import build_posters
     from adapters.worker.tick import Worker
 
     settings = settings_from(args)
     store = open_store_for(settings)
-    posters, notes = build_posters(store, os.environ, allow_external=settings.channels.allow_external)
+    posters, notes = build_posters(
+        store,
+        os.environ,
+        allow_external=settings.channels.allow_external,
+        chart_links=links_for(store, settings.web),
+    )
     if not quiet:
         for line in notes:
             print(f"  {line}", file=sys.stderr)

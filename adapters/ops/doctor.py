@@ -260,7 +260,21 @@ def check_teams(d: Deployment) -> list[Finding]:
                 "Set all three MICROSOFT_APP_* variables from the Azure Bot registration, or none.",
             )
         ]
-    return [Finding("teams", "ok", "Teams: the app id, password and tenant id are set.")]
+    return [Finding("teams", "ok", "Teams: the app id, password and tenant id are set."), _teams_charts(d)]
+
+
+def _teams_charts(d: Deployment) -> Finding:
+    public_url = d.settings.web.public_url
+    if public_url is None:
+        return Finding(
+            "teams",
+            "warn",
+            "Teams charts are shown as numbers: set [web] public_url to the web process's public https "
+            "address, so cards show them as images.",
+            'In your settings file: [web] public_url = "https://custseg.example.com" (or set '
+            "CUSTSEG_PUBLIC_URL); Teams fetches the images from <public_url>/charts/….",
+        )
+    return Finding("teams", "ok", f"Teams charts are images served from {public_url}/charts/….")
 
 
 def check_channels(d: Deployment) -> list[Finding]:

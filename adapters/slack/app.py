@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -38,11 +39,22 @@ from adapters.logs import bind
 from adapters.slack import channels
 from adapters.slack.dedupe import Claims
 from adapters.slack.home import home_view
-from adapters.slack.render import SHARE_ACTION, Message, parse_brain_action, render
+from adapters.slack.render import (
+    REASON_ACTION_PREFIX,
+    REASON_BLOCK,
+    REASON_VIEW,
+    SHARE_ACTION,
+    Message,
+    parse_brain_action,
+    reason_view,
+    render,
+)
 from adapters.web.app import PlatformStatus
 from bot.brain import Brain
 from bot.channels import refusal
 from bot.context import Channel, ChatUser
+from bot.delivery import Posted
+from bot.outbox import remember, suggestion_ids
 from bot.reply import Reply
 from config import Settings
 
@@ -55,6 +67,9 @@ API_URL_ENV = "SLACK_API_URL"
 USER_CACHE_SECONDS = 3600
 CHANNEL_CACHE_SECONDS = 300
 WORKERS = 2
+# How long the web process waits at shutdown for answers acknowledged but not yet posted; below
+# the platform's grace period (Heroku gives 30 s between SIGTERM and SIGKILL).
+DRAIN_SECONDS = 20.0
 T = TypeVar("T")
 _MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s:,]*")
 
@@ -85,6 +100,28 @@ class SlackBot:
         self._channels: dict[str, tuple[float, str]] = {}
         self._lookups: dict[str, asyncio.Future[ChatUser]] = {}
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="custseg-slack")
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    # -- shutdown ------------------------------------------------------------------------------------------
+    def track(self) -> None:
+        """Count the calling listener as in flight until it ends. Bolt runs listeners after the ack
+        in tasks of their own, which aiohttp's graceful shutdown does not wait for by itself."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> int:
+        """Wait for answers already acknowledged to be posted; the number still unfinished at the
+        deadline (logged: Slack shows those askers nothing, so they are told to ask again)."""
+        pending = {t for t in self._in_flight if not t.done()}
+        if pending:
+            log.info("shutting down: finishing %d answer(s) already acknowledged", len(pending))
+            _, pending = await asyncio.wait(pending, timeout=timeout)
+        if pending:
+            log.warning("shutting down: %d answer(s) unfinished after %.0f s", len(pending), timeout)
+        self._pool.shutdown(wait=False)
+        return len(pending)
 
     # -- who and where ---------------------------------------------------------------------------------
     async def user(self, user_id: str) -> ChatUser:
@@ -128,9 +165,9 @@ class SlackBot:
             return Channel(channel_id, "slack", cached[1])
         try:
             info = await self.client.conversations_info(channel=channel_id)
-        except Exception as err:  # unknown: answers stay private, sharing and subscribing are checked again
+        except Exception as err:  # unchecked: answers stay private, sharing and subscribing are refused
             log.warning("conversations.info for %s failed: %s", channel_id, type(err).__name__)
-            return Channel(channel_id, "slack", "unknown")
+            return Channel(channel_id, "slack", "unchecked")
         seen = channels.visibility(info.get("channel") or {})
         self._channels[channel_id] = (time.monotonic() + CHANNEL_CACHE_SECONDS, seen)
         return Channel(channel_id, "slack", seen)
@@ -147,12 +184,20 @@ class SlackBot:
         context = contextvars.copy_context()
         return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, fn, *args)
 
-    async def answer(self, source: dict[str, Any], user: ChatUser, channel: Channel) -> Reply:
-        """Answer a question (``{"q": text}``) or replay a button (``{"a": action, "p": payload}``)."""
+    async def answer(
+        self, source: dict[str, Any], user: ChatUser, channel: Channel, message_ts: str | None = None
+    ) -> Reply:
+        """Answer a question (``{"q": text}``) or replay a button (``{"a": action, "p": payload}``,
+        pressed on the message ``message_ts`` when it is a shared one)."""
         if "a" in source:
             payload = source.get("p")
             return await self.in_worker(
-                self.brain.act, str(source["a"]), payload if isinstance(payload, dict) else {}, user, channel
+                self.brain.act,
+                str(source["a"]),
+                payload if isinstance(payload, dict) else {},
+                user,
+                channel,
+                message_ts,
             )
         return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel)
 
@@ -160,10 +205,21 @@ class SlackBot:
     async def post(self, channel_id: str, reply: Reply, thread_ts: str | None = None) -> None:
         """Post the reply (paged if long) and its chart into a channel, in a thread if given."""
         for message in render(reply):
-            await self.client.chat_postMessage(
+            response = await self.client.chat_postMessage(
                 channel=channel_id, thread_ts=thread_ts, text=message.text, blocks=message.blocks
             )
+        # Buttons are on the last page: that message is the one a decision elsewhere updates.
+        await self.remember(str(response.get("channel") or channel_id), str(response["ts"]), reply)
         await self.upload_chart(channel_id, reply, thread_ts)
+
+    async def remember(self, channel_id: str, ts: str, reply: Reply) -> None:
+        """Record a message in the channel carrying suggestion buttons, so decisions update it."""
+        if reply.private or not suggestion_ids(reply):
+            return
+        try:
+            await self.in_worker(remember, self.brain.store, Posted("slack", channel_id, ts), reply)
+        except Exception:  # the answer is out; only later updates of this copy would be missed
+            log.exception("could not record a posted copy in %s", channel_id)
 
     async def upload_chart(self, channel_id: str, reply: Reply, thread_ts: str | None) -> None:
         if reply.image is None:
@@ -229,7 +285,23 @@ class SlackBot:
         container = body.get("container") or {}
         channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
         user = await self.user(str(body["user"]["id"]))
-        reply = await self.answer(source, user, await self.channel(channel_id))
+        shared = container.get("type") == "message" and not container.get("is_ephemeral")
+        ts = str(container["message_ts"]) if shared else None
+        reply = await self.answer(source, user, await self.channel(channel_id), ts)
+        thread = (body.get("message") or {}).get("thread_ts") or ts
+        await self.show(reply, source, container, channel_id, respond, str(thread))
+
+    async def show(
+        self,
+        reply: Reply,
+        source: dict[str, Any],
+        container: dict[str, Any],
+        channel_id: str,
+        respond: Callable[..., Awaitable[Any]],
+        thread: str | None,
+    ) -> None:
+        """Show a button's answer: it replaces the message carrying the button (private notices go
+        to the presser alone)."""
         if reply.private or container.get("type") != "message":
             await self.respond_all(
                 respond,
@@ -242,12 +314,56 @@ class SlackBot:
             (message,) = render(reply, share=source, chart="alt", max_messages=1)
             await respond(text=message.text, blocks=message.blocks, replace_original=True)
             return
+        ts = str(container["message_ts"])
         (message,) = render(reply, max_messages=1)
-        await self.client.chat_update(
-            channel=channel_id, ts=str(container["message_ts"]), text=message.text, blocks=message.blocks
-        )
-        thread = (body.get("message") or {}).get("thread_ts") or container["message_ts"]
-        await self.upload_chart(channel_id, reply, str(thread))
+        await self.client.chat_update(channel=channel_id, ts=ts, text=message.text, blocks=message.blocks)
+        await self.remember(channel_id, ts, reply)
+        # A list rewritten after a decision keeps the chart already in its thread.
+        if not (source.get("p") or {}).get("list"):
+            await self.upload_chart(channel_id, reply, thread)
+
+    async def ask_reason(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A button that asks for a reason first (Reject): open a modal with an optional reason;
+        its submission (``reason_submitted``) presses the button with the reason added."""
+        name = parse_brain_action(str(action.get("action_id", "")))
+        try:
+            payload = json.loads(action.get("value") or "{}")
+        except ValueError:
+            payload = {}
+        container = body.get("container") or {}
+        metadata = {
+            "a": name or "",
+            "p": payload if isinstance(payload, dict) else {},
+            "c": str((body.get("channel") or {}).get("id") or container.get("channel_id") or ""),
+            "k": container,
+            "r": body.get("response_url"),
+            "t": (body.get("message") or {}).get("thread_ts"),
+        }
+        label = str((action.get("text") or {}).get("text") or "Reject").split(" · ")[0]
+        view = reason_view(label, label, json.dumps(metadata, separators=(",", ":")))
+        await self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+
+    async def reason_submitted(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The reason modal was submitted: decide with the reason, and show the answer where the
+        button was, as a press would."""
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            return
+        if not isinstance(meta, dict) or not meta.get("a"):
+            return
+        values = ((view.get("state") or {}).get("values") or {}).get(REASON_BLOCK) or {}
+        reason = str((values.get(REASON_BLOCK) or {}).get("value") or "").strip()
+        payload = {**meta.get("p", {}), **({"reason": reason} if reason else {})}
+        source = {"a": meta["a"], "p": payload}
+        container = meta.get("k") or {}
+        channel_id = str(meta.get("c") or "")
+        shared = container.get("type") == "message" and not container.get("is_ephemeral")
+        ts = str(container["message_ts"]) if shared else None
+        user = await self.user(str(body["user"]["id"]))
+        reply = await self.answer(source, user, await self.channel(channel_id), ts)
+        respond = AsyncRespond(response_url=meta.get("r"))
+        await self.show(reply, source, container, channel_id, respond, meta.get("t") or ts)
 
     async def share(
         self, body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Awaitable[Any]]
@@ -268,18 +384,36 @@ class SlackBot:
             await respond(text=refused, response_type="ephemeral", replace_original=False)
             return
         reply = await self.answer(source, await self.user(user_id), channel)
-        await self.respond_all(
-            respond,
-            render(reply, chart="alt", shared_by=user_id),
-            response_type="in_channel",
-            replace_original=False,
-        )
+        if not await self.share_as_post(channel_id, reply, user_id):
+            await self.respond_all(
+                respond,
+                render(reply, chart="alt", shared_by=user_id),
+                response_type="in_channel",
+                replace_original=False,
+            )
         await respond(delete_original=True)
         if reply.image is not None and channel_id:
             try:
                 await self.upload_chart(channel_id, reply, None)
             except Exception as err:  # the bot may not be in that channel; the text version was shared
                 log.warning("could not attach the chart in %s: %s", channel_id, err)
+
+    async def share_as_post(self, channel_id: str, reply: Reply, user_id: str) -> bool:
+        """Share an answer with suggestion buttons as the bot's own post (``chat.postMessage``), so it
+        has a ts and later decisions can update it; False when it has none, or the bot cannot post
+        there (then the interaction's response_url, which works anywhere, shares it unrecorded)."""
+        if not channel_id or reply.private or not suggestion_ids(reply):
+            return False
+        try:
+            for message in render(reply, chart="alt", shared_by=user_id):
+                response = await self.client.chat_postMessage(
+                    channel=channel_id, text=message.text, blocks=message.blocks
+                )
+        except Exception as err:
+            log.warning("could not share into %s as a post: %s", channel_id, err)
+            return False
+        await self.remember(str(response.get("channel") or channel_id), str(response["ts"]), reply)
+        return True
 
     async def home(self, event: dict[str, Any]) -> None:
         """App Home, rebuilt each time the user opens it."""
@@ -313,29 +447,47 @@ def build_bolt_app(bot: SlackBot, signing_secret: str | None) -> AsyncApp:
     @app.command(COMMAND)
     async def on_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
         await ack()
+        bot.track()
         await bot.command(command, respond)
 
     @app.event("app_mention")
     async def on_mention(event: dict[str, Any]) -> None:
+        bot.track()
         await bot.message(event, mention=True)
 
     @app.event("message")
     async def on_message(event: dict[str, Any]) -> None:
+        bot.track()
         await bot.message(event, mention=False)
 
     @app.event("app_home_opened")
     async def on_home(event: dict[str, Any]) -> None:
+        bot.track()
         await bot.home(event)
 
     @app.action(SHARE_ACTION)
     async def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
+        bot.track()
         await bot.share(body, action, respond)
 
     @app.action(re.compile(r"^custseg:"))
     async def on_button(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
+        bot.track()
         await bot.button(body, action, respond)
+
+    @app.action(re.compile("^" + re.escape(REASON_ACTION_PREFIX)))
+    async def on_reason_button(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        bot.track()
+        await bot.ask_reason(body, action)
+
+    @app.view(REASON_VIEW)
+    async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        bot.track()
+        await bot.reason_submitted(body, view)
 
     return app
 
@@ -399,4 +551,9 @@ def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[s
     bot = SlackBot(brain, settings, web_client(env["SLACK_BOT_TOKEN"], env))
     endpoint = Endpoint(build_bolt_app(bot, env["SLACK_SIGNING_SECRET"]), env["SLACK_SIGNING_SECRET"])
     app.router.add_post(PATH, endpoint.handle)
+
+    async def drain(_: web.Application) -> None:
+        await bot.drain()
+
+    app.on_shutdown.append(drain)
     return PlatformStatus("slack", True, detail=f"POST {PATH}")

@@ -19,8 +19,9 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from adapters.slack.channels import is_direct, visibility
 from adapters.slack.render import render
-from bot.delivery import DeliveryError, Posted
+from bot.delivery import Posted
 from bot.reply import Reply
+from custseg.errors import DeliveryError
 
 T = TypeVar("T")
 log = logging.getLogger("custseg.slack")

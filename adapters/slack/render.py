@@ -34,7 +34,11 @@ MAX_FALLBACK = 3000
 # Slack action ids of the buttons this adapter makes: brain buttons carry the brain's action id
 # (numbered, because Slack wants action ids unique within a message); the share button is ours.
 BRAIN_ACTION_PREFIX = "custseg:"
+# A button that asks for a reason first (``Button.asks_reason``): it opens a modal instead.
+REASON_ACTION_PREFIX = "custseg_reason:"
 SHARE_ACTION = "custseg_share"
+REASON_VIEW = "custseg_reason"
+REASON_BLOCK = "reason"
 
 # Slack-only wording (the brain's sentences live in bot/wording.py).
 SHARE_LABEL = "Share in channel"
@@ -43,6 +47,9 @@ CONTINUED = "… continued ({n}/{of})"
 LEFT_OUT = "… {n} more part(s) of this answer left out to fit Slack. Ask a narrower question."
 CHART_BELOW = "Chart: {title} (attached below)"
 CHART_ALT = "Chart: {title}. {alt} Share in channel to see the picture."
+REASON_LABEL = "Reason (optional)"
+REASON_HINT = "Goes into the audit log with your decision."
+REASON_CANCEL = "Cancel"
 
 
 @dataclass
@@ -142,7 +149,8 @@ def table_blocks(aligned: str) -> list[dict[str, Any]]:
 def button_element(button: Button, index: int) -> dict[str, Any] | None:
     """A brain button; None when its payload cannot fit Slack's 2,000-character button value."""
     value = json.dumps(button.payload, separators=(",", ":"), ensure_ascii=False, default=str)
-    action_id = f"{BRAIN_ACTION_PREFIX}{button.action_id}:{index}"
+    prefix = REASON_ACTION_PREFIX if button.asks_reason else BRAIN_ACTION_PREFIX
+    action_id = f"{prefix}{button.action_id}:{index}"
     if len(value) > MAX_VALUE or len(action_id) > 255:
         log.warning("button %r left out: its payload is too long for Slack", button.action_id)
         return None
@@ -171,10 +179,39 @@ def share_element(source: dict[str, Any]) -> dict[str, Any] | None:
 
 def parse_brain_action(action_id: str) -> str | None:
     """The brain's action id from a Slack action id made by ``button_element``."""
-    if not action_id.startswith(BRAIN_ACTION_PREFIX):
+    prefix = next((p for p in (BRAIN_ACTION_PREFIX, REASON_ACTION_PREFIX) if action_id.startswith(p)), None)
+    if prefix is None:
         return None
-    name, _, _index = action_id[len(BRAIN_ACTION_PREFIX) :].rpartition(":")
+    name, _, _index = action_id[len(prefix) :].rpartition(":")
     return name or None
+
+
+def reason_view(title: str, submit: str, metadata: str) -> dict[str, Any]:
+    """The modal asking for an optional reason before a decision (``views.open``); ``metadata``
+    (at most 3,000 characters) comes back with the submission."""
+    return {
+        "type": "modal",
+        "callback_id": REASON_VIEW,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": _plain(title, 24)},
+        "submit": {"type": "plain_text", "text": _plain(submit, 24)},
+        "close": {"type": "plain_text", "text": REASON_CANCEL},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "optional": True,
+                "label": {"type": "plain_text", "text": REASON_LABEL},
+                "hint": {"type": "plain_text", "text": REASON_HINT},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REASON_BLOCK,
+                    "multiline": True,
+                    "max_length": 500,
+                },
+            }
+        ],
+    }
 
 
 def content_blocks(reply: Reply, chart: str = "below") -> list[dict[str, Any]]:

@@ -48,7 +48,7 @@ def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[s
     auth = config.auth_configuration()
     adapter = config.adapter(auth)
     adapter.on_turn_error = on_turn_error
-    bot = CustsegTeams(brain, settings, config.local_mode, config.tenant_id)
+    bot = CustsegTeams(brain, settings, config.local_mode, config.tenant_id, config.app_id)
     # The SDK's JWT check looks its settings up on the application under this name.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", web.NotAppKeyWarning)

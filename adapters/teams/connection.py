@@ -27,6 +27,8 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
+# Where the SDK's adapter leaves a turn's connector client (its ChannelServiceAdapter key).
+CONNECTOR_CLIENT_KEY = "ConnectorClient"
 APP_ID = "MICROSOFT_APP_ID"
 APP_PASSWORD = "MICROSOFT_APP_PASSWORD"
 APP_TENANT_ID = "MICROSOFT_APP_TENANT_ID"

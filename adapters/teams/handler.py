@@ -10,6 +10,7 @@ Installing or first messaging the app in a conversation stores its reference for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import html
@@ -30,24 +31,42 @@ from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from adapters.teams import references
-from adapters.teams.connection import transient
-from adapters.teams.render import CARD_CONTENT_TYPE, SUBMIT_KEY, attribution, card
+from adapters.teams.connection import CONNECTOR_CLIENT_KEY, transient
+from adapters.teams.personal import open_personal, proactive
+from adapters.teams.render import CARD_CONTENT_TYPE, REASON_INPUT, SUBMIT_KEY, attribution, card, with_reason
+from adapters.teams.roster import Rosters
+from adapters.web.charts import links_for
 from bot import wording
 from bot.brain import Brain
+from bot.channels import NO_CUSTOMER_DATA, refusal
 from bot.context import Channel, ChatUser
+from bot.delivery import Posted
 from bot.handlers import ACTION_HANDLERS
-from bot.reply import Reply
+from bot.outbox import remember, suggestion_ids
+from bot.overview import OVERVIEW_ACTION
+from bot.reply import Button, Reply
 from config import Settings
+from custseg.errors import CustsegError
 
 log = logging.getLogger("custseg.teams")
 T = TypeVar("T")
-# Where the SDK's adapter leaves the turn's connector client (its ChannelServiceAdapter key).
-CONNECTOR_CLIENT_KEY = "ConnectorClient"
 
 ATTEMPTS = 3
 MAX_WAIT_S = 10.0
 BUTTON_UNREADABLE = "I could not read that button. Ask me again and use the buttons on the new answer."
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# The button under a privately given answer that posts it where it was asked (handled here, not by
+# the brain: only the adapter can post into another conversation).
+SHARE_VERB = "teams.share"
+SEEN = {"personal": "dm", "channel": "public", "groupChat": "private"}
+
+
+def conversation_name(activity: Activity) -> str | None:
+    """The conversation's name as Teams gives it: a chat's topic, else the channel or its team."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    named = [data.get("channel"), data.get("team")]
+    found = [n.get("name") for n in named if isinstance(n, dict) and n.get("name")]
+    return (activity.conversation.name if activity.conversation else None) or next(iter(found), None)
 
 
 def card_activity(built: dict[str, Any]) -> Activity:
@@ -74,13 +93,24 @@ async def with_retries(operation: Callable[[], Awaitable[T]]) -> T:
 class CustsegTeams(ActivityHandler):
     """custseg in Microsoft Teams: one instance per web process."""
 
-    def __init__(self, brain: Brain, settings: Settings, local_mode: bool, tenant_id: str | None = None):
+    def __init__(
+        self,
+        brain: Brain,
+        settings: Settings,
+        local_mode: bool,
+        tenant_id: str | None = None,
+        app_id: str | None = None,
+    ):
         self.brain = brain
         self.settings = settings
         self.local_mode = local_mode
         self.tenant_id = tenant_id
+        # Proactive turns (personal chats, shares) run as this app; None in local mode.
+        self.app_id = None if local_mode else app_id
+        self.rosters = Rosters(tenant_id)
         self._stored: set[str] = set()
         self._emails: dict[str, str | None] = {}
+        self._chart_links = links_for(brain.store, settings.web)
 
     # -- who and where ---------------------------------------------------------------------------
     async def _user(self, context: TurnContext) -> ChatUser:
@@ -108,16 +138,19 @@ class CustsegTeams(ActivityHandler):
             self._emails[teams_id] = email
         return self._emails[teams_id]
 
-    def _channel(self, context: TurnContext) -> Channel:
+    async def _channel(self, context: TurnContext) -> Channel:
         """The conversation and who can read it: a personal chat is ``dm``; a conversation of
-        another tenant is ``external``; a team channel is ``public`` (the whole team reads it), a
-        group chat ``private``."""
+        another tenant, or with guests or members of another tenant, is ``external``; a team
+        channel is ``public`` (the whole team reads it), a group chat ``private``; ``unchecked``
+        when its members could not be read."""
         conversation = context.activity.conversation
         key = references.channel_key(conversation.id)
-        kind = conversation.conversation_type
         if self.tenant_id and conversation.tenant_id and conversation.tenant_id != self.tenant_id:
             return Channel(key, "teams", "external")
-        seen = {"personal": "dm", "channel": "public", "groupChat": "private"}.get(kind or "", "unknown")
+        seen = SEEN.get(conversation.conversation_type or "", "unknown")
+        if seen in ("public", "private") and not self.settings.channels.external_allowed("teams", key):
+            client = context.turn_state.get(CONNECTOR_CLIENT_KEY)
+            seen = (await self.rosters.get(client, key, conversation.tenant_id)).visibility(seen)
         return Channel(key, "teams", seen)
 
     # -- conversation references -----------------------------------------------------------------
@@ -137,9 +170,9 @@ class CustsegTeams(ActivityHandler):
             is_group=conversation.is_group,
             tenant_id=conversation.tenant_id,
         )
-        channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-        team = channel_data.get("team")
-        name = conversation.name or (team.get("name") if isinstance(team, dict) else None)
+        name = conversation_name(activity)
+        # A personal chat is found again by its person when the bot wants to message them.
+        person = activity.from_property if conversation.conversation_type == "personal" else None
         try:
             await asyncio.to_thread(
                 references.save_reference,
@@ -149,6 +182,8 @@ class CustsegTeams(ActivityHandler):
                 kind=conversation.conversation_type,
                 name=name,
                 tenant_id=conversation.tenant_id,
+                user_id=person.id if person else None,
+                aad_object_id=person.aad_object_id if person else None,
             )
         except Exception as err:  # answering matters more; the next message tries again
             log.error("could not store a Teams conversation reference: %s", type(err).__name__)
@@ -163,10 +198,27 @@ class CustsegTeams(ActivityHandler):
 
     # -- sending ---------------------------------------------------------------------------------
     def _card(self, reply: Reply, updated_by: str | None = None) -> dict[str, Any]:
-        return card(reply, updated_by=updated_by, local_mode=self.local_mode)
+        image_url = self._chart_links.url if self._chart_links else None
+        return card(reply, updated_by=updated_by, local_mode=self.local_mode, image_url=image_url)
 
-    async def _send(self, context: TurnContext, built: dict[str, Any]) -> None:
-        await with_retries(lambda: context.send_activity(card_activity(built)))
+    async def _send(self, context: TurnContext, built: dict[str, Any]) -> str | None:
+        """Send a card; the new activity's id (None if Teams gave none)."""
+        response = await with_retries(lambda: context.send_activity(card_activity(built)))
+        return response.id if response is not None else None
+
+    async def _record(
+        self, context: TurnContext, activity_id: str | None, reply: Reply, conversation_id: str | None = None
+    ) -> None:
+        """Record a card with suggestion buttons sent into this conversation (or ``conversation_id``),
+        so a decision made anywhere else updates it too."""
+        if not activity_id or reply.private or not suggestion_ids(reply):
+            return
+        where = conversation_id or context.activity.conversation.id
+        posted = Posted("teams", references.channel_key(where), activity_id)
+        try:
+            await asyncio.to_thread(remember, self.brain.store, posted, reply)
+        except Exception as err:  # the answer is out; only later updates of this copy would be missed
+            log.error("could not record a posted Teams card: %s", type(err).__name__)
 
     async def _replace(self, context: TurnContext, activity_id: str, built: dict[str, Any]) -> bool:
         """Replace the card ``activity_id`` for everyone; False (and logged) if Teams refused."""
@@ -188,17 +240,28 @@ class CustsegTeams(ActivityHandler):
             return
         text = html.unescape(_TAG.sub(" ", activity.remove_recipient_mention())).strip()
         user = await self._user(turn_context)
-        reply = await asyncio.to_thread(self.brain.ask, text, user, self._channel(turn_context))
-        await self._send(turn_context, self._card(reply))
+        shared = activity.conversation.conversation_type in ("channel", "groupChat")
+        if shared and await asyncio.to_thread(self._carries_data, text):
+            await self._answer_privately(turn_context, text, user)
+            return
+        reply = await asyncio.to_thread(self.brain.ask, text, user, await self._channel(turn_context))
+        await self._record(turn_context, await self._send(turn_context, self._card(reply)), reply)
 
     # -- buttons -----------------------------------------------------------------------------------
     async def _press(self, context: TurnContext, verb: Any, payload: Any) -> tuple[Reply, dict[str, Any]]:
         """Run a button through the brain: the reply and the card to show."""
         if not isinstance(verb, str) or not verb:
             return Reply(context="Not understood", text=BUTTON_UNREADABLE, private=True), {}
+        if verb == SHARE_VERB:
+            return await self._share(context, payload if isinstance(payload, dict) else {})
         user = await self._user(context)
         reply = await asyncio.to_thread(
-            self.brain.act, verb, payload if isinstance(payload, dict) else {}, user, self._channel(context)
+            self.brain.act,
+            verb,
+            with_reason(payload) if isinstance(payload, dict) else {},
+            user,
+            await self._channel(context),
+            context.activity.reply_to_id,
         )
         if verb not in ACTION_HANDLERS:
             # A stale or foreign button: tell the presser, never wipe the card for everyone.
@@ -229,7 +292,11 @@ class CustsegTeams(ActivityHandler):
         """An Action.Submit fallback press (older clients): the same as Action.Execute, answered by
         replacing the card, or by a new message when the card cannot be replaced or for a private
         answer (which, without Universal Actions, Teams can only show in the conversation)."""
-        reply, built = await self._press(context, value.get(SUBMIT_KEY), value.get("payload"))
+        payload = value.get("payload")
+        if isinstance(payload, dict):
+            # Action.Submit puts the card's inputs beside its data, not inside it.
+            payload = {**payload, **{k: v for k, v in value.items() if k.startswith(f"{REASON_INPUT}.")}}
+        reply, built = await self._press(context, value.get(SUBMIT_KEY), payload)
         if not built:
             built = self._card(reply)
         card_id = context.activity.reply_to_id
@@ -244,6 +311,13 @@ class CustsegTeams(ActivityHandler):
         if bot and any(m.id == bot.id for m in members_added):
             await self._remember(turn_context, refresh=True)
             await self._send(turn_context, self._card(self.brain.welcome()))
+            if turn_context.activity.conversation.conversation_type == "personal":
+                # Installed for one person: their overview right away, as Slack's App Home would.
+                user = await self._user(turn_context)
+                overview = await asyncio.to_thread(
+                    self.brain.act, OVERVIEW_ACTION, {}, user, await self._channel(turn_context)
+                )
+                await self._send(turn_context, self._card(overview))
 
     async def on_members_removed_activity(
         self, members_removed: list[ChannelAccount], turn_context: TurnContext
@@ -257,6 +331,120 @@ class CustsegTeams(ActivityHandler):
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         await self._forget(turn_context)
+
+    # -- answers only the asker sees ------------------------------------------------------------------
+    def _carries_data(self, text: str) -> bool:
+        """Whether the answer to ``text`` may hold customer data (help, for one, does not)."""
+        with contextlib.suppress(CustsegError):
+            self.brain.engine()  # the data's names, so the question is read as brain.ask will read it
+        return self.brain.understand(text)["intent"] not in NO_CUSTOMER_DATA
+
+    async def _answer_privately(self, context: TurnContext, text: str, user: ChatUser) -> None:
+        """A question in a channel or group chat: Teams has no message only the asker sees, so the
+        answer goes to the asker's personal chat with a button to share it here, and the thread
+        gets a note without any data. Without a personal chat the thread says how to get one."""
+        activity = context.activity
+        sender = activity.from_property or ChannelAccount(id="unknown")
+        note = wording.ANSWERED_PRIVATELY
+        try:
+            personal = await open_personal(
+                self.brain.store,
+                context.adapter,
+                self.app_id,
+                self.tenant_id or activity.conversation.tenant_id,
+                sender.id,
+            )
+            here = Channel(personal.channel_id, "teams", "dm")
+            reply = await asyncio.to_thread(self.brain.ask, text, user, here)
+            name = conversation_name(activity) or wording.THE_CONVERSATION
+            share = Button(
+                wording.SHARE_IN.format(channel=name),
+                SHARE_VERB,
+                {"q": text, "conversation": activity.conversation.id, "name": name},
+            )
+            shown = dataclasses.replace(reply, buttons=[*reply.buttons, share])
+            sent = await self._post_in(context, personal.reference, self._card(shown))
+            if sent is None:
+                # Closed or blocked by the person: the next question starts a new one.
+                await asyncio.to_thread(references.mark_uninstalled, self.brain.store, personal.channel_id)
+                note = wording.PERSONAL_CHAT_FAILED
+            else:
+                await self._record(context, sent, shown, personal.channel_id)
+        except CustsegError as err:
+            log.warning("could not answer privately in a personal chat: %s", err)
+            note = wording.PERSONAL_CHAT_FAILED
+        await self._send(context, self._card(Reply(text=note)))
+
+    async def _post_in(
+        self, context: TurnContext, reference: dict[str, Any], built: dict[str, Any]
+    ) -> str | None:
+        """Post a card into another stored conversation: its activity id, or None (logged) when
+        Teams refused."""
+        sent: list[str] = []
+
+        async def post(turn: TurnContext) -> None:
+            response = await with_retries(lambda: turn.send_activity(card_activity(built)))
+            sent.append(response.id if response else "")
+
+        try:
+            await proactive(context.adapter, self.app_id, reference, post)
+        except Exception as err:
+            log.warning("could not post into another Teams conversation: %s", type(err).__name__)
+        return sent[0] if sent else None
+
+    async def _share(self, context: TurnContext, payload: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
+        """*Share in <channel>*: answer the question again for everyone where it was asked, if that
+        conversation is safe for customer data and the presser is in it. The presser's copy says
+        where it went; refusals are shown to the presser alone."""
+        target, question = payload.get("conversation"), payload.get("q")
+        if not isinstance(target, str) or not isinstance(question, str):
+            refused = Reply(context="Not understood", text=BUTTON_UNREADABLE, private=True)
+            return refused, self._card(refused)
+        name = str(payload.get("name") or wording.THE_CONVERSATION)
+        user = await self._user(context)
+        key = references.channel_key(target)
+        stored = await asyncio.to_thread(references.get_reference, self.brain.store, key)
+        if stored is None or not stored.installed:
+            refused = Reply(text=wording.SHARE_NOT_INSTALLED.format(channel=name), private=True)
+            return refused, self._card(refused)
+        sender = context.activity.from_property or ChannelAccount(id="unknown")
+        ids = {i for i in (sender.id, sender.aad_object_id) if i}
+        outcome: list[tuple[Reply, bool]] = []
+
+        async def share(turn: TurnContext) -> None:
+            roster = await self.rosters.get(turn.turn_state.get(CONNECTOR_CLIENT_KEY), key, stored.tenant_id)
+            external = self.tenant_id and stored.tenant_id and stored.tenant_id != self.tenant_id
+            seen = "external" if external else roster.visibility(SEEN.get(stored.kind or "", "unknown"))
+            channel = Channel(key, "teams", seen)
+            refused = refusal(self.settings, channel)
+            if refused is None and roster.error is None and not ids & roster.members:
+                refused = wording.SHARE_NOT_MEMBER.format(channel=name)
+            if refused is not None:
+                outcome.append((Reply(text=refused, private=True), False))
+                return
+            reply = await asyncio.to_thread(self.brain.ask, question, user, channel)
+            by = wording.SHARED_BY.format(name=user.display_name or user.user_id)
+            built = self._card(reply, updated_by=by)
+            response = await with_retries(lambda: turn.send_activity(card_activity(built)))
+            outcome.append((reply, True))
+            await self._record(context, response.id if response else None, reply, key)
+
+        thread = {
+            **stored.reference,
+            "conversation": {**stored.reference.get("conversation", {}), "id": target},
+        }
+        try:
+            await proactive(context.adapter, self.app_id, thread, share)
+        except Exception as err:
+            log.warning("could not share an answer into a Teams conversation: %s", type(err).__name__)
+        if not outcome:
+            failed = Reply(text=wording.SHARE_FAILED.format(channel=name), private=True)
+            return failed, self._card(failed)
+        reply, shared = outcome[0]
+        if not shared:
+            return reply, self._card(reply)
+        done = dataclasses.replace(reply, buttons=[], private=True)
+        return done, self._card(done, updated_by=wording.SHARED_IN.format(channel=name))
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:

@@ -1,9 +1,14 @@
 """Posting into Teams without being asked (digests, alerts): the ``bot.delivery.Poster`` for Teams.
 
 Posts go to conversations whose reference was stored when the app was installed there or first
-messaged (``adapters.teams.references``), through the SDK's ``continue_conversation``. Failures
-become ``DeliveryError``: retryable for rate limits (with Retry-After), server errors and network
-trouble; not retryable, with what to do, when the app is not installed in that conversation.
+messaged (``adapters.teams.references``), through the SDK's ``continue_conversation``; a post for a
+person (the account manager's task) goes to their personal chat, started if there is none
+(``adapters.teams.personal``). Before customer data goes into a team channel or group chat its
+members are checked (``adapters.teams.roster``): guests or members of another organisation refuse
+the post unless ``[channels] allow_external`` lists the conversation, and so does a member list
+that cannot be read. Failures become ``DeliveryError``: retryable for rate limits (with
+Retry-After), server errors and network trouble; not retryable, with what to do, when the app is
+not installed in that conversation or the conversation is not safe for customer data.
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
-from microsoft_agents.activity import ConversationReference
 from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
+from microsoft_agents.hosting.core import TurnContext
 
 from adapters.teams import references
 from adapters.teams.connection import TeamsConfig, transient
-from adapters.teams.handler import card_activity
+from adapters.teams.handler import CONNECTOR_CLIENT_KEY, card_activity
+from adapters.teams.personal import is_user_id, open_personal, proactive
 from adapters.teams.render import card
-from bot.delivery import DeliveryError, Posted
+from adapters.teams.roster import Rosters
+from adapters.web.charts import ChartLinks
+from bot.delivery import Posted
 from bot.reply import Reply
+from custseg.errors import DeliveryError
 from custseg.store.db import Store
 
 log = logging.getLogger("custseg.teams")
@@ -47,12 +55,22 @@ class TeamsPoster:
         The environment with the app registration (``MICROSOFT_APP_*``); without it, local mode.
     allow_external : iterable of str
         Conversations of other tenants an admin allowed (``"teams:19:…"``, from ``[channels]``).
+    chart_links : ChartLinks, optional
+        Where charts are stored for the web process to serve (``adapters.web.charts.links_for``);
+        without it a chart is embedded in the card while it fits, else shown as numbers.
     """
 
     platform = "teams"
 
-    def __init__(self, store: Store, env: Mapping[str, str], allow_external: Iterable[str] = ()):
+    def __init__(
+        self,
+        store: Store,
+        env: Mapping[str, str],
+        allow_external: Iterable[str] = (),
+        chart_links: ChartLinks | None = None,
+    ):
         self.store = store
+        self.chart_links = chart_links
         self.allow_external = frozenset(allow_external)
         self.config = TeamsConfig.from_env(env)
         if self.config.missing:
@@ -60,9 +78,14 @@ class TeamsPoster:
                 f"Teams is partly configured: set {', '.join(self.config.missing)} as well.", retryable=False
             )
         self._auth = self.config.auth_configuration()
+        self.rosters = Rosters(self.config.tenant_id)
 
     def post(self, channel_id: str, reply: Reply) -> Posted:
-        """Post ``reply`` as a new card in ``channel_id``; the Posted id allows updating it later."""
+        """Post ``reply`` as a new card in ``channel_id``, or in the personal chat of the person
+        ``channel_id`` names (a Teams user id or Entra object id, started if needed); the Posted
+        id allows updating it later."""
+        if is_user_id(channel_id):
+            return self._post_to_person(channel_id, reply)
         stored = self._installed(channel_id)
         ours = self.config.tenant_id
         external = ours and stored.tenant_id and stored.tenant_id != ours
@@ -73,13 +96,45 @@ class TeamsPoster:
                 f'or allow this one with [channels] allow_external = ["teams:{stored.channel_id}"].',
                 retryable=False,
             )
-        message_id = self._run(stored, lambda context: self._send(context, reply))
+        # A conversation an admin allowed needs no roster; a personal chat has no one else in it.
+        guarded = None if external or stored.kind == "personal" else stored
+        if guarded and f"teams:{stored.channel_id}" in self.allow_external:
+            guarded = None
+        message_id = self._run(stored, lambda context: self._send(context, reply, guarded))
+        return Posted(self.platform, stored.channel_id, message_id)
+
+    def _post_to_person(self, user_id: str, reply: Reply) -> Posted:
+        try:
+            stored = asyncio.run(
+                open_personal(self.store, self._adapter(), self.config.app_id, self.config.tenant_id, user_id)
+            )
+        except DeliveryError as err:
+            log.warning("%s", err)
+            raise
+        try:
+            message_id = self._run(stored, lambda context: self._send(context, reply))
+        except DeliveryError as err:
+            now = references.get_reference(self.store, stored.channel_id)
+            if err.retryable or (now is not None and now.installed):
+                raise
+            # The person closed or blocked that chat: the next attempt starts a new one.
+            raise DeliveryError(
+                f"The personal Teams chat with the user {user_id} is gone; a new one is started on the next "
+                "attempt.",
+                retryable=True,
+            ) from None
         return Posted(self.platform, stored.channel_id, message_id)
 
     def update(self, posted: Posted, reply: Reply) -> None:
         """Replace the card of an earlier post (e.g. after a decision elsewhere)."""
         stored = self._installed(posted.channel_id)
         self._run(stored, lambda context: self._replace(context, posted.message_id, reply))
+
+    def _adapter(self) -> CloudAdapter:
+        adapter = CloudAdapter(connection_manager=self.config.connections(self._auth))
+        # Failures must reach the caller as exceptions, not as an error message posted to the channel.
+        adapter.on_turn_error = None
+        return adapter
 
     # ------------------------------------------------------------------------------------------------
     def _installed(self, channel_id: str) -> references.StoredReference:
@@ -91,11 +146,38 @@ class TeamsPoster:
         return stored
 
     def _card(self, reply: Reply) -> dict[str, Any]:
-        return card(reply, local_mode=self.config.local_mode)
+        image_url = self.chart_links.url if self.chart_links else None
+        return card(reply, local_mode=self.config.local_mode, image_url=image_url)
 
-    async def _send(self, context: TurnContext, reply: Reply) -> str:
+    async def _send(
+        self, context: TurnContext, reply: Reply, guarded: references.StoredReference | None = None
+    ) -> str:
+        if guarded is not None:
+            await self._check_members(context, guarded)
         response = await context.send_activity(card_activity(self._card(reply)))
         return response.id or ""
+
+    async def _check_members(self, context: TurnContext, stored: references.StoredReference) -> None:
+        """Refuse a conversation with guests or members of another organisation, or whose member
+        list cannot be read (fail closed)."""
+        client = context.turn_state.get(CONNECTOR_CLIENT_KEY)
+        roster = await self.rosters.get(client, stored.channel_id, stored.tenant_id)
+        where = stored.channel_id
+        allow = f'[channels] allow_external = ["teams:{where}"]'
+        if roster.error is not None:
+            raise DeliveryError(
+                f"Refused for now: could not read who is in the Teams conversation {where} ({roster.error}), "
+                "and customer data is posted only where no guests can read it. It is tried again later; "
+                f"if the app may not read members there, allow the conversation with {allow}.",
+                retryable=True,
+            )
+        if roster.outsiders:
+            raise DeliveryError(
+                f"Refused: the Teams conversation {where} has {roster.outsiders} guest(s) or member(s) of "
+                "another organisation, so no customer data is posted there. Remove them, subscribe a "
+                f"conversation without guests, or allow this one with {allow}.",
+                retryable=False,
+            )
 
     async def _replace(self, context: TurnContext, message_id: str, reply: Reply) -> str:
         update = card_activity(self._card(reply))
@@ -128,19 +210,10 @@ class TeamsPoster:
     async def _continue(
         self, stored: references.StoredReference, action: Callable[[TurnContext], Awaitable[str]]
     ) -> str:
-        adapter = CloudAdapter(connection_manager=self.config.connections(self._auth))
-        # Failures must reach the caller as exceptions, not as an error message posted to the channel.
-        adapter.on_turn_error = None
-        continuation = ConversationReference.model_validate(stored.reference).get_continuation_activity()
-        # Without an id the turn's sends are new posts, not replies to an activity.
-        continuation.id = None
         result: list[str] = []
 
         async def callback(context: TurnContext) -> None:
             result.append(await action(context))
 
-        if self.config.local_mode:
-            await adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, callback)
-        else:
-            await adapter.continue_conversation(self.config.app_id or "", continuation, callback)
+        await proactive(self._adapter(), self.config.app_id, stored.reference, callback)
         return result[0]

@@ -44,13 +44,23 @@ def save_reference(
     kind: str | None = None,
     name: str | None = None,
     tenant_id: str | None = None,
+    user_id: str | None = None,
+    aad_object_id: str | None = None,
 ) -> None:
-    """Store (or refresh) the reference for ``channel_id`` and mark the app installed there."""
+    """Store (or refresh) the reference for ``channel_id`` and mark the app installed there;
+    ``user_id`` / ``aad_object_id`` name the person of a personal chat."""
     t = CONVERSATION_REFS
     now = dt.datetime.now().replace(microsecond=0)
     where = (t.c.platform == PLATFORM) & (t.c.channel_id == channel_id)
     values: dict[str, Any] = {"reference": reference, "installed": True, "updated_at": now}
-    values.update({k: v for k, v in (("kind", kind), ("name", name), ("tenant_id", tenant_id)) if v})
+    given = {
+        "kind": kind,
+        "name": name,
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "aad_object_id": aad_object_id,
+    }
+    values.update({k: v for k, v in given.items() if v})
     with store.begin() as conn:
         if conn.execute(update(t).where(where).values(**values)).rowcount:
             return
@@ -61,7 +71,7 @@ def save_reference(
                         platform=PLATFORM,
                         channel_id=channel_id,
                         created_at=now,
-                        **{"kind": kind, "name": name, "tenant_id": tenant_id, **values},
+                        **{**given, **values},
                     )
                 )
         except IntegrityError:  # stored concurrently by another request: refresh that row instead
@@ -90,8 +100,50 @@ def get_reference(store: Store, channel_id: str) -> StoredReference | None:
             .mappings()
             .first()
         )
-    if row is None:
-        return None
+    return None if row is None else _stored(row)
+
+
+def personal_reference(store: Store, user_id: str) -> StoredReference | None:
+    """The personal chat where the app is installed with the person whose Teams user id or Entra
+    object id is ``user_id`` (the most recently used one), or None."""
+    t = CONVERSATION_REFS
+    with store.connect() as conn:
+        row = (
+            conn.execute(
+                select(t)
+                .where(
+                    (t.c.platform == PLATFORM)
+                    & (t.c.kind == "personal")
+                    & t.c.installed.is_(True)
+                    & ((t.c.user_id == user_id) | (t.c.aad_object_id == user_id))
+                )
+                .order_by(t.c.updated_at.desc(), t.c.id.desc())
+            )
+            .mappings()
+            .first()
+        )
+    return None if row is None else _stored(row)
+
+
+def tenant_reference(store: Store, tenant_id: str | None) -> StoredReference | None:
+    """The most recently used conversation where the app is installed in ``tenant_id`` (any tenant
+    when None): its service URL and bot account are where a new personal chat is started."""
+    t = CONVERSATION_REFS
+    where = (t.c.platform == PLATFORM) & t.c.installed.is_(True)
+    if tenant_id:
+        where &= t.c.tenant_id == tenant_id
+    else:
+        where &= t.c.tenant_id.is_not(None)
+    with store.connect() as conn:
+        row = (
+            conn.execute(select(t).where(where).order_by(t.c.updated_at.desc(), t.c.id.desc()))
+            .mappings()
+            .first()
+        )
+    return None if row is None else _stored(row)
+
+
+def _stored(row: Any) -> StoredReference:
     return StoredReference(
         row["channel_id"],
         row["kind"],

@@ -3,7 +3,8 @@
 Buttons become ``Action.Execute`` (verb = the brain's action id, data = its payload), each with an
 ``Action.Submit`` fallback for clients without Universal Actions. Long tables are paged inside the
 card (``Action.ToggleVisibility`` between pages, no round trip), and a card that would exceed Teams'
-message size limit drops trailing pages or the chart and says so, so Teams never rejects it.
+message size limit drops trailing pages or the chart and says so, so Teams never rejects it. A chart
+is a link to the web process when it has a public URL (``image_url``), else embedded as a data URI.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot.reply import Button, Image, Reply, Table
@@ -24,6 +26,11 @@ MAX_CARD_BYTES = 24_000
 PAGE_ROWS = 10
 # The key that marks an Action.Submit fallback's data as ours (Action.Execute carries the verb itself).
 SUBMIT_KEY = "custseg_action"
+# Input ids of the optional reason under a button that asks for one (``reason.<button index>``:
+# ids are unique within a card, and a list carries a Reject button per suggestion).
+REASON_INPUT = "reason"
+REASON_LABEL = "Reason (optional)"
+REASON_PLACEHOLDER = "e.g. they switched supplier"
 
 LOCAL_MODE_NOTE = "Local mode: not connected to Microsoft Teams (no app credentials configured)."
 CHART_TOO_LARGE = "The chart is too large for a Teams card; in numbers: {alt}"
@@ -43,8 +50,44 @@ def text_block(text: str, **props: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **props}
 
 
-def action(button: Button) -> dict[str, Any]:
-    """One button: Action.Execute with the same choice as an Action.Submit fallback."""
+def action(button: Button, index: int = 0) -> dict[str, Any]:
+    """One button: Action.Execute with the same choice as an Action.Submit fallback. A button that
+    asks for a reason is an Action.ShowCard holding an optional reason input and the Action.Execute
+    that submits it (Teams merges the input into the action's data, see ``with_reason``)."""
+    execute = _execute(button)
+    if not button.asks_reason:
+        return execute
+    return {
+        "type": "Action.ShowCard",
+        "title": button.label,
+        **({"style": _STYLE[button.style]} if button.style else {}),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                {
+                    "type": "Input.Text",
+                    "id": f"{REASON_INPUT}.{index}",
+                    "label": REASON_LABEL,
+                    "placeholder": REASON_PLACEHOLDER,
+                    "isMultiline": True,
+                    "maxLength": 500,
+                }
+            ],
+            "actions": [execute],
+        },
+    }
+
+
+def with_reason(data: dict[str, Any]) -> dict[str, Any]:
+    """A pressed button's data with the reason typed into its input (``reason.<n>``, merged in by
+    Teams) as the payload's ``"reason"``; blank reasons are dropped."""
+    prefix = f"{REASON_INPUT}."
+    clean = {k: v for k, v in data.items() if not k.startswith(prefix)}
+    typed = [v.strip() for k, v in data.items() if k.startswith(prefix) and isinstance(v, str) and v.strip()]
+    return {**clean, "reason": typed[0]} if typed else clean
+
+
+def _execute(button: Button) -> dict[str, Any]:
     execute: dict[str, Any] = {
         "type": "Action.Execute",
         "title": button.label,
@@ -105,11 +148,13 @@ def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]
     return [toggles, *containers]
 
 
-def _image_element(image: Image) -> dict[str, Any]:
-    data = base64.b64encode(image.png).decode("ascii")
+def _image_element(image: Image, url: str | None) -> dict[str, Any]:
+    """The chart from ``url``, or embedded in the card as a data URI without one."""
+    if url is None:
+        url = f"data:image/png;base64,{base64.b64encode(image.png).decode('ascii')}"
     return {
         "type": "Image",
-        "url": f"data:image/png;base64,{data}",
+        "url": url,
         "altText": image.alt_text,
         "size": "Stretch",
     }
@@ -125,7 +170,12 @@ def _size(card: dict[str, Any]) -> int:
 
 
 def card(
-    reply: Reply, *, updated_by: str | None = None, local_mode: bool = False, card_id: str = "t"
+    reply: Reply,
+    *,
+    updated_by: str | None = None,
+    local_mode: bool = False,
+    card_id: str = "t",
+    image_url: Callable[[Image], str | None] | None = None,
 ) -> dict[str, Any]:
     """The Adaptive Card for ``reply``.
 
@@ -137,15 +187,20 @@ def card(
         Add a note that the bot runs without Teams credentials.
     card_id : str
         Prefix for element ids (table pages), unique within the card.
+    image_url : callable, optional
+        The URL a chart is served at (``adapters.web.charts.ChartLinks.url``), or None when it
+        cannot be; without a URL the chart is embedded while the card stays small enough.
     """
+    url = image_url(reply.image) if image_url is not None and reply.image is not None else None
     pages = -(-len(reply.table.rows) // PAGE_ROWS) if reply.table else 0
     with_image = reply.image is not None
     while True:
-        built = _build(reply, pages, with_image, updated_by, local_mode, card_id)
-        if _size(built) <= MAX_CARD_BYTES or (not with_image and pages <= 1):
+        built = _build(reply, pages, with_image, url, updated_by, local_mode, card_id)
+        if _size(built) <= MAX_CARD_BYTES or (pages <= 1 and not (with_image and url is None)):
             return built
-        # The chart goes first (its numbers stay in the text); then table pages from the end.
-        if with_image:
+        # An embedded chart goes first (its numbers stay in the text); then table pages from the
+        # end. A linked chart is a few bytes, so it stays.
+        if with_image and url is None:
             with_image = False
         else:
             pages -= 1
@@ -155,6 +210,7 @@ def _build(
     reply: Reply,
     pages: int,
     with_image: bool,
+    image_url: str | None,
     updated_by: str | None,
     local_mode: bool,
     card_id: str,
@@ -186,7 +242,7 @@ def _build(
             )
     if reply.image:
         if with_image:
-            body.append(_image_element(reply.image))
+            body.append(_image_element(reply.image, image_url))
         else:
             body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
     small = [reply.footer or "", updated_by or "", LOCAL_MODE_NOTE if local_mode else ""]
@@ -199,5 +255,5 @@ def _build(
         "body": body,
     }
     if reply.buttons:
-        built["actions"] = [action(b) for b in reply.buttons]
+        built["actions"] = [action(b, n) for n, b in enumerate(reply.buttons)]
     return built

@@ -1,4 +1,5 @@
-"""The `web` process: one aiohttp server for every chat platform, plus a health endpoint.
+"""The `web` process: one aiohttp server for every chat platform, a health endpoint, and the chart
+images Teams cards link to (``adapters.web.charts``).
 
 Each platform adapter module listed in ``PLATFORM_MODULES`` exports
 ``mount(app, brain, settings, env) -> PlatformStatus``: it adds its routes (Slack's
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from adapters.web import charts
 from bot.brain import Brain
 from config import Settings
 
@@ -81,4 +83,5 @@ def build_app(
         statuses.append(importlib.import_module(name).mount(app, brain, settings, env))
     app[STATUSES] = statuses
     app.router.add_get("/health", health)
+    charts.mount(app, brain.store)
     return app

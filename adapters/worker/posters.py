@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adapters.console.poster import FilePoster
-from bot.delivery import DeliveryError, Poster
+from bot.delivery import Poster
+from custseg.errors import DeliveryError
 from custseg.store.db import Store
+
+if TYPE_CHECKING:
+    from adapters.web.charts import ChartLinks
 
 PLATFORMS: tuple[str, ...] = ("slack", "teams")
 OUTBOX_DIR = Path("var") / "outbox"
@@ -25,10 +30,12 @@ def build_posters(
     env: Mapping[str, str],
     directory: Path | None = OUTBOX_DIR,
     allow_external: Iterable[str] = (),
+    chart_links: ChartLinks | None = None,
 ) -> tuple[dict[str, Poster], list[str]]:
     """The posters by platform, and one line per platform saying where its posts go.
 
-    ``allow_external``: the externally shared channels an admin allowed (``[channels]``)."""
+    ``allow_external``: the externally shared channels an admin allowed (``[channels]``);
+    ``chart_links``: where Teams charts are stored for the web process to serve (``[web]``)."""
     posters: dict[str, Poster] = {}
     notes: list[str] = []
     if env.get("SLACK_BOT_TOKEN"):
@@ -42,8 +49,10 @@ def build_posters(
         from adapters.teams.poster import TeamsPoster
 
         try:
-            posters["teams"] = TeamsPoster(store, env, allow_external)
+            posters["teams"] = TeamsPoster(store, env, allow_external, chart_links)
             notes.append("teams: posting as the registered app")
+            if chart_links is None:
+                notes.append("teams: charts shown as numbers when too large for a card; set [web] public_url")
         except DeliveryError as err:
             notes.append(f"teams: off, posts wait in the outbox — {err}")
     where = str(directory) if directory is not None else "the terminal"

@@ -1,5 +1,6 @@
 """One pass of the worker: refresh the snapshot if the nightly time passed, sweep the win-back
-actions once a day, queue every due digest and churn alert once, then deliver what is due.
+actions once a day (queueing updates of the messages showing what it changed), queue every due
+digest and churn alert once, then deliver what is due.
 
 ``Worker.tick(now)`` decides everything from the subscriptions, the stored last runs and ``now``,
 so the scheduler process only has to call it often, and tests can drive it with a simulated clock.
@@ -25,6 +26,7 @@ from bot.brain import Brain
 from bot.context import Channel, ChatUser, Context
 from bot.delivery import Poster
 from bot.handlers import INTENT_HANDLERS
+from bot.handlers.actions import spread_outcome
 from bot.handlers.digest import (
     AlertPlan,
     alert_suggestions,
@@ -37,7 +39,7 @@ from bot.reply import Reply
 from config.settings import Settings
 from custseg.actions import SYSTEM, sweep
 from custseg.errors import NoSnapshotError
-from custseg.store import outbox
+from custseg.store import chart_images, outbox
 from custseg.store.db import Store
 from custseg.store.schedule_state import beat, claim_run, last_runs, open_episodes, update_episodes
 from custseg.store.subscriptions import list_subscriptions
@@ -148,7 +150,8 @@ class Worker:
 
     # -- the daily sweep of win-back actions -------------------------------------------------------------
     def _sweep_if_due(self, now: dt.datetime, marks: dict[str, dt.datetime]) -> dict[str, int] | None:
-        """Wake ended snoozes and expire stale suggestions, once a day after the nightly refresh.
+        """Wake ended snoozes, expire stale suggestions and remove expired chart images, once a day
+        after the nightly refresh.
 
         The day is claimed first, so of several workers one sweeps; a sweep that fails is not
         retried that day, and the next day's catches up (it acts on ages, not on days).
@@ -161,7 +164,17 @@ class Worker:
             if not claim_run(conn, SWEEP_JOB, fires[-1], now):
                 return None
         try:
-            counts = sweep(self.store, self.settings, now.astimezone(dt.UTC).replace(tzinfo=None))
+            charts = chart_images.delete_expired(self.store, now)
+            log.info("%d expired chart images removed", charts)
+        except Exception:
+            log.exception("removing expired chart images failed")
+        try:
+            counts = sweep(
+                self.store,
+                self.settings,
+                now.astimezone(dt.UTC).replace(tzinfo=None),
+                on_change=lambda outcome: spread_outcome(self.store, self.settings, outcome),
+            )
         except Exception:
             log.exception("the daily sweep of win-back actions failed")
             return None

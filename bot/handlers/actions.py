@@ -10,23 +10,28 @@ Button ids and payloads (digests and alerts use the same):
 - ``"list": true`` marks a button on a message about several suggestions (the digest, churn
   alerts, the pending list; see ``list_buttons``).
 
+The same decisions can be typed (``typed_decision``): "approve 12", "reject 12 because they
+switched supplier", "reject #12: too small", "snooze 12 for 2 weeks".
+
 Only managers of the customer's team (or admins) decide; anyone else gets a private notice and
-nothing changes. The answer to a ``suggestion_id`` button on the suggestion's own card replaces the
-message that carried it and says who decided and when; a button on a message about several
-customers (``"list"``, or a ``customer_id`` button) gets the card shown privately to the presser,
-and that message stays as it is for the others on it. Of simultaneous clicks exactly one counts
-and the others are told who was first.
+nothing changes. Of simultaneous clicks exactly one counts and the others are told who was first.
+A decision updates every recorded copy of the suggestion's messages (``bot.copies``): the message
+whose button was pressed is replaced by the answer (the card; on a list, the list with that
+suggestion's line decided), the others are updated through the outbox. A list button pressed on a
+message that is not recorded (an ephemeral one, the terminal) gets the card shown privately.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import wording
 from bot.context import Context
+from bot.copies import rewrite_list, spread
 from bot.handlers import action
 from bot.interpret import days, money
 from bot.reply import Button, Reply
@@ -48,6 +53,9 @@ from custseg.actions import (
     snooze,
 )
 from custseg.errors import CustsegError
+from custseg.store import copies
+from custseg.store.copies import Copy
+from custseg.store.db import Store
 
 log = logging.getLogger("custseg.bot.actions")
 STALE_BUTTON = "That button is no longer available. Ask me again."
@@ -59,7 +67,7 @@ def when(settings: Settings, at: dt.datetime) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
-def play_sentence(s: Suggestion | Draft, currency: str) -> str:
+def play_sentence(s: Draft, currency: str) -> str:
     """What to do, in words, from the facts stored with the suggestion."""
     template = wording.PLAY_TEXT.get(s.playbook)
     if template is None:
@@ -118,7 +126,7 @@ def buttons(settings: Settings, s: Suggestion) -> list[Button]:
     ref = {"suggestion_id": s.id}
     approve_reject = [
         Button(wording.ACTION_BUTTONS["approve"], "action.approve", ref, "primary"),
-        Button(wording.ACTION_BUTTONS["reject"], "action.reject", ref, "danger"),
+        Button(wording.ACTION_BUTTONS["reject"], "action.reject", ref, "danger", asks_reason=True),
     ]
     if s.state == "proposed":
         n = settings.playbook.snooze_days
@@ -138,7 +146,7 @@ def list_buttons(settings: Settings, s: Suggestion, decisions: tuple[str, ...] |
     answered privately (``"list"``) so the message stays whole. ``decisions`` limits them to some
     action ids (e.g. ``("action.approve", "action.reject")``)."""
     return [
-        Button(f"{b.label} · {s.label}", b.action_id, {**b.payload, "list": True}, b.style)
+        Button(f"{b.label} · {s.label}", b.action_id, {**b.payload, "list": True}, b.style, b.asks_reason)
         for b in buttons(settings, s)
         if decisions is None or b.action_id in decisions
     ]
@@ -156,6 +164,10 @@ def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", co
     """The suggestion as a message: what to do, why, what it is worth, where it stands, buttons."""
     cur = settings.currency
     rate = 100 * s.expected_value / s.value_at_stake if s.value_at_stake else 0.0
+    choices = buttons(settings, s)
+    footer = wording.ACTION_FOOTER.format(id=s.id, as_of=s.snapshot_as_of)
+    if any(b.asks_reason for b in choices):
+        footer += wording.REJECT_HINT.format(id=s.id)
     return Reply(
         context=context or wording.ACTION_CONTEXT.format(name=s.label),
         title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
@@ -173,8 +185,8 @@ def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", co
             ("Account manager", s.owner or "—"),
             ("Status", status(settings, s, last)),
         ],
-        buttons=buttons(settings, s),
-        footer=wording.ACTION_FOOTER.format(id=s.id, as_of=s.snapshot_as_of),
+        buttons=choices,
+        footer=footer,
     )
 
 
@@ -342,6 +354,104 @@ def _notify_account_manager(ctx: Context, outcome: Outcome) -> None:
         log.exception("suggestion %s approved, but its direct message to %s was not queued", s.id, s.owner)
 
 
+# -- every copy of the suggestion's messages ----------------------------------------------------------
+
+LIST_KEEP = ("action.approve", "action.reject")  # a list keeps these for a suggestion still undecided
+
+
+def list_state(settings: Settings, s: Suggestion, last: Transition) -> str:
+    """A suggestion's state for its line on a list message ("approved by Ann Lee, 23 Nov 10:02")."""
+    local = last.at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(settings.timezone))
+    state = wording.LIST_STATE[s.state].format(
+        actor=last.actor,
+        at=f"{local:%d %b %H:%M}",
+        until=s.snoozed_until.date() if s.snoozed_until else "?",
+        reason=last.reason or "",
+    )
+    if s.state == "rejected" and last.reason:
+        state += wording.LIST_REASON.format(reason=last.reason)
+    return state
+
+
+def copy_content(settings: Settings, s: Suggestion, last: Transition, copy: Copy, stored: Reply) -> Reply:
+    """What a recorded copy shows after ``last``: a card is drawn again; a list keeps its other
+    suggestions and shows this one's decision instead of its buttons (approve and reject stay while
+    it is still undecided, e.g. snoozed)."""
+    if copy.kind == "card":
+        return card(settings, s, last)
+    line = wording.LIST_DECIDED.format(id=s.id, name=s.label, state=list_state(settings, s, last))
+    keep = list_buttons(settings, s, LIST_KEEP) if s.state in ("proposed", "snoozed") else []
+    return rewrite_list(stored, s.id, line, keep)
+
+
+def spread_outcome(
+    store: Store, settings: Settings, outcome: Outcome, pressed: Copy | None = None
+) -> Reply | None:
+    """After a transition that changed the state: update every recorded copy of the suggestion's
+    messages (through the outbox, except ``pressed``); the pressed copy's new content, if any.
+
+    Never raises: the transition is committed, and copies left as they were must not turn it into
+    an error for whoever made it (the person pressing, or the daily sweep).
+    """
+    s, last = outcome.suggestion, outcome.decisive
+    try:
+        return spread(
+            store, s.id, last.id, lambda copy, stored: copy_content(settings, s, last, copy, stored), pressed
+        )
+    except Exception:
+        log.exception("suggestion %s is %s, but its posted copies were not all updated", s.id, s.state)
+        return None
+
+
+def _pressed_copy(ctx: Context) -> Copy | None:
+    mid = ctx.message_id
+    if not mid:
+        return None
+    return copies.find(ctx.brain.store, ctx.channel.platform, ctx.channel.channel_id, mid)
+
+
+# -- typed decisions --------------------------------------------------------------------------------
+
+_TYPED = re.compile(
+    r"^\s*(?P<verb>approve|reject|snooze)\s+#?(?P<id>\d{1,9})\b\s*(?P<rest>.*?)\s*[.!]?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_REASON = re.compile(
+    r"^(?:[:,;\-–—]+|because\b|as\b|since\b|reason\s*:?)\s*(?P<reason>.+)$", re.IGNORECASE | re.DOTALL
+)
+_SNOOZE = re.compile(r"^for\s+(?P<n>\d{1,3}|an?|one)\s+(?P<unit>day|week|month)s?$", re.IGNORECASE)
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+_TYPED_ACTIONS = {"approve": "action.approve", "reject": "action.reject", "snooze": "action.snooze"}
+
+
+def typed_decision(text: str) -> tuple[str, dict[str, Any]] | None:
+    """The button a typed decision stands for, as (action id, payload); None for anything else.
+
+    Exactly these forms: "approve 12", "reject 12" with an optional reason ("reject 12 because they
+    switched supplier", "reject #12: too small"), "snooze 12" with an optional "for N days / weeks /
+    months". Everything else is left to the parser.
+    """
+    found = _TYPED.match(text)
+    if found is None:
+        return None
+    verb, rest = found["verb"].lower(), found["rest"]
+    payload: dict[str, Any] = {"suggestion_id": int(found["id"])}
+    if verb == "reject" and rest:
+        reason = _REASON.match(rest)
+        if reason is None:
+            return None
+        payload["reason"] = reason["reason"].strip()
+    elif verb == "snooze" and rest:
+        span = _SNOOZE.match(rest)
+        if span is None:
+            return None
+        n = int(span["n"]) if span["n"].isdigit() else 1
+        payload["days"] = n * _UNIT_DAYS[span["unit"].lower()]
+    elif rest:
+        return None
+    return _TYPED_ACTIONS[verb], payload
+
+
 def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
     target = _target(ctx, payload, to_state)
     if isinstance(target, Reply):
@@ -359,6 +469,10 @@ def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
         outcome = snooze(store, settings, target.id, who, n if isinstance(n, int) and 0 < n <= 365 else None)
     else:
         outcome = mark_done(store, target.id, who)
+    pressed = _pressed_copy(ctx)
+    rewritten = spread_outcome(store, settings, outcome, pressed) if outcome.changed else None
+    if rewritten is not None and pressed is not None and pressed.kind == "list":
+        return rewritten
     return _answer(ctx, outcome, private="suggestion_id" not in payload or bool(payload.get("list")))
 
 

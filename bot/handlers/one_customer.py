@@ -178,6 +178,13 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
                 line += f" ({wording.CHURN_PROBABILITY.format(pct=pct, horizon=days(f['horizon_days']))})"
             out.append(f"{line}: {f['basis']}.")
             out.extend(churn_driver_sentences(f.get("drivers") or [], currency))
+            stage = next((g["label"] for g in answer["factors"] if g["topic"] == "lifecycle"), None)
+            if stage in ("dormant", "lost") and f["label"] != "high" and f.get("horizon_days"):
+                out.append(
+                    wording.STAGE_VS_RISK.format(
+                        stage=STAGE_LABEL[stage].lower(), risk=f["label"], horizon=days(f["horizon_days"])
+                    )
+                )
         elif f["topic"] == "value_tier":
             high = f.get("high_min")
             basis = f.get("basis") or "revenue"

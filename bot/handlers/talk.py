@@ -6,7 +6,8 @@ from typing import Any
 
 from bot import wording
 from bot.context import Context
-from bot.handlers import intent
+from bot.handlers import action, intent
+from bot.overview import OVERVIEW_ACTION, overview_button, overview_reply, stored_names
 from bot.reply import Button, Reply
 
 
@@ -18,14 +19,22 @@ def _examples() -> list[Button]:
 def help_(ctx: Context, query: dict[str, Any]) -> Reply:
     if query.get("welcome"):
         return Reply(
-            context="Welcome", text=wording.WELCOME + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES)
+            context="Welcome",
+            text=wording.WELCOME + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
+            buttons=[overview_button()],
         )
     return Reply(
         context="Help",
         title=wording.HELP_TITLE,
         text=wording.HELP_TEXT + "\n\nFor example:\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
-        buttons=_examples(),
+        buttons=[*_examples(), overview_button()],
     )
+
+
+@action(OVERVIEW_ACTION)
+def overview(ctx: Context, payload: dict[str, Any]) -> Reply:
+    """*My overview* and its *Refresh*: the person's own book, answered in place."""
+    return overview_reply(ctx.brain, ctx.user, stored_names(ctx.brain, ctx.user.platform), ctx.engine)
 
 
 @intent("unknown")

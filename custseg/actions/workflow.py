@@ -19,8 +19,8 @@ Times are naive UTC.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.settings import Settings
 from custseg.actions.playbook import Draft
-from custseg.errors import CustsegError
+from custseg.errors import ActionError
 from custseg.store.db import Store
 from custseg.store.models import ACTION_AUDIT, ACTION_SUGGESTIONS
 
@@ -47,10 +47,6 @@ MAX_REASON = 500
 # A loser of a race re-reads and tries again while the transition is still allowed (e.g. the
 # sweep woke a snoozed suggestion just as a manager approved it); a few rounds settle any race.
 ATTEMPTS = 5
-
-
-class ActionError(CustsegError):
-    """A suggested action cannot be found or changed."""
 
 
 def utcnow() -> dt.datetime:
@@ -85,20 +81,11 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class Suggestion:
-    """A stored suggestion (the columns of ``action_suggestions``)."""
+class Suggestion(Draft):
+    """A stored suggestion: the playbook's draft (what, for whom, why, worth) plus where it stands
+    (the columns of ``action_suggestions``)."""
 
     id: int
-    customer_id: str
-    customer_name: str | None
-    owner: str | None
-    playbook: str
-    task: str
-    facts: dict[str, Any]
-    value_at_stake: float
-    value_basis: str
-    expected_value: float
-    snapshot_as_of: dt.date
     source: str
     state: str
     version: int
@@ -246,16 +233,7 @@ def propose(
             new_id = conn.execute(
                 insert(t)
                 .values(
-                    customer_id=draft.customer_id,
-                    customer_name=draft.customer_name,
-                    owner=draft.owner,
-                    playbook=draft.playbook,
-                    task=draft.task,
-                    facts=draft.facts,
-                    value_at_stake=draft.value_at_stake,
-                    value_basis=draft.value_basis,
-                    expected_value=draft.expected_value,
-                    snapshot_as_of=draft.snapshot_as_of,
+                    **{f.name: getattr(draft, f.name) for f in fields(Draft)},
                     source=source,
                     state="proposed",
                     version=1,
@@ -357,12 +335,18 @@ def mark_done(store: Store, suggestion_id: int, actor: Actor, now: dt.datetime |
     return transition(store, suggestion_id, "done", actor, now=now)
 
 
-def sweep(store: Store, settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
+def sweep(
+    store: Store,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    on_change: Callable[[Outcome], None] | None = None,
+) -> dict[str, int]:
     """Wake snoozed suggestions whose snooze is over; expire suggestions nobody decided within
     ``expire_after_days`` and approved tasks not done that long after their due day.
 
     Returns how many were woken and expired. Meant for the daily scheduler (or ``custseg actions
-    sweep``); each change is an ordinary audited transition by the system.
+    sweep``); each change is an ordinary audited transition by the system, handed to
+    ``on_change`` when given (the bot updates the messages showing the suggestion).
     """
     now = now or utcnow()
     limit = settings.playbook.expire_after_days
@@ -378,12 +362,18 @@ def sweep(store: Store, settings: Settings, now: dt.datetime | None = None) -> d
             conn.execute(select(t.c.id).where(t.c.state == "approved", t.c.due_on < stale.date())).scalars()
         )
     counts = {"woken": 0, "expired": 0}
+
+    def move(sid: int, to_state: str, reason: str, count: str) -> None:
+        outcome = transition(store, sid, to_state, SYSTEM, reason, now)
+        if outcome.changed:
+            counts[count] += 1
+            if on_change is not None:
+                on_change(outcome)
+
     for sid in wake_ids:
-        counts["woken"] += transition(store, sid, "proposed", SYSTEM, "the snooze is over", now).changed
+        move(sid, "proposed", "the snooze is over", "woken")
     for sid in undecided:
-        reason = f"nobody decided within {limit} days"
-        counts["expired"] += transition(store, sid, "expired", SYSTEM, reason, now).changed
+        move(sid, "expired", f"nobody decided within {limit} days", "expired")
     for sid in overdue:
-        reason = f"not marked done within {limit} days of its due day"
-        counts["expired"] += transition(store, sid, "expired", SYSTEM, reason, now).changed
+        move(sid, "expired", f"not marked done within {limit} days of its due day", "expired")
     return counts

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
@@ -194,6 +195,9 @@ class ConversationRef(Base):
     installed: Mapped[bool] = mapped_column(Boolean, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    # A personal chat's person (Teams user id and Entra object id), so the bot finds it again (0010).
+    user_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    aad_object_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     __table_args__ = (UniqueConstraint("platform", "channel_id", name="uq_conversation_ref_channel"),)
 
@@ -251,6 +255,8 @@ class OutboxMessage(Base):
     message_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # "post" makes a new message; "update" rewrites the message ``message_id`` (set when queued).
+    kind: Mapped[str] = mapped_column(String(8), nullable=False, server_default="post")
 
     __table_args__ = (
         UniqueConstraint("key", name="uq_outbox_key"),
@@ -356,3 +362,70 @@ class ActionAudit(Base):
 
 ACTION_SUGGESTIONS = cast(Table, ActionSuggestion.__table__)
 ACTION_AUDIT = cast(Table, ActionAudit.__table__)
+
+
+# --- Chart images: PNGs the web process serves by URL, for cards that cannot carry them (Teams) ------
+
+
+class ChartImage(Base):
+    """A chart image served at ``/charts/{token}.png`` until ``expires_at`` (UTC).
+
+    ``token`` is random and unguessable: Teams clients fetch card images without credentials, so
+    knowing the token is what grants access. ``sha256`` of the PNG is unique, so a chart drawn
+    again (the same digest re-posted) is stored once and keeps its token.
+    """
+
+    __tablename__ = "chart_images"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    png: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+    __table_args__ = (UniqueConstraint("sha256", name="uq_chart_images_sha256"),)
+
+
+CHART_IMAGES = cast(Table, ChartImage.__table__)
+
+
+# --- Posted copies: every message carrying a suggestion's buttons, so a decision updates them all ---
+
+
+class PostedCopy(Base):
+    """A non-ephemeral message that carries buttons for one or more suggestions: where it is
+    (platform, channel, Slack ``ts`` or Teams activity id), whether it is one suggestion's ``card``
+    or a ``list`` of several (digest, alerts, pending list), and its content as a serialised reply
+    (``bot.outbox.reply_to_json``), kept current as decisions rewrite it. ``version`` grows with every
+    rewrite, so two decisions on one list never overwrite each other's line."""
+
+    __tablename__ = "posted_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    channel_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    message_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    reply: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("platform", "channel_id", "message_id", name="uq_posted_copy_message"),
+    )
+
+
+class PostedCopySuggestion(Base):
+    """Which suggestions a posted copy carries buttons for (looked up by suggestion)."""
+
+    __tablename__ = "posted_copy_suggestions"
+
+    copy_id: Mapped[int] = mapped_column(ForeignKey("posted_copies.id"), primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("action_suggestions.id"), primary_key=True, index=True
+    )
+
+
+POSTED_COPIES = cast(Table, PostedCopy.__table__)
+POSTED_COPY_SUGGESTIONS = cast(Table, PostedCopySuggestion.__table__)

@@ -53,8 +53,13 @@ def add(
     payload: dict[str, Any],
     not_before: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    update_of: str | None = None,
 ) -> bool:
-    """Queue a post inside the caller's transaction; False when ``key`` is already queued or sent."""
+    """Queue a post inside the caller's transaction; False when ``key`` is already queued or sent.
+
+    With ``update_of`` (a message id in ``channel_id``) the row is an *update*: delivering it
+    rewrites that message instead of posting a new one.
+    """
     now = utc(now)
     if conn.execute(select(OUTBOX.c.id).where(OUTBOX.c.key == key)).first() is not None:
         return False
@@ -70,6 +75,8 @@ def add(
             "attempts": 0,
             "next_attempt_at": max(now, utc(not_before)) if not_before else now,
             "created_at": now,
+            "kind": "post" if update_of is None else "update",
+            "message_id": update_of,
         },
         ["key"],
     )
@@ -83,10 +90,33 @@ def queue(
     payload: dict[str, Any],
     not_before: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    update_of: str | None = None,
 ) -> bool:
-    """Queue a post in its own transaction; False when ``key`` is already queued or sent."""
+    """Queue a post (or, with ``update_of``, an update) in its own transaction; False when ``key``
+    is already queued or sent."""
     with store.begin() as conn:
-        return add(conn, platform, channel_id, key, payload, not_before, now)
+        return add(conn, platform, channel_id, key, payload, not_before, now, update_of)
+
+
+def superseded(store: Store, row: dict[str, Any]) -> bool:
+    """Whether an update row has a newer update of the same message queued or sent after it: the
+    newer one carries everything this one would show, so posting this one could only put older
+    content back (e.g. when this one was waiting to be retried)."""
+    t = OUTBOX
+    with store.connect() as conn:
+        newer = conn.execute(
+            select(t.c.id)
+            .where(
+                (t.c.kind == "update")
+                & (t.c.platform == row["platform"])
+                & (t.c.channel_id == row["channel_id"])
+                & (t.c.message_id == row["message_id"])
+                & (t.c.id > row["id"])
+                & (t.c.status != "failed")
+            )
+            .limit(1)
+        ).first()
+    return newer is not None
 
 
 def _claimable(platforms: Iterable[str], now: dt.datetime) -> ColumnElement[bool]:

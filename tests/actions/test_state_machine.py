@@ -15,7 +15,6 @@ from custseg.actions import (
     STATES,
     SYSTEM,
     TRANSITIONS,
-    ActionError,
     approve,
     audit_log,
     get,
@@ -24,6 +23,7 @@ from custseg.actions import (
     sweep,
     transition,
 )
+from custseg.errors import ActionError
 from custseg.store.models import ACTION_SUGGESTIONS
 from tests.actions.conftest import MANAGER, draft
 

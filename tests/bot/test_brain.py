@@ -89,6 +89,19 @@ def test_count_overview_profile_explain_propose(brain):
     assert "less in the last 90 days" in slipping.text
 
 
+def test_dormant_with_a_moderate_risk_says_why_both_hold(brain):
+    customers = brain.engine().frame
+    odd = customers[customers["lifecycle"].isin(["dormant", "lost"]) & (customers["churn_risk"] != "high")]
+    assert len(odd), "the demo book has dormant customers the churn model does not rate high"
+    name = odd.sort_values("revenue", ascending=False)["name"].iloc[0]
+    why = ask(brain, f"why is {name} at risk?", BOSS)
+    stage = odd.sort_values("revenue", ascending=False)["lifecycle"].iloc[0]
+    assert f"Why {stage} but only" in why.text and "both are true" in why.text
+    on_time = customers[(customers["lifecycle"] == "active") & (customers["churn_risk"] == "low")]
+    calm = ask(brain, f"why is {on_time['name'].iloc[0]} at risk?", BOSS)
+    assert "but only" not in calm.text
+
+
 def test_ambiguous_and_unknown_names_ask_instead_of_guessing(brain):
     reply = ask(brain, "tell me about Acme", BOSS)
     assert "Several customers match" in reply.text

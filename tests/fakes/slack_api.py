@@ -4,7 +4,8 @@ Point a Slack client at ``fake.api_url`` (``base_url``, or ``SLACK_API_URL`` for
 ``fake.response_url(name)`` for interactions. Like Slack it answers ``{"ok": false, "error":
 "invalid_blocks"}`` when a message breaks Block Kit's limits, it can be told to rate-limit a method
 (429 with ``Retry-After``) or fail it (5xx), and it serves the three steps of ``files_upload_v2``:
-``files.getUploadURLExternal``, the upload URL, ``files.completeUploadExternal``.
+``files.getUploadURLExternal``, the upload URL, ``files.completeUploadExternal``; ``views.open``
+(a modal) is answered with the view it opened.
 """
 
 from __future__ import annotations
@@ -101,6 +102,9 @@ def block_kit_errors(blocks: Any, max_blocks: int = 50) -> list[str]:
                 check_text(where + " button", e.get("text"), 75)
                 if len(e.get("value", "")) > 2000:
                     errors.append(f"{where}: button value over 2000 characters")
+        elif kind == "input":
+            if not isinstance(block.get("element"), dict) or not isinstance(block.get("label"), dict):
+                errors.append(f"{where}: needs an element and a label")
         elif kind not in ("divider", "image"):
             errors.append(f"{where}: unknown block type")
     return errors
@@ -279,6 +283,10 @@ class FakeSlackAPI(LoopbackServer):
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "views.open":
+            if not str(args.get("trigger_id") or ""):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            return {"ok": True, "view": {"id": f"V{next(self._ts)}", **(args.get("view") or {})}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):08d}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}

@@ -4,7 +4,11 @@ It records what the bot sends back to Teams: replies (``POST /v3/conversations/{
 new posts (``POST /v3/conversations/{id}/activities``) and card updates
 (``PUT /v3/conversations/{id}/activities/{activityId}``), answers roster look-ups
 (``GET /v3/conversations/{id}/members/{userId}``), and can be told to fail the next calls with
-429 (with ``Retry-After``) or 5xx, as the real service does under load.
+429 (with ``Retry-After``) or 5xx, as the real service does under load. It starts personal chats
+(``POST /v3/conversations``, recorded as ``create``; ``refuse_personal`` makes it answer 403 or 404
+as Teams does for a user it cannot reach) and serves conversation rosters
+(``GET /v3/conversations/{id}/pagedmembers``, recorded as ``roster``, paged; ``roster`` sets a
+conversation's members and guests, ``roster_fails`` makes it answer an error).
 
 ``LoopbackServers`` runs aiohttp applications (this fake, and the real custseg web app) on
 127.0.0.1 in one background event loop, so tests talk to them over real HTTP.
@@ -26,7 +30,7 @@ from aiohttp import web
 class Call:
     """One request the bot made to the connector."""
 
-    kind: str  # "reply", "post", "update" or "member"
+    kind: str  # "reply", "post", "update", "member", "create" or "roster"
     conversation_id: str
     activity_id: str | None
     body: dict[str, Any]
@@ -45,8 +49,21 @@ class FakeConnector:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.members: dict[str, dict[str, Any]] = {}
+        self.rosters: dict[str, list[dict[str, Any]]] = {}
+        self.roster_fails: dict[str, int] = {}
+        self.refuse_personal: dict[str, int] = {}
+        self.page_size = 2
         self._failures: deque[tuple[int, dict[str, str]]] = deque()
         self._ids = itertools.count(1)
+
+    def roster(
+        self, conversation_id: str, members: list[dict[str, Any]], guests: list[dict[str, Any]] = ()
+    ) -> None:
+        """``conversation_id``'s members (tenant users) and guests (``userRole`` "guest")."""
+        self.rosters[conversation_id] = [
+            *({"userRole": "user", **m} for m in members),
+            *({"userRole": "guest", **g} for g in guests),
+        ]
 
     def fail_next(self, status: int, times: int = 1, retry_after: float | None = None) -> None:
         """Answer the next ``times`` calls with ``status`` (and a Retry-After header if given)."""
@@ -59,6 +76,9 @@ class FakeConnector:
     def clear(self) -> None:
         self.calls.clear()
         self._failures.clear()
+        self.rosters.clear()
+        self.roster_fails.clear()
+        self.refuse_personal.clear()
 
     def _failure(self) -> web.Response | None:
         if not self._failures:
@@ -90,9 +110,41 @@ class FakeConnector:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
         return web.json_response(self.members[user])
 
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        members = body.get("members") or [{}]
+        user = members[0].get("id", "")
+        self.calls.append(Call("create", "", None, body, request.headers.get("Authorization")))
+        if user in self.refuse_personal:
+            status = self.refuse_personal[user]
+            code = "Forbidden" if status == 403 else "NotFound"
+            return web.json_response({"error": {"code": code}}, status=status)
+        # Teams answers with the same conversation for the same bot and user every time.
+        return web.json_response({"id": f"a:personal-{user}", "activityId": f"activity-{next(self._ids)}"})
+
+    async def _roster(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["conversation"]
+        token = request.query.get("continuationToken") or "0"
+        self.calls.append(Call("roster", conversation, None, {"continuationToken": token}, None))
+        if conversation in self.roster_fails:
+            return web.json_response(
+                {"error": {"code": "ServiceError"}}, status=self.roster_fails[conversation]
+            )
+        everyone = self.rosters.get(conversation, [{"userRole": "user", **m} for m in self.members.values()])
+        start = int(token)
+        page = everyone[start : start + self.page_size]
+        more = start + self.page_size < len(everyone)
+        return web.json_response(
+            {"members": page, **({"continuationToken": str(start + self.page_size)} if more else {})}
+        )
+
     def app(self) -> web.Application:
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
         base = "/v3/conversations/{conversation}"
+        # The SDK asks for pagedMembers; the service's documented path is lower case.
+        app.router.add_get(f"{base}/pagedMembers", self._roster)
+        app.router.add_get(f"{base}/pagedmembers", self._roster)
         app.router.add_post(f"{base}/activities", self._activity)
         app.router.add_post(f"{base}/activities/{{activity}}", self._activity)
         app.router.add_put(f"{base}/activities/{{activity}}", self._activity)
@@ -109,17 +161,16 @@ class LoopbackServers:
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
 
-    def serve(self, app: web.Application) -> str:
-        """Start ``app`` on a free port; its base URL."""
+    def serve(self, app: web.Application, port: int = 0) -> str:
+        """Start ``app`` on ``port`` (a free one by default); its base URL."""
 
         async def start() -> str:
             runner = web.AppRunner(app)
             await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
+            site = web.TCPSite(runner, "127.0.0.1", port)
             await site.start()
             self._runners.append(runner)
-            port = runner.addresses[0][1]
-            return f"http://127.0.0.1:{port}"
+            return f"http://127.0.0.1:{runner.addresses[0][1]}"
 
         return asyncio.run_coroutine_threadsafe(start(), self.loop).result(timeout=30)
 

@@ -15,8 +15,8 @@ from adapters.web.app import build_app
 from bot.brain import Brain
 from config import Settings, load_settings
 from config.settings import Person, TeamSettings
-from custseg.actions import audit_log, get, list_suggestions
-from custseg.store import open_store
+from custseg.actions import audit_log, get
+from custseg.store import copies, open_store
 from custseg.store.outbox import list_messages
 from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import Call, FakeSlackAPI, LoopbackServer
@@ -135,7 +135,7 @@ def test_two_clicks_make_one_decision_and_the_loser_sees_who_was_first(slack: Sl
     assert len([m for m in list_messages(store, limit=1000) if m["key"].endswith(":approved")]) >= 1
 
 
-def test_approving_from_the_pending_list_answers_privately_and_leaves_the_list(slack: SlackSide):
+def test_approving_from_the_pending_list_rewrites_that_list_for_everyone(slack: SlackSide):
     suggestion_message(slack, "Vertex Markets")
     slack.fake.reset()
     slack.mention("what actions are waiting for approval?", user="U_PETRA", channel=CHANNEL)
@@ -143,10 +143,22 @@ def test_approving_from_the_pending_list_answers_privately_and_leaves_the_list(s
     assert "waiting for a decision" in listing.text()
     store = slack.brain.store  # type: ignore[attr-defined]
     approve = pressed(listing, "Approve · Vertex Markets")
-    (vertex,) = list_suggestions(store, ["proposed"], customer_id=get(store, sid(approve)).customer_id)
-    _, click = slack.click(approve, user="U_PETRA", channel=CHANNEL)
+    vertex = get(store, sid(approve))
+    (recorded,) = [c for c in copies.of_suggestion(store, vertex.id) if c.kind == "list"]
+    others = {sid(e) for e in buttons(listing.blocks)} - {vertex.id}
+
+    slack.click(approve, user="U_PETRA", channel=CHANNEL, message_ts=recorded.message_id)
+    (update,) = slack.fake.wait_for("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == (CHANNEL, recorded.message_id)
+    assert f"#{vertex.id} Vertex Markets — approved by Petra Novak, " in update.text()
+    assert {sid(e) for e in buttons(update.blocks)} == others
+    assert get(store, vertex.id).state == "approved"
+
+    # A list message custseg has no record of (e.g. an ephemeral answer): the card, privately.
+    slack.fake.reset()
+    other = next(e for e in buttons(update.blocks) if e["text"]["text"].startswith("Approve · "))
+    _, click = slack.click(other, user="U_PETRA", channel=CHANNEL, message_ts="1600000000.000001")
     (card,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == click)
     assert card.args["response_type"] == "ephemeral" and card.args["replace_original"] is False
     assert "Approved by Petra Novak" in card.text()
     assert slack.fake.calls_to("chat.update") == []
-    assert get(store, vertex.id).state == "approved"

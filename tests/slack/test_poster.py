@@ -8,8 +8,9 @@ import socket
 import pytest
 
 from adapters.slack.poster import SlackPoster
-from bot.delivery import DeliveryError, Posted
+from bot.delivery import Posted
 from bot.reply import Image, Reply
+from custseg.errors import DeliveryError
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.slack.conftest import TOKEN
 

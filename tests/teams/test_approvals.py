@@ -1,6 +1,7 @@
 """Approving win-back actions from Teams, end to end: Action.Execute invokes into the real web app,
 the card replaced in place for everyone at the fake connector, refusals shown to the presser only,
-and every decision made by the stored state machine."""
+and every decision made by the stored state machine. The suggestion is asked for in a channel,
+answered in the asker's personal chat, and shared into the channel, where the team decides."""
 
 from __future__ import annotations
 
@@ -10,96 +11,54 @@ from typing import Any
 
 import pytest
 
-from adapters.web.app import STATUSES, build_app
-from config import load_settings
 from config.settings import Person, TeamSettings
 from custseg.actions import audit_log, get
-from custseg.store import open_store
-from tests.conftest import brain_on_demo
-from tests.fakes.teams_connector import FakeConnector, LoopbackServers
 from tests.teams.cards import card_text
-from tests.teams.test_teams_app import BOT, TEAMS, World
+from tests.teams.world import PERSONAL, World, channel_data, channel_thread, running_world
 
 PETRA = {"id": "29:petra", "name": "Petra Novak", "aadObjectId": "aad-petra"}
 OLGA = {"id": "29:olga", "name": "Olga Berg", "aadObjectId": "aad-olga"}
 VIC = {"id": "29:vic", "name": "Vic Viewer", "aadObjectId": "aad-vic"}
 CHANNEL_ID = "19:winback-emea@thread.tacv2"
-THREAD = {
-    "id": f"{CHANNEL_ID};messageid=1700000000001",
-    "conversationType": "channel",
-    "tenantId": "tenant-1",
-}
-CHANNEL_DATA = {"team": {"id": "19:team", "name": "Sales"}, "channel": {"id": CHANNEL_ID}}
+THREAD = channel_thread(CHANNEL_ID, "1700000000001")
+CHANNEL_DATA = channel_data(CHANNEL_ID)
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    tmp = tmp_path_factory.mktemp("teams_approvals")
-    settings = load_settings(env={}).model_copy(
-        update={
-            "people": {
-                "petra": Person(name="Petra Novak", role="manager", teams=["emea"], teams_id="29:petra"),
-                "olga": Person(name="Olga Berg", role="manager", teams=["emea"], teams_id="29:olga"),
-                "maria": Person(name="Maria", owner="Maria", teams=["emea"], teams_id="29:maria"),
-                "vic": Person(name="Vic Viewer", role="viewer", teams=["emea"], teams_id="29:vic"),
-            },
-            "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
-        }
-    )
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain = brain_on_demo(store, settings, tmp)
-    servers = LoopbackServers()
-    connector = FakeConnector()
-    connector_url = servers.serve(connector.app())
-    app = build_app(brain, settings, {}, TEAMS)
-    bot_url = servers.serve(app)
-    yield World(brain, connector, connector_url, bot_url, servers, app[STATUSES])
-    servers.close()
-    store.dispose()
-
-
-@pytest.fixture
-def teams(world: World) -> World:
-    world.connector.clear()
-    return world
+    update = {
+        "people": {
+            "petra": Person(name="Petra Novak", role="manager", teams=["emea"], teams_id="29:petra"),
+            "olga": Person(name="Olga Berg", role="manager", teams=["emea"], teams_id="29:olga"),
+            "maria": Person(name="Maria", owner="Maria", teams=["emea"], teams_id="29:maria"),
+            "vic": Person(name="Vic Viewer", role="viewer", teams=["emea"], teams_id="29:vic"),
+        },
+        "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
+    }
+    with running_world(tmp_path_factory.mktemp("teams_approvals"), update) as world:
+        # The channel's members (its roster): everyone here, no guests.
+        world.connector.members.update({u["id"]: u for u in (PETRA, OLGA, VIC)})
+        yield world
 
 
 def ask_in_channel(teams: World, text: str, user: dict[str, Any]) -> dict[str, Any]:
-    """A question @mentioning custseg in the team channel; the card it answers with."""
-    mention = {"type": "mention", "mentioned": BOT, "text": "<at>custseg</at>"}
+    """A question @mentioning custseg in the team channel, answered in ``user``'s personal chat and
+    shared into the channel from there; the card the channel then shows."""
+    calls = teams.mention(text, THREAD, user, channelData=CHANNEL_DATA)
+    (private,) = [c for c in calls if c.kind == "post" and c.conversation_id.startswith("a:")]
+    (share,) = [a for a in private.card["actions"] if a.get("verb") == "teams.share"]
     before = len(teams.connector.calls)
-    status, _ = teams.send(
-        teams.activity(
-            THREAD,
-            text=f"<at>custseg</at> {text}",
-            entities=[mention],
-            channelData=CHANNEL_DATA,
-            **{"from": user},
-        )
-    )
-    assert status in (200, 202)
-    (answer,) = [c for c in teams.connector.calls[before:] if c.kind == "reply"]
-    return answer.card
+    personal = {**PERSONAL, "id": private.conversation_id}
+    status, _ = teams.press(private.card, share["title"], "card-private", personal, user)
+    assert status == 200
+    (shared,) = [c for c in teams.connector.calls[before:] if c.kind == "post"]
+    assert shared.conversation_id == THREAD["id"]
+    return shared.card
 
 
 def press(teams: World, card: dict[str, Any], title: str, user: dict[str, Any], card_id: str) -> Any:
     """Press a card button as ``user``, the way Teams does (an adaptiveCard/action invoke)."""
-    (button,) = [a for a in card["actions"] if a["title"] == title]
-    value = {
-        "action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]},
-        "trigger": "manual",
-    }
-    status, body = teams.send(
-        teams.activity(
-            THREAD,
-            type="invoke",
-            name="adaptiveCard/action",
-            value=value,
-            replyToId=card_id,
-            channelData=CHANNEL_DATA,
-            **{"from": user},
-        )
-    )
+    status, body = teams.press(card, title, card_id, THREAD, user, channelData=CHANNEL_DATA)
     assert status == 200 and body["statusCode"] == 200
     return body["value"]
 

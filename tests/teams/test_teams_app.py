@@ -5,15 +5,10 @@ button presses, proactive posts, and how bad or unauthenticated requests are tur
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import itertools
 import json
 import re
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,116 +16,21 @@ from adapters.teams.poster import TeamsPoster
 from adapters.teams.references import get_reference
 from adapters.web.app import STATUSES, build_app
 from bot import wording
-from bot.brain import Brain
-from bot.delivery import DeliveryError
 from bot.reply import Reply
 from config.settings import Person
-from custseg.store import open_store
-from tests.conftest import brain_on_demo
-from tests.fakes.teams_connector import FakeConnector, LoopbackServers
+from custseg.errors import DeliveryError
 from tests.teams.cards import card_text, table_rows
+from tests.teams.world import BOT, CREDENTIALS, MARIA, PERSONAL, TEAMS, World, post, running_world
 
-TEAMS = ("adapters.teams.app",)
-BOT = {"id": "28:custseg-bot", "name": "custseg"}
-MARIA = {"id": "29:maria", "name": "Maria Rossi", "aadObjectId": "aad-maria"}
-PERSONAL = {"id": "a:personal-maria", "conversationType": "personal", "tenantId": "tenant-1"}
 CHANNEL_ID = "19:sales-emea@thread.tacv2"
-CREDENTIALS = {
-    "MICROSOFT_APP_ID": "00000000-0000-0000-0000-00000000abcd",
-    "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
-    "MICROSOFT_APP_TENANT_ID": "11111111-1111-1111-1111-111111111111",
-}
-_ids = itertools.count(1)
-_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def post(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
-    )
-    try:
-        with _direct.open(request, timeout=60) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as err:
-        status, raw = err.code, err.read()
-    try:
-        return status, (json.loads(raw) if raw else None)
-    except ValueError:
-        return status, raw.decode()
-
-
-@dataclass
-class World:
-    brain: Brain
-    connector: FakeConnector
-    connector_url: str
-    bot_url: str
-    servers: LoopbackServers
-    statuses: list
-
-    def activity(self, conversation: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        return {
-            "type": "message",
-            "id": f"in-{next(_ids)}",
-            "channelId": "msteams",
-            "serviceUrl": self.connector_url,
-            "from": MARIA,
-            "recipient": BOT,
-            "conversation": conversation or PERSONAL,
-            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-            **fields,
-        }
-
-    def send(self, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        return post(f"{self.bot_url}/api/messages", body, headers)
-
-    def ask(self, text: str, conversation: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        """Send a message; the card the bot answered with."""
-        before = len(self.connector.calls)
-        status, _ = self.send(self.activity(conversation, text=text, **fields))
-        assert status in (200, 202)
-        (answer,) = [c for c in self.connector.calls[before:] if c.kind == "reply"]
-        return answer.card
-
-    def press(self, card: dict[str, Any], title: str, card_id: str = "card-1") -> tuple[int, Any]:
-        """Press a card button the way Teams does (an adaptiveCard/action invoke)."""
-        (button,) = [a for a in card["actions"] if a["title"] == title]
-        value = {
-            "action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]},
-            "trigger": "manual",
-        }
-        return self.send(
-            self.activity(type="invoke", name="adaptiveCard/action", value=value, replyToId=card_id)
-        )
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> World:
-    from config import load_settings
-
-    tmp = tmp_path_factory.mktemp("teams")
-    settings = load_settings(env={}).model_copy(
-        update={"people": {"maria": Person(name="Maria", owner="Maria", email="maria@contoso.example")}}
-    )
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain = brain_on_demo(store, settings, tmp)
-
-    servers = LoopbackServers()
-    connector = FakeConnector()
-    connector.members["29:maria"] = {**MARIA, "email": "maria@contoso.example"}
-    connector_url = servers.serve(connector.app())
-    app = build_app(brain, settings, {}, TEAMS)
-    bot_url = servers.serve(app)
-    yield World(brain, connector, connector_url, bot_url, servers, app[STATUSES])
-    servers.close()
-    store.dispose()
-
-
-@pytest.fixture
-def teams(world: World) -> World:
-    world.connector.clear()
-    return world
+def world(tmp_path_factory) -> Iterator[World]:
+    people = {"maria": Person(name="Maria", owner="Maria", email="maria@contoso.example")}
+    with running_world(tmp_path_factory.mktemp("teams"), {"people": people}) as world:
+        world.connector.members["29:maria"] = {**MARIA, "email": "maria@contoso.example"}
+        yield world
 
 
 def test_personal_question_is_answered_with_an_adaptive_card(teams):
@@ -159,7 +59,9 @@ def test_my_customers_resolve_through_the_teams_roster_email(teams):
     assert table_rows(card) and all(row[1] == "Maria" for row in table_rows(card))
 
 
-def test_channel_mention_is_stripped_and_answered_in_the_thread(teams):
+def test_channel_mention_is_stripped_and_help_is_answered_in_the_thread(teams):
+    # Help carries no customer data, so it stays where it was asked (data answers go to the
+    # asker's personal chat: tests/teams/test_personal.py).
     thread = {
         "id": f"{CHANNEL_ID};messageid=1700000000000",
         "conversationType": "channel",
@@ -167,13 +69,14 @@ def test_channel_mention_is_stripped_and_answered_in_the_thread(teams):
     }
     mention = {"type": "mention", "mentioned": BOT, "text": "<at>custseg</at>"}
     card = teams.ask(
-        "<at>custseg</at> how many champions do we have in EMEA?",
+        "<at>custseg</at> help",
         thread,
         entities=[mention],
         channelData={"team": {"id": "19:team", "name": "Sales"}, "channel": {"id": CHANNEL_ID}},
     )
     text = card_text(card)
-    assert text.startswith("Champions · in EMEA") and "customers" in text
+    assert text.startswith("Help") and wording.HELP_TITLE in text
+    assert [a["title"] for a in card["actions"]][-1] == wording.OVERVIEW_BUTTON
     stored = get_reference(teams.brain.store, CHANNEL_ID)
     assert (
         stored is not None and stored.name == "Sales" and stored.reference["conversation"]["id"] == CHANNEL_ID

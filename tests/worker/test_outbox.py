@@ -8,9 +8,10 @@ import threading
 
 from adapters.console.poster import FilePoster
 from adapters.worker.tick import Worker
-from bot.delivery import DeliveryError, Posted
+from bot.delivery import Posted
 from bot.outbox import deliver_due, enqueue, reply_from_json, reply_to_json
 from bot.reply import Button, Image, Reply, Table
+from custseg.errors import DeliveryError
 from custseg.store import Store, outbox
 from tests.worker.conftest import SimClock, entries, snapshot_refresh, subscribe_at
 

@@ -1,0 +1,123 @@
+"""One person's overview: their key accounts, dormant high-value customers, actions waiting for
+them and their digest subscriptions, each answered by the brain's own intents in their scope.
+
+Slack shows the sections on the App Home tab (``adapters.slack.home``); in chat (Teams' personal
+chat, or anywhere the *My overview* button is pressed) they come as one message with a Refresh
+button (``overview_reply``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot import wording
+from bot.context import Channel, ChatUser
+from bot.reply import Button, Reply
+from custseg.store.models import CONVERSATION_REFS
+from custseg.store.subscriptions import list_subscriptions
+
+if TYPE_CHECKING:
+    from bot.brain import Brain
+    from custseg.query import QueryEngine
+
+OVERVIEW_ACTION = "overview.show"
+SECTIONS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "key_accounts",
+        {"intent": "find_customers", "filters": {"key_account": True, "owner": "me"}, "sort": "revenue"},
+    ),
+    (
+        "dormant",
+        {
+            "intent": "find_customers",
+            "filters": {"lifecycle": "dormant", "value_tier": "high", "owner": "me"},
+        },
+    ),
+    ("pending", {"intent": "pending_actions"}),
+]
+# Rows of each section's table shown in the chat version; the rest is counted.
+CHAT_ROWS = 5
+
+
+def overview_button() -> Button:
+    return Button(wording.OVERVIEW_BUTTON, OVERVIEW_ACTION)
+
+
+def stored_names(brain: Brain, platform: str) -> Callable[[str], str]:
+    """Channel ids → the names stored when the app was installed there (the id when unknown)."""
+    t = CONVERSATION_REFS
+    with brain.store.connect() as conn:
+        rows = conn.execute(select(t.c.channel_id, t.c.name).where(t.c.platform == platform)).all()
+    names = {channel_id: name for channel_id, name in rows if name}
+    return lambda channel_id: names.get(channel_id, channel_id)
+
+
+def subscription_lines(brain: Brain, user: ChatUser, channel_label: Callable[[str], str]) -> str:
+    """The digest subscriptions ``user`` set up on their platform, one line each."""
+    mine = [s for s in list_subscriptions(brain.store, user.platform) if s["created_by"] == user.user_id]
+    if not mine:
+        return wording.NO_SUBSCRIPTIONS
+    return "\n".join(
+        wording.SUBSCRIPTION_LINE.format(
+            topic=wording.TOPIC_LABEL.get(s["topic"], s["topic"]).capitalize(),
+            channel=channel_label(s["channel_id"]),
+            when=wording.DAY_LABEL.get(s["day"], s["day"]),
+            time=s["time"],
+            tz=s["timezone"],
+        )
+        for s in mine
+    )
+
+
+def sections(
+    brain: Brain,
+    user: ChatUser,
+    channel_label: Callable[[str], str] = str,
+    engine: QueryEngine | None = None,
+) -> list[tuple[str, Reply]]:
+    """(title, reply) for each part of ``user``'s overview, every query within their scope.
+
+    ``channel_label`` turns a subscribed channel id into what the platform shows (a Slack channel
+    link, a Teams conversation name).
+    """
+    here = Channel(f"home:{user.user_id}", user.platform, "dm")
+    parts = [
+        (wording.OVERVIEW_SECTIONS[key], brain.run(query, user, here, engine)) for key, query in SECTIONS
+    ]
+    subscriptions = Reply(text=subscription_lines(brain, user, channel_label))
+    return [*parts, (wording.OVERVIEW_SECTIONS["subscriptions"], subscriptions)]
+
+
+def _summary(reply: Reply) -> str:
+    """A section in a few lines: what it is, its text, and the first rows of its table."""
+    lines = [reply.context, reply.text]
+    if reply.table:
+        rows = reply.table.rows
+        lines += ["• " + " · ".join(cell for cell in row if cell) for row in rows[:CHAT_ROWS]]
+        if len(rows) > CHAT_ROWS:
+            lines.append(wording.OVERVIEW_MORE.format(n=len(rows) - CHAT_ROWS))
+    return "\n".join(line for line in lines if line)
+
+
+def overview_reply(
+    brain: Brain,
+    user: ChatUser,
+    channel_label: Callable[[str], str] = str,
+    engine: QueryEngine | None = None,
+) -> Reply:
+    """The overview as one chat message, with a Refresh button that replaces it in place."""
+    now = dt.datetime.now(ZoneInfo(brain.settings.timezone))
+    text = "\n\n".join(
+        f"*{title}*\n{_summary(reply)}" for title, reply in sections(brain, user, channel_label, engine)
+    )
+    return Reply(
+        context=wording.OVERVIEW_CONTEXT,
+        text=text,
+        buttons=[Button(wording.OVERVIEW_REFRESH, OVERVIEW_ACTION)],
+        footer=wording.OVERVIEW_FOOTER.format(at=f"{now:%Y-%m-%d %H:%M} {now.tzname()}"),
+    )
