@@ -86,6 +86,11 @@ MODEL_LABEL = {
 }
 
 
+# Customers a past window is computed for, at most (2 × the classifier's training sample: one half
+# fits the regression, the other calibrates it).
+MAX_HISTORY_CUSTOMERS = 400_000
+
+
 # --------------------------------------------------------------------------------------------------
 # Features and labels
 # --------------------------------------------------------------------------------------------------
@@ -305,16 +310,47 @@ class OrderHistory:
     aggregates : callable
         Day → per-customer aggregates of the orders up to the end of that day
         (``custseg.aggregate``), from memory or computed inside the database alike.
+    sampled : tuple of int, optional
+        (customers kept, customers in the book) when the history covers a random sample only.
     """
 
     aggregates: History
+    sampled: tuple[int, int] | None = None
 
     @classmethod
-    def from_orders(cls, orders: pd.DataFrame, window_days: int = 90) -> OrderHistory:
-        """The history of an order frame held in memory (``customer_id``, ``ordered_at``, ``amount``)."""
+    def from_orders(
+        cls,
+        orders: pd.DataFrame,
+        window_days: int = 90,
+        max_customers: int = MAX_HISTORY_CUSTOMERS,
+        random_state: int = 0,
+    ) -> OrderHistory:
+        """The history of an order frame held in memory (``customer_id``, ``ordered_at``, ``amount``).
+
+        A book of more than ``max_customers`` customers is seen through a random sample of that
+        many (fixed seed): the model is trained and checked on them, and every customer is scored.
+        Past windows then cost a fraction of a full pass over the orders, and the classifier and its
+        holdout figures gain nothing measurable from more customers.
+        """
         from custseg.aggregate import aggregate_frame
 
-        return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
+        ids = orders["customer_id"]
+        if isinstance(ids.dtype, pd.CategoricalDtype):
+            codes, k = ids.cat.codes.to_numpy(), len(ids.cat.categories)
+        else:
+            codes, uniques = pd.factorize(ids, sort=False)
+            k = len(uniques)
+        if k <= max_customers:
+            return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
+        keep = np.zeros(k, dtype=bool)
+        keep[np.random.default_rng(random_state).choice(k, max_customers, replace=False)] = True
+        sample = orders[keep[codes]]
+        if isinstance(sample["customer_id"].dtype, pd.CategoricalDtype):
+            sample = sample.assign(customer_id=sample["customer_id"].cat.remove_unused_categories())
+        return cls(
+            aggregates=lambda day: aggregate_frame(sample, day, window_days),
+            sampled=(max_customers, k),
+        )
 
 
 def bgnbd_inputs(aggregates: pd.DataFrame, day: dt.date, customers: pd.Index) -> pd.DataFrame:
@@ -503,6 +539,7 @@ class ChurnEvaluation:
     baseline_note: str | None
     alive_only_auc: float | None
     chosen: str
+    sampled: tuple[int, int] | None = None  # (customers used, customers in the book)
 
     @property
     def chosen_metrics(self) -> HoldoutMetrics:
@@ -519,6 +556,9 @@ class ChurnEvaluation:
             "train_cutoff": str(self.train_cutoff),
             "holdout_cutoff": str(self.holdout_cutoff),
             "choice_rule": f"higher holdout ROC-AUC; within {AUC_TIE} the lower Brier score",
+            "sample": None
+            if self.sampled is None
+            else f"trained and checked on a random {self.sampled[0]:,} of {self.sampled[1]:,} customers",
             "holdout": self.chosen_metrics.summary(),
             "other": (self.baseline if self.chosen == CLASSIFIER else self.classifier).summary()
             if self.baseline is not None
@@ -628,6 +668,7 @@ def evaluate_churn(
         baseline_note=base_note,
         alive_only_auc=alive_auc,
         chosen=chosen,
+        sampled=history.sampled,
     )
     return evaluation, holdout
 

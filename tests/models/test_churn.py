@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from config import Settings
+from custseg.aggregate import aggregate_frame
 from custseg.models.churn import (
     BASELINE,
     CLASSIFIER,
@@ -190,3 +191,28 @@ def test_a_small_book_keeps_the_lifecycle_rule_and_says_why():
     assert scores.notes["churn_model"] is None
     assert "too few customers to learn churn from" in scores.notes["churn_risk_basis"]
     assert "needs at least 90 of each" in scores.notes["churn_risk_basis"]
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_a_large_book_is_trained_on_a_sample_and_every_customer_is_scored(book, categorical):
+    orders = book.assign(customer_id=book["customer_id"].astype("category")) if categorical else book
+    full = score_churn(OrderHistory.from_orders(orders), DAY, Settings())
+    history = OrderHistory.from_orders(orders, max_customers=1000)
+    assert history.sampled == (1000, 1500)
+    sampled = score_churn(history, DAY, Settings(), aggregate_frame(orders, DAY))
+    assert sampled.frame is not None and full.frame is not None
+    assert sampled.frame.index.equals(full.frame.index), "every buyer is scored, not only the sample"
+    assert (
+        sampled.notes["churn_model"]["sample"] == "trained and checked on a random 1,000 of 1,500 customers"
+    )
+    assert full.notes["churn_model"]["sample"] is None
+    # The sample tells the same story: the same customers come out at risk, nearly always.
+    agree = (sampled.frame["churn_risk"] == full.frame["churn_risk"]).mean()
+    assert agree > 0.9
+    assert (
+        abs(
+            sampled.notes["churn_model"]["holdout"]["roc_auc"]
+            - full.notes["churn_model"]["holdout"]["roc_auc"]
+        )
+        < 0.05
+    )
