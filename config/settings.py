@@ -390,7 +390,7 @@ class WebSettings(_Strict):
             raise ValueError(f"public_url '{url}' is not a URL") from None
         if parts.scheme not in ("https", "http") or not host:
             raise ValueError(f"public_url '{url}' must be an https:// URL, e.g. https://custseg.example.com")
-        if parts.scheme == "http" and not _is_loopback(host):
+        if parts.scheme == "http" and not is_loopback_host(host):
             raise ValueError(f"public_url '{url}' must use https (plain http only for this machine)")
         if parts.username or parts.password or parts.query or parts.fragment:
             # Not echoed: a user part may hold a password.
@@ -398,7 +398,10 @@ class WebSettings(_Strict):
         return url
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str | None) -> bool:
+    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if not host:
+        return False
     if host == "localhost":
         return True
     try:

@@ -12,7 +12,6 @@ mode.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from microsoft_agents.hosting.core import (
     OutboundHostValidator,
 )
 from microsoft_agents.hosting.core.authorization import Connections
+
+from config.settings import is_loopback_host
 
 # Where the SDK's adapter leaves a turn's connector client (its ChannelServiceAdapter key).
 CONNECTOR_CLIENT_KEY = "ConnectorClient"
@@ -88,18 +89,6 @@ class TeamsConfig:
         """The SDK's aiohttp adapter. With credentials, incoming ``serviceUrl``s must be Microsoft's."""
         validator = None if self.local_mode else OutboundHostValidator(enabled=True)
         return CloudAdapter(connection_manager=self.connections(auth), host_validator=validator)
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_loopback_url(url: str | None) -> bool:

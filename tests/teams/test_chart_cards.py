@@ -5,16 +5,12 @@ both carry an Image whose URL the running web app answers with the very same PNG
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import itertools
 import json
 import logging
 import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,35 +19,22 @@ from sqlalchemy import func, select
 from adapters.ops.doctor import check_teams, deployment
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.render import CHART_TOO_LARGE, MAX_CARD_BYTES, card
-from adapters.web.app import build_app
 from adapters.web.charts import links_for
 from adapters.worker.tick import Worker
-from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from bot.outbox import enqueue
 from bot.reply import Image, Reply, Table
 from config import Settings, load_settings
 from custseg.store import Store, open_store
 from custseg.store.models import CHART_IMAGES
-from tests.conftest import brain_on_demo, fresh_pg_database
-from tests.fakes.teams_connector import FakeConnector, LoopbackServers
 from tests.teams.cards import card_text, table_rows
+from tests.teams.world import CREDENTIALS, PERSONAL, World, running_world
 
-TEAMS = ("adapters.teams.app",)
-BOT = {"id": "28:custseg-bot", "name": "custseg"}
-MARIA = {"id": "29:maria", "name": "Maria Rossi", "aadObjectId": "aad-maria"}
-PERSONAL = {"id": "a:personal-maria", "conversationType": "personal", "tenantId": "tenant-1"}
 BREAKDOWN = "give me the segment breakdown"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # A linked chart costs a card its URL, its alt text and a few bytes of JSON (embedded, the PNG
 # alone would be over Teams' ~28 KB).
 IMAGE_OVERHEAD_BYTES = 100
-CREDENTIALS = {
-    "MICROSOFT_APP_ID": "00000000-0000-0000-0000-00000000abcd",
-    "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
-    "MICROSOFT_APP_TENANT_ID": "11111111-1111-1111-1111-111111111111",
-}
-_ids = itertools.count(1)
 _direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -89,57 +72,15 @@ def stored_charts(store: Store) -> int:
         return conn.execute(select(func.count()).select_from(CHART_IMAGES)).scalar() or 0
 
 
-@dataclass
-class World:
-    url: str  # the database, for a second "worker process" handle
-    settings: Settings
-    brain: Brain
-    connector: FakeConnector
-    connector_url: str
-    bot_url: str
-
-    def activity(self, conversation: dict[str, Any], **fields: Any) -> dict[str, Any]:
-        return {
-            "type": "message",
-            "id": f"in-{next(_ids)}",
-            "channelId": "msteams",
-            "serviceUrl": self.connector_url,
-            "from": MARIA,
-            "recipient": BOT,
-            "conversation": conversation,
-            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-            **fields,
-        }
-
-    def ask(self, text: str) -> dict[str, Any]:
-        before = len(self.connector.calls)
-        status, _, _ = request(f"{self.bot_url}/api/messages", self.activity(PERSONAL, text=text))
-        assert status in (200, 202)
-        (answer,) = [c for c in self.connector.calls[before:] if c.kind == "reply"]
-        return answer.card
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    # The web app's public URL is where it will listen: Teams fetches the images from there.
+    port = free_port()
+    web = load_settings(env={"CUSTSEG_PUBLIC_URL": f"http://127.0.0.1:{port}"}).web
     tmp = tmp_path_factory.mktemp("charts")
-    with ExitStack() as stack:
-        if request.param == "postgres":
-            url = stack.enter_context(fresh_pg_database())
-        else:
-            url = f"sqlite:///{tmp / 'custseg.db'}"
-        # The web app's public URL is where it will listen: Teams fetches the images from there.
-        public_url = f"http://127.0.0.1:{free_port()}"
-        settings = load_settings(env={"CUSTSEG_PUBLIC_URL": public_url})
-        store = open_store(url)
-        stack.callback(store.dispose)
-        brain = brain_on_demo(store, settings, tmp, n_customers=300)
-        servers = LoopbackServers()
-        stack.callback(servers.close)
-        connector = FakeConnector()
-        connector_url = servers.serve(connector.app())
-        bot_url = servers.serve(build_app(brain, settings, {}, TEAMS), int(public_url.rsplit(":", 1)[1]))
-        assert bot_url == public_url
-        yield World(url, settings, brain, connector, connector_url, bot_url)
+    with running_world(tmp, {"web": web}, request.param, port=port, n_customers=300) as world:
+        assert world.bot_url == web.public_url
+        yield world
 
 
 @pytest.fixture
@@ -197,7 +138,7 @@ def test_a_digest_posted_by_the_worker_links_an_image_the_web_app_serves(world, 
     )
     assert status == 202
     # The worker is another process: its own database handle and its own chart links.
-    store = open_store(world.url)
+    store = open_store(world.database_url)
     try:
         poster = TeamsPoster(store, {}, chart_links=links_for(store, world.settings.web))
         worker = Worker(store, world.settings, {"teams": poster}, refresh=lambda _now: None)

@@ -17,12 +17,11 @@ from adapters.teams.roster import TTL_SECONDS
 from bot import wording
 from bot.outbox import deliver_due, enqueue
 from bot.reply import Reply, Table
-from config.settings import Person, TeamSettings
 from custseg.errors import DeliveryError
 from custseg.store.outbox import list_messages
 from custseg.store.subscriptions import list_subscriptions
 from tests.teams.cards import card_text
-from tests.teams.world import MARIA, TENANT, World, channel_data, channel_thread, running_world
+from tests.teams.world import EMEA_UPDATE, MARIA, TENANT, World, channel_data, channel_thread, running_world
 
 PETRA = {"id": "29:petra", "name": "Petra Novak", "aadObjectId": "aad-petra"}
 GUEST = {"id": "29:guest", "name": "Gus Guest (External)", "aadObjectId": "aad-guest"}
@@ -36,14 +35,7 @@ DIGEST = Reply(
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    update = {
-        "people": {
-            "maria": Person(name="Maria", owner="Maria", teams=["emea"], teams_id="29:maria"),
-            "petra": Person(name="Petra Novak", role="manager", teams=["emea"], teams_id="29:petra"),
-        },
-        "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
-    }
-    with running_world(tmp_path_factory.mktemp("teams_guests"), update, request.param) as world:
+    with running_world(tmp_path_factory.mktemp("teams_guests"), EMEA_UPDATE, request.param) as world:
         yield world
 
 

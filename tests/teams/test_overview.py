@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from bot import wording
-from config.settings import Person, TeamSettings
 from custseg.store.subscriptions import subscribe
 from tests.teams.cards import card_text
-from tests.teams.world import MARIA, TENANT, World, running_world
+from tests.teams.world import EMEA_UPDATE, MARIA, TENANT, World, running_world
 
 PETRA = {"id": "29:petra", "name": "Petra Novak", "aadObjectId": "aad-petra"}
 STRANGER = {"id": "29:stranger", "name": "Sam Stranger", "aadObjectId": "aad-stranger"}
@@ -21,14 +20,7 @@ STRANGER = {"id": "29:stranger", "name": "Sam Stranger", "aadObjectId": "aad-str
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    update = {
-        "people": {
-            "maria": Person(name="Maria", owner="Maria", teams=["emea"], teams_id="29:maria"),
-            "petra": Person(name="Petra Novak", role="manager", teams=["emea"], teams_id="29:petra"),
-        },
-        "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
-    }
-    with running_world(tmp_path_factory.mktemp("teams_overview"), update, request.param) as world:
+    with running_world(tmp_path_factory.mktemp("teams_overview"), EMEA_UPDATE, request.param) as world:
         yield world
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 from adapters.web.app import STATUSES, build_app
 from bot.brain import Brain
-from config import load_settings
+from config import Settings, load_settings
+from config.settings import Person, TeamSettings
 from custseg.store import open_store
 from tests.conftest import brain_on_demo, fresh_pg_database
 from tests.fakes.teams_connector import Call, FakeConnector, LoopbackServers
@@ -38,6 +39,14 @@ CREDENTIALS = {
     "MICROSOFT_APP_TENANT_ID": "11111111-1111-1111-1111-111111111111",
 }
 MENTION = {"type": "mention", "mentioned": BOT, "text": "<at>custseg</at>"}
+# Maria (account manager) and Petra (manager) in team EMEA: the usual people of a Teams world.
+EMEA_UPDATE: dict[str, Any] = {
+    "people": {
+        "maria": Person(name="Maria", owner="Maria", teams=["emea"], teams_id="29:maria"),
+        "petra": Person(name="Petra Novak", role="manager", teams=["emea"], teams_id="29:petra"),
+    },
+    "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
+}
 _ids = itertools.count(1)
 _direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -75,6 +84,11 @@ class World:
     bot_url: str
     servers: LoopbackServers
     statuses: list
+    database_url: str  # for a second handle, as another process (the worker) would open
+
+    @property
+    def settings(self) -> Settings:
+        return self.brain.settings
 
     def activity(self, conversation: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
         return {
@@ -149,10 +163,13 @@ def running_world(
     backend: str = "sqlite",
     env: Mapping[str, str] | None = None,
     modules: tuple[str, ...] = TEAMS,
+    port: int | None = None,
+    n_customers: int = 2000,
 ) -> Iterator[World]:
-    """A world on the demo book whose settings are the defaults with ``update`` (e.g. ``people``),
-    stored in SQLite under ``tmp`` or in a fresh PostgreSQL database (``backend="postgres"``);
-    ``env`` and ``modules`` are the web app's (Slack can run beside Teams)."""
+    """A world on the demo book (``n_customers``) whose settings are the defaults with ``update``
+    (e.g. ``people``), stored in SQLite under ``tmp`` or in a fresh PostgreSQL database
+    (``backend="postgres"``); ``env``, ``modules`` and ``port`` are the web app's (Slack can run
+    beside Teams; a fixed port when the settings must name the app's own URL)."""
     with ExitStack() as stack:
         if backend == "postgres":
             url = stack.enter_context(fresh_pg_database())
@@ -161,11 +178,11 @@ def running_world(
         settings = load_settings(env={}).model_copy(update=dict(update))
         store = open_store(url)
         stack.callback(store.dispose)
-        brain = brain_on_demo(store, settings, tmp)
+        brain = brain_on_demo(store, settings, tmp, n_customers)
         servers = LoopbackServers()
         stack.callback(servers.close)
         connector = FakeConnector()
         connector_url = servers.serve(connector.app())
         app = build_app(brain, settings, dict(env or {}), modules)
-        bot_url = servers.serve(app)
-        yield World(brain, connector, connector_url, bot_url, servers, app[STATUSES])
+        bot_url = servers.serve(app, port)
+        yield World(brain, connector, connector_url, bot_url, servers, app[STATUSES], url)
