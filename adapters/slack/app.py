@@ -331,10 +331,25 @@ class SlackBot:
         except ValueError:
             payload = {}
         container = body.get("container") or {}
+        channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        # Someone who may not decide, or a suggestion already decided, is told so at once instead
+        # of being asked for a reason that cannot count.
+        check = await self.answer(
+            {
+                "a": "action.may_decide",
+                "p": {**payload, "to": "rejected"} if isinstance(payload, dict) else {},
+            },
+            await self.user(str(body["user"]["id"])),
+            await self.channel(channel_id),
+        )
+        if check.text:
+            respond = AsyncRespond(response_url=body.get("response_url"))
+            await self.show(check, {}, container, channel_id, respond, None)
+            return
         metadata = {
             "a": name or "",
             "p": payload if isinstance(payload, dict) else {},
-            "c": str((body.get("channel") or {}).get("id") or container.get("channel_id") or ""),
+            "c": channel_id,
             "k": container,
             "r": body.get("response_url"),
             "t": (body.get("message") or {}).get("thread_ts"),

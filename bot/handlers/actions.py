@@ -476,6 +476,27 @@ def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
     return _answer(ctx, outcome, private="suggestion_id" not in payload or bool(payload.get("list")))
 
 
+@action("action.may_decide")
+def may_decide(ctx: Context, payload: dict[str, Any]) -> Reply:
+    """Whether the presser may take a suggestion to ``payload["to"]`` (default rejected), asked
+    before they are asked for anything else (a reason): an empty private reply when they may, else
+    the refusal, or where the suggestion already stands. Nothing changes either way."""
+    to_state = payload.get("to") if payload.get("to") in wording.ACTION_VERB else "rejected"
+    if "suggestion_id" not in payload:
+        return Reply(private=True)  # a customer button: checked when pressed, as it may create one
+    store, settings = ctx.brain.store, ctx.brain.settings
+    try:
+        s = require(store, int(payload["suggestion_id"]))
+    except (TypeError, ValueError):
+        return Reply(context="Not understood", text=STALE_BUTTON, private=True)
+    denied = refusal(settings, ctx.person, s.owner, str(to_state))
+    if denied:
+        return Reply(text=denied, private=True)
+    if not s.is_open:
+        return Reply(text=status(settings, s, last_transition(store, s.id)), private=True)
+    return Reply(private=True)
+
+
 @action("action.approve")
 def approve_button(ctx: Context, payload: dict[str, Any]) -> Reply:
     return _decide(ctx, payload, "approved")

@@ -146,6 +146,20 @@ def slack_copy(store: Store, sid: int, timeout: float = 10) -> str:
         time.sleep(0.02)
 
 
+def test_slack_reject_by_someone_who_may_not_decide_is_refused_before_any_form(world: Both):
+    world.slack.mention("suggest a win-back for Globex", user="U_PETRA", channel=PRIVATE)
+    (card,) = world.slack.fake.wait_for("chat.postMessage")
+    reject = next(e for e in buttons(card.blocks) if e["text"]["text"] == "Reject")
+    sid = json.loads(reject["value"])["suggestion_id"]
+    ts = slack_copy(world.store, sid)
+    _, name = world.slack.click(reject, user="U_MARIA", channel=PRIVATE, message_ts=ts)
+    (refused,) = world.slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == name)
+    assert refused.args["response_type"] == "ephemeral"
+    assert "Only managers of EMEA can reject this." in refused.text()
+    assert world.slack.fake.calls_to("views.open") == [], "no form for a decision that cannot count"
+    assert get(world.store, sid).state == "proposed"
+
+
 def test_slack_reject_opens_a_modal_whose_reason_is_recorded(world: Both, tmp_path):
     world.slack.mention("suggest a win-back for Globex", user="U_PETRA", channel=PRIVATE)
     (card,) = world.slack.fake.wait_for("chat.postMessage")
