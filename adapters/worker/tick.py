@@ -26,7 +26,7 @@ from bot.brain import Brain
 from bot.context import Channel, ChatUser, Context
 from bot.delivery import Poster
 from bot.handlers import INTENT_HANDLERS
-from bot.handlers.actions import spread_outcome
+from bot.handlers.actions import catch_up_copies, spread_outcome
 from bot.handlers.digest import (
     AlertPlan,
     alert_suggestions,
@@ -48,6 +48,8 @@ log = logging.getLogger("custseg.worker")
 
 REFRESH_JOB = "refresh"
 SWEEP_JOB = "actions-sweep"
+# The daily sweep re-queues lost copy updates of decisions this recent (two days: a missed day too).
+CATCH_UP = dt.timedelta(days=2)
 RETRY_BUILD = dt.timedelta(minutes=5)
 
 
@@ -179,6 +181,12 @@ class Worker:
             log.exception("the daily sweep of win-back actions failed")
             return None
         log.info("win-back actions swept: %(woken)d woken, %(expired)d expired", counts)
+        try:
+            since = now.astimezone(dt.UTC).replace(tzinfo=None) - CATCH_UP
+            looked = catch_up_copies(self.store, self.settings, since)
+            log.info("posted copies of %d suggestions decided since %s checked", looked, since)
+        except Exception:
+            log.exception("catching up the updates of posted copies failed")
         return counts
 
     # -- one subscription ---------------------------------------------------------------------------------

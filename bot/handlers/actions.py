@@ -44,6 +44,8 @@ from custseg.actions import (
     Suggestion,
     Transition,
     approve,
+    audit_log,
+    get,
     last_transition,
     mark_done,
     open_for,
@@ -401,6 +403,23 @@ def spread_outcome(
     except Exception:
         log.exception("suggestion %s is %s, but its posted copies were not all updated", s.id, s.state)
         return None
+
+
+def catch_up_copies(store: Store, settings: Settings, since: dt.datetime) -> int:
+    """Queue again the copy updates of every suggestion decided since ``since`` (naive UTC); how
+    many suggestions were looked at.
+
+    A decision's updates are queued just after the decision is committed, so a crash in between
+    would leave its copies as they were. Each (copy, decision) is queued once whatever happens,
+    so the daily sweep repeating this costs nothing but, for the message where the button was
+    pressed, one update with the content it already shows.
+    """
+    decided = {t.suggestion_id for t in audit_log(store, since=since) if t.from_state is not None}
+    for sid in sorted(decided):
+        s = get(store, sid)
+        if s is not None:
+            spread_outcome(store, settings, Outcome(s, True, last_transition(store, sid)))
+    return len(decided)
 
 
 def _pressed_copy(ctx: Context) -> Copy | None:

@@ -166,12 +166,16 @@ def open_for(store: Store, customer_id: str, playbook: str | None = None) -> lis
     return list_suggestions(store, OPEN_STATES, playbook, customer_id)
 
 
-def audit_log(store: Store, suggestion_id: int | None = None) -> list[Transition]:
-    """Audit rows in the order they happened (of one suggestion, or all)."""
+def audit_log(
+    store: Store, suggestion_id: int | None = None, since: dt.datetime | None = None
+) -> list[Transition]:
+    """Audit rows in the order they happened (of one suggestion, or all; from ``since``, naive UTC)."""
     t = ACTION_AUDIT
     stmt = select(t).order_by(t.c.id)
     if suggestion_id is not None:
         stmt = stmt.where(t.c.suggestion_id == suggestion_id)
+    if since is not None:
+        stmt = stmt.where(t.c.at >= since)
     with store.connect() as conn:
         return [_transition(r) for r in conn.execute(stmt)]
 

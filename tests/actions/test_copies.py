@@ -15,7 +15,7 @@ import pytest
 
 from bot.context import Channel
 from bot.delivery import Posted
-from bot.handlers.actions import list_buttons, spread_outcome
+from bot.handlers.actions import catch_up_copies, list_buttons, spread_outcome
 from bot.outbox import enqueue, remember, reply_from_json
 from bot.reply import Reply
 from config import Settings
@@ -260,3 +260,39 @@ def test_two_managers_at_once_make_one_decision_and_one_set_of_updates(any_store
     winner = next(o for o in outcomes if o.changed).decisive.actor
     assert all(f"approved by {winner}" in m["reply"]["text"] for m in queued)
     assert list_suggestions(any_store, ["approved"])[0].id == s.id
+
+
+def test_copy_updates_lost_to_a_crash_right_after_a_decision_are_queued_by_the_daily_catch_up(world: Both):
+    alert = world.brain.ask("any churn alerts?", ADA, Channel(SLACK_ALERTS, "slack", "private"))
+    sid = min(
+        i
+        for i in {b.payload["suggestion_id"] for b in alert.buttons}
+        if (found := get(world.store, i)) is not None and found.state == "proposed"
+    )
+    for platform, channel in (("slack", SLACK_ALERTS), ("teams", TEAMS_CHANNEL)):
+        assert enqueue(world.store, platform, channel, f"crash:{platform}:{channel}:{sid}", alert)
+    world.deliver()
+    posted = copies.of_suggestion(world.store, sid)
+    assert len(posted) >= 2
+    world.slack.fake.reset()
+    world.connector.clear()
+    # The decision is committed, then the process dies before the copies' updates are queued.
+    since = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    outcome = approve(world.store, world.brain.settings, sid, MANAGER)
+    assert outcome.changed
+    assert world.deliver() == [], "nothing was queued for the copies"
+
+    assert catch_up_copies(world.store, world.brain.settings, since) == 1
+    delivered = world.deliver()
+    assert {o.key for o in delivered} == {f"update:{c.id}:{outcome.decisive.id}" for c in posted}
+    assert {o.status for o in delivered} == {"sent"}
+    line = f"#{sid} {outcome.suggestion.label} — approved by Petra Novak, "
+    slack_updates = world.slack.fake.calls_to("chat.update")
+    assert SLACK_ALERTS in {c.args["channel"] for c in slack_updates}
+    assert all(line in c.text() and sid not in decisions(c.blocks) for c in slack_updates)
+    teams_updates = world.connector.of("update")
+    assert teams_updates and all(line in card_text(c.card) for c in teams_updates)
+    assert len(slack_updates) + len(teams_updates) == len(posted)
+    # Repeating the catch-up (the next day's sweep) queues nothing again.
+    catch_up_copies(world.store, world.brain.settings, since)
+    assert world.deliver() == []
