@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from custseg.store.db import Store
 from custseg.store.models import CONVERSATION_REFS
+from custseg.store.rows import update_or_insert
 
 PLATFORM = "teams"
 
@@ -62,20 +62,8 @@ def save_reference(
     }
     values.update({k: v for k, v in given.items() if v})
     with store.begin() as conn:
-        if conn.execute(update(t).where(where).values(**values)).rowcount:
-            return
-        try:
-            with conn.begin_nested():
-                conn.execute(
-                    t.insert().values(
-                        platform=PLATFORM,
-                        channel_id=channel_id,
-                        created_at=now,
-                        **{**given, **values},
-                    )
-                )
-        except IntegrityError:  # stored concurrently by another request: refresh that row instead
-            conn.execute(update(t).where(where).values(**values))
+        new_row = {"platform": PLATFORM, "channel_id": channel_id, "created_at": now, **given}
+        update_or_insert(conn, t, where, values, new_row)
 
 
 def mark_uninstalled(store: Store, channel_id: str) -> bool:

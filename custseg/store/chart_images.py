@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from custseg.store.db import Store
 from custseg.store.models import CHART_IMAGES
-from custseg.store.outbox import insert_ignore, utc
+from custseg.store.rows import insert_ignore, utc
 
 TOKEN_BYTES = 32
 # Enough of a token to tell images apart in logs, far too little to fetch one.

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from custseg.store.db import Store
 from custseg.store.models import POSTED_COPIES, POSTED_COPY_SUGGESTIONS
-from custseg.store.outbox import insert_ignore, utc
+from custseg.store.rows import insert_ignore, utc
 
 KINDS = ("card", "list")
 

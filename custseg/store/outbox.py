@@ -16,33 +16,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from custseg.store.db import Store
 from custseg.store.models import OUTBOX
+from custseg.store.rows import insert_ignore, utc
 
 STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
 MAX_ERROR = 1000
-
-
-def utc(t: dt.datetime | None = None) -> dt.datetime:
-    """``t`` (or now) as a naive UTC datetime, the way the database stores it."""
-    if t is None:
-        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
-
-
-def insert_ignore(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> bool:
-    """Insert a row unless one with the same ``keys`` exists; True if inserted.
-
-    ``ON CONFLICT DO NOTHING`` instead of catching the error keeps the surrounding transaction
-    usable on both databases (PostgreSQL aborts a transaction after a failed insert).
-    """
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    return bool(conn.execute(stmt).rowcount)
 
 
 def add(

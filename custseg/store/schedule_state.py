@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from custseg.store.db import Store
 from custseg.store.models import ALERT_EPISODES, SCHEDULE_RUNS
-from custseg.store.outbox import insert_ignore, utc
+from custseg.store.rows import insert_ignore, utc
 
 
 def last_runs(store: Store) -> dict[str, dt.datetime]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from custseg.schema import DAYS, TOPICS
 from custseg.store.db import Store
 from custseg.store.models import SUBSCRIPTIONS
+from custseg.store.rows import update_or_insert
 
 
 def subscribe(
@@ -26,25 +26,15 @@ def subscribe(
     now = dt.datetime.now().replace(microsecond=0)
     where = (t.c.platform == platform) & (t.c.channel_id == channel_id) & (t.c.topic == topic)
     values = {"day": day, "time": time, "timezone": timezone, "updated_at": now}
+    new_row = {
+        "platform": platform,
+        "channel_id": channel_id,
+        "topic": topic,
+        "created_by": user,
+        "created_at": now,
+    }
     with store.begin() as conn:
-        changed = conn.execute(update(t).where(where).values(**values)).rowcount
-        created = False
-        if not changed:
-            try:
-                with conn.begin_nested():
-                    conn.execute(
-                        t.insert().values(
-                            platform=platform,
-                            channel_id=channel_id,
-                            topic=topic,
-                            created_by=user,
-                            created_at=now,
-                            **values,
-                        )
-                    )
-                created = True
-            except IntegrityError:  # a concurrent subscribe won the race: change its schedule instead
-                conn.execute(update(t).where(where).values(**values))
+        created = update_or_insert(conn, t, where, values, new_row)
         row = conn.execute(select(t).where(where)).mappings().one()
     return dict(row), created
 
