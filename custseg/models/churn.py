@@ -602,6 +602,7 @@ def evaluate_churn(
     as_of: dt.date,
     settings: Settings,
     current: pd.DataFrame | None = None,
+    now: pd.DataFrame | None = None,
 ) -> tuple[ChurnEvaluation, _Window]:
     """Train on the earlier cutoff, compare with BG/NBD on the later one, choose.
 
@@ -609,6 +610,8 @@ def evaluate_churn(
     ----------
     current : DataFrame, optional
         The aggregates as of ``as_of`` if already computed (they give the holdout labels).
+    now : DataFrame, optional
+        ``profile_at(current, as_of, …)`` if already computed.
 
     Returns
     -------
@@ -620,7 +623,7 @@ def evaluate_churn(
         When the history is too short or the book too small to train (the message says which).
     """
     current = history.aggregates(as_of) if current is None else current
-    now = profile_at(current, as_of, settings.lifecycle)
+    now = profile_at(current, as_of, settings.lifecycle) if now is None else now
     if now.empty:
         raise ModelError("there are no purchases to learn churn from")
     span = int(
@@ -717,8 +720,10 @@ def score_churn(
     up to ``as_of``) before scoring, so the scores use all the history; the recorded figures are
     those of the holdout, where the model had not seen the labels.
     """
+    current = history.aggregates(as_of) if current is None else current
+    now = profile_at(current, as_of, settings.lifecycle)
     try:
-        evaluation, recent = evaluate_churn(history, as_of, settings, current)
+        evaluation, recent = evaluate_churn(history, as_of, settings, current, now)
     except ModelError as err:
         return ChurnScores(
             None,
@@ -727,8 +732,6 @@ def score_churn(
                 "churn_model": None,
             },
         )
-    current = history.aggregates(as_of) if current is None else current
-    now = profile_at(current, as_of, settings.lifecycle)
     H = evaluation.horizon_days
     model: ChurnClassifier | BgNbdChurn
     if evaluation.chosen == CLASSIFIER:
