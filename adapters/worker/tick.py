@@ -40,7 +40,7 @@ from bot.outbox import Outcome, deliver_due, reply_to_json, utcnow
 from bot.reply import Reply
 from config.settings import Settings
 from custseg.actions import SYSTEM, sweep
-from custseg.errors import NoSnapshotError
+from custseg.errors import NoSnapshotError, StoreError
 from custseg.store import chart_images, outbox
 from custseg.store.db import Store
 from custseg.store.schedule_state import beat, claim_run, last_runs, open_episodes, update_episodes
@@ -145,6 +145,10 @@ class Worker:
         try:
             with bind(job="deliver"):
                 return deliver_due(self.store, self.posters, self.settings.delivery, clock)
+        except StoreError as err:
+            # Nothing was lost: a post claimed or sent meanwhile is reconciled after its lease.
+            log.warning("delivery paused, the database is unreachable: %s", err)
+            return []
         finally:
             self._delivering.release()
 
