@@ -250,6 +250,7 @@ def deliver_one(
                 if found is not None:
                     log.info("%s had been posted by an earlier attempt; recorded, not posted again", key)
                     _record_sent(store, row, found.message_id, settings, clock)
+                    _remember(store, found, reply, key)
                     return Outcome(key, "found", attempts)
                 if tagger is None and row["last_error"] is None:
                     log.warning(
@@ -276,11 +277,15 @@ def deliver_one(
     if not _record_sent(store, row, posted.message_id, settings, clock):
         log.warning("%s was posted after this worker's lease ran out; another worker had taken it", key)
     if row["kind"] == "post":
-        try:
-            remember(store, posted, reply)
-        except Exception:  # the post is out either way; only later updates of it would be missed
-            log.exception("%s was posted but not recorded as a copy", key)
+        _remember(store, posted, reply, key)
     return Outcome(key, "sent", attempts)
+
+
+def _remember(store: Store, posted: Posted, reply: Reply, key: str) -> None:
+    try:
+        remember(store, posted, reply)
+    except Exception:  # the post is out either way; only later updates of it would be missed
+        log.exception("%s was posted but not recorded as a copy", key)
 
 
 def _taken(key: str, attempts: int) -> Outcome:
