@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class Workers:
         self.procs: dict[str, multiprocessing.process.BaseProcess] = {}
         self.started = 0
         self.killed: list[str] = []
+        # The fake kills from its own thread: Process.is_alive reads the fork server's exit-status
+        # pipe, and two threads reading it at once can leave one of them blocked for good.
+        self._lock = threading.Lock()
 
     def start(self, name: str, env: Mapping[str, str] | None = None) -> None:
         proc = _context.Process(
@@ -61,24 +65,31 @@ class Workers:
             daemon=True,
         )
         proc.start()
-        self.procs[name] = proc
-        self.started += 1
+        with self._lock:
+            self.procs[name] = proc
+            self.started += 1
 
     def log(self, name: str) -> Path:
         return self.directory / f"{name}.log"
 
     def alive(self) -> list[str]:
-        return [n for n, p in self.procs.items() if p.is_alive()]
+        with self._lock:
+            return [n for n, p in self.procs.items() if p.is_alive()]
 
     def kill(self, name: str, why: str = "random") -> None:
         """SIGKILL the worker ``name`` (no cleanup, no finishing the post in flight)."""
-        proc = self.procs.get(name)
-        if proc is not None and proc.pid is not None and proc.is_alive():
-            os.kill(proc.pid, signal.SIGKILL)
-            self.killed.append(why)
+        with self._lock:
+            proc = self.procs.get(name)
+            if proc is not None and proc.pid is not None and proc.is_alive():
+                os.kill(proc.pid, signal.SIGKILL)
+                self.killed.append(why)
 
     def stop(self, timeout: float = 10) -> None:
         """SIGTERM every worker (a delivery in flight finishes), SIGKILL what is left after ``timeout``."""
+        with self._lock:
+            self._stop(timeout)
+
+    def _stop(self, timeout: float) -> None:
         for proc in self.procs.values():
             if proc.is_alive() and proc.pid is not None:
                 os.kill(proc.pid, signal.SIGTERM)
