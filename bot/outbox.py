@@ -10,6 +10,14 @@ exponential backoff, and after ``max_attempts`` the post is parked as failed for
 An *update* (``enqueue_update``) goes the same way but rewrites an earlier message in place; an
 update overtaken by a newer one of the same message is left out. Every delivered post carrying
 suggestion buttons is recorded as a posted copy (``remember``), so a decision can update it later.
+
+Exactly once, as far as the platform allows: the clock is read for every post (claim, lease,
+Retry-After and backoff all from the real time), the lease is renewed right before sending (a worker
+whose lease ran out and was taken over does not send), and recording the result is retried until it
+sticks. A post that may have gone out although its worker never heard back (a timeout, a reset
+connection, a worker killed mid-send, a database error after sending) is *reconciled* before it is
+sent again, by a poster that can find its own posts (``Tagging``: Slack carries the outbox key in
+the message metadata). A platform that cannot be asked (Teams) gets it again: at least once there.
 """
 
 from __future__ import annotations
@@ -17,14 +25,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from bot.delivery import Posted, Poster
 from bot.reply import Button, Image, Reply, Table
 from config.settings import DeliverySettings
-from custseg.errors import DeliveryError
+from custseg.errors import DeliveryError, StoreError
 from custseg.store import copies
 from custseg.store import outbox as table
 from custseg.store.copies import Copy
@@ -167,10 +176,27 @@ def remember(store: Store, posted: Posted, reply: Reply) -> Copy | None:
 # -- delivering -------------------------------------------------------------------------------------------
 
 
+@runtime_checkable
+class Tagging(Protocol):
+    """A poster that can tag a post with its outbox key and find the tagged post again later, so a
+    post whose answer was lost is looked up instead of being sent twice (Slack; not Teams)."""
+
+    def post_tagged(self, channel_id: str, reply: Reply, key: str) -> Posted:
+        """Post ``reply`` into ``channel_id`` carrying ``key``; raise DeliveryError on failure."""
+        ...
+
+    def find_tagged(self, channel_id: str, key: str, since: dt.datetime) -> Posted | None:
+        """The post carrying ``key`` in ``channel_id`` made after ``since`` (naive UTC), or None;
+        raise a retryable DeliveryError when the platform cannot be asked right now."""
+        ...
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What one delivery attempt did: ``sent``, ``retry`` (queued again), ``failed`` (parked), or
-    ``superseded`` (an update left out because a newer update of the same message follows)."""
+    """What one delivery attempt did: ``sent``, ``found`` (an earlier attempt had posted it after
+    all: recorded, not posted again), ``retry`` (queued again), ``failed`` (parked), ``superseded``
+    (an update left out because a newer update of the same message follows), or ``taken`` (this
+    worker's lease had run out and another worker owns the post now: nothing sent)."""
 
     key: str
     status: str
@@ -184,6 +210,13 @@ def backoff_seconds(attempts: int, settings: DeliverySettings, retry_after: floa
     time up to ``max_backoff_seconds``, but never sooner than the platform asked (``retry_after``)."""
     wait = min(settings.backoff_seconds * 2 ** max(attempts - 1, 0), settings.max_backoff_seconds)
     return max(wait, retry_after or 0.0)
+
+
+def maybe_posted(row: Mapping[str, Any]) -> bool:
+    """Whether an earlier attempt at this post may have reached the platform: any earlier attempt
+    (its worker died mid-send, or its answer was lost or refused) or an earlier failure (parked,
+    then queued again)."""
+    return row["attempts"] > 1 or row["last_error"] is not None
 
 
 def deliver_one(
@@ -205,24 +238,90 @@ def deliver_one(
         if row["kind"] == "update":
             posted = Posted(row["platform"], row["channel_id"], row["message_id"])
             if table.superseded(store, row):
-                table.mark_sent(store, row["id"], token, posted.message_id, clock())
+                _record_sent(store, row, posted.message_id, settings, clock)
                 return Outcome(key, "superseded", attempts)
-            poster.update(posted, reply)
+            if not table.renew(store, row["id"], token, settings.lease_seconds, clock()):
+                return _taken(key, attempts)
+            poster.update(posted, reply)  # rewriting a message twice shows the same: no check needed
         else:
-            posted = poster.post(row["channel_id"], reply)
+            tagger = poster if isinstance(poster, Tagging) else None
+            if maybe_posted(row):
+                found = tagger.find_tagged(row["channel_id"], key, row["created_at"]) if tagger else None
+                if found is not None:
+                    log.info("%s had been posted by an earlier attempt; recorded, not posted again", key)
+                    _record_sent(store, row, found.message_id, settings, clock)
+                    _remember(store, found, reply, key)
+                    return Outcome(key, "found", attempts)
+                if tagger is None and row["last_error"] is None:
+                    log.warning(
+                        "%s may have been posted by a worker that stopped mid-send; %s cannot be asked, "
+                        "so it is posted again (it may show twice)",
+                        key,
+                        row["platform"],
+                    )
+            # Renewed right before sending: a worker whose lease ran out while it waited (a slow
+            # platform, a paused process) finds the post taken over and leaves it to the new owner.
+            if not table.renew(store, row["id"], token, settings.lease_seconds, clock()):
+                return _taken(key, attempts)
+            if tagger is not None:
+                posted = tagger.post_tagged(row["channel_id"], reply, key)
+            else:
+                posted = poster.post(row["channel_id"], reply)
     except DeliveryError as err:
         return _failed(store, row, settings, str(err), err.retryable, err.retry_after, clock)
+    except StoreError:
+        raise  # our database failed before anything was sent: the lease runs out and it is retried
     except Exception as err:  # a poster bug or an unwrapped network error: retry, bounded by max_attempts
         log.exception("posting %s raised", key)
         return _failed(store, row, settings, f"{type(err).__name__}: {err}", True, None, clock)
-    if not table.mark_sent(store, row["id"], token, posted.message_id, clock()):
+    if not _record_sent(store, row, posted.message_id, settings, clock):
         log.warning("%s was posted after this worker's lease ran out; another worker had taken it", key)
     if row["kind"] == "post":
-        try:
-            remember(store, posted, reply)
-        except Exception:  # the post is out either way; only later updates of it would be missed
-            log.exception("%s was posted but not recorded as a copy", key)
+        _remember(store, posted, reply, key)
     return Outcome(key, "sent", attempts)
+
+
+def _remember(store: Store, posted: Posted, reply: Reply, key: str) -> None:
+    try:
+        remember(store, posted, reply)
+    except Exception:  # the post is out either way; only later updates of it would be missed
+        log.exception("%s was posted but not recorded as a copy", key)
+
+
+def _taken(key: str, attempts: int) -> Outcome:
+    log.warning("%s: this worker's lease ran out and another worker took the post over; not sent", key)
+    return Outcome(key, "taken", attempts)
+
+
+def _record_sent(
+    store: Store, row: Mapping[str, Any], message_id: str | None, settings: DeliverySettings, clock: Clock
+) -> bool:
+    """``mark_sent``, retried with backoff until it sticks: the post is out, and a row left
+    ``sending`` would be sent again after its lease (or, on Slack, found and recorded then).
+
+    Gives up (raising the last error) after ten leases or ten minutes, whichever is shorter, so a
+    worker whose database is gone for good does not hang. False if another worker had taken the row.
+    """
+    patience = min(10 * settings.lease_seconds, 600.0)
+    deadline = time.monotonic() + patience
+    wait = 0.05
+    while True:
+        try:
+            return table.mark_sent(store, row["id"], row["claim_token"], message_id, clock())
+        except Exception as err:  # StoreError, or a driver error the store did not wrap
+            if time.monotonic() + wait > deadline:
+                log.error(
+                    "%s was posted but could not be recorded as sent for %.0f s: %s",
+                    row["key"],
+                    patience,
+                    err,
+                )
+                raise
+            log.warning(
+                "%s was posted; recording it failed (%s), trying again in %.2f s", row["key"], err, wait
+            )
+            time.sleep(wait)
+            wait = min(wait * 2, 5.0)
 
 
 def _failed(

@@ -354,3 +354,5 @@ SUBSCRIPTION_LINE = "• {topic} in {channel}, {when} at {time} ({tz})"
 OVERVIEW_MORE = "… and {n:,} more."
 OVERVIEW_FOOTER = "As of {at}. Press Refresh for the latest; ask me anything for more."
 SHARE_FAILED = "I couldn't share this in {channel}: Teams did not accept the post. Try again in a moment."
+# -- our database unreachable while a message arrives (adapters/slack/outage.py) --
+DATA_UNREACHABLE = "I can't reach the data right now, try again in a minute."

@@ -40,11 +40,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     worker = _worker(args)
     if args.once:
         report = worker.tick()
-        sent = sum(o.status == "sent" for o in report.delivered)
+        # "found": an earlier attempt had posted it after all (recorded now, not posted again).
+        sent = sum(o.status in ("sent", "found") for o in report.delivered)
+        failing = sum(o.status in ("retry", "failed") for o in report.delivered)
         print(
             f"One pass: snapshot {'refreshed' if report.refreshed else 'not due'}; "
             f"{len(report.queued)} queued, {len(report.skipped)} skipped, {sent} sent, "
-            f"{len(report.delivered) - sent} failed or retrying"
+            f"{failing} failed or retrying"
         )
         return 0
     run(worker)

@@ -39,6 +39,7 @@ from adapters.logs import bind
 from adapters.slack import channels
 from adapters.slack.dedupe import Claims
 from adapters.slack.home import home_view
+from adapters.slack.outage import claim_or_excuse
 from adapters.slack.render import (
     REASON_ACTION_PREFIX,
     REASON_BLOCK,
@@ -252,7 +253,8 @@ class SlackBot:
         if not mention and event.get("channel_type") != "im":
             return
         channel_id, ts = str(event["channel"]), str(event["ts"])
-        if not await self.claim(channel_id, ts):
+        fresh, excuse = await claim_or_excuse(self.claim(channel_id, ts), f"{channel_id}:{ts}")
+        if not fresh:
             log.info("message %s:%s already answered; ignoring the repeat", channel_id, ts)
             return
         text = (
@@ -262,12 +264,12 @@ class SlackBot:
         )
         user_id = str(event["user"])
         channel = await self.channel(channel_id) if mention else Channel(channel_id, "slack", "dm")
-        reply = await self.answer({"q": text}, await self.user(user_id), channel)
+        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
         thread = event.get("thread_ts") or (ts if mention else None)
         if channel.visibility in ("dm", "private"):
             await self.post(channel_id, reply, thread)
             return
-        for message in render(reply, share={"q": text}, chart="alt"):
+        for message in render(reply, share=None if excuse else {"q": text}, chart="alt"):
             await self.client.chat_postEphemeral(
                 channel=channel_id, user=user_id, thread_ts=thread, text=message.text, blocks=message.blocks
             )

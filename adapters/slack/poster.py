@@ -5,10 +5,17 @@ becomes ``DeliveryError(retryable=True)`` with Slack's ``Retry-After`` when it g
 Slack refuses (channel not found, bot not in channel, revoked token) is not retryable. Before each
 post the channel is looked up: one shared with another organisation (Slack Connect) is refused, not
 retried, unless listed in ``[channels] allow_external``.
+
+Each post carries its outbox key in the message metadata (``event_type`` ``custseg_outbox``), so a
+post whose answer never came back (a timeout, a reset connection, a worker killed mid-send) is
+looked up in ``conversations.history`` before it is sent again (``find_tagged``): Slack has it or
+it does not, and nothing is posted twice. ``SLACK_API_TIMEOUT`` sets the seconds each Web API call
+may take (10 by default; keep it well below ``[delivery] lease_seconds``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +32,13 @@ from custseg.errors import DeliveryError
 
 T = TypeVar("T")
 log = logging.getLogger("custseg.slack")
+METADATA_TYPE = "custseg_outbox"
+TIMEOUT_ENV = "SLACK_API_TIMEOUT"
+# conversations.history pages read when looking for an earlier post (200 messages each): a post is
+# looked up soon after its attempt, so it is near the top of the channel.
+HISTORY_PAGES = 10
+# Slack's clock and ours may differ a little: look a minute further back than the row was queued.
+CLOCK_SLACK = dt.timedelta(minutes=1)
 
 
 def _retry_after(err: SlackApiError) -> float | None:
@@ -59,11 +73,14 @@ class SlackPoster:
         self,
         token: str,
         base_url: str | None = None,
-        timeout: int = 10,
+        timeout: float = 10,
         allow_external: Iterable[str] = (),
     ):
         self.client = WebClient(
-            token=token, base_url=base_url or WebClient.BASE_URL, timeout=timeout, retry_handlers=[]
+            token=token,
+            base_url=base_url or WebClient.BASE_URL,
+            timeout=timeout,  # type: ignore[arg-type]  # urllib takes fractions of a second too
+            retry_handlers=[],
         )
         self.allow_external = frozenset(allow_external)
 
@@ -72,7 +89,13 @@ class SlackPoster:
         token = env.get("SLACK_BOT_TOKEN")
         if not token:
             raise DeliveryError("Slack posts need SLACK_BOT_TOKEN in the environment.", retryable=False)
-        return cls(token, env.get("SLACK_API_URL"), allow_external=allow_external)
+        try:
+            timeout = float(env.get(TIMEOUT_ENV) or 10)
+        except ValueError:
+            raise DeliveryError(
+                f"{TIMEOUT_ENV} must be a number of seconds, not {env.get(TIMEOUT_ENV)!r}.", retryable=False
+            ) from None
+        return cls(token, env.get("SLACK_API_URL"), timeout, allow_external=allow_external)
 
     def check_channel(self, channel_id: str) -> None:
         """Raise a non-retryable DeliveryError when ``channel_id`` is shared with another
@@ -105,12 +128,17 @@ class SlackPoster:
 
     def post(self, channel_id: str, reply: Reply) -> Posted:
         """Post ``reply`` (one message; its chart in the message's thread)."""
+        return self.post_tagged(channel_id, reply, None)
+
+    def post_tagged(self, channel_id: str, reply: Reply, key: str | None) -> Posted:
+        """Post ``reply`` carrying the outbox ``key`` in its metadata, so ``find_tagged`` finds it."""
         self.check_channel(channel_id)
         (message,) = render(reply, max_messages=1)
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None
         response: Any = self._call(
             "a post",
             lambda: self.client.chat_postMessage(
-                channel=channel_id, text=message.text, blocks=message.blocks
+                channel=channel_id, text=message.text, blocks=message.blocks, metadata=metadata
             ),
         )
         posted = Posted("slack", str(response.get("channel") or channel_id), str(response["ts"]))
@@ -143,3 +171,44 @@ class SlackPoster:
                 channel=posted.channel_id, ts=posted.message_id, text=message.text, blocks=message.blocks
             ),
         )
+
+    def find_tagged(self, channel_id: str, key: str, since: dt.datetime) -> Posted | None:
+        """The bot's message carrying ``key`` posted into ``channel_id`` after ``since`` (naive UTC),
+        or None. A bot without the history scope of that kind of channel cannot look: it says so in
+        the log and the post is sent again (at least once)."""
+        where = channel_id
+        if is_direct(channel_id) and not channel_id.startswith("D"):
+            opened: Any = self._call("opening a DM", lambda: self.client.conversations_open(users=channel_id))
+            where = str((opened.get("channel") or {}).get("id") or channel_id)
+        oldest = f"{(since.replace(tzinfo=dt.UTC) - CLOCK_SLACK).timestamp():.6f}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page: Any = self._call(
+                    "a history lookup",
+                    lambda after=cursor: self.client.conversations_history(
+                        channel=where, oldest=oldest, limit=200, include_all_metadata=True, cursor=after
+                    ),
+                )
+            except DeliveryError as err:
+                if err.retryable or "missing_scope" not in str(err):
+                    raise
+                log.warning(
+                    "cannot check whether %s was posted in %s already (the bot lacks a *:history scope); "
+                    "posting it again",
+                    key,
+                    channel_id,
+                )
+                return None
+            for message in page.get("messages") or []:
+                meta = message.get("metadata") or {}
+                if (
+                    meta.get("event_type") == METADATA_TYPE
+                    and (meta.get("event_payload") or {}).get("key") == key
+                ):
+                    return Posted("slack", where, str(message["ts"]))
+            cursor = ((page.get("response_metadata") or {}).get("next_cursor")) or None
+            if not page.get("has_more") or not cursor:
+                return None
+        log.warning("%s not found in the last %d pages of %s; posting it", key, HISTORY_PAGES, channel_id)
+        return None

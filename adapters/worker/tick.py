@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.logs import bind
+from adapters.worker.backoff import Backoff
 from adapters.worker.schedule import as_utc, due_runs, job_name, period, trigger_for
 from bot import wording
 from bot.brain import Brain
@@ -38,7 +40,7 @@ from bot.outbox import Outcome, deliver_due, reply_to_json, utcnow
 from bot.reply import Reply
 from config.settings import Settings
 from custseg.actions import SYSTEM, sweep
-from custseg.errors import NoSnapshotError
+from custseg.errors import NoSnapshotError, StoreError
 from custseg.store import chart_images, outbox
 from custseg.store.db import Store
 from custseg.store.schedule_state import beat, claim_run, last_runs, open_episodes, update_episodes
@@ -50,7 +52,6 @@ REFRESH_JOB = "refresh"
 SWEEP_JOB = "actions-sweep"
 # The daily sweep re-queues lost copy updates of decisions this recent (two days: a missed day too).
 CATCH_UP = dt.timedelta(days=2)
-RETRY_BUILD = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -111,13 +112,17 @@ class Worker:
         self.clock = clock
         self.brain = Brain(store, settings)
         self._lock = threading.Lock()
-        self._build_failed: dict[str, dt.datetime] = {}
+        # One deliverer per process at a time (the tick's delivery and the scheduler's deliver job
+        # would otherwise drain side by side); across processes the outbox's leases decide.
+        self._delivering = threading.Lock()
+        self.retries = Backoff()
 
     # -- one pass ----------------------------------------------------------------------------------------
     def tick(self, now: dt.datetime | None = None) -> TickReport:
         """Refresh if due, queue due runs, deliver due posts. Safe to call at any time, from any
         number of threads or processes."""
         with self._lock:
+            explicit = now is not None
             now = as_utc(now) if now is not None else self.clock()
             report = TickReport()
             beat(self.store, now)
@@ -127,25 +132,40 @@ class Worker:
             for sub in list_subscriptions(self.store):
                 with bind(job=job_name(sub["topic"], sub["platform"], sub["channel_id"])):
                     self._run_if_due(sub, now, marks, report)
-            report.delivered = self.deliver(now)
+            report.delivered = self.deliver(now if explicit else None)
             return report
 
     def deliver(self, now: dt.datetime | None = None) -> list[Outcome]:
-        clock = (lambda: now) if now is not None else self.clock
-        with bind(job="deliver"):
-            return deliver_due(self.store, self.posters, self.settings.delivery, clock)
+        """Deliver what is due, reading the clock for every post (leases, Retry-After and backoff
+        run on the real time); ``now`` sets where that clock starts. Nothing when another thread of
+        this worker is delivering already (it drains the queue)."""
+        clock = self.clock if now is None else _running_from(now)
+        if not self._delivering.acquire(blocking=False):
+            return []
+        try:
+            with bind(job="deliver"):
+                return deliver_due(self.store, self.posters, self.settings.delivery, clock)
+        except StoreError as err:
+            # Nothing was lost: a post claimed or sent meanwhile is reconciled after its lease.
+            log.warning("delivery paused, the database is unreachable: %s", err)
+            return []
+        finally:
+            self._delivering.release()
 
     # -- the nightly refresh -----------------------------------------------------------------------------
     def _refresh_if_due(self, now: dt.datetime, marks: dict[str, dt.datetime]) -> bool:
         trigger = trigger_for("daily", self.settings.worker.refresh_time, self.settings.timezone)
         fires = due_runs(trigger, marks.get(REFRESH_JOB, now - dt.timedelta(days=1)), now)
-        if not fires:
+        if not fires or self.retries.waiting(REFRESH_JOB, now):
             return False
         try:
             self.refresh(now)
         except Exception:
-            # Digests and alerts still go out, on the newest snapshot there is; tomorrow tries again.
-            log.exception("the nightly snapshot refresh failed")
+            # Digests and alerts still go out, on the newest snapshot there is, until a retry builds.
+            wait = self.retries.failed(REFRESH_JOB, now)
+            log.exception("the nightly snapshot refresh failed; trying again in %s", wait)
+            return True
+        self.retries.succeeded(REFRESH_JOB)
         with self.store.begin() as conn:
             claim_run(conn, REFRESH_JOB, fires[-1], now)
         return True
@@ -198,7 +218,7 @@ class Worker:
         created = as_utc(sub["created_at"])
         since = max(marks.get(job, created), created)
         fires = due_runs(trigger_for(sub["day"], sub["time"], sub["timezone"]), since, now)
-        if not fires or self._build_failed.get(job, now) > now:
+        if not fires or self.retries.waiting(job, now):
             return
         fire = fires[-1]
         if len(fires) > 1:
@@ -223,10 +243,10 @@ class Worker:
             report.skipped.append(job)
             return
         except Exception:
-            log.exception("%s: building the post due %s failed; trying again in %s", job, fire, RETRY_BUILD)
-            self._build_failed[job] = now + RETRY_BUILD
+            wait = self.retries.failed(job, now)
+            log.exception("%s: building the post due %s failed; trying again in %s", job, fire, wait)
             return
-        self._build_failed.pop(job, None)
+        self.retries.succeeded(job)
         report.queued += queued
 
     def run(
@@ -360,6 +380,12 @@ class Worker:
         alerted_before = job in last_runs(self.store)
         episodes = open_episodes(self.store, platform, channel) if alerted_before else None
         return self.compose_alerts(platform, channel, key, episodes)[0]
+
+
+def _running_from(start: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock that starts at ``start`` and runs at the real pace (a tick given its "now")."""
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
 def _within_scope(plan: AlertPlan, ctx: Context) -> AlertPlan:

@@ -153,6 +153,22 @@ def claim_next(
     return None
 
 
+def renew(
+    store: Store, row_id: int, token: str, lease_seconds: float, now: dt.datetime | None = None
+) -> bool:
+    """Extend this worker's lease from ``now``, right before it sends: True while the row is still
+    its own. False when the lease had run out and another worker took the row (do not send then);
+    after a True, no one else can take the row for ``lease_seconds``."""
+    t = OUTBOX
+    with store.begin() as conn:
+        changed = conn.execute(
+            update(t)
+            .where((t.c.id == row_id) & (t.c.claim_token == token) & (t.c.status == "sending"))
+            .values(lease_until=utc(now) + dt.timedelta(seconds=lease_seconds))
+        ).rowcount
+    return bool(changed)
+
+
 def _finish(store: Store, row_id: int, token: str, **values: Any) -> bool:
     t = OUTBOX
     with store.begin() as conn:

@@ -6,6 +6,11 @@ Point a Slack client at ``fake.api_url`` (``base_url``, or ``SLACK_API_URL`` for
 (429 with ``Retry-After``) or fail it (5xx), and it serves the three steps of ``files_upload_v2``:
 ``files.getUploadURLExternal``, the upload URL, ``files.completeUploadExternal``; ``views.open``
 (a modal) is answered with the view it opened.
+
+For fault tests it keeps every accepted ``chat.postMessage`` per channel (``messages``, with its
+metadata) and serves them back through ``conversations.history``; ``chaos`` (a function of the
+method and its arguments returning a ``Fault`` or None) injects 429s, 5xx, slow answers, reset
+connections and a hook run after a call was accepted (e.g. to kill the caller).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ class Call:
     body: bytes
     status: int = 200
     at: float = field(default_factory=time.monotonic)
+    # who called, when the client's base URL was ``api_url_for(caller)`` (fault tests: which worker)
+    caller: str = ""
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
@@ -110,6 +117,24 @@ def block_kit_errors(blocks: Any, max_blocks: int = 50) -> list[str]:
     return errors
 
 
+@dataclass
+class Fault:
+    """What the fake does to one call instead of answering it plainly.
+
+    ``status``: answer that HTTP status (429 with ``Retry-After: retry_after``) without processing
+    the call. Otherwise the call is processed first (``accept``, a post is then in the channel)
+    or not, ``then`` runs with the recorded call, the answer waits ``delay`` seconds, and the
+    connection is dropped instead of answered when ``reset``.
+    """
+
+    status: int | None = None
+    retry_after: float | None = None
+    accept: bool = True
+    delay: float = 0.0
+    reset: bool = False
+    then: Callable[[Call], None] | None = None
+
+
 class LoopbackServer:
     """An aiohttp application served on 127.0.0.1 from a background thread's own event loop."""
 
@@ -149,6 +174,7 @@ class FakeSlackAPI(LoopbackServer):
     def __init__(self) -> None:
         app = web.Application(client_max_size=20 * 1024**2)
         app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_route("*", "/as/{caller}/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{name}", self._respond)
         super().__init__(app)
@@ -161,11 +187,18 @@ class FakeSlackAPI(LoopbackServer):
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._faults: dict[str, list[tuple[int, float | None]]] = {}
+        # accepted chat.postMessage calls per channel, oldest first (what conversations.history shows)
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.chaos: Callable[[str, dict[str, Any]], Fault | None] | None = None
 
     # -- programming the fake --------------------------------------------------------------------------
     @property
     def api_url(self) -> str:
         return f"{self.url}/api/"
+
+    def api_url_for(self, caller: str) -> str:
+        """The Web API base URL for one client, so its calls are recorded with ``caller``."""
+        return f"{self.url}/as/{caller}/api/"
 
     def response_url(self, name: str) -> str:
         return f"{self.url}/respond/{name}"
@@ -211,6 +244,8 @@ class FakeSlackAPI(LoopbackServer):
         with self._lock:
             self.calls.clear()
             self._faults.clear()
+            self.messages.clear()
+            self.chaos = None
 
     # -- serving ---------------------------------------------------------------------------------------------
     async def _args(self, request: web.Request) -> tuple[dict[str, Any], bytes]:
@@ -221,16 +256,20 @@ class FakeSlackAPI(LoopbackServer):
             args.update(json.loads(body))
         elif body and "form" in ctype:
             args.update(parse_qsl(body.decode()))
-        for key in ("blocks", "view", "files"):
+        for key in ("blocks", "view", "files", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         return args, body
 
     def _record(
         self, method: str, request: web.Request, args: dict[str, Any], body: bytes, status: int
-    ) -> None:
+    ) -> Call:
+        call = Call(
+            method, args, dict(request.headers), body, status, caller=request.match_info.get("caller", "")
+        )
         with self._lock:
-            self.calls.append(Call(method, args, dict(request.headers), body, status))
+            self.calls.append(call)
+        return call
 
     def _fault(self, method: str) -> tuple[int, float | None] | None:
         with self._lock:
@@ -240,6 +279,9 @@ class FakeSlackAPI(LoopbackServer):
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args, body = await self._args(request)
+        chaos = self.chaos(method, args) if self.chaos is not None and not self._faults.get(method) else None
+        if chaos is not None:
+            return await self._chaos(method, request, args, body, chaos)
         fault = self._fault(method)
         if fault is not None:
             status, retry_after = fault
@@ -261,7 +303,7 @@ class FakeSlackAPI(LoopbackServer):
                 return {"ok": False, "error": "invalid_blocks", "errors": errors}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BCUSTSEG", "team_id": "T1", "user": "custseg"}
-        if method in ("chat.postMessage", "chat.update"):
+        if method == "chat.update":
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {
                 "ok": True,
@@ -269,6 +311,23 @@ class FakeSlackAPI(LoopbackServer):
                 "ts": ts,
                 "message": {"text": args.get("text")},
             }
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            channel = str(args.get("channel"))
+            message = {
+                "ts": ts,
+                "text": args.get("text"),
+                "metadata": args.get("metadata"),
+                "at": time.time(),
+            }
+            with self._lock:
+                self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
+        if method == "conversations.history":
+            return self._history(args)
+        if method == "conversations.open":
+            # The fake keeps a DM's messages under the user id it was posted to.
+            return {"ok": True, "channel": {"id": str(args.get("users") or args.get("channel"))}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "conversations.info":
@@ -310,3 +369,58 @@ class FakeSlackAPI(LoopbackServer):
         if errors:
             return web.Response(status=400, text="invalid_blocks")
         return web.json_response({"ok": True})
+
+    # -- fault injection and history (fault tests) ---------------------------------------------------------
+    async def _chaos(
+        self, method: str, request: web.Request, args: dict[str, Any], body: bytes, fault: Fault
+    ) -> web.StreamResponse:
+        if fault.status is not None:
+            self._record(method, request, args, body, fault.status)
+            headers = {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
+            error = "ratelimited" if fault.status == 429 else "internal_error"
+            return web.json_response({"ok": False, "error": error}, status=fault.status, headers=headers)
+        call = self._record(method, request, args, body, 200 if fault.accept else 0)
+        answer = self._answer(method, args) if fault.accept else {"ok": False, "error": "not_processed"}
+        if fault.then is not None:
+            fault.then(call)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.reset:
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response()  # written to a closed connection: the caller sees it reset
+        return web.json_response(answer)
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.history``: newest first, after ``oldest`` (by arrival time), paged by
+        ``limit`` and ``cursor``; metadata only with ``include_all_metadata``."""
+        channel = str(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        with self._lock:
+            found = [m for m in reversed(self.messages.get(channel, [])) if m["at"] > oldest]
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": [
+                {"type": "message", "ts": m["ts"], "text": m["text"], "bot_id": "BCUSTSEG"}
+                | ({"metadata": m["metadata"]} if with_metadata and m["metadata"] else {})
+                for m in page
+            ],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def posts_by_key(self) -> dict[str, int]:
+        """How many accepted posts carry each outbox key (in their metadata), over all channels."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            for messages in self.messages.values():
+                for m in messages:
+                    key = ((m.get("metadata") or {}).get("event_payload") or {}).get("key")
+                    if key:
+                        counts[key] = counts.get(key, 0) + 1
+        return counts
