@@ -186,7 +186,10 @@ def _stages(orders: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 def _steady(customer: str, first: str, every: int, n: int, amount: float = 100.0) -> list[tuple]:
     day = pd.Timestamp(first)
-    return [(f"{customer}{k}", customer, (day + pd.Timedelta(days=every * k)).strftime("%Y-%m-%d %H:%M"), amount) for k in range(n)]
+    return [
+        (f"{customer}{k}", customer, (day + pd.Timedelta(days=every * k)).strftime("%Y-%m-%d %H:%M"), amount)
+        for k in range(n)
+    ]
 
 
 def test_five_orders_on_one_day_are_one_purchase_not_a_one_day_rhythm():
