@@ -19,7 +19,7 @@ from custseg.aggregate import aggregate_frame
 from custseg.errors import ModelError
 from custseg.lifecycle import Lifecycle
 from custseg.models.bgnbd import LOG_BOUNDS, MIN_DROPOUT_GAIN, BetaGeoModel, dropout_gain
-from custseg.models.churn import OrderHistory, score_churn
+from custseg.models.churn import OrderHistory, evaluate_churn, score_churn
 from custseg.models.optimize import minimize_log_params
 from custseg.models.summary import rfm_summary
 from custseg.readers import read_order_file
@@ -228,3 +228,24 @@ def test_the_churn_note_opens_with_the_model_that_scores():
     assert basis.startswith(scores.notes["churn_model"]["model_label"])
     assert f"it flags {100 * (p >= 0.7).mean():.1f} % of customers" in basis
     assert "How well this fit does shows only" in basis
+
+
+@pytest.mark.slow
+def test_stage_severity_on_cdnow_is_ordered_within_a_yardstick_as_the_lifecycle_docs_say():
+    orders = read_order_file(need(CDNOW_MASTER), "cdnow").orders
+    evaluation, window = evaluate_churn(OrderHistory.from_orders(orders), dt.date(1998, 6, 30), Settings())
+    assert (evaluation.holdout_cutoff, evaluation.horizon_days) == (dt.date(1998, 1, 26), 155)
+    stages = Lifecycle().fit(window.profile).predict(window.profile)
+    churned = (
+        pd.Series(window.labels, index=stages.index)
+        .groupby([stages["gap_basis"], stages["lifecycle"]])
+        .mean()
+    )
+    own = churned["own"][["active", "declining", "dormant", "lost"]]
+    assert own.is_monotonic_increasing
+    assert own.round(2).tolist() == [0.38, 0.52, 0.62, 0.77]
+    population = churned["population"][["active", "declining", "dormant"]]
+    assert population.is_monotonic_increasing and population.round(2).tolist() == [0.70, 0.71, 0.92]
+    # Mixed, lost (all with a rhythm of their own) stop less often than dormant (nearly all one-time buyers).
+    overall = pd.Series(window.labels, index=stages.index).groupby(stages["lifecycle"]).mean()
+    assert round(overall["lost"], 3) == 0.769 and round(overall["dormant"], 3) == 0.912
