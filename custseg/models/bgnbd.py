@@ -324,7 +324,8 @@ def no_dropout_log_likelihood(
         When even this two-parameter model cannot be fitted.
     """
     x, t_x, T = check_summary(x, t_x, T)
-    (ux, _, uT), w, _ = collapse(x, t_x, T, weights=weights)
+    # Without drop-out t_x does not enter the likelihood: customers alike in (x, T) are one row.
+    (ux, uT), w, _ = collapse(x, T, weights=weights)
     keep = w > 0
     ux, uT, w = ux[keep], uT[keep], w[keep]
     total = float(w.sum())
