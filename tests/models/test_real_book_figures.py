@@ -106,6 +106,7 @@ def test_a_small_book_of_regular_buyers_has_no_drop_out_to_estimate():
     assert np.corrcoef(pace, c["clv"])[0, 1] > 0.95
 
 
+@pytest.mark.slow
 def test_the_drop_out_check_passes_on_cdnow_where_people_do_stop():
     orders = read_order_file(need(CDNOW_MASTER), "cdnow").orders
     end = dt.date(1997, 9, 30)
