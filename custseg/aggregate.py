@@ -11,7 +11,9 @@ depend on where the orders live:
 - ``revenue``: net revenue, all orders including returns, in currency units;
 - ``returns``: value returned, as a positive number;
 - ``revenue_90d`` / ``revenue_prev_90d``: net revenue in the last ``window`` days up to the as-of
-  date, and in the ``window`` days before that.
+  date, and in the ``window`` days before that;
+- ``bought_90d`` / ``bought_prev_90d``: the same windows, purchases only (returns left out), so a
+  return does not read as buying less.
 
 Only orders up to the end of the as-of day count. Customers without any purchase (only returns)
 are kept with ``frequency`` 0 and no first/last order; the snapshot leaves them out and counts them.
@@ -41,6 +43,8 @@ SUMMARY_COLUMNS = [
     "returns",
     "revenue_90d",
     "revenue_prev_90d",
+    "bought_90d",
+    "bought_prev_90d",
 ]
 ATTRIBUTE_COLUMNS = ["name", "owner", "region"]
 
@@ -70,7 +74,7 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     frame["purchase_days"] = frame["purchase_days"].astype("int64")
     for col in ("first_order", "last_order"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
-    for col in ("revenue", "returns", "revenue_90d", "revenue_prev_90d"):
+    for col in ("revenue", "returns", "revenue_90d", "revenue_prev_90d", "bought_90d", "bought_prev_90d"):
         frame[col] = frame[col].astype("float64").round(2)
     if not (frame.index.dtype == object and pd.api.types.infer_dtype(frame.index, skipna=False) == "string"):
         frame.index = frame.index.astype(str)
@@ -149,6 +153,8 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
             "returns": np.bincount(codes, weights=np.where(amount < 0, -amount, 0.0), minlength=k),
             "revenue_90d": np.bincount(codes, weights=np.where(recent, amount, 0.0), minlength=k),
             "revenue_prev_90d": np.bincount(codes, weights=np.where(previous, amount, 0.0), minlength=k),
+            "bought_90d": np.bincount(codes, weights=np.where(recent & buy, amount, 0.0), minlength=k),
+            "bought_prev_90d": np.bincount(codes, weights=np.where(previous & buy, amount, 0.0), minlength=k),
         },
         index=pd.Index(np.asarray(uniques), name="customer_id"),
     )
@@ -245,6 +251,10 @@ def aggregate_sql(
         func.sum(case((ts >= win.recent_start, amt), else_=zero)).label("revenue_90d"),
         func.sum(case(((ts >= win.previous_start) & (ts < win.recent_start), amt), else_=zero)).label(
             "revenue_prev_90d"
+        ),
+        func.sum(case(((ts >= win.recent_start) & buy, amt), else_=zero)).label("bought_90d"),
+        func.sum(case(((ts >= win.previous_start) & (ts < win.recent_start) & buy, amt), else_=zero)).label(
+            "bought_prev_90d"
         ),
         *[
             func.max(tbl.c[mapped[fld]]).label(target)

@@ -2,8 +2,22 @@
 
 A customer who orders every 2 days is overdue after ~4 days and gone after ~15; one who orders
 quarterly is not dormant after a month. The yardstick is the customer's typical gap between
-purchases (days): the mean gap, (last − first purchase) / (purchases − 1). Customers with too few
-purchases to have a rhythm are measured against the population's median gap instead.
+purchases (days): the mean gap, (last − first purchase) / (purchase days − 1), where several
+orders on one calendar day are one purchase (as in BG/NBD: five orders on one day are no 1-day
+rhythm). Customers who bought on too few days to have a rhythm are measured against the
+population's median gap instead.
+
+How the stages rank on real books: *declining*, *dormant* and *lost* rank customers by how far past
+their yardstick they are, not by how likely they are to come back, and with two yardsticks the two
+orders differ. Against the same yardstick the stages are ordered: on CDNOW (customers as of
+1998-01-26, no order in the next 155 days) 38 % of the *active* with a rhythm of their own stopped,
+52 % of the *declining*, 62 % of the *dormant* and 77 % of the *lost*; of those measured against the
+population's gap (one or two purchase days) 70 %, 71 % and 92 % (*active*, *declining*, *dormant*).
+Mixed, *lost* (77 %, all with a rhythm of their own) is below *dormant* (91 %, nearly all one-time
+buyers): a customer who bought several times quickly and then went silent is far past their rhythm
+sooner than a one-time buyer, yet comes back more often. On UCI Online Retail the mixed order holds
+(*dormant* 62 %, *lost* 68 %). For the chance of coming back, use ``churn_probability``: it is trained
+and checked for exactly that.
 """
 
 from __future__ import annotations
@@ -26,6 +40,12 @@ REASONS: tuple[str, ...] = (
 )
 
 
+def purchase_days(summary: pd.DataFrame) -> np.ndarray:
+    """Calendar days with a purchase per customer (``purchase_days``; ``frequency`` when the summary
+    has no such column). A rhythm needs ``min_orders_for_rhythm`` of them."""
+    return summary["purchase_days" if "purchase_days" in summary else "frequency"].to_numpy()
+
+
 class Lifecycle:
     """Assign lifecycle stages.
 
@@ -44,9 +64,10 @@ class Lifecycle:
         self.settings = settings or LifecycleSettings()
 
     def fit(self, summary: pd.DataFrame) -> Lifecycle:
-        """Learn the population gap from a summary with ``frequency`` and ``own_gap_days``."""
+        """Learn the population gap from a summary with ``frequency`` (or ``purchase_days``) and
+        ``own_gap_days``."""
         s = self.settings
-        has_rhythm = summary["frequency"].to_numpy() >= s.min_orders_for_rhythm
+        has_rhythm = purchase_days(summary) >= s.min_orders_for_rhythm
         gaps = summary["own_gap_days"].to_numpy()[has_rhythm]
         if len(gaps):
             self.population_gap_days_ = float(max(np.median(gaps), s.min_gap_days))
@@ -63,7 +84,8 @@ class Lifecycle:
         Parameters
         ----------
         summary : DataFrame
-            ``frequency``, ``own_gap_days``, ``recency_days``, ``tenure_days``, ``trend_90d``.
+            ``purchase_days`` (or ``frequency``), ``own_gap_days``, ``recency_days``, ``tenure_days``,
+            ``trend_90d``.
         p_alive : array of float, optional
             Probability of still being active from the frequency model, NaN where it does not
             apply (no repeat purchase). Where it applies, a customer the rhythm rule calls active or
@@ -78,8 +100,7 @@ class Lifecycle:
             (days since last order / typical gap), ``lifecycle``, ``lifecycle_reason``.
         """
         s = self.settings
-        freq = summary["frequency"].to_numpy()
-        own = freq >= s.min_orders_for_rhythm
+        own = purchase_days(summary) >= s.min_orders_for_rhythm
         gap = np.where(own, summary["own_gap_days"].to_numpy(), self.population_gap_days_)
         gap = np.maximum(gap, s.min_gap_days)
         ratio = summary["recency_days"].to_numpy() / gap

@@ -63,9 +63,14 @@ def derive(summary: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     -------
     DataFrame
         ``recency_days`` / ``tenure_days`` (whole days from the last / first purchase to the as-of
-        date), ``own_gap_days`` (mean days between purchases; NaN with one purchase),
-        ``avg_order_value`` (net revenue / purchases), ``trend_90d`` (relative change of net
-        revenue, last 90 days vs the 90 before; NaN when the earlier window had none).
+        date), ``own_gap_days`` (mean days between purchase days, (last − first) / (purchase days − 1):
+        several orders on one day are one purchase, as in BG/NBD; NaN with one purchase day),
+        ``avg_order_value`` (net revenue / purchases), ``trend_90d`` (relative change of the value
+        bought, last 90 days vs the 90 before, returns left out so that a return is not "buying
+        less"; NaN when the earlier window had no purchase).
+
+    Aggregates without ``purchase_days`` (or ``bought_90d`` / ``bought_prev_90d``) fall back to
+    ``frequency`` (or net revenue).
     """
     out = summary.copy()
     day = np.datetime64(as_of, "D")
@@ -75,12 +80,15 @@ def derive(summary: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     out["last_order"] = last
     out["recency_days"] = (day - last).astype("int64")
     out["tenure_days"] = (day - first).astype("int64")
-    freq = out["frequency"].to_numpy()
+    days = out["purchase_days" if "purchase_days" in out else "frequency"].to_numpy()
     span = (last - first).astype("float64")
+    recent, earlier = (
+        ("bought_90d", "bought_prev_90d") if "bought_90d" in out else ("revenue_90d", "revenue_prev_90d")
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["own_gap_days"] = np.where(freq > 1, span / (freq - 1), np.nan)
-        prev = out["revenue_prev_90d"].to_numpy()
-        out["trend_90d"] = np.where(prev > 0, (out["revenue_90d"].to_numpy() - prev) / prev, np.nan).round(4)
+        out["own_gap_days"] = np.where(days > 1, span / (days - 1), np.nan)
+        prev = out[earlier].to_numpy()
+        out["trend_90d"] = np.where(prev > 0, (out[recent].to_numpy() - prev) / prev, np.nan).round(4)
     out["avg_order_value"] = (out["revenue"] / out["frequency"]).round(2)
     return out
 
@@ -118,7 +126,10 @@ def build_snapshot(
         elif col not in frame:
             frame[col] = None
 
-    forecast = forecast_book(frame, as_of, settings.models)
+    lifecycle = Lifecycle(settings.lifecycle).fit(frame)
+    forecast = forecast_book(
+        frame, as_of, settings.models, lifecycle.predict(frame), settings.lifecycle.lost_after
+    )
     for col in forecast.frame:
         frame[col] = forecast.frame[col].to_numpy()
 
@@ -136,7 +147,6 @@ def build_snapshot(
     tiers.fit(tier_value, frame.index.to_numpy())
     frame["value_tier"] = tiers.tiers()
 
-    lifecycle = Lifecycle(settings.lifecycle).fit(frame)
     stages = lifecycle.predict(
         frame,
         frame["p_alive"].to_numpy() if forecast.fitted else None,
@@ -182,7 +192,13 @@ def build_snapshot(
             "revenue_plus_clv": f"model: the customers making the first {settings.value_tiers.high_share:.0%} "
             f"of revenue to date plus the revenue expected over the next {settings.models.horizon_months} months",
         }[tier_basis],
+        "clv_basis": forecast.notes.get("clv_basis"),
     }
+    if forecast.notes.get("clv_basis") == "rhythm" and tier_basis != "revenue":
+        # Say it where the tiers are explained too: the value ahead is a rule here, not a model.
+        notes["high_value_basis"] = str(notes["high_value_basis"]).replace(
+            "model:", "rhythm-based estimate (BG/NBD cannot tell who stopped buying on this book):", 1
+        )
     if churn is not None:
         notes.update(churn.notes)
     return Snapshot(

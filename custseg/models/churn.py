@@ -42,7 +42,7 @@ from sklearn.preprocessing import StandardScaler
 
 from config.settings import ChurnSettings, LifecycleSettings, Settings
 from custseg.errors import ModelError
-from custseg.lifecycle import Lifecycle
+from custseg.lifecycle import Lifecycle, purchase_days
 from custseg.snapshot import derive
 
 # Aggregates (``aggregate_frame`` columns) of the orders up to the end of a given day.
@@ -170,7 +170,7 @@ def default_horizon(profile: pd.DataFrame, history_days: int, settings: Settings
     c = settings.churn
     if c.horizon_days is not None:
         return c.horizon_days
-    own = profile["frequency"].to_numpy() >= settings.lifecycle.min_orders_for_rhythm
+    own = purchase_days(profile) >= settings.lifecycle.min_orders_for_rhythm
     gaps = profile["typical_gap_days"].to_numpy()[own]
     # Without any customer who has a rhythm yet, a quarter is the conventional review period.
     median_gap = float(np.median(gaps)) if len(gaps) else 45.0
@@ -540,6 +540,7 @@ class ChurnEvaluation:
     alive_only_auc: float | None
     chosen: str
     sampled: tuple[int, int] | None = None  # (customers used, customers in the book)
+    recency_only_auc: float | None = None  # ranking by days since the last order alone, on the holdout
 
     @property
     def chosen_metrics(self) -> HoldoutMetrics:
@@ -564,6 +565,7 @@ class ChurnEvaluation:
             if self.baseline is not None
             else None,
             "baseline_note": self.baseline_note,
+            "recency_only_auc": None if self.recency_only_auc is None else round(self.recency_only_auc, 4),
         }
 
 
@@ -672,6 +674,8 @@ def evaluate_churn(
         alive_only_auc=alive_auc,
         chosen=chosen,
         sampled=history.sampled,
+        # The simplest ranking there is: what the classifier has to beat to earn its complexity.
+        recency_only_auc=float(roc_auc_score(holdout.labels, holdout.profile["recency_days"].to_numpy())),
     )
     return evaluation, holdout
 
@@ -746,16 +750,65 @@ def score_churn(
         {"churn_probability": probability.round(4), "churn_risk": risk_bands(probability, settings.churn)},
         index=now.index,
     )
+    flagged_now = float((probability >= settings.churn.high).mean())
+    scoring = {
+        "model": evaluation.chosen,
+        "fitted_on": (
+            f"cutoff {evaluation.holdout_cutoff}, labels from the {H} days after it"
+            if evaluation.chosen == CLASSIFIER
+            else f"the purchase history up to {as_of}"
+        ),
+        "window_churn_rate": round(float(recent.labels.mean()), 4),
+        "flagged_share": round(flagged_now, 4),
+        "mean_probability": round(float(probability.mean()), 4),
+        "threshold": settings.churn.high,
+    }
     notes = {
-        "churn_risk_basis": (
-            f"{MODEL_LABEL[evaluation.chosen]}; on the holdout after {evaluation.holdout_cutoff} "
-            f"it flagged {100 * m.recall:.0f} % of the customers "
-            f"who stopped ordering, and {100 * m.precision:.0f} % of those it flagged did stop"
-            if m.precision == m.precision
-            else MODEL_LABEL[evaluation.chosen]
+        "churn_risk_basis": scoring_sentence(
+            evaluation, m, flagged_now, float(recent.labels.mean()), settings
         ),
         "churn_model": evaluation.summary(),
+        "churn_scoring": scoring,
         "churn_horizon_days": H,
         "churn_model_params": model.to_params(),
     }
     return ChurnScores(frame, notes)
+
+
+def scoring_sentence(
+    evaluation: ChurnEvaluation,
+    tested: HoldoutMetrics,
+    flagged_now: float,
+    window_churn_rate: float,
+    settings: Settings,
+) -> str:
+    """What the churn figures shown describe, in one paragraph: first the model that scores now (a
+    refit, whose own accuracy is not known yet), then the holdout test of the same method one
+    window earlier, named as such."""
+    H, high = evaluation.horizon_days, settings.churn.high
+    if evaluation.chosen == CLASSIFIER:
+        refit = (
+            f"refitted on the latest {H} days of known outcomes (customers as of {evaluation.holdout_cutoff}, "
+            f"{100 * window_churn_rate:.0f} % of whom then ordered nothing)"
+        )
+    else:
+        refit = f"refitted on the purchase history up to {evaluation.as_of}"
+    text = (
+        f"{MODEL_LABEL[evaluation.chosen]}, {refit}; it flags {100 * flagged_now:.1f} % of customers as high "
+        f"risk (p ≥ {high:g}). How well this fit does shows only {H} days from now."
+    )
+    if tested.precision != tested.precision:
+        return text
+    text += (
+        f" The same method trained one window earlier (cutoff {evaluation.train_cutoff}) and tested on the "
+        f"holdout after {evaluation.holdout_cutoff} flagged {100 * tested.flagged_share:.0f} % as high risk, "
+        f"found {100 * tested.recall:.0f} % of the customers who stopped ordering, and {100 * tested.precision:.0f} % "
+        "of those it flagged did stop"
+    )
+    other = evaluation.baseline if evaluation.chosen == CLASSIFIER else evaluation.classifier
+    if other is not None and evaluation.recency_only_auc is not None:
+        text += (
+            f"; it ranked customers with ROC-AUC {tested.roc_auc:.3f}, against {other.roc_auc:.3f} for the other "
+            f"model and {evaluation.recency_only_auc:.3f} for days since the last order alone"
+        )
+    return text + "."

@@ -18,6 +18,10 @@ from custseg.models.optimize import minimize_log_params
 
 ArrayLike = Any
 LOG_BOUNDS = (np.log(1e-6), np.log(1e8))
+# Only an optimum on a bound fails the spend model: q and γ running off together towards it is the
+# legitimate limit "every customer has the same spend rate", whose mean order value p·γ/(q − 1) is
+# finite and sensible; and γ is in currency units, large on a book in yen or rupiah.
+NEAR_FACTOR = 1.0
 
 
 class GammaGammaModel:
@@ -125,7 +129,9 @@ class GammaGammaModel:
             LOG_BOUNDS,
             self.max_iter,
             ftol=1e-14,
-            failure="The spend model (Gamma-Gamma) did not converge on this data ({message}).",
+            model="The spend model (Gamma-Gamma)",
+            names=("p", "q", "γ (gamma)"),
+            near_factor=NEAR_FACTOR,
         )
         p, q, gam = (float(v) for v in np.exp(res.x))
         if q <= 1:
