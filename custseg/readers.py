@@ -265,6 +265,13 @@ def resolve_mapping(
     source: Path | bytes = data if data is not None else path
     if isinstance(source, Path) and not _is_parquet(source):
         source = _read_bytes(source)[0]
+    if isinstance(source, Path):
+        import pyarrow.parquet as pq
+
+        try:
+            pq.read_schema(source)
+        except Exception as err:  # pyarrow raises several kinds for a damaged file
+            raise _refuse(path, f"cannot be read as Parquet: {err}") from None
     best: tuple[int, Mapping] | None = None
     seen: list[str] = []
     for name in list_mappings():
@@ -428,12 +435,21 @@ def _parse_dates(raw: pd.Series, date_format: str | None, timezone: str) -> pd.S
             # (or give up): parse each kind on its own, so the rule above holds line by line.
             offset = raw.str.contains(_OFFSET).to_numpy()
             naive = pd.to_datetime(raw[~offset], format="ISO8601", errors="coerce")
+            if not pd.api.types.is_datetime64_dtype(naive):  # an offset form the pattern missed
+                naive = raw[~offset].map(lambda v: _one_timestamp(v, timezone))
             aware = pd.to_datetime(raw[offset], format="ISO8601", errors="coerce", utc=True)
             aware = aware.dt.tz_convert(timezone).dt.tz_localize(None)
             parsed = pd.concat([naive.astype("datetime64[ns]"), aware.astype("datetime64[ns]")]).sort_index()
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
+
+
+def _one_timestamp(text: str, timezone: str) -> pd.Timestamp:
+    stamp = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    if stamp is not pd.NaT and stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(timezone).tz_localize(None)
+    return stamp
 
 
 def _parse_numbers(raw: pd.Series) -> pd.Series:

@@ -101,6 +101,25 @@ def test_naive_times_are_in_the_settings_zone_and_offsets_are_converted_whatever
     }
 
 
+def test_parquet_times_with_a_zone_are_converted_and_naive_ones_kept(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "order_id": ["A1", "A2"],
+            "customer_id": ["c1", "c2"],
+            "ordered_at": pd.to_datetime(["2024-01-05 10:00", "2024-07-05 10:00"]).tz_localize(
+                "Europe/Berlin"
+            ),
+            "amount": [10.0, 5.0],
+        }
+    )
+    frame.to_parquet(tmp_path / "aware.parquet")
+    frame.assign(ordered_at=frame["ordered_at"].dt.tz_localize(None)).to_parquet(tmp_path / "naive.parquet")
+    aware = read_order_file(tmp_path / "aware.parquet", timezone="America/New_York").orders
+    assert list(aware["ordered_at"]) == [pd.Timestamp("2024-01-05 04:00"), pd.Timestamp("2024-07-05 04:00")]
+    naive = read_order_file(tmp_path / "naive.parquet", timezone="America/New_York").orders
+    assert list(naive["ordered_at"]) == [pd.Timestamp("2024-01-05 10:00"), pd.Timestamp("2024-07-05 10:00")]
+
+
 # -- amounts ------------------------------------------------------------------------------------------
 
 
@@ -174,6 +193,7 @@ UNREADABLE = [
     ("empty.csv", b"", "is empty"),
     ("blank.csv", b"\n  \n\n", "holds nothing but blank lines"),
     ("empty.csv.gz", gzip.compress(b""), "is empty"),
+    ("damaged.parquet", b"PAR1 not really", "cannot be read as Parquet"),
 ]
 
 
