@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from config.settings import Mapping, list_mappings, load_mapping
+from config.settings import FileFormat, Mapping, list_mappings, load_mapping
 from custseg.errors import InputFileError
 from custseg.progress import Progress, Silent
 
@@ -187,17 +187,17 @@ def _read_bytes(path: Path) -> tuple[bytes, str, str | None]:
     return data, sha, bom_encoding
 
 
-def _to_utf8(path: Path, data: bytes, mapping: Mapping, bom_encoding: str | None) -> bytes:
-    """The text as UTF-8 bytes; an undecodable byte is refused with its line and the likely encoding."""
+def _to_utf8(path: Path, data: bytes, encoding: str, bom_encoding: str | None, setting: str | None) -> bytes:
+    """The text as UTF-8 bytes; an undecodable byte is refused with its line and the likely encoding.
+
+    ``setting`` says where the encoding is set (None: it cannot be, the file must be UTF-8).
+    """
     if bom_encoding is not None:
         return data  # a byte-order mark says what the file is, whatever the mapping says
-    wanted = mapping.format.encoding
     try:
-        codec = codecs.lookup(wanted).name
+        codec = codecs.lookup(encoding).name
     except LookupError:
-        raise _refuse(
-            path, f"the column mapping {mapping.name!r} names the encoding {wanted!r}, which does not exist"
-        ) from None
+        raise _refuse(path, f"{setting} names the encoding {encoding!r}, which does not exist") from None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as err:
@@ -206,15 +206,23 @@ def _to_utf8(path: Path, data: bytes, mapping: Mapping, bom_encoding: str | None
         end = data.find(b"\n", err.start)
         shown = data[start : end if end >= 0 else len(data)][:120].decode(codec, errors="backslashreplace")
         likely = "cp1252" if _decodes(data, "cp1252") else "latin-1"
+        looks = f"the file looks like {'Windows-1252' if likely == 'cp1252' else 'Latin-1'}"
+        fix = f'set encoding = "{likely}" under [format] in {setting}, or ' if setting else ""
         raise _refuse(
             path,
-            f"byte 0x{data[err.start]:02X} is not valid {wanted} (in {shown.strip()!r}); the file looks like "
-            f'{"Windows-1252" if likely == "cp1252" else "Latin-1"}: set encoding = "{likely}" under [format] '
-            f"in the column mapping (a copy of config/mappings/{mapping.name}.toml passed with --mapping FILE), "
-            "or save the file as UTF-8",
+            f"byte 0x{data[err.start]:02X} is not valid {encoding} (in {shown.strip()!r}); {looks}: "
+            f"{fix}save the file as UTF-8",
             line,
         ) from None
     return data if codec == "utf-8" else text.encode("utf-8")
+
+
+def _encoding_setting(mapping: Mapping) -> str:
+    if mapping.name in list_mappings():
+        return (
+            f"the column mapping (a copy of config/mappings/{mapping.name}.toml passed with --mapping FILE)"
+        )
+    return f"your column mapping {mapping.name!r}"
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -225,17 +233,16 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _sep(mapping: Mapping) -> str:
-    return r"\s+" if mapping.format.delimiter == "whitespace" else mapping.format.delimiter
+def _sep(fmt: FileFormat) -> str:
+    return r"\s+" if fmt.delimiter == "whitespace" else fmt.delimiter
 
 
-def _read_header(source: Path | bytes, mapping: Mapping, encoding: str | None = None) -> list[str]:
+def _read_header(source: Path | bytes, fmt: FileFormat, encoding: str | None = None) -> list[str]:
     """The column names: the Parquet schema, the mapping's names, or the first line of the CSV text."""
     if isinstance(source, Path):
         import pyarrow.parquet as pq
 
         return list(pq.read_schema(source).names)
-    fmt = mapping.format
     if not fmt.header:
         return list(fmt.names or [])
     # Only the first non-blank line: a broken line further down is reported with its own line later.
@@ -243,7 +250,7 @@ def _read_header(source: Path | bytes, mapping: Mapping, encoding: str | None = 
     end = source.find(b"\n", start)
     head = pd.read_csv(
         io.BytesIO(source[start : end if end >= 0 else len(source)]),
-        sep=_sep(mapping),
+        sep=_sep(fmt),
         nrows=0,
         encoding=encoding or fmt.encoding,
         encoding_errors="replace",
@@ -279,7 +286,7 @@ def resolve_mapping(
         if not candidate.format.header:
             continue  # without a header there is nothing to recognise the file by
         try:
-            header = _read_header(source, candidate)
+            header = _read_header(source, candidate.format)
         except Exception:  # a mapping whose delimiter does not fit this file is simply not a match
             continue
         seen = seen or header
@@ -327,9 +334,9 @@ def _first_same(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(is_first)[codes]
 
 
-def _records_scan(data: bytes, mapping: Mapping, header: bool) -> _Records:
+def _records_scan(data: bytes, fmt: FileFormat) -> _Records:
     """Walk the text the way the CSV parser does: quoted values may span lines, blank lines are skipped."""
-    delim = " " if mapping.format.delimiter == "whitespace" else mapping.format.delimiter
+    delim = " " if fmt.delimiter == "whitespace" else fmt.delimiter
     if len(delim) != 1:
         delim = ","  # only line breaks and quotes matter for where records start
     csv.field_size_limit(2**31 - 1)
@@ -345,17 +352,16 @@ def _records_scan(data: bytes, mapping: Mapping, header: bool) -> _Records:
             continue
         starts.append(start)
         keys.append(hash(tuple(row)))
-    skip = 1 if header else 0
+    skip = 1 if fmt.header else 0
     return _Records(
         np.array(starts[skip:], dtype=np.int64), _first_same(np.array(keys[skip:], dtype=np.int64))
     )
 
 
 def _read_csv(
-    path: Path, data: bytes, mapping: Mapping, header: list[str], columns: list[str]
+    path: Path, data: bytes, fmt: FileFormat, header: list[str], columns: list[str]
 ) -> tuple[pd.DataFrame, _Records]:
     """The raw columns as strings, where each record starts, and the rows with fields beyond the header."""
-    fmt = mapping.format
     # The parser is given its own header, c0 … cN plus one more column: fields beyond the file's
     # header land there (pandas would otherwise drop them, or shift a whole line into an index).
     sep = " " if fmt.delimiter == "whitespace" else fmt.delimiter
@@ -371,7 +377,7 @@ def _read_csv(
     try:
         frame = pd.read_csv(
             text,
-            sep=_sep(mapping),
+            sep=_sep(fmt),
             usecols=[*wanted, names[-1]],
             dtype=str,
             keep_default_na=False,
@@ -380,7 +386,7 @@ def _read_csv(
         )
     except pd.errors.ParserError as err:
         if "EOF inside string" in str(err):
-            scan = _records_scan(data, mapping, fmt.header)
+            scan = _records_scan(data, fmt)
             line = int(scan.lines[-1]) if len(scan.lines) else 1
             raise _refuse(
                 path,
@@ -391,7 +397,7 @@ def _read_csv(
         raise _refuse(path, f"cannot be parsed as a table: {err}".strip()) from None
     frame.columns = [header[names.index(c)] if c != names[-1] else _EXTRA for c in frame.columns]
     first = 2 if fmt.header else 1
-    records = _records_fast(data, first, len(frame)) or _records_scan(data, mapping, fmt.header)
+    records = _records_fast(data, first, len(frame)) or _records_scan(data, fmt)
     if len(records.lines) != len(frame):  # the scan disagrees with the parser: fall back to record order
         records = _Records(np.arange(first, first + len(frame)), records.repeats[: len(frame)])
         if len(records.repeats) != len(frame):
@@ -509,9 +515,9 @@ def read_order_file(
     cols = mapping.columns.used()
     fmt = mapping.format
     if not parquet:
-        data = _to_utf8(path, data, mapping, bom_encoding)
+        data = _to_utf8(path, data, fmt.encoding, bom_encoding, _encoding_setting(mapping))
     try:
-        header = _read_header(path if parquet else data, mapping, "utf-8")
+        header = _read_header(path if parquet else data, fmt, "utf-8")
     except Exception as err:
         raise _refuse(path, f"cannot read its header: {err}") from None
     missing = [f"'{col}' (for {fld})" for fld, col in cols.items() if col not in header]
@@ -521,7 +527,7 @@ def read_order_file(
             [(1, f"missing column {m}; the file has {header}") for m in missing],
         )
     wanted = list(dict.fromkeys(cols.values()))
-    raw, records = _read_table(path, wanted) if parquet else _read_csv(path, data, mapping, header, wanted)
+    raw, records = _read_table(path, wanted) if parquet else _read_csv(path, data, fmt, header, wanted)
     del data
     lines = records.lines
     n = len(raw)
@@ -728,33 +734,61 @@ def _customers(raw: pd.DataFrame, cols: dict[str, str], customer: pd.Series) -> 
 
 def read_customer_file(path: str | Path) -> pd.DataFrame:
     """Read a customer list: ``customer_id`` plus any of ``name``, ``owner``, ``region``; every other
-    column is kept as an attribute.
+    column is kept as an attribute. A CSV file is UTF-8 (a byte-order mark may say UTF-16), comma-separated.
 
     Raises
     ------
     InputFileError
-        Missing ``customer_id`` column, empty or duplicated ids.
+        Unreadable file, missing ``customer_id`` column, empty, duplicated or over-long ids; file:line: reason.
     """
     path = Path(path)
     if not path.exists():
         raise InputFileError(str(path), [(None, "no such file")])
-    try:
-        frame = (
-            pd.read_parquet(path)
-            if _is_parquet(path)
-            else pd.read_csv(path, dtype=str, keep_default_na=False)
-        )
-    except Exception as err:
-        raise InputFileError(str(path), [(None, f"cannot be parsed: {err}")]) from None
+    if path.is_dir():
+        raise InputFileError(str(path), [(None, "is a folder; give the customer file inside it")])
+    if _is_parquet(path):
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as err:  # pyarrow raises several kinds for a damaged file
+            raise _refuse(path, f"cannot be read as Parquet: {err}") from None
+        lines = np.arange(1, len(frame) + 1)
+    else:
+        fmt = FileFormat()
+        data, _, bom_encoding = _read_bytes(path)
+        data = _to_utf8(path, data, fmt.encoding, bom_encoding, None)
+        header = _read_header(data, fmt, "utf-8")
+        frame, records = _read_csv(path, data, fmt, header, list(dict.fromkeys(header)))
+        lines = records.lines
+        extra_field = frame.pop(_EXTRA)
+        extra = (extra_field != "").to_numpy()
+        if extra.any():
+            raise InputFileError(
+                str(path),
+                _problems(
+                    extra,
+                    lines,
+                    extra_field,
+                    f"more fields than the header's {len(header)} (a value with an unquoted ','? quote it); "
+                    "the first extra field is",
+                ),
+            )
     if "customer_id" not in frame.columns:
         raise InputFileError(
             str(path), [(1, f"missing column 'customer_id'; the file has {list(frame.columns)}")]
         )
     ids = _as_text(frame["customer_id"])
-    lines = np.arange(2, len(frame) + 2)
     problems = _problems((ids == "").to_numpy(), lines, ids, "empty customer id:")
     dup = ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
     problems += _problems(dup, lines, ids, "customer id listed twice:")
+    for col in ("customer_id", "name", "owner", "region"):
+        if col in frame.columns:
+            text = _as_text(frame[col])
+            bad = (text.str.len() > MAX_LENGTH[col]).to_numpy() | text.str.contains(
+                "\x00", regex=False
+            ).to_numpy()
+            problems += _problems(
+                bad, lines, text, f"{col} longer than {MAX_LENGTH[col]} characters or with a NUL byte:"
+            )
     if problems:
         raise InputFileError(str(path), problems)
     frame = frame.copy()

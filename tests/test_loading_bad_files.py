@@ -353,3 +353,29 @@ def test_cli_load_on_postgres_uses_the_configured_zone_and_prints_warnings(tmp_p
         }
     finally:
         store.dispose()
+
+
+# -- customer lists go through the same reading -----------------------------------------------------
+
+
+def test_customer_list_gets_physical_lines_and_the_real_cause(any_store, tmp_path):
+    from custseg.readers import read_customer_file
+    from custseg.store.load import save_customers
+
+    save_customers(any_store, read_customer_file(write(tmp_path / "ok.csv", "customer_id,name\nc1,Acme\n")))
+    before = contents(any_store)
+    cases = [
+        ("dup.csv", "customer_id,name\n\nc1,Acme\n\nc1,Again\n", ":5: customer id listed twice: 'c1'"),
+        ("latin.csv", "customer_id,name\nc2,Café\n".encode("latin-1"), ":2: byte 0xE9 is not valid utf-8"),
+        ("extra.csv", "customer_id,name\nc2,Acme, Inc\n", ":2: more fields than the header's 2"),
+        ("cut.csv.gz", gzip.compress(b"customer_id,name\n" * 100)[:40], ": the gzip data is truncated"),
+        ("empty.csv", b"", ": is empty"),
+    ]
+    for name, data, expected in cases:
+        bad = write(tmp_path / name, data)
+        with pytest.raises(InputFileError) as err:
+            save_customers(any_store, read_customer_file(bad))
+        assert f"{bad}{expected}" in str(err.value)
+        assert contents(any_store) == before
+    bom = write(tmp_path / "bom.csv", b"\xef\xbb\xbf" + "customer_id,name\nc3,Zoë\n".encode())
+    assert list(read_customer_file(bom)["customer_id"]) == ["c3"]
