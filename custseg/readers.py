@@ -99,14 +99,17 @@ def _refuse(path: Path, reason: str, line: int | None = None) -> InputFileError:
 def _decompress(path: Path, raw: bytes) -> bytes:
     """The file's bytes, uncompressed by its suffix, with the real cause when that fails."""
     suffix = path.suffix.lower()
-    kinds = {".gz": (b"\x1f\x8b", "gzip"), ".bz2": (b"BZh", "bzip2"), ".xz": (b"\xfd7zXZ", "xz")}
-    if suffix == ".zip":
-        kinds[".zip"] = (b"PK", "zip")
+    kinds = {
+        ".gz": (b"\x1f\x8b", "gzip"),
+        ".bz2": (b"BZh", "bzip2"),
+        ".xz": (b"\xfd7zXZ", "xz"),
+        ".zip": (b"PK", "zip"),
+    }
     if suffix not in kinds:
         return raw
     magic, kind = kinds[suffix]
     if not raw.startswith(magic):
-        return _raise(
+        raise _refuse(
             path,
             f"is named {suffix} but is not {kind}-compressed (it starts with {raw[:24]!r}); "
             f"rename it without {suffix} if it is plain text, or compress it with {kind}",
@@ -121,22 +124,18 @@ def _decompress(path: Path, raw: bytes) -> bytes:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) != 1:
-                return _raise(
+                raise _refuse(
                     path, f"holds {len(members)} files; a zip file must hold exactly one order file"
                 )
             return archive.read(members[0])
     except EOFError:
-        return _raise(
+        raise _refuse(
             path,
             f"the {kind} data is truncated (the file ends before the compressed data does): "
             "the copy is incomplete; copy or download it again",
-        )
+        ) from None
     except (OSError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, ValueError) as err:
-        return _raise(path, f"the {kind} data is corrupt ({err}); copy or download it again")
-
-
-def _raise(path: Path, reason: str, line: int | None = None) -> bytes:
-    raise _refuse(path, reason, line)
+        raise _refuse(path, f"the {kind} data is corrupt ({err}); copy or download it again") from None
 
 
 def _line_of(data: bytes, pos: int) -> int:
@@ -177,8 +176,8 @@ def _read_bytes(path: Path) -> tuple[bytes, str, str | None]:
             path,
             "holds a NUL byte (\\x00), which no text file has: "
             + (
-                'it looks like UTF-16 without a byte-order mark; save it as UTF-8, or set encoding = "utf-16-le" '
-                "under [format] in the column mapping"
+                "it looks like UTF-16 without a byte-order mark; save it as UTF-8 (or as UTF-16 with "
+                "a byte-order mark, as Excel's Unicode text has)"
                 if utf16
                 else "the file is binary or damaged; export it again"
             ),
