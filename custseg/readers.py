@@ -138,6 +138,15 @@ def _decompress(path: Path, raw: bytes) -> bytes:
         raise _refuse(path, f"the {kind} data is corrupt ({err}); copy or download it again") from None
 
 
+_NON_BLANK = re.compile(rb"\S")
+
+
+def _text_start(data: bytes) -> int:
+    """Offset of the first non-blank byte (``len(data)`` if none), without copying the data."""
+    found = _NON_BLANK.search(data)
+    return found.start() if found else len(data)
+
+
 def _line_of(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + 1
 
@@ -167,7 +176,7 @@ def _read_bytes(path: Path) -> tuple[bytes, str, str | None]:
                         path, f"starts with a UTF-16 byte-order mark but is not UTF-16: {err}"
                     ) from None
             break
-    if not data.strip():
+    if _text_start(data) == len(data):
         raise _refuse(path, "is empty" if not data else "holds nothing but blank lines")
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -245,7 +254,7 @@ def _read_header(source: Path | bytes, fmt: FileFormat, encoding: str | None = N
     if not fmt.header:
         return list(fmt.names or [])
     # Only the first non-blank line: a broken line further down is reported with its own line later.
-    start = len(source) - len(source.lstrip())
+    start = _text_start(source)
     end = source.find(b"\n", start)
     head = pd.read_csv(
         io.BytesIO(source[start : end if end >= 0 else len(source)]),
@@ -317,7 +326,7 @@ class _Records:
 def _records_fast(data: bytes, first: int, n: int) -> _Records | None:
     """One record per physical line, no blank lines: the common case, checked by counting."""
     physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if physical != n + first - 1 or data.count(b"\r") != data.count(b"\r\n"):
+    if physical != n + first - 1 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return None
     rows = data.split(b"\n")[first - 1 : first - 1 + n]
     return _Records(np.arange(first, first + n), _first_same(np.fromiter(map(hash, rows), np.int64, n)))
@@ -367,7 +376,7 @@ def _read_csv(
     names = [f"c{i}" for i in range(len(header) + 1)]
     body = data
     if fmt.header:
-        start = len(data) - len(data.lstrip())
+        start = _text_start(data)
         end = data.find(b"\n", start)
         body = data[end + 1 :] if end >= 0 else b""
     text = io.BytesIO(sep.join(names).encode() + b"\n" + body)
@@ -533,7 +542,7 @@ def read_order_file(
     progress.stage(f"validating {path.name}", rows=n)
     problems: list[tuple[int | None, str]] = []
     if _EXTRA in raw.columns:
-        extra = (raw[_EXTRA] != "").to_numpy()
+        extra = raw[_EXTRA].to_numpy().astype(bool)  # non-empty strings
         problems += _problems(
             extra,
             lines,
@@ -759,7 +768,7 @@ def read_customer_file(path: str | Path) -> pd.DataFrame:
         frame, records = _read_csv(path, data, fmt, header, list(dict.fromkeys(header)))
         lines = records.lines
         extra_field = frame.pop(_EXTRA)
-        extra = (extra_field != "").to_numpy()
+        extra = extra_field.to_numpy().astype(bool)  # non-empty strings
         if extra.any():
             raise InputFileError(
                 str(path),
