@@ -25,12 +25,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
 from config.settings import FileFormat, Mapping, list_mappings, load_mapping
-from custseg.errors import InputFileError
+from custseg.errors import ConfigError, InputFileError
 from custseg.progress import Progress, Silent
 
 ORDER_COLUMNS = ["order_id", "customer_id", "ordered_at", "amount"]
@@ -512,6 +513,7 @@ def read_order_file(
     """
     progress = progress or Silent()
     path = Path(path)
+    _check_zone(timezone)
     if not path.exists():
         raise InputFileError(str(path), [(None, "no such file")])
     if path.is_dir():
@@ -649,6 +651,16 @@ def read_order_file(
     )
 
 
+def _check_zone(timezone: str) -> None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"The settings' timezone {timezone!r} is not a time zone; use an IANA name such as "
+            '"Europe/Berlin" or "UTC" (timestamps without an offset are read in it).'
+        ) from None
+
+
 def _check_stored_values(
     path: Path,
     orders: pd.DataFrame,
@@ -662,9 +674,11 @@ def _check_stored_values(
     """What the store cannot hold, refused with a line: checked on the distinct values, so it is cheap."""
     problems: list[tuple[int | None, str]] = []
     huge = _out_of_range(orders["amount"])
-    for oid, total in zip(orders["order_id"][huge], orders["amount"][huge], strict=True):
+    for oid, total in zip(orders["order_id"][huge][:10], orders["amount"][huge][:10], strict=True):
         line = int(lines_df.loc[lines_df["order_id"] == oid, "line"].min())
         problems.append((line, f"order {oid!r} totals {total:,.2f}, not within ±{MAX_AMOUNT:,.0f}"))
+    if huge.sum() > 10:
+        problems.append((None, f"{int(huge.sum()) - 10} more orders with the same problem"))
     checks = [
         (orders["order_id"], "order_id", "order id"),
         (customers["customer_id"], "customer_id", "customer id"),

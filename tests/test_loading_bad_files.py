@@ -101,6 +101,14 @@ def test_naive_times_are_in_the_settings_zone_and_offsets_are_converted_whatever
     }
 
 
+def test_an_unknown_settings_zone_is_a_settings_error_not_a_traceback(tmp_path):
+    from custseg.errors import ConfigError
+
+    path = write(tmp_path / "o.csv", GOOD)
+    with pytest.raises(ConfigError, match="timezone 'Mars/Olympus' is not a time zone; use an IANA name"):
+        read_order_file(path, timezone="Mars/Olympus")
+
+
 def test_parquet_times_with_a_zone_are_converted_and_naive_ones_kept(tmp_path):
     frame = pd.DataFrame(
         {
