@@ -130,6 +130,8 @@ def test_online_retail_loads_with_the_mapping_only(sqlite_store):
     assert f.mapping.name == "online_retail"
     assert f.lines_read == 541_909
     assert f.skipped == {"no customer id": 135_080}
+    # Repeated invoice lines are real in this file: loaded as written, and said (README, Loading).
+    assert len(f.warnings) == 1 and ": 5,225 lines repeat an earlier line exactly" in f.warnings[0]
     orders = f.orders
     cancelled = orders["order_id"].str.startswith("C")
     assert cancelled.sum() > 3000
@@ -146,6 +148,7 @@ def test_online_retail_loads_with_the_mapping_only(sqlite_store):
 def test_cdnow_master_and_sample_load(sqlite_store):
     master = read_order_file(need(CDNOW_MASTER))
     assert master.mapping.name == "cdnow"
+    assert "255 lines repeat an earlier line exactly" in master.warnings[0]
     assert len(master.orders) == 69_659
     assert master.orders["customer_id"].nunique() == 23_570
     sample = read_order_file(need(CDNOW_SAMPLE), "cdnow_sample")

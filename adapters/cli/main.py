@@ -51,8 +51,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 f"Loaded {path}: {len(frame):,} customers; {added:,} new, {updated:,} updated; {progress.elapsed:.1f}s"
             )
             continue
-        loaded = read_order_file(path, args.mapping, progress)
-        print(save_order_file(store, loaded, progress).one_line())
+        loaded = read_order_file(path, args.mapping, progress, timezone=settings.timezone)
+        print(save_order_file(store, loaded, progress).report())
     return 0
 
 

@@ -28,7 +28,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
+from custseg.errors import InputFileError
 from custseg.progress import Progress, Silent
 from custseg.readers import OrderFile
 from custseg.store.db import Store
@@ -51,6 +53,7 @@ class LoadSummary:
     skipped: dict[str, int]
     seconds: float
     already_loaded_at: dt.datetime | None = None
+    warnings: tuple[str, ...] = ()
 
     def one_line(self) -> str:
         skipped = ", ".join(f"{n:,} skipped ({why})" for why, n in self.skipped.items())
@@ -65,6 +68,10 @@ class LoadSummary:
             + (f"; {skipped}" if skipped else "")
             + f"; {self.customers_added:,} new customers; {self.seconds:.1f}s{again}"
         )
+
+    def report(self) -> str:
+        """``one_line()`` followed by one ``warning: file:line: …`` line per warning."""
+        return "\n".join([self.one_line(), *(f"  warning: {w}" for w in self.warnings)])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -122,7 +129,18 @@ def save_order_file(store: Store, order_file: OrderFile, progress: Progress | No
     LoadSummary
         Counts of new, changed and unchanged orders; a reload of the same file has only unchanged ones.
     """
-    progress = progress or Silent()
+    try:
+        return _save_order_file(store, order_file, progress or Silent())
+    except DBAPIError as err:
+        if not isinstance(err, DataError | IntegrityError):
+            raise
+        # The reader refuses what the store cannot hold; this is the last line of defence, and the
+        # transaction has been rolled back. The database's own words, without the SQL and its values.
+        reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
+        raise InputFileError(str(order_file.path), [(None, f"the database refused it: {reason}")]) from None
+
+
+def _save_order_file(store: Store, order_file: OrderFile, progress: Progress) -> LoadSummary:
     orders = order_file.orders
     batches = LOAD_BATCHES
     target = ORDERS
@@ -220,4 +238,5 @@ def save_order_file(store: Store, order_file: OrderFile, progress: Progress | No
         skipped=dict(order_file.skipped),
         seconds=progress.elapsed,
         already_loaded_at=previous,
+        warnings=tuple(order_file.warnings),
     )
