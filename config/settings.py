@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
+import zoneinfo
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -439,6 +440,18 @@ class Settings(_Strict):
         if unknown:
             raise ValueError(f"people refer to teams not defined under [teams]: {', '.join(unknown)}")
         return self
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        # Checked at start-up so an unknown zone is a settings error, not a failure at the first load.
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as 'Europe/Berlin' or 'UTC'"
+            ) from None
+        return value
 
     def person(self, platform: str, user_id: str, email: str | None = None) -> Person | None:
         """Who a chat user is: by platform id (slack_id / teams_id), then e-mail, then the ``users`` shorthand."""

@@ -163,7 +163,7 @@ def summarize_file(
     orders = read_orders_fast(path) if mapping is None else None
     attrs = None
     if orders is None:
-        loaded = read_order_file(path, mapping, progress)
+        loaded = read_order_file(path, mapping, progress, timezone=settings.timezone)
         orders = loaded.orders
         attrs = loaded.customers.set_index("customer_id") if len(loaded.customers.columns) > 1 else None
     progress.stage("aggregating", rows=len(orders))

@@ -61,3 +61,14 @@ def test_mapping_needs_amount_or_quantity_and_price(tmp_path: Path):
         load_mapping(bad)
     with pytest.raises(ConfigError, match="no column mapping called 'nope'"):
         load_mapping("nope")
+
+
+def test_an_unknown_time_zone_is_refused_at_start_up_with_the_file_and_a_fix(tmp_path: Path):
+    bad = tmp_path / "zone.toml"
+    bad.write_text('timezone = "Mars/Olympus"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(bad, env={})
+    message = str(err.value)
+    assert "zone.toml" in message
+    assert "unknown time zone 'Mars/Olympus'" in message
+    assert "Europe/Berlin" in message

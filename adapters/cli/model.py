@@ -48,7 +48,7 @@ def _evaluate(dataset: str, settings: Settings, args: argparse.Namespace):
         raise CustsegError(
             f"{path} is missing: the reference data sets live in ../shared/data (or pass --data-dir)."
         )
-    orders = read_order_file(path, mapping).orders
+    orders = read_order_file(path, mapping, timezone=settings.timezone).orders
     as_of = args.as_of or orders["ordered_at"].max().date()
     history = OrderHistory.from_orders(orders, settings.lifecycle.trend_window_days)
     evaluation, _ = evaluate_churn(history, as_of, settings)
