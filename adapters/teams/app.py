@@ -38,6 +38,18 @@ log = logging.getLogger("custseg.teams")
 ROUTE = "/api/messages"
 
 
+class _QuietActivityValidation(logging.Filter):
+    """Drops the SDK's own record of an Activity that fails validation: it carries the request's
+    content (a customer question, perhaps) and a traceback, and custseg has already answered that
+    request with a 400 and a short reason."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Validation error for Activity")
+
+
+_QUIET = _QuietActivityValidation()
+
+
 def _bad_request(reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=400)
 
@@ -49,6 +61,7 @@ def _refused(status: int, reason: str) -> web.Response:
 def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[str, str]) -> PlatformStatus:
     """Serve Teams at ``/api/messages`` with the full app registration, or in local mode when the
     settings ask for it; otherwise say what is missing."""
+    logging.getLogger("microsoft_agents.activity.activity").addFilter(_QUIET)  # added once however often mounted
     config = TeamsConfig.from_env(env)
     if config.missing:
         log.warning("Teams is off: %s set but %s missing", APP_ID, ", ".join(config.missing))

@@ -27,6 +27,7 @@ from bot.brain import Brain
 from config import load_settings
 from custseg.actions import audit_log, get
 from custseg.store import open_store
+from custseg.store.subscriptions import list_subscriptions
 from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI, LoopbackServer
 from tests.slack.conftest import SlackSide, slack_env
@@ -311,6 +312,12 @@ def test_an_outsider_asking_in_a_shared_channel_gets_no_data_without_people_conf
     assert wording.OUTSIDER[:40] in dm.args["text"]
     _data_free([c.text() for c in slack.fake.calls if c.method in ("chat.postEphemeral", "respond")])
     assert slack.fake.calls_to("chat.postMessage") == []
+    # Nor can they have digests sent to them.
+    slack.fake.reset()
+    slack.dm("post the key account digest here every monday at 9", user=PARTNER, channel="D_PARTNER")
+    (refused,) = slack.fake.wait_for("chat.postEphemeral")
+    assert wording.OUTSIDER[:40] in refused.text()
+    assert list_subscriptions(slack.brain.store) == []  # type: ignore[attr-defined]
 
     # Help is for anyone; and someone of our own organisation still gets answers (privately here).
     slack.fake.reset()

@@ -12,6 +12,7 @@ but gets no customer data and decides nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -240,21 +241,6 @@ def test_another_tenants_conversation_gets_no_data_and_decides_nothing(teams):
     assert not table_rows(reply.card)
 
 
-def test_the_genuine_token_decides_once_and_a_second_press_changes_nothing_for_everyone(teams):
-    token = f"Bearer {teams.token()}"
-    status, body = teams.send(teams.approve(), token)
-    assert status == 200 and "Approved by Petra Novak" in card_text(body["value"])
-    (update,) = teams.world.connector.of("update")
-    assert update.activity_id == "card-umbrella" and update.authorization == f"Bearer {OUTGOING}"
-    approvals = [t for t in audit_log(teams.world.brain.store, teams.suggestion) if t.to_state == "approved"]
-    assert [(t.actor, t.user_id) for t in approvals] == [("Petra Novak", "29:petra")]
-
-    teams.world.connector.clear()
-    status, body = teams.send(teams.approve(), token)
-    assert status == 200 and "You already did" in card_text(body["value"])
-    assert teams.world.connector.calls == []  # the shared card changed exactly once
-
-
 def test_without_credentials_teams_is_off_unless_local_mode_is_switched_on(teams):
     world = teams.world
     off = build_app(world.brain, world.settings.model_copy(update={"msteams": MsTeamsSettings()}), {}, TEAMS)
@@ -269,3 +255,48 @@ def test_without_credentials_teams_is_off_unless_local_mode_is_switched_on(teams
     outside = world.activity(text=QUESTION, serviceUrl=PRODUCTION)
     assert post(f"{url}/api/messages", outside)[0] == 403
     assert world.connector.calls == []
+
+
+def test_malformed_activities_get_400_and_forged_buttons_decide_nothing(teams, caplog):
+    token = f"Bearer {teams.token()}"
+    url = f"{teams.url}/api/messages"
+    good = teams.message()
+    for body in (
+        b"{not json",
+        b"[1, 2]",
+        {**good, "conversation": None},
+        {k: v for k, v in good.items() if k != "serviceUrl"},
+        {k: v for k, v in good.items() if k != "type"},
+        {**good, "text": {"nested": True}},
+        {**good, "conversation": {"id": 12}},
+    ):
+        status, answer = post(url, body, {"Authorization": token})
+        assert status == 400 and answer["error"], body
+    store = teams.world.brain.store
+    for data in ({"suggestion_id": 10**20}, {"suggestion_id": -4}, {"suggestion_id": "x" * 5000}):
+        press = teams.approve()
+        press["value"]["action"]["data"] = data
+        status, answer = teams.send(press, token)
+        assert status == 200 and "could not read that button" in card_text(answer["value"])
+    odd = teams.approve()
+    odd["value"] = "not an object"
+    assert teams.send(odd, token)[0] == 200
+    assert teams.world.connector.of("update") == []
+    assert get(store, teams.suggestion).state == "proposed"
+    assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+
+
+# Last: it decides the suggestion every attack above left undecided.
+def test_the_genuine_token_decides_once_and_a_second_press_changes_nothing_for_everyone(teams):
+    token = f"Bearer {teams.token()}"
+    status, body = teams.send(teams.approve(), token)
+    assert status == 200 and "Approved by Petra Novak" in card_text(body["value"])
+    (update,) = teams.world.connector.of("update")
+    assert update.activity_id == "card-umbrella" and update.authorization == f"Bearer {OUTGOING}"
+    approvals = [t for t in audit_log(teams.world.brain.store, teams.suggestion) if t.to_state == "approved"]
+    assert [(t.actor, t.user_id) for t in approvals] == [("Petra Novak", "29:petra")]
+
+    teams.world.connector.clear()
+    status, body = teams.send(teams.approve(), token)
+    assert status == 200 and "You already did" in card_text(body["value"])
+    assert teams.world.connector.calls == []  # the shared card changed exactly once
