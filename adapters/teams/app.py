@@ -61,7 +61,9 @@ def _refused(status: int, reason: str) -> web.Response:
 def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[str, str]) -> PlatformStatus:
     """Serve Teams at ``/api/messages`` with the full app registration, or in local mode when the
     settings ask for it; otherwise say what is missing."""
-    logging.getLogger("microsoft_agents.activity.activity").addFilter(_QUIET)  # added once however often mounted
+    logging.getLogger("microsoft_agents.activity.activity").addFilter(
+        _QUIET
+    )  # added once however often mounted
     config = TeamsConfig.from_env(env)
     if config.missing:
         log.warning("Teams is off: %s set but %s missing", APP_ID, ", ".join(config.missing))
