@@ -366,9 +366,9 @@ def test_an_outsider_is_refused_with_people_configured_even_with_a_matching_emai
     slack.mention("my customers", user="U_FAKE_JOHN", channel=CONNECT)
     (refused,) = slack.fake.wait_for("chat.postEphemeral")
     assert wording.OUTSIDER[:40] in refused.text()
-    slack.fake.add_user("U_JOHN", "john@example.com", "John")
+    slack.fake.add_user("U_JOHN_TOO", "john@example.com", "John")
     slack.fake.reset()
-    slack.mention("my customers", user="U_JOHN", channel=CONNECT)
+    slack.mention("my customers", user="U_JOHN_TOO", channel=CONNECT)
     (answered,) = slack.fake.wait_for("chat.postEphemeral")
     assert "your accounts" in answered.text()
 

@@ -286,6 +286,25 @@ def test_malformed_activities_get_400_and_forged_buttons_decide_nothing(teams, c
     assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
 
 
+def test_a_stale_action_submit_in_a_channel_is_answered_in_the_pressers_personal_chat(teams):
+    # Older clients send Action.Submit as a message; Teams then has no answer only the presser
+    # sees, so a failed press must not be posted where the whole channel reads it.
+    thread = {
+        "id": "19:sales@thread.tacv2;messageid=17",
+        "conversationType": "channel",
+        "tenantId": OUR_TENANT,
+    }
+    value = {"custseg_action": "show_more", "payload": {"query": "gone"}}
+    press = teams.world.activity(thread, value=value, replyToId="card-list", **{"from": PETRA})
+    assert teams.send(press, f"Bearer {teams.token()}")[0] == 202
+    calls = teams.world.connector.calls
+    assert not [
+        c for c in calls if c.conversation_id.startswith("19:") and c.kind in ("reply", "post", "update")
+    ]
+    (told,) = [c for c in calls if c.kind == "post"]
+    assert not told.conversation_id.startswith("19:") and "That list has expired" in card_text(told.card)
+
+
 # Last: it decides the suggestion every attack above left undecided.
 def test_the_genuine_token_decides_once_and_a_second_press_changes_nothing_for_everyone(teams):
     token = f"Bearer {teams.token()}"
