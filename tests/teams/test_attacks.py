@@ -13,6 +13,7 @@ but gets no customer data and decides nothing.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -319,3 +320,28 @@ def test_the_genuine_token_decides_once_and_a_second_press_changes_nothing_for_e
     status, body = teams.send(teams.approve(), token)
     assert status == 200 and "You already did" in card_text(body["value"])
     assert teams.world.connector.calls == []  # the shared card changed exactly once
+
+
+def test_two_presses_at_once_change_the_shared_card_once(teams):
+    token = f"Bearer {teams.token()}"
+    ask = teams.world.activity(PERSONAL, text="suggest a win-back for Globex", **{"from": PETRA})
+    assert teams.send(ask, token)[0] == 202
+    (reply,) = teams.world.connector.of("reply")
+    teams.card = reply.card
+    (button,) = [a for a in reply.card["actions"] if a["title"] == "Approve"]
+    sid = int(button["data"]["suggestion_id"])
+    teams.world.connector.clear()
+    results: list[tuple[int, Any]] = []
+    presses = [
+        threading.Thread(target=lambda: results.append(teams.send(teams.approve(), token))) for _ in range(3)
+    ]
+    for t in presses:
+        t.start()
+    for t in presses:
+        t.join(60)
+    assert [status for status, _ in results] == [200, 200, 200]
+    assert len(teams.world.connector.of("update")) == 1  # one broadcast, for the one decision
+    assert sum("Approved by Petra Novak" in card_text(b["value"]) for _, b in results) == 3
+    assert sum("You already did" in card_text(b["value"]) for _, b in results) == 2
+    approvals = [t for t in audit_log(teams.world.brain.store, sid) if t.to_state == "approved"]
+    assert len(approvals) == 1
