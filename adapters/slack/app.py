@@ -6,7 +6,11 @@ bolt checks again, verification stays on), a body that is not a Slack payload is
 then acknowledges at once: the brain runs afterwards in a worker thread, and its answer goes back
 through the Web API (``chat.postMessage``, ``chat.update``, ``views.publish``, ``files_upload_v2``)
 or the interaction's ``response_url``. Messages are claimed in our store before they are answered,
-so Slack's retries never produce a second answer.
+so Slack's retries never produce a second answer, and a signed request replayed as it was is
+acknowledged without an answer. A signed body missing what a listener reads is a 400 (``malformed``).
+Someone of another organisation (``SlackBot.outsider``) gets no customer data on any path, and a
+button's answer replaces the shared message only when the press changed something
+(``bot.presses``); failures go to the presser alone.
 """
 
 from __future__ import annotations
