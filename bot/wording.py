@@ -356,3 +356,18 @@ OVERVIEW_FOOTER = "As of {at}. Press Refresh for the latest; ask me anything for
 SHARE_FAILED = "I couldn't share this in {channel}: Teams did not accept the post. Try again in a moment."
 # -- our database unreachable while a message arrives (adapters/slack/outage.py) --
 DATA_UNREACHABLE = "I can't reach the data right now, try again in a minute."
+
+# -- people and conversations of another organisation (issue 18) --
+OUTSIDER = (
+    "I can't show customer data to people outside the organisation, and you are signed in from "
+    "another one. Ask someone in the organisation that runs me, or an admin."
+)
+OTHER_TENANT = (
+    "I can't post customer data here: this conversation belongs to another organisation's "
+    "Microsoft 365 tenant."
+)
+OUTSIDER_HOME = "This tab shows customer data, which I only show to people of the organisation that runs me."
+OUTSIDER_UNCHECKED = (
+    "I can't show customer data yet: I couldn't check that you belong to the organisation that runs "
+    "me (the chat platform did not tell me). Try again in a few minutes."
+)

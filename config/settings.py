@@ -399,6 +399,34 @@ class WebSettings(_Strict):
         return url
 
 
+class MsTeamsSettings(_Strict):
+    """How ``/api/messages`` (Microsoft Teams) checks who is calling.
+
+    ``local_mode`` must be switched on explicitly to run Teams without the app registration (the
+    Agents Playground, the tests): no tokens are checked then, and only ``serviceUrl``s on this
+    machine are answered. It is never inferred from where a request comes from (behind a reverse
+    proxy every request looks local). ``openid_metadata_url`` is where the Bot Framework's signing
+    keys are discovered (its ``jwks_uri``); ``service_hosts`` adds hosts a ``serviceUrl`` may name
+    besides Microsoft's (plain http only for this machine), e.g. a stand-in connector in tests.
+    """
+
+    local_mode: bool = False
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    service_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("openid_metadata_url")
+    @classmethod
+    def _metadata_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme == "https" and parts.hostname:
+            return value.strip()
+        if parts.scheme == "http" and is_loopback_host(parts.hostname):
+            return value.strip()
+        raise ValueError(
+            f"openid_metadata_url '{value}' must be an https:// URL (plain http only for this machine)"
+        )
+
+
 def is_loopback_host(host: str | None) -> bool:
     """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
     if not host:
@@ -426,6 +454,7 @@ class Settings(_Strict):
     delivery: DeliverySettings = DeliverySettings()
     channels: ChannelSettings = ChannelSettings()
     web: WebSettings = WebSettings()
+    msteams: MsTeamsSettings = MsTeamsSettings()
     currency: str = "$"
     timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
     users: dict[str, str] = Field(

@@ -6,12 +6,17 @@ bolt checks again, verification stays on), a body that is not a Slack payload is
 then acknowledges at once: the brain runs afterwards in a worker thread, and its answer goes back
 through the Web API (``chat.postMessage``, ``chat.update``, ``views.publish``, ``files_upload_v2``)
 or the interaction's ``response_url``. Messages are claimed in our store before they are answered,
-so Slack's retries never produce a second answer.
+so Slack's retries never produce a second answer, and a signed request replayed as it was is
+acknowledged without an answer. A signed body missing what a listener reads is a 400 (``malformed``).
+Someone of another organisation (``SlackBot.outsider``) gets no customer data on any path, and a
+button's answer replaces the shared message only when the press changed something
+(``bot.presses``); failures go to the presser alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
@@ -49,13 +54,16 @@ from adapters.slack.render import (
     parse_brain_action,
     reason_view,
     render,
+    text_blocks,
 )
 from adapters.web.app import PlatformStatus
+from bot import wording
 from bot.brain import Brain
 from bot.channels import refusal
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
+from bot.presses import changes_shared, readable
 from bot.reply import Reply
 from config import Settings
 
@@ -65,6 +73,8 @@ PATH = "/slack/events"
 COMMAND = "/custseg"
 REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 API_URL_ENV = "SLACK_API_URL"
+# Signed requests already answered (their signatures), beside the messages in ``seen_events``.
+REQUESTS_PLATFORM = "slack-request"
 USER_CACHE_SECONDS = 3600
 CHANNEL_CACHE_SECONDS = 300
 WORKERS = 2
@@ -72,7 +82,14 @@ WORKERS = 2
 # the platform's grace period (Heroku gives 30 s between SIGTERM and SIGKILL).
 DRAIN_SECONDS = 20.0
 T = TypeVar("T")
+STALE_BUTTON = "That button is no longer available. Ask me again."
 _MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s:,]*")
+
+
+def incoming(text: str) -> str:
+    """Message text as the person typed it: Slack escapes ``&``, ``<`` and ``>`` as HTML entities
+    ("Keller &amp; Sons"), and only those."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def web_client(token: str, env: Mapping[str, str]) -> AsyncWebClient:
@@ -89,6 +106,15 @@ def web_client(token: str, env: Mapping[str, str]) -> AsyncWebClient:
     )
 
 
+def _value(action: dict[str, Any]) -> dict[str, Any]:
+    """A button's JSON value as a dict (anything else: empty)."""
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except (TypeError, ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 class SlackBot:
     """What custseg does for each kind of Slack request; the bolt listeners call these."""
 
@@ -97,9 +123,10 @@ class SlackBot:
         self.settings = settings
         self.client = client
         self.claims = Claims(brain.store)
-        self._users: dict[str, tuple[float, ChatUser]] = {}
+        self._users: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._org: tuple[str | None, str | None] | None = None
         self._channels: dict[str, tuple[float, str]] = {}
-        self._lookups: dict[str, asyncio.Future[ChatUser]] = {}
+        self._lookups: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="custseg-slack")
         self._in_flight: set[asyncio.Task[Any]] = set()
 
@@ -133,6 +160,16 @@ class SlackBot:
             return plain
         if not any(p.email for p in self.settings.people.values()):
             return plain
+        data = await self.info(user_id)
+        if data is None:  # an unknown person still gets answers about the whole book
+            return plain
+        profile = data.get("profile") or {}
+        return ChatUser(
+            user_id, "slack", data.get("real_name") or profile.get("real_name"), profile.get("email")
+        )
+
+    async def info(self, user_id: str) -> dict[str, Any] | None:
+        """``users.info``'s user, looked up once an hour per user; None when Slack did not say."""
         cached = self._users.get(user_id)
         if cached and cached[0] > time.monotonic():
             return cached[1]
@@ -143,19 +180,63 @@ class SlackBot:
             lookup.add_done_callback(lambda _: self._lookups.pop(user_id, None))
         return await asyncio.shield(lookup)
 
-    async def _lookup(self, user_id: str) -> ChatUser:
+    async def _lookup(self, user_id: str) -> dict[str, Any] | None:
         try:
             info = await self.client.users_info(user=user_id)
-        except Exception as err:  # an unknown person still gets answers about the whole book
-            log.warning("users.info for %s failed: %s", user_id, err)
-            return ChatUser(user_id, "slack")
-        data = info.get("user") or {}
-        profile = data.get("profile") or {}
-        user = ChatUser(
-            user_id, "slack", data.get("real_name") or profile.get("real_name"), profile.get("email")
-        )
-        self._users[user_id] = (time.monotonic() + USER_CACHE_SECONDS, user)
-        return user
+        except Exception as err:
+            log.warning("users.info for %s failed: %s", user_id, type(err).__name__)
+            return None
+        data = info.get("user")
+        if not isinstance(data, dict):
+            return None
+        self._users[user_id] = (time.monotonic() + USER_CACHE_SECONDS, data)
+        return data
+
+    async def organisation(self) -> tuple[str | None, str | None]:
+        """Our workspace and Enterprise Grid organisation (``auth.test``), asked once."""
+        if self._org is None:
+            try:
+                found = await self.client.auth_test()
+            except Exception as err:
+                log.warning("auth.test failed: %s", type(err).__name__)
+                return None, None
+            self._org = (found.get("team_id"), found.get("enterprise_id"))
+        return self._org
+
+    async def outsider(self, user_id: str) -> str | None:
+        """Why ``user_id`` gets no customer data (a sentence), or None: someone of another
+        organisation (a Slack Connect guest in a shared channel or DM), whether or not people are
+        configured. People listed in the settings by their Slack id are ours. When Slack cannot
+        say, a stranger to the settings is refused anyway (help only); with open access (no people
+        configured) that refuses the data too, failing closed."""
+        if self.settings.person("slack", user_id) is not None:
+            return None
+        data = await self.info(user_id)
+        team, enterprise = await self.organisation()
+        if data is None or team is None:
+            return wording.OUTSIDER_UNCHECKED if self.settings.open_access else None
+        if data.get("is_stranger"):
+            return wording.OUTSIDER
+        if data.get("team_id") == team:
+            return None
+        grid = (data.get("enterprise_user") or {}).get("enterprise_id")
+        if enterprise and grid == enterprise:
+            return None
+        return wording.OUTSIDER
+
+    async def refused_question(self, text: str, user_id: str) -> str | None:
+        """Why a question gets no answer here: the asker is of another organisation and the
+        answer could carry customer data (help is answered to anyone)."""
+        refused = await self.outsider(user_id)
+        if refused is None:
+            return None
+        intent = (await self.in_worker(self._intent, text))["intent"]
+        return None if intent in ("help", "unknown") else refused
+
+    def _intent(self, text: str) -> dict[str, Any]:
+        with contextlib.suppress(Exception):
+            self.brain.engine()  # the data's names, so the question is read as brain.ask will read it
+        return self.brain.understand(text)
 
     async def channel(self, channel_id: str) -> Channel:
         """The channel with who can read it (``conversations.info``, remembered for 5 minutes)."""
@@ -238,7 +319,11 @@ class SlackBot:
     # -- listeners -----------------------------------------------------------------------------------------
     async def command(self, command: dict[str, Any], respond: Callable[..., Awaitable[Any]]) -> None:
         """``/custseg question``: the answer only the asker sees, with a button to share it."""
-        text = str(command.get("text") or "")
+        text = incoming(str(command.get("text") or ""))
+        refused = await self.refused_question(text, str(command["user_id"]))
+        if refused is not None:
+            await self.respond_all(respond, render(Reply(text=refused)), response_type="ephemeral")
+            return
         user = await self.user(str(command["user_id"]))
         reply = await self.answer({"q": text}, user, await self.channel(str(command["channel_id"])))
         await self.respond_all(
@@ -257,15 +342,19 @@ class SlackBot:
         if not fresh:
             log.info("message %s:%s already answered; ignoring the repeat", channel_id, ts)
             return
-        text = (
-            _MENTION.sub("", str(event.get("text") or ""), count=1)
-            if mention
-            else str(event.get("text") or "")
-        )
+        raw = str(event.get("text") or "")
+        text = incoming(_MENTION.sub("", raw, count=1) if mention else raw)
         user_id = str(event["user"])
         channel = await self.channel(channel_id) if mention else Channel(channel_id, "slack", "dm")
-        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
         thread = event.get("thread_ts") or (ts if mention else None)
+        refused = None if excuse else await self.refused_question(text, user_id)
+        if refused is not None:
+            (notice,) = render(Reply(text=refused))
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, thread_ts=thread, text=notice.text, blocks=notice.blocks
+            )
+            return
+        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
         if channel.visibility in ("dm", "private"):
             await self.post(channel_id, reply, thread)
             return
@@ -279,13 +368,14 @@ class SlackBot:
     ) -> None:
         """A brain button: its answer replaces the message carrying it (private notices excepted)."""
         name = parse_brain_action(str(action.get("action_id", "")))
-        try:
-            payload = json.loads(action.get("value") or "{}")
-        except ValueError:
-            payload = {}
-        source = {"a": name or "", "p": payload if isinstance(payload, dict) else {}}
+        payload = _value(action)
+        source = {"a": name or "", "p": payload}
         container = body.get("container") or {}
         channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        refused = await self.refused_press(str(body["user"]["id"]), payload)
+        if refused is not None:
+            await self.show(refused, source, container, channel_id, respond, None)
+            return
         user = await self.user(str(body["user"]["id"]))
         shared = container.get("type") == "message" and not container.get("is_ephemeral")
         ts = str(container["message_ts"]) if shared else None
@@ -302,9 +392,10 @@ class SlackBot:
         respond: Callable[..., Awaitable[Any]],
         thread: str | None,
     ) -> None:
-        """Show a button's answer: it replaces the message carrying the button (private notices go
-        to the presser alone)."""
-        if reply.private or container.get("type") != "message":
+        """Show a button's answer: it replaces the message carrying the button when the press changed
+        something (``bot.presses``); a failed, stale or refused press, or a click on something
+        already decided, is answered to the presser alone and the message stays as it was."""
+        if not changes_shared(str(source.get("a") or ""), reply) or container.get("type") != "message":
             await self.respond_all(
                 respond,
                 render(reply, chart="alt", max_messages=1),
@@ -328,12 +419,14 @@ class SlackBot:
         """A button that asks for a reason first (Reject): open a modal with an optional reason;
         its submission (``reason_submitted``) presses the button with the reason added."""
         name = parse_brain_action(str(action.get("action_id", "")))
-        try:
-            payload = json.loads(action.get("value") or "{}")
-        except ValueError:
-            payload = {}
+        payload = _value(action)
         container = body.get("container") or {}
         channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        refused = await self.refused_press(str(body["user"]["id"]), payload)
+        if refused is not None:
+            respond = AsyncRespond(response_url=body.get("response_url"))
+            await self.show(refused, {}, container, channel_id, respond, None)
+            return
         # Someone who may not decide, or a suggestion already decided, is told so at once instead
         # of being asked for a reason that cannot count.
         check = await self.answer(
@@ -350,7 +443,7 @@ class SlackBot:
             return
         metadata = {
             "a": name or "",
-            "p": payload if isinstance(payload, dict) else {},
+            "p": payload,
             "c": channel_id,
             "k": container,
             "r": body.get("response_url"),
@@ -358,7 +451,7 @@ class SlackBot:
         }
         label = str((action.get("text") or {}).get("text") or "Reject").split(" · ")[0]
         view = reason_view(label, label, json.dumps(metadata, separators=(",", ":")))
-        await self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+        await self.client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
     async def reason_submitted(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The reason modal was submitted: decide with the reason, and show the answer where the
@@ -369,17 +462,23 @@ class SlackBot:
             return
         if not isinstance(meta, dict) or not meta.get("a"):
             return
-        values = ((view.get("state") or {}).get("values") or {}).get(REASON_BLOCK) or {}
+        state = view.get("state") if isinstance(view.get("state"), dict) else {}
+        values = (state.get("values") or {}).get(REASON_BLOCK) or {}
         reason = str((values.get(REASON_BLOCK) or {}).get("value") or "").strip()
-        payload = {**meta.get("p", {}), **({"reason": reason} if reason else {})}
-        source = {"a": meta["a"], "p": payload}
-        container = meta.get("k") or {}
+        given = meta.get("p") if isinstance(meta.get("p"), dict) else {}
+        payload = {**given, **({"reason": reason} if reason else {})}
+        source = {"a": str(meta["a"]), "p": payload}
+        container = meta.get("k") if isinstance(meta.get("k"), dict) else {}
         channel_id = str(meta.get("c") or "")
+        respond = AsyncRespond(response_url=meta.get("r"))
+        refused = await self.refused_press(str(body["user"]["id"]), payload)
+        if refused is not None:
+            await self.show(refused, source, container, channel_id, respond, None)
+            return
         shared = container.get("type") == "message" and not container.get("is_ephemeral")
-        ts = str(container["message_ts"]) if shared else None
+        ts = str(container.get("message_ts") or "") or None if shared else None
         user = await self.user(str(body["user"]["id"]))
         reply = await self.answer(source, user, await self.channel(channel_id), ts)
-        respond = AsyncRespond(response_url=meta.get("r"))
         await self.show(reply, source, container, channel_id, respond, meta.get("t") or ts)
 
     async def share(
@@ -387,16 +486,13 @@ class SlackBot:
     ) -> None:
         """*Share in channel*: recompute the private answer and post it for everyone, crediting the
         person who shared it; the private copy goes away."""
-        try:
-            source = json.loads(action.get("value") or "{}")
-        except ValueError:
-            source = {}
+        source = _value(action)
         if not isinstance(source, dict) or not ({"q", "a"} & set(source)):
             return
         user_id = str(body["user"]["id"])
         channel_id = str((body.get("channel") or {}).get("id") or "")
         channel = await self.channel(channel_id)
-        refused = refusal(self.settings, channel)
+        refused = await self.outsider(user_id) or refusal(self.settings, channel)
         if refused is not None:
             await respond(text=refused, response_type="ephemeral", replace_original=False)
             return
@@ -436,9 +532,24 @@ class SlackBot:
         """App Home, rebuilt each time the user opens it."""
         if event.get("tab", "home") != "home":
             return
+        refused = await self.outsider(str(event["user"]))
+        if refused is not None:
+            view = {"type": "home", "blocks": text_blocks(wording.OUTSIDER_HOME)}
+            await self.client.views_publish(user_id=str(event["user"]), view=view)
+            return
         user = await self.user(str(event["user"]))
         view = await self.in_worker(home_view, self.brain, user)
         await self.client.views_publish(user_id=user.user_id, view=view)
+
+    async def refused_press(self, user_id: str, payload: dict[str, Any]) -> Reply | None:
+        """The private answer to a press that must not run: the presser is of another
+        organisation, or the button's payload is not one custseg made (nothing is decided)."""
+        refused = await self.outsider(user_id)
+        if refused is not None:
+            return Reply(text=refused, private=True)
+        if not readable(payload):
+            return Reply(context="Not understood", text=STALE_BUTTON, private=True)
+        return None
 
     @staticmethod
     async def respond_all(
@@ -509,43 +620,118 @@ def build_bolt_app(bot: SlackBot, signing_secret: str | None) -> AsyncApp:
     return app
 
 
-def _is_slack_payload(body: Any) -> bool:
-    """Shapes custseg answers: events (with an event or a url challenge), slash commands, interactions."""
+_TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
+_SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def malformed(body: Any) -> str | None:
+    """Why a (signed) body is not a payload custseg can answer, in a few words; None when it is.
+
+    Everything a listener reads without a default is checked here, so a payload missing a field
+    is a 400 and never a traceback: events (with an event type; messages and mentions with a
+    channel and ``ts``), slash commands (command, user and channel), button presses (each action
+    with an ``action_id``, a user id, a string ``value``), modal submissions, url challenges.
+    """
     if not isinstance(body, dict):
-        return False
+        return "not a Slack payload"
     kind = body.get("type")
     if kind == "event_callback":
-        return isinstance(body.get("event"), dict) and bool(body["event"].get("type"))
+        event = body.get("event")
+        if not isinstance(event, dict) or not _text(event.get("type")):
+            return "an event_callback needs an event with a type"
+        if event["type"] in ("message", "app_mention") and not (
+            _text(event.get("channel")) and _text(event.get("ts"))
+        ):
+            return "a message event needs channel and ts"
+        if event.get("user") is not None and not isinstance(event.get("user"), str):
+            return "an event's user must be an id"
+        if event["type"] == "app_home_opened" and not _text(event.get("user")):
+            return "app_home_opened needs a user"
+        return None
     if kind == "block_actions":
-        actions = body.get("actions")
-        return isinstance(actions, list) and bool(actions) and isinstance(body.get("user"), dict)
-    if kind in ("url_verification", "view_submission", "view_closed", "shortcut", "message_action"):
-        return True
-    return bool(body.get("command")) or body.get("ssl_check") == "1"
+        actions, user = body.get("actions"), body.get("user")
+        if not isinstance(actions, list) or not actions:
+            return "block_actions needs actions"
+        if not isinstance(user, dict) or not _text(user.get("id")):
+            return "block_actions needs a user id"
+        for action in actions:
+            if not isinstance(action, dict) or not _text(action.get("action_id")):
+                return "every action needs an action_id"
+            if action.get("value") is not None and not isinstance(action.get("value"), str):
+                return "an action's value must be a string"
+        for name in ("container", "channel", "message"):
+            if body.get(name) is not None and not isinstance(body.get(name), dict):
+                return f"{name} must be an object"
+        container = body.get("container") or {}
+        if container.get("type") == "message" and not _text(container.get("message_ts")):
+            return "a message container needs message_ts"
+        return None
+    if kind == "view_submission":
+        view, user = body.get("view"), body.get("user")
+        if not isinstance(view, dict) or not isinstance(user, dict) or not _text(user.get("id")):
+            return "view_submission needs a view and a user id"
+        return None
+    if kind == "url_verification":
+        return None if _text(body.get("challenge")) else "url_verification needs a challenge"
+    if kind in ("view_closed", "shortcut", "message_action"):
+        return None
+    if "command" in body:
+        if not all(_text(body.get(k)) for k in ("command", "user_id", "channel_id")):
+            return "a slash command needs command, user_id and channel_id"
+        return None
+    if body.get("ssl_check") == "1":
+        return None
+    return "not a Slack payload"
 
 
 class Endpoint:
-    """``POST /slack/events``: verify, reject what is not a Slack payload, hand the rest to bolt."""
+    """``POST /slack/events``: verify, reject what is not a Slack payload, answer each signed
+    request once, hand the rest to bolt."""
 
-    def __init__(self, bolt: AsyncApp, signing_secret: str):
+    def __init__(self, bolt: AsyncApp, signing_secret: str, requests: Claims | None = None):
         self.bolt = bolt
         self.verifier = SignatureVerifier(signing_secret)
+        self.requests = requests
 
     async def handle(self, request: web.Request) -> web.Response:
         # bolt answers in tasks started inside this block; they inherit the tag.
         with bind(request=f"slack-{uuid.uuid4().hex[:12]}"):
-            return await self._handle(request)
+            try:
+                return await self._handle(request)
+            except Exception as err:  # never a 500 with a traceback for what a caller sent
+                log.error("a Slack request could not be handled: %s", type(err).__name__)
+                return web.json_response({"error": "the request could not be handled"}, status=400)
+
+    def _signed(self, body: str, request: web.Request) -> bool:
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not _TIMESTAMP.match(timestamp) or not _SIGNATURE.match(signature):
+            return False
+        return self.verifier.is_valid(body, timestamp, signature)
+
+    async def _first_time(self, request: web.Request) -> bool:
+        """Whether this exact signed request (its signature) is new: a replay within Slack's five
+        minutes is acknowledged and not answered again. Slack's own retries are signed anew (and
+        their messages claimed by ``SlackBot.claim``). Without the database the request goes on."""
+        if self.requests is None:
+            return True
+        key = request.headers.get("X-Slack-Signature", "")
+        try:
+            return await asyncio.to_thread(self.requests.claim, key)
+        except Exception as err:
+            log.warning("could not record a Slack request against replays: %s", type(err).__name__)
+            return True
 
     async def _handle(self, request: web.Request) -> web.Response:
         try:
             body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:  # Slack always sends UTF-8; nothing else can carry a valid signature
             return web.json_response({"error": "not a Slack payload"}, status=400)
-        if not self.verifier.is_valid(
-            body,
-            request.headers.get("X-Slack-Request-Timestamp", ""),
-            request.headers.get("X-Slack-Signature", ""),
-        ):
+        if not self._signed(body, request):
             return web.json_response({"error": "invalid signature or stale timestamp"}, status=401)
         try:
             bolt_request = AsyncBoltRequest(
@@ -555,8 +741,12 @@ class Endpoint:
             )
         except Exception:  # bolt parses the body while building the request; any failure means junk
             return web.json_response({"error": "not a Slack payload"}, status=400)
-        if not _is_slack_payload(bolt_request.body):
-            return web.json_response({"error": "not a Slack payload"}, status=400)
+        reason = malformed(bolt_request.body)
+        if reason is not None:
+            return web.json_response({"error": reason}, status=400)
+        if not await self._first_time(request):
+            log.info("a signed Slack request was replayed; acknowledged, not answered again")
+            return web.Response(status=200)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
 
@@ -566,7 +756,11 @@ def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[s
     if missing:
         return PlatformStatus("slack", False, missing=missing)
     bot = SlackBot(brain, settings, web_client(env["SLACK_BOT_TOKEN"], env))
-    endpoint = Endpoint(build_bolt_app(bot, env["SLACK_SIGNING_SECRET"]), env["SLACK_SIGNING_SECRET"])
+    endpoint = Endpoint(
+        build_bolt_app(bot, env["SLACK_SIGNING_SECRET"]),
+        env["SLACK_SIGNING_SECRET"],
+        Claims(brain.store, platform=REQUESTS_PLATFORM),
+    )
     app.router.add_post(PATH, endpoint.handle)
 
     async def drain(_: web.Application) -> None:

@@ -9,8 +9,10 @@ Past ``max_messages`` the rest is left out with a note saying so.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +67,18 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Formatting characters in customer data (names, owners) are swapped for look-alikes where the
+# adapter knows the text is data, so "*Keller* & Sons" or a name with ``` cannot bold, strike or
+# break out of a code block. The brain's own text keeps its *bold* and _italic_.
+_LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
+_MARK = re.compile(r"[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def neutral(text: str) -> str:
+    """``text`` with the mrkdwn formatting characters it carries made inert (look-alikes)."""
+    return _MARK.sub(lambda m: _LOOKALIKE[m.group(0)], text)
+
+
 def _cut(text: str, limit: int) -> list[str]:
     """``text`` in pieces whose *escaped* length is at most ``limit``, cut at line ends or spaces."""
     pieces: list[str] = []
@@ -97,7 +111,11 @@ def _context(pieces: list[str]) -> dict[str, Any]:
 
 
 def text_blocks(text: str, bold: bool = False) -> list[dict[str, Any]]:
+    """Sections of mrkdwn ``text``; ``bold`` wraps each in ``*`` (its own marks made inert first:
+    it is a line the adapter formats, such as the interpretation)."""
     wrap = 2 if bold else 0
+    if bold:
+        text = neutral(text)
     return [
         _section(f"*{escape(p)}*" if bold else escape(p)) for p in _cut(text, MAX_TEXT - wrap) if p.strip()
     ]
@@ -112,7 +130,7 @@ def context_blocks(text: str) -> list[dict[str, Any]]:
 
 def _field(label: str, value: str) -> dict[str, Any]:
     head = f"*{escape(_cut(label, 200)[0])}*\n" if label.strip() else ""
-    pieces = _cut(value, MAX_FIELD_TEXT - len(head) - 1)
+    pieces = _cut(neutral(value), MAX_FIELD_TEXT - len(head) - 1)
     text = head + escape(pieces[0]) + ("…" if len(pieces) > 1 else "")
     return {"type": "mrkdwn", "text": text if text.strip() else "–"}
 
@@ -231,7 +249,9 @@ def content_blocks(reply: Reply, chart: str = "below") -> list[dict[str, Any]]:
     if reply.fields:
         blocks += field_blocks(reply.fields)
     if reply.table:
-        blocks += table_blocks(table_text(reply.table))
+        # Inside a code block only a backtick (closing the block) is formatting.
+        rows = [[cell.replace("`", _LOOKALIKE["`"]) for cell in row] for row in reply.table.rows]
+        blocks += table_blocks(table_text(dataclasses.replace(reply.table, rows=rows)))
     if reply.image:
         note = CHART_BELOW if chart == "below" else CHART_ALT
         blocks += context_blocks(note.format(title=reply.image.title, alt=reply.image.alt_text))

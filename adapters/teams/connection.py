@@ -2,11 +2,11 @@
 
 A single-tenant Azure Bot registration gives three values: ``MICROSOFT_APP_ID``,
 ``MICROSOFT_APP_PASSWORD`` (a client secret) and ``MICROSOFT_APP_TENANT_ID``. With all three set,
-every request must carry a valid Bot Framework / Entra token for that app (checked by the SDK) and
-replies are sent with the app's own token. With none set the bot runs in *local mode* for the Agents
-Playground or tests: no tokens either way, and only requests from this machine whose ``serviceUrl``
-is on this machine are accepted. A partial set is refused: that is a misconfiguration, never local
-mode.
+every request must carry the Bot Connector's token for that app (``adapters.teams.tokens``) and
+replies are sent with the app's own token. With none set Teams is off, unless the settings switch
+on *local mode* (``[msteams] local_mode = true``) for the Agents Playground or tests: no tokens
+either way, and only ``serviceUrl``s on this machine are answered. A partial set is refused: that
+is a misconfiguration, never local mode.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class TeamsConfig:
 
     @property
     def local_mode(self) -> bool:
+        """None of the three is set: Teams runs only in local mode, and only if the settings say so."""
         return not (self.app_id or self.password or self.tenant_id)
 
     @property
@@ -85,10 +86,20 @@ class TeamsConfig:
 
         return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth})
 
-    def adapter(self, auth: AgentAuthConfiguration) -> CloudAdapter:
-        """The SDK's aiohttp adapter. With credentials, incoming ``serviceUrl``s must be Microsoft's."""
-        validator = None if self.local_mode else OutboundHostValidator(enabled=True)
+    def adapter(self, auth: AgentAuthConfiguration, service_hosts: list[str] | None = None) -> CloudAdapter:
+        """The SDK's aiohttp adapter. With credentials, incoming ``serviceUrl``s must be Microsoft's
+        (the SDK's host validator), unless ``service_hosts`` adds others: the SDK's validator
+        refuses any address on this machine, so then ``adapters.teams.app`` checks the hosts."""
+        validator = None if self.local_mode else OutboundHostValidator(enabled=not service_hosts)
         return CloudAdapter(connection_manager=self.connections(auth), host_validator=validator)
+
+
+_MICROSOFT_HOSTS = OutboundHostValidator(enabled=True)
+
+
+def microsoft_service_url(url: str | None) -> bool:
+    """Whether ``url`` is an https URL on one of Microsoft's Bot Framework / Teams hosts."""
+    return _MICROSOFT_HOSTS.is_allowed(url or "")
 
 
 def is_loopback_url(url: str | None) -> bool:

@@ -3,8 +3,10 @@
 An ``ActivityHandler`` as in botbuilder: personal-chat messages and channel @mentions go to
 ``Brain.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
 clients) go to ``Brain.act``. A button's answer replaces the card in place for everyone, with who
-pressed it and when; a private answer goes to the presser alone and leaves the card as it was.
-Installing or first messaging the app in a conversation stores its reference for proactive posts.
+pressed it and when, only when the press changed something (``bot.presses``); a failed, stale or
+refused press is answered to the presser alone and leaves the card as it was. A conversation of
+another tenant gets no customer data, on messages and presses alike. Installing or first messaging
+the app in a conversation stores its reference for proactive posts.
 """
 
 from __future__ import annotations
@@ -41,9 +43,9 @@ from bot.brain import Brain
 from bot.channels import NO_CUSTOMER_DATA, refusal
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
-from bot.handlers import ACTION_HANDLERS
 from bot.outbox import remember, suggestion_ids
 from bot.overview import OVERVIEW_ACTION
+from bot.presses import changes_shared, readable
 from bot.reply import Button, Reply
 from config import Settings
 from custseg.errors import CustsegError
@@ -138,6 +140,18 @@ class CustsegTeams(ActivityHandler):
             self._emails[teams_id] = email
         return self._emails[teams_id]
 
+    def _foreign(self, activity: Activity) -> bool:
+        """Whether the conversation belongs to another tenant than ours (with a tenant configured,
+        one that does not say its tenant counts as another)."""
+        if not self.tenant_id:
+            return False
+        data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+        seen = {
+            t.lower() for t in (activity.conversation.tenant_id, tenant.get("id")) if isinstance(t, str) and t
+        }
+        return seen != {self.tenant_id.lower()}
+
     async def _channel(self, context: TurnContext) -> Channel:
         """The conversation and who can read it: a personal chat is ``dm``; a conversation of
         another tenant, or with guests or members of another tenant, is ``external``; a team
@@ -145,7 +159,7 @@ class CustsegTeams(ActivityHandler):
         when its members could not be read."""
         conversation = context.activity.conversation
         key = references.channel_key(conversation.id)
-        if self.tenant_id and conversation.tenant_id and conversation.tenant_id != self.tenant_id:
+        if self._foreign(context.activity):
             return Channel(key, "teams", "external")
         seen = SEEN.get(conversation.conversation_type or "", "unknown")
         if seen in ("public", "private") and not self.settings.channels.external_allowed("teams", key):
@@ -238,7 +252,10 @@ class CustsegTeams(ActivityHandler):
         if isinstance(activity.value, dict) and SUBMIT_KEY in activity.value:
             await self._submitted(turn_context, activity.value)
             return
-        text = html.unescape(_TAG.sub(" ", activity.remove_recipient_mention())).strip()
+        text = html.unescape(_TAG.sub(" ", activity.remove_recipient_mention() or "")).strip()
+        if self._foreign(activity) and await asyncio.to_thread(self._carries_data, text):
+            await self._send(turn_context, self._card(Reply(text=wording.OTHER_TENANT)))
+            return
         user = await self._user(turn_context)
         shared = activity.conversation.conversation_type in ("channel", "groupChat")
         if shared and await asyncio.to_thread(self._carries_data, text):
@@ -252,6 +269,12 @@ class CustsegTeams(ActivityHandler):
         """Run a button through the brain: the reply and the card to show."""
         if not isinstance(verb, str) or not verb:
             return Reply(context="Not understood", text=BUTTON_UNREADABLE, private=True), {}
+        if self._foreign(context.activity):
+            refused = Reply(text=wording.OTHER_TENANT, private=True)
+            return refused, self._card(refused)
+        if isinstance(payload, dict) and not readable(payload):
+            stale = Reply(context="Not understood", text=BUTTON_UNREADABLE, private=True)
+            return stale, self._card(stale)
         if verb == SHARE_VERB:
             return await self._share(context, payload if isinstance(payload, dict) else {})
         user = await self._user(context)
@@ -263,8 +286,9 @@ class CustsegTeams(ActivityHandler):
             await self._channel(context),
             context.activity.reply_to_id,
         )
-        if verb not in ACTION_HANDLERS:
-            # A stale or foreign button: tell the presser, never wipe the card for everyone.
+        if not changes_shared(verb, reply):
+            # A failed, stale or refused press, or a click on something already decided: tell the
+            # presser, never rewrite the card for everyone.
             reply = dataclasses.replace(reply, private=True)
         if reply.private:
             return reply, self._card(reply)
@@ -290,8 +314,9 @@ class CustsegTeams(ActivityHandler):
 
     async def _submitted(self, context: TurnContext, value: dict[str, Any]) -> None:
         """An Action.Submit fallback press (older clients): the same as Action.Execute, answered by
-        replacing the card, or by a new message when the card cannot be replaced or for a private
-        answer (which, without Universal Actions, Teams can only show in the conversation)."""
+        replacing the card, or by a new message when the card cannot be replaced. Without Universal
+        Actions Teams has no answer only the presser sees, so a private answer goes to their
+        personal chat (in a personal chat, that is where the button was)."""
         payload = value.get("payload")
         if isinstance(payload, dict):
             # Action.Submit puts the card's inputs beside its data, not inside it.
@@ -300,8 +325,32 @@ class CustsegTeams(ActivityHandler):
         if not built:
             built = self._card(reply)
         card_id = context.activity.reply_to_id
-        if reply.private or not card_id or not await self._replace(context, card_id, built):
+        if reply.private:
+            await self._tell_presser(context, built)
+        elif not card_id or not await self._replace(context, card_id, built):
             await self._send(context, built)
+
+    async def _tell_presser(self, context: TurnContext, built: dict[str, Any]) -> None:
+        """A card for the presser alone: here in a personal chat, else in their personal chat
+        (nothing is posted where others would read it; a refused personal chat is logged)."""
+        activity = context.activity
+        if activity.conversation.conversation_type == "personal":
+            await self._send(context, built)
+            return
+        sender = activity.from_property or ChannelAccount(id="unknown")
+        try:
+            personal = await open_personal(
+                self.brain.store,
+                context.adapter,
+                self.app_id,
+                self.tenant_id or activity.conversation.tenant_id,
+                sender.id,
+            )
+        except CustsegError as err:
+            log.warning("could not answer a button press privately: %s", err)
+            return
+        if await self._post_in(context, personal.reference, built) is None:
+            log.warning("could not answer a button press privately: Teams refused the personal chat")
 
     # -- installation ------------------------------------------------------------------------------
     async def on_members_added_activity(
@@ -311,7 +360,8 @@ class CustsegTeams(ActivityHandler):
         if bot and any(m.id == bot.id for m in members_added):
             await self._remember(turn_context, refresh=True)
             await self._send(turn_context, self._card(self.brain.welcome()))
-            if turn_context.activity.conversation.conversation_type == "personal":
+            personal = turn_context.activity.conversation.conversation_type == "personal"
+            if personal and not self._foreign(turn_context.activity):
                 # Installed for one person: their overview right away, as Slack's App Home would.
                 user = await self._user(turn_context)
                 overview = await asyncio.to_thread(

@@ -46,6 +46,18 @@ def markdown(text: str) -> str:
     return _BOLD.sub(r"**\1**", text)
 
 
+# Markdown characters in customer data (names in tables, fact values, titles, the interpretation)
+# are swapped for look-alikes, so a customer called "[Pay here](https://…)" or "**Keller**" cannot
+# become a link or bold text in a card. The brain's own text keeps its *bold* and _italic_.
+_LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "[": "\uff3b", "]": "\uff3d", "`": "\u02cb", "~": "\u223c"}
+_MARK = re.compile(r"[*\[\]`~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def neutral(text: str) -> str:
+    """``text`` with the markdown characters it carries made inert (look-alikes)."""
+    return _MARK.sub(lambda m: _LOOKALIKE[m.group(0)], text)
+
+
 def text_block(text: str, **props: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **props}
 
@@ -106,7 +118,7 @@ def _execute(button: Button) -> dict[str, Any]:
 
 def _table_element(table: Table, rows: list[list[str]]) -> dict[str, Any]:
     def cell(text: str, column: int, bold: bool = False) -> dict[str, Any]:
-        block = text_block(text, horizontalAlignment=table.alignment(column))
+        block = text_block(neutral(text), horizontalAlignment=table.alignment(column))
         if bold:
             block["weight"] = "Bolder"
         return {"type": "TableCell", "items": [block]}
@@ -217,16 +229,16 @@ def _build(
 ) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if reply.context:
-        body.append(text_block(markdown(reply.context), size="Small", isSubtle=True, weight="Bolder"))
+        body.append(text_block(neutral(reply.context), size="Small", isSubtle=True, weight="Bolder"))
     if reply.title:
-        body.append(text_block(markdown(reply.title), size="Large", weight="Bolder"))
+        body.append(text_block(neutral(reply.title), size="Large", weight="Bolder"))
     if reply.text:
         body.append(text_block(markdown(reply.text)))
     if reply.fields:
         body.append(
             {
                 "type": "FactSet",
-                "facts": [{"title": label, "value": markdown(value)} for label, value in reply.fields],
+                "facts": [{"title": label, "value": neutral(value)} for label, value in reply.fields],
             }
         )
     if reply.table:

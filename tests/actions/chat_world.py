@@ -18,7 +18,7 @@ from bot.brain import Brain
 from bot.context import ChatUser
 from bot.outbox import deliver_due
 from config import Settings, load_settings
-from config.settings import Person, TeamSettings
+from config.settings import MsTeamsSettings, Person, TeamSettings
 from custseg.store import open_store
 from custseg.store.db import Store
 from tests.conftest import brain_on_demo
@@ -55,6 +55,7 @@ def world_settings() -> Settings:
                 "vic": Person(name="Vic Viewer", role="viewer", teams=["EMEA"], slack_id="U_VIC"),
             },
             "teams": {"EMEA": TeamSettings(members=["Maria", "Lukas"])},
+            "msteams": MsTeamsSettings(local_mode=True),  # Teams without credentials, on loopback
         }
     )
 

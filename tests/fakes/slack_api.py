@@ -214,8 +214,16 @@ class FakeSlackAPI(LoopbackServer):
         """How ``conversations.info`` describes a channel, e.g. ``is_ext_shared=True``."""
         self.channels[channel_id] = {"id": channel_id, "is_private": False, "is_member": True, **flags}
 
-    def add_user(self, user_id: str, email: str, real_name: str) -> None:
-        self.users[user_id] = {"id": user_id, "real_name": real_name, "profile": {"email": email}}
+    def add_user(self, user_id: str, email: str, real_name: str, team_id: str = "T1", **more: Any) -> None:
+        """A user ``users.info`` knows; ``team_id`` other than ``T1`` (ours, as ``auth.test``
+        says) is someone of another organisation, e.g. in a Slack Connect channel."""
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": team_id,
+            "real_name": real_name,
+            "profile": {"email": email},
+            **more,
+        }
 
     # -- reading what happened ---------------------------------------------------------------------------
     def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:

@@ -145,3 +145,22 @@ def test_a_button_whose_payload_cannot_fit_is_left_out_not_sent_broken():
     (actions,) = [b for b in message.blocks if b["type"] == "actions"]
     assert [e["text"]["text"] for e in actions["elements"]] == ["Ok"]
     assert block_kit_errors(message.blocks) == []
+
+
+def test_formatting_characters_in_customer_data_cannot_format_or_break_out():
+    reply = Reply(
+        context="Profile of *Keller* & Sons_",
+        text="*Globex* is the brain's own bold.",
+        fields=[("Account manager", "~Strike~ *Bold* `code`")],
+        table=Table(["Customer"], [["Evil ``` Corp"], ["*Star* Ltd"]]),
+    )
+    (message,) = render(reply)
+    blocks = json.dumps(message.blocks, ensure_ascii=False)
+    context = message.blocks[0]["text"]["text"]
+    assert context.startswith("*Profile of ") and context.count("*") == 2  # only the wrapping bold
+    assert "&amp;" in context
+    field = message.blocks[2]["fields"][0]["text"]
+    assert "~" not in field and "`" not in field and field.count("*") == 2  # the label's bold only
+    (code,) = [t for b in message.blocks if (t := (b.get("text") or {}).get("text", "")).startswith("```")]
+    assert code.count("```") == 2 and "Evil ˋˋˋ Corp" in code
+    assert "*Globex*" in blocks  # the brain's formatting is kept

@@ -111,3 +111,17 @@ def test_package_script_builds_an_uploadable_app_package(tmp_path):
         text=True,
     )
     assert missing.returncode == 2 and "MICROSOFT_APP_ID" in missing.stderr
+
+
+def test_markdown_in_customer_data_cannot_make_links_or_bold_in_a_card():
+    reply = Reply(
+        context="Profile of [Pay here](https://evil.example)",
+        title="**Keller** & Sons",
+        text="*Globex* is the brain's own bold.",
+        fields=[("Account manager", "[x](https://evil.example)")],
+        table=Table(["Customer"], [["[Click](https://evil.example)"], ["**Loud** Ltd"]]),
+    )
+    built = json.dumps(card(reply), ensure_ascii=False)
+    assert "[Pay here]" not in built and "[Click]" not in built and "[x]" not in built
+    assert "**Keller**" not in built and "**Loud**" not in built
+    assert "**Globex**" in built  # the brain's own *bold* still becomes card markdown

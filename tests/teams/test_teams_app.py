@@ -4,10 +4,7 @@ button presses, proactive posts, and how bad or unauthenticated requests are tur
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -213,6 +210,7 @@ def test_local_mode_is_announced_and_refuses_a_foreign_service_url(teams):
 
 
 def test_with_credentials_a_request_without_a_valid_token_is_rejected(world):
+    # Every forged token, checked against stand-in keys on loopback: tests/teams/test_attacks.py.
     app = build_app(world.brain, world.brain.settings, CREDENTIALS, TEAMS)
     (status,) = app[STATUSES]
     assert status.ready and "tokens required" in status.line()
@@ -221,16 +219,6 @@ def test_with_credentials_a_request_without_a_valid_token_is_rejected(world):
     activity = world.activity(text="who are the dormant high-value customers?")
     assert post(f"{url}/api/messages", activity)[0] == 401
     assert post(f"{url}/api/messages", activity, {"Authorization": "Bearer not.a.jwt"})[0] == 401
-    # A well-formed token we signed ourselves: the SDK cannot verify it against Microsoft's keys.
-    header = base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "kid": "k1"}).encode()).rstrip(b"=")
-    claims = {
-        "aud": CREDENTIALS["MICROSOFT_APP_ID"],
-        "iss": "https://api.botframework.com",
-        "exp": time.time() + 600,
-    }
-    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
-    forged = b".".join([header, payload, base64.urlsafe_b64encode(b"sig").rstrip(b"=")]).decode()
-    assert post(f"{url}/api/messages", activity, {"Authorization": f"Bearer {forged}"})[0] == 401
     assert world.connector.calls == []
 
 

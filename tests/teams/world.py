@@ -23,7 +23,7 @@ from typing import Any
 from adapters.web.app import STATUSES, build_app
 from bot.brain import Brain
 from config import Settings, load_settings
-from config.settings import Person, TeamSettings
+from config.settings import MsTeamsSettings, Person, TeamSettings
 from custseg.store import open_store
 from tests.conftest import brain_on_demo, fresh_pg_database
 from tests.fakes.teams_connector import Call, FakeConnector, LoopbackServers
@@ -175,7 +175,9 @@ def running_world(
             url = stack.enter_context(fresh_pg_database())
         else:
             url = f"sqlite:///{tmp / 'custseg.db'}"
-        settings = load_settings(env={}).model_copy(update=dict(update))
+        # Without credentials the tests run Teams in local mode, which must be switched on.
+        defaults = {"msteams": MsTeamsSettings(local_mode=True)}
+        settings = load_settings(env={}).model_copy(update={**defaults, **dict(update)})
         store = open_store(url)
         stack.callback(store.dispose)
         brain = brain_on_demo(store, settings, tmp, n_customers)
