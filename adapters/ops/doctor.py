@@ -244,11 +244,21 @@ def check_teams(d: Deployment) -> list[Finding]:
 
     config = TeamsConfig.from_env(d.env)
     if config.local_mode:
+        if d.settings.msteams.local_mode:
+            return [
+                Finding(
+                    "teams",
+                    "skip",
+                    f"Teams runs in local mode ([msteams] local_mode = true): no tokens are checked and only "
+                    f"serviceUrls on this machine are answered ({', '.join(ENV_NAMES)} not set).",
+                    "Turn local_mode off before exposing the web process, and set the three variables for Teams.",
+                )
+            ]
         return [
             Finding(
                 "teams",
                 "skip",
-                f"Teams is off, or in local mode for this machine ({', '.join(ENV_NAMES)} not set).",
+                f"Teams is off: {', '.join(ENV_NAMES)} are not set (and [msteams] local_mode is off).",
             )
         ]
     if config.missing:

@@ -69,7 +69,13 @@ def test_slack_token_with_every_scope_then_missing_scopes_then_revoked(
 def test_teams_credentials_all_three_or_none(sqlite_store: Store):
     full = {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "pw-123456", "MICROSOFT_APP_TENANT_ID": "t"}
     assert check_teams(doctor(sqlite_store, full))[0].level == "ok"
-    assert "local mode" in check_teams(doctor(sqlite_store, {}))[0].message
+    (off,) = check_teams(doctor(sqlite_store, {}))
+    assert off.level == "skip" and "Teams is off" in off.message and "local_mode is off" in off.message
+    settings = load_settings(env={}).model_copy(update={"database_url": sqlite_store.url})
+    local = settings.model_copy(update={"msteams": settings.msteams.model_copy(update={"local_mode": True})})
+    (on,) = check_teams(deployment(local, {}))
+    assert "local mode" in on.message and "no tokens are checked" in on.message
+    assert "Turn local_mode off" in on.fix
     (partial,) = check_teams(doctor(sqlite_store, {"MICROSOFT_APP_ID": "app"}))
     assert partial.level == "fail"
     assert "MICROSOFT_APP_PASSWORD" in partial.message and "MICROSOFT_APP_TENANT_ID" in partial.message
