@@ -246,6 +246,11 @@ def test_one_customer_is_found_only_within_scope(world, user, template, name):
         assert shown != name
         owners = world.frame.loc[world.frame["name"] == shown, "owner"]
         assert_owners_in_scope(set(owners), user)
+    elif "not one of the customers you can see" in reply.text:
+        # Typed exactly: whose book it is (issue 20), and nothing else about the customer.
+        owner = str(row["owner"].iloc[0])
+        assert f"belongs to {owner}'s book" in reply.text
+        assert not reply.fields and reply.table is None and not reply.buttons and not reply.footer
     else:
         assert "couldn't find a customer called" in reply.text and not reply.fields
         # Any "did you mean" candidates are the asker's own customers.
