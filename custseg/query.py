@@ -498,7 +498,8 @@ class QueryEngine:
         view = self._view(scope)
         found = self._names_in(view).resolve(typed)
         in_scope = view.mask
-        if view is not self._everyone and (found.exact is None or found.corrected):
+        # Someone with a book of their own is told whose another customer is; an empty scope is not.
+        if view is not self._everyone and in_scope.any() and (found.exact is None or found.corrected):
             elsewhere = self._outside_scope(typed, in_scope)
             if elsewhere is not None:
                 return elsewhere
