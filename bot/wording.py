@@ -249,7 +249,7 @@ TASK_TEXT = "{approver} approved this on {at}; it is due {due}. {sentence}"
 
 LIFECYCLE_REASON = {
     "recent_first_order": "first order {tenure} ago, within the new-customer window of {window} days",
-    "on_rhythm": "last order {recency} ago against a usual gap of {gap} days",
+    "on_rhythm": "last order {recency_ago} against a usual gap of {gap} days",
     "overdue": "{recency} since the last order against a usual {gap} days ({ratio}× — slipping after {declining}×)",
     "revenue_down": "on rhythm ({recency} since the last order, usually {gap} days) but revenue in the last 90 "
     "days is down {drop} % on the 90 days before",
@@ -394,3 +394,4 @@ STALE_DATA = (
 )
 FACTS_AS_OF = "As of {as_of} ({age} before this suggestion): "
 CURRENCY_FROM_DATA = "amounts in {currency} (the currency of the {mapping} column mapping)"
+CHURN_TIMING_TODAY = "last order today vs. a usual {gap}"

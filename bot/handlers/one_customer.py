@@ -121,6 +121,8 @@ def churn_driver(d: dict[str, Any], currency: str) -> str:
     words = wording.CHURN_DRIVER
     factor = d["factor"]
     if factor == "timing":
+        if round(d["recency_days"]) <= 0:
+            return wording.CHURN_TIMING_TODAY.format(gap=days(d["typical_gap_days"]))
         return words["timing"].format(recency=days(d["recency_days"]), gap=days(d["typical_gap_days"]))
     if factor == "frequency":
         return words["frequency"].format(n=d["frequency"], s="" if d["frequency"] == 1 else "s")
@@ -167,6 +169,7 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
                 tenure=days(f["tenure_days"]),
                 window=th.get("new_window_days", "?"),
                 recency=days(f["recency_days"]),
+                recency_ago=days_ago(f["recency_days"]),
                 gap=f"{f['typical_gap_days']:g}",
                 ratio=f"{f['overdue_ratio']:.1f}",
                 declining=th.get("declining_after", "?"),

@@ -97,6 +97,11 @@ def test_last_order_on_the_data_day_reads_today(demo):
     last = [row[-1] for row in listing.table.rows]
     # Before: "0 days ago".
     assert "today" in last and not any(cell.startswith("0 days") for cell in last)
+    frame = demo.engine().frame
+    fresh = frame[(frame["recency_days"] == 0) & (frame["lifecycle_reason"] == "on_rhythm")]
+    name = str(fresh.sort_values("revenue")["name"].iloc[-1])
+    why = demo.run({"intent": "explain", "customer": name}, ME, HERE)
+    assert "last order today against a usual gap" in why.text and "0 days" not in why.text
 
 
 def test_old_data_and_old_suggestions_say_how_old(demo):
