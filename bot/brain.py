@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot import wording
 from bot.context import Channel, ChatUser, Context
+from bot.freshness import data_currency
 from bot.handlers import ACTION_HANDLERS, INTENT_HANDLERS, load_all
 from bot.handlers.actions import typed_decision
 from bot.interpret import interpretation
@@ -51,6 +52,10 @@ class Brain:
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
+        self.configured = settings
+        # The column mapping the currency came from (bot.freshness.data_currency); None when the
+        # settings named it, or the default applies.
+        self.currency_source: str | None = None
         self._lock = threading.Lock()
         self._engine: QueryEngine | None = None
         self._vocabulary: Vocabulary | None = None
@@ -79,6 +84,9 @@ class Brain:
                     regions=frame["region"].dropna().unique().tolist(),
                 ).warm()
                 self._snapshot_id = snap.id
+                currency, self.currency_source = data_currency(self.store, self.configured)
+                if currency != self.settings.currency:
+                    self.settings = self.configured.model_copy(update={"currency": currency})
             return self._engine
 
     def vocabulary(self) -> Vocabulary | None:

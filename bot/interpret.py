@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.wording import SEGMENT_LABEL, SORT_LABEL, STAGE_LABEL
+from bot.wording import DAYS_AGO, SEGMENT_LABEL, SORT_LABEL, STAGE_FILTER_LABEL, STAGE_LABEL
 
 INTENT_LABEL = {
     "segment_overview": "Segment breakdown",
@@ -37,11 +37,22 @@ def days(n: float) -> str:
     return "1 day" if n == 1 else f"{n:,} days"
 
 
+def days_ago(n: float) -> str:
+    """How long ago, in days, as a person says it: "today", "yesterday", "12 days ago"."""
+    n = round(n)
+    if n <= 0:
+        return DAYS_AGO["today"]
+    if n == 1:
+        return DAYS_AGO["yesterday"]
+    return DAYS_AGO["ago"].format(days=days(n))
+
+
 def describe_filters(filters: dict[str, Any], currency: str = "$") -> list[str]:
     """Each filter as a short phrase, in a fixed, readable order."""
     parts: list[str] = []
     if "lifecycle" in filters:
-        parts.append(STAGE_LABEL[filters["lifecycle"]].capitalize())
+        stage = filters["lifecycle"]
+        parts.append(STAGE_FILTER_LABEL.get(stage, STAGE_LABEL[stage]).capitalize())
     if "segment" in filters:
         parts.append(SEGMENT_LABEL[filters["segment"]].capitalize())
     if "value_tier" in filters:

@@ -153,7 +153,7 @@ DAY_LABEL = {
 
 # Win-back actions. The sentence for each play of the playbook ([playbook.plays.*] in the settings:
 # which customers get which play); a play without a sentence here is shown by its `task`.
-# Placeholders: name, owner, gap, recency, ratio, revenue, drop.
+# Placeholders: name, owner, gap, recency, ratio, revenue, drop, orders.
 PLAY_TEXT: dict[str, str] = {
     "cant_lose": "Ask an executive sponsor to call {name} this week: one of the best customers by orders, "
     "and it has been {recency} against a usual {gap} days. Listen first, then offer an account review.",
@@ -172,6 +172,11 @@ PLAY_TEXT: dict[str, str] = {
     "lost_high_value": "Ask {owner} for a personal note to {name} asking why they left; log the reason.",
     "new": "Welcome {name}: a short onboarding call to check the first order went well, and a second-order "
     "incentive.",
+    "new_repeat": "{name} is new and has already ordered {orders} times: have {owner} call to check the orders "
+    "went well, ask what else they buy, and make sure they know whom to call.",
+    "key_account_win_back": "{name} is a key account ({revenue} so far) and has been silent for {recency} "
+    "against a usual {gap} days ({ratio}× overdue). Have {owner} call this week, with their manager if "
+    "needed: ask what changed and agree how to win the volume back.",
 }
 NO_PLAY = {
     "active": "{name} is buying on rhythm: no win-back needed. Consider a cross-sell suggestion instead.",
@@ -244,7 +249,7 @@ TASK_TEXT = "{approver} approved this on {at}; it is due {due}. {sentence}"
 
 LIFECYCLE_REASON = {
     "recent_first_order": "first order {tenure} ago, within the new-customer window of {window} days",
-    "on_rhythm": "last order {recency} ago against a usual gap of {gap} days",
+    "on_rhythm": "last order {recency_ago} against a usual gap of {gap} days",
     "overdue": "{recency} since the last order against a usual {gap} days ({ratio}× — slipping after {declining}×)",
     "revenue_down": "on rhythm ({recency} since the last order, usually {gap} days) but revenue in the last 90 "
     "days is down {drop} % on the 90 days before",
@@ -271,7 +276,10 @@ VALUE_TIER_HIGH = {
 }
 DIGEST_TITLE = "Key-account digest, {as_of}"
 DIGEST_KEYS = "*{n:,} key accounts*, {value} {basis}."
-DIGEST_TREND = "Revenue in the last 90 days: {now}, {change} on the 90 days before."
+DIGEST_TREND = (
+    "Key accounts' revenue in the last 90 days: {now}, {change} on the 90 days before "
+    "(whole book: {book_now}, {book_change})."
+)
 DIGEST_MOVES = "Since {since}: {n} key account{s} changed segment, stage or churn risk."
 DIGEST_STAKE = "{value} {basis} is at stake in the {n} that slipped towards churn."
 DIGEST_NO_MOVES = "Since {since}: no key account changed segment, stage or churn risk."
@@ -371,3 +379,36 @@ OUTSIDER_UNCHECKED = (
     "I can't show customer data yet: I couldn't check that you belong to the organisation that runs "
     "me (the chat platform did not tell me). Try again in a few minutes."
 )
+
+# -- issue 20: labels and figures that say what they mean --
+DAYS_AGO = {"today": "today", "yesterday": "yesterday", "ago": "{days} ago"}
+OUTSIDE_SCOPE = (
+    "'{typed}' is not one of the customers you can see: it belongs to {owner}'s book. Ask {owner}, or a "
+    "manager of their team, about it."
+)
+OUTSIDE_SCOPE_NO_OWNER = (
+    "'{typed}' is not one of the customers you can see: it has no account manager. Ask an admin about it."
+)
+# "new" and "lost" are both a lifecycle stage and an RFM segment. Chat reads them as the stage unless
+# the segment is named ("the lost segment"); the interpretation line says which, and the footer gives
+# the other reading's count, as the two can differ a lot (Online Retail: 107 lost, 782 lost segment).
+STAGE_FILTER_LABEL = {"new": "new (stage)", "lost": "lost (stage)"}
+OTHER_READING = {
+    ("lifecycle", "lost"): "'lost' read as the lifecycle stage (silent for {lost}× their usual gap); "
+    "the RFM segment 'lost' has {n:,} — ask for *the lost segment*",
+    ("segment", "lost"): "'lost' read as the RFM segment (low recency and frequency scores); the lifecycle "
+    "stage 'lost' has {n:,} — ask for *lost customers*",
+    ("lifecycle", "new"): "'new' read as the lifecycle stage (first order within {window} days); the RFM "
+    "segment 'new' has {n:,} — ask for *the new segment*",
+    ("segment", "new"): "'new' read as the RFM segment (recent first order, low frequency score); the "
+    "lifecycle stage 'new' has {n:,} — ask for *new customers*",
+}
+RETURNS_ONLY = "{n:,} customers with nothing but returns are left out of the book (not counted anywhere)"
+# Shown with every data answer when the snapshot is older than the settings' stale_after_days.
+STALE_DATA = (
+    "⚠ Data as of {as_of}, {age} old: orders have not been refreshed since (days are counted to {as_of}). "
+    "Ask an admin to load the latest orders and run `custseg segment`."
+)
+FACTS_AS_OF = "As of {as_of} ({age} before this suggestion): "
+CURRENCY_FROM_DATA = "amounts in {currency} (the currency of the {mapping} column mapping)"
+CHURN_TIMING_TODAY = "last order today vs. a usual {gap}"

@@ -89,6 +89,8 @@ class Mapping(_Strict):
     description: str = ""
     columns: ColumnMapping
     format: FileFormat = FileFormat()
+    # The symbol amounts are shown with (e.g. "£"); used unless the settings name a currency.
+    currency: str | None = Field(None, min_length=1, max_length=4)
 
 
 class SourceSettings(_Strict):
@@ -185,16 +187,23 @@ class ModelSettings(_Strict):
 class KeyAccountSettings(_Strict):
     """Key accounts: the top ``per_owner`` customers of each account manager by ``basis``, among
     those with at least ``min_revenue``. A key account leaves only after failing the criteria in
-    ``leave_after_misses`` consecutive snapshots, so membership is stable."""
+    ``leave_after_misses`` consecutive snapshots, so membership is stable. A book with no account
+    managers at all (no owner column) has no owners to take the top of: its key accounts are the
+    top ``without_owners`` customers of the whole book instead."""
 
     per_owner: int = Field(5, ge=1)
+    without_owners: int = Field(25, ge=1, description="key accounts of a book with no account managers")
     basis: Literal["revenue", "clv"] = "revenue"
     min_revenue: float = Field(0.0, ge=0)
     leave_after_misses: int = Field(3, ge=1)
 
 
 class PlayMatch(_Strict):
-    """Which customers a play is for: every key given must match one of its listed snapshot labels."""
+    """Which customers a play is for: every key given must match one of its listed snapshot labels.
+
+    ``min_orders`` / ``max_orders`` bound the customer's number of orders so far (inclusive), so a
+    play can fit the customer's actual history (an onboarding play for one order only).
+    """
 
     segment: list[str] | None = None
     lifecycle: list[str] | None = None
@@ -202,6 +211,8 @@ class PlayMatch(_Strict):
     value_tier: list[str] | None = None
     churn_risk: list[str] | None = None
     key_account: bool | None = None
+    min_orders: int | None = Field(None, ge=0)
+    max_orders: int | None = Field(None, ge=0)
 
     @model_validator(mode="after")
     def _known_labels(self) -> PlayMatch:
@@ -221,6 +232,8 @@ class PlayMatch(_Strict):
             for value in getattr(self, key) or []
             if value not in names
         ]
+        if self.min_orders is not None and self.max_orders is not None and self.min_orders > self.max_orders:
+            problems.append(f"min_orders {self.min_orders} is above max_orders {self.max_orders}")
         if problems:
             raise ValueError("; ".join(problems))
         if not self.model_fields_set:
@@ -455,7 +468,11 @@ class Settings(_Strict):
     channels: ChannelSettings = ChannelSettings()
     web: WebSettings = WebSettings()
     msteams: MsTeamsSettings = MsTeamsSettings()
+    # Unset here: the currency of the loaded files' column mapping, else "$" (bot.freshness).
     currency: str = "$"
+    stale_after_days: int = Field(
+        3, ge=0, description="answers on a snapshot older than this many days carry a warning"
+    )
     timezone: str = Field("UTC", description="IANA time zone for schedules said in chat")
     users: dict[str, str] = Field(
         default_factory=dict, description="shorthand: chat user id → account-manager name (own book)"

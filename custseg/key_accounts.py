@@ -13,7 +13,8 @@ UNASSIGNED = "(no owner)"
 def qualifying(frame: pd.DataFrame, settings: KeyAccountSettings) -> np.ndarray:
     """Which customers meet the criteria now: the top ``per_owner`` of each account manager by
     ``basis`` (ties broken by row order, which is customer-id order in a snapshot), with at least
-    ``min_revenue`` of revenue and a positive value.
+    ``min_revenue`` of revenue and a positive value. When no customer has an account manager, the
+    top ``without_owners`` of the whole book (rather than ``per_owner`` of one "no owner" group).
 
     Parameters
     ----------
@@ -30,7 +31,9 @@ def qualifying(frame: pd.DataFrame, settings: KeyAccountSettings) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     chosen = np.zeros(len(frame), dtype=bool)
-    chosen[order[rank < settings.per_owner]] = True
+    owners = frame["owner"]
+    per_group = settings.without_owners if len(frame) and owners.isna().all() else settings.per_owner
+    chosen[order[rank < per_group]] = True
     return chosen
 
 

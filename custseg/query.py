@@ -20,7 +20,7 @@ import pandas as pd
 
 from custseg.errors import QueryError
 from custseg.models.explain import churn_drivers
-from custseg.names import NameIndex
+from custseg.names import Match, NameIndex, plain
 from custseg.rfm import RF_GRID
 from custseg.schema import DAYS, INTENTS, LEVELS, SEGMENTS, SORTS, STAGES, TOPICS
 from custseg.snapshot import Snapshot
@@ -46,6 +46,30 @@ LIST_FIELDS = [
     "clv",
     "churn_probability",
 ]
+
+# Names people use for a country other than the one in the data ("uk" for "United Kingdom"). Each
+# group is one country; a region typed as any member resolves to the member the data spells out.
+REGION_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("united kingdom", "uk", "u k", "gb", "great britain", "britain", "england"),
+    ("united states", "usa", "us", "u s a", "u s", "united states of america", "america"),
+    ("ireland", "eire", "republic of ireland"),
+    ("netherlands", "the netherlands", "holland", "nl"),
+    ("united arab emirates", "uae"),
+    ("south africa", "rsa"),
+    ("germany", "deutschland", "de"),
+    ("switzerland", "schweiz", "suisse", "ch"),
+)
+_ALIAS_GROUP = {name: group for group in REGION_ALIASES for name in group}
+
+
+def region_alias(typed: str, known: NameIndex) -> str | None:
+    """The region of the data that ``typed`` is another name for ("uk" → "United Kingdom"), if any."""
+    group = _ALIAS_GROUP.get(plain(typed))
+    if group is None:
+        return None
+    spelled = {plain(n): n for n in known.names}
+    return next((spelled[a] for a in group if a in spelled and a != plain(typed)), None)
+
 
 OrdersLookup = Callable[[str, int], list[dict[str, Any]]]
 Scope = frozenset[str] | None
@@ -266,7 +290,8 @@ class QueryEngine:
         -------
         dict
             ``kind`` says the shape: customers, count, overview, profile, explanation, ambiguous,
-            not_found, needs_identity, no_match.
+            not_found, outside_scope (a customer of another account manager, by ``owner``),
+            needs_identity, no_match.
 
         Raises
         ------
@@ -342,6 +367,11 @@ class QueryEngine:
                     applied["owner_name"] = found.exact
             elif key == "region":
                 found = view.regions.resolve(str(value))
+                alias = (
+                    region_alias(str(value), view.regions) if found.exact is None or found.corrected else None
+                )
+                if alias is not None:
+                    found = Match(str(value), exact=alias, corrected=True)
                 if found.exact is None:
                     return {
                         "kind": "no_match",
@@ -462,10 +492,17 @@ class QueryEngine:
     def resolve_customer(self, typed: str, scope: Scope = None) -> dict[str, Any]:
         """Find one customer by name or id within ``scope``: ``{"kind": "found", "customer_id",
         "corrected"}``, ``ambiguous`` (several fit, listed) or ``not_found`` (with "did you mean"
-        suggestions). A customer outside the scope is not found, and never suggested."""
+        suggestions). A customer outside the scope is never suggested; only when the name (ignoring
+        case and punctuation) or id typed is exactly one customer of another account manager does the
+        answer say whose it is (``outside_scope`` with ``owner``), and nothing else about them."""
         view = self._view(scope)
         found = self._names_in(view).resolve(typed)
         in_scope = view.mask
+        # Someone with a book of their own is told whose another customer is; an empty scope is not.
+        if view is not self._everyone and in_scope.any() and (found.exact is None or found.corrected):
+            elsewhere = self._outside_scope(typed, in_scope)
+            if elsewhere is not None:
+                return elsewhere
 
         def named(name: str) -> np.ndarray:
             return self.ids[(self.frame["name"] == name).to_numpy() & in_scope]
@@ -483,6 +520,23 @@ class QueryEngine:
             kind = "ambiguous" if all(typed.lower() in n.lower() for n in found.candidates) else "not_found"
             return {"kind": kind, "typed": typed, "candidates": self._candidates(fits)}
         return {"kind": "not_found", "typed": typed, "candidates": []}
+
+    def _outside_scope(self, typed: str, in_scope: np.ndarray) -> dict[str, Any] | None:
+        """``outside_scope`` for a customer typed exactly (name or id) who is in the book but not in
+        the asker's scope; None otherwise (no such customer, a typo, or several of that name)."""
+        if typed in self.frame.index:
+            ids = np.array([typed])
+        else:
+            found = self.customer_names.resolve(typed)
+            if found.exact is None or found.corrected or plain(found.exact) != plain(typed):
+                return None
+            ids = self.ids[(self.frame["name"] == found.exact).to_numpy()]
+        if len(ids) != 1:
+            return None
+        row = int(self.frame.index.get_loc(ids[0]))
+        if in_scope[row]:
+            return None
+        return {"kind": "outside_scope", "typed": typed, "owner": _plain(self.frame["owner"].iloc[row])}
 
     def _candidates(self, ids: list[Any]) -> list[dict[str, Any]]:
         rows = self.frame.loc[list(dict.fromkeys(ids))].sort_values("revenue", ascending=False).head(10)

@@ -32,8 +32,9 @@ from zoneinfo import ZoneInfo
 from bot import wording
 from bot.context import Context
 from bot.copies import rewrite_list, spread
+from bot.freshness import with_freshness
 from bot.handlers import action
-from bot.interpret import days, money
+from bot.interpret import days, days_ago, money
 from bot.reply import Button, Reply
 from config.settings import Person, Settings
 from custseg.actions import (
@@ -84,11 +85,18 @@ def play_sentence(s: Draft, currency: str) -> str:
         ratio=f"{facts['overdue_ratio']:.1f}",
         revenue=money(facts["revenue"], currency),
         drop=f"{-100 * trend:.0f}" if trend is not None else "?",
+        orders=f"{facts.get('frequency') or 0:,}",
     )
 
 
-def _why(facts: dict[str, Any]) -> str:
-    return wording.ACTION_WHY.format(
+def _why(facts: dict[str, Any], s: Suggestion | None = None) -> str:
+    """The labels behind a suggestion; prefixed with the data's day when the suggestion was made
+    later than that (the figures are the snapshot's, not today's)."""
+    prefix = ""
+    if s is not None and s.created_at.date() > s.snapshot_as_of:
+        age = (s.created_at.date() - s.snapshot_as_of).days
+        prefix = wording.FACTS_AS_OF.format(as_of=s.snapshot_as_of, age=days(age))
+    return prefix + wording.ACTION_WHY.format(
         segment=wording.SEGMENT_LABEL[facts["segment"]].capitalize(),
         stage=wording.STAGE_LABEL[facts["lifecycle"]],
         recency=days(facts["recency_days"]),
@@ -175,7 +183,7 @@ def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", co
         title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
         text="\n".join(p for p in (note, play_sentence(s, cur)) if p),
         fields=[
-            ("Why", _why(s.facts)),
+            ("Why", _why(s.facts, s)),
             (
                 "Value at stake",
                 wording.VALUE_AT_STAKE[s.value_basis].format(value=money(s.value_at_stake, cur)),
@@ -220,9 +228,11 @@ def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Re
                 ("Stage", wording.STAGE_LABEL[stage]),
                 ("Value tier", customer["value_tier"]),
                 ("Revenue to date", money(customer["revenue"], ctx.currency)),
-                ("Last order", f"{days(customer['recency_days'])} ago"),
+                ("Last order", days_ago(customer["recency_days"])),
             ],
-            footer=f"As of {ctx.engine.snapshot.as_of}",
+            footer=with_freshness(
+                f"As of {ctx.engine.snapshot.as_of}", ctx.brain.settings, ctx.engine.snapshot.as_of
+            ),
         )
     s, created = made
     settings = ctx.brain.settings
@@ -317,7 +327,7 @@ def task_reply(settings: Settings, s: Suggestion, approval: Transition) -> Reply
             due=s.due_on,
             sentence=play_sentence(s, settings.currency),
         ),
-        fields=[("Why", _why(s.facts))],
+        fields=[("Why", _why(s.facts, s))],
         buttons=[Button(wording.ACTION_BUTTONS["done"], "action.done", {"suggestion_id": s.id}, "primary")],
         footer=wording.ACTION_FOOTER.format(id=s.id, as_of=s.snapshot_as_of),
     )

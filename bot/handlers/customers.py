@@ -7,8 +7,9 @@ from typing import Any
 from bot import wording
 from bot.charts import segment_chart
 from bot.context import Context
+from bot.freshness import with_freshness
 from bot.handlers import action, intent
-from bot.interpret import days, interpretation, money
+from bot.interpret import days_ago, interpretation, money
 from bot.reply import Align, Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 
@@ -56,7 +57,7 @@ def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
         ]
         if with_clv:
             row.append(money(r["clv"], currency) if r.get("clv") is not None else "—")
-        row.append(f"{days(r['recency_days'])} ago")
+        row.append(days_ago(r["recency_days"]))
         table_rows.append(row)
     left: list[Align] = ["left"]
     right: list[Align] = ["right"]
@@ -64,9 +65,46 @@ def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
     return Table(headers=[*headers, "Last order"], rows=table_rows, align=align)
 
 
-def footer(ctx: Context, answer: dict[str, Any], extra: list[str] | None = None) -> str:
+def other_reading(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> str | None:
+    """For "lost" or "new" (a lifecycle stage and an RFM segment alike): how many the other reading
+    would give, with the same other filters and scope, so neither is mistaken for the other."""
+    filters = dict(answer.get("filters") or query.get("filters") or {})
+    filters.pop("owner_name", None)  # the engine's note of whom "me" is, not a filter
+    for slot, other in (("lifecycle", "segment"), ("segment", "lifecycle")):
+        value = filters.get(slot)
+        if value in ("lost", "new") and other not in filters:
+            swapped = {k: v for k, v in filters.items() if k != slot} | {other: value}
+            counted = ctx.engine.run(
+                {"intent": "count_customers", "filters": swapped}, user_owner=ctx.owner, scope=ctx.scope
+            )
+            if counted.get("kind") != "count":
+                return None
+            th = ctx.engine.snapshot.params.get("lifecycle", {})
+            return wording.OTHER_READING[(slot, value)].format(
+                n=counted["count"], lost=th.get("lost_after", "?"), window=th.get("new_window_days", "?")
+            )
+    return None
+
+
+def footer(
+    ctx: Context, answer: dict[str, Any], extra: list[str] | None = None, query: dict[str, Any] | None = None
+) -> str:
+    """The small print of a data answer: as-of day, the engine's notes, ``extra``, which reading of
+    "lost"/"new" was used, customers the book leaves out, where the currency comes from, and a
+    warning when the data is old."""
     notes = [f"As of {answer['as_of']}", *answer.get("notes", []), *(extra or [])]
-    return " · ".join(notes)
+    if query is not None:
+        reading = other_reading(ctx, query, answer)
+        if reading:
+            notes.append(reading)
+        left_out = int(ctx.engine.snapshot.notes.get("customers_without_purchases") or 0)
+        if left_out:
+            notes.append(wording.RETURNS_ONLY.format(n=left_out))
+        if ctx.brain.currency_source:
+            notes.append(
+                wording.CURRENCY_FROM_DATA.format(currency=ctx.currency, mapping=ctx.brain.currency_source)
+            )
+    return with_freshness(" · ".join(notes), ctx.brain.settings, answer["as_of"])
 
 
 def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
@@ -76,7 +114,7 @@ def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
         return fallback
     context = interpretation(query, answer, ctx.currency)
     if not answer["customers"]:
-        return Reply(context=context, text=wording.NOTHING_FOUND, footer=footer(ctx, answer))
+        return Reply(context=context, text=wording.NOTHING_FOUND, footer=footer(ctx, answer, query=query))
     buttons = []
     if answer["more"]:
         n = min(answer["more"], answer["limit"])
@@ -92,7 +130,7 @@ def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
         context=context,
         table=customer_table(answer["customers"], ctx.currency),
         buttons=buttons,
-        footer=footer(ctx, answer, star),
+        footer=footer(ctx, answer, star, query),
     )
 
 
@@ -134,7 +172,7 @@ def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
         context=interpretation(query, answer, ctx.currency),
         text=text,
         buttons=buttons,
-        footer=footer(ctx, answer),
+        footer=footer(ctx, answer, query=query),
     )
 
 
@@ -175,7 +213,7 @@ def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
             ("Key accounts", f"{answer['key_accounts']:,}"),
         ],
         image=image,
-        footer=footer(ctx, answer),
+        footer=footer(ctx, answer, query=query),
     )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from bot import wording
 from bot.charts import key_account_value_chart
 from bot.context import Context
+from bot.freshness import with_freshness
 from bot.handlers import intent
 from bot.handlers.actions import actor_of, list_buttons, no_play_sentence, play_sentence
 from bot.handlers.customers import customer_table, special
@@ -209,9 +210,15 @@ def digest(ctx: Context, query: dict[str, Any]) -> Reply:
         wording.DIGEST_KEYS.format(
             n=len(keys), value=money(float(keys[basis].sum()), cur), basis=basis_label
         ),
+        # The trend sits under the key-account headline, so it is the key accounts' own; the whole
+        # book's follows, labelled as such, for comparison.
         wording.DIGEST_TREND.format(
-            now=money(float(frame["revenue_90d"].sum()), cur),
-            change=_pct_change(float(frame["revenue_90d"].sum()), float(frame["revenue_prev_90d"].sum())),
+            now=money(float(keys["revenue_90d"].sum()), cur),
+            change=_pct_change(float(keys["revenue_90d"].sum()), float(keys["revenue_prev_90d"].sum())),
+            book_now=money(float(frame["revenue_90d"].sum()), cur),
+            book_change=_pct_change(
+                float(frame["revenue_90d"].sum()), float(frame["revenue_prev_90d"].sum())
+            ),
         ),
     ]
     table = image = None
@@ -282,7 +289,11 @@ def digest(ctx: Context, query: dict[str, Any]) -> Reply:
         table=table,
         image=image,
         buttons=buttons,
-        footer=wording.DIGEST_FOOTER.format(as_of=snap.as_of, since=since, basis=basis_label),
+        footer=with_freshness(
+            wording.DIGEST_FOOTER.format(as_of=snap.as_of, since=since, basis=basis_label),
+            ctx.brain.settings,
+            snap.as_of,
+        ),
     )
 
 
@@ -424,7 +435,9 @@ def alert_reply(
         text="\n".join(lines),
         table=customer_table(_rows(rows.head(15)), currency),
         buttons=buttons,
-        footer=wording.ALERTS_FOOTER.format(as_of=snap.as_of, basis=basis_label),
+        footer=with_freshness(
+            wording.ALERTS_FOOTER.format(as_of=snap.as_of, basis=basis_label), settings, snap.as_of
+        ),
     )
 
 
@@ -468,7 +481,7 @@ def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
         return Reply(
             context=context,
             text=wording.ALERTS_NONE.format(since=previous.as_of),
-            footer=f"As of {snap.as_of}",
+            footer=with_freshness(f"As of {snap.as_of}", ctx.brain.settings, snap.as_of),
         )
     settings = ctx.brain.settings
     made = alert_suggestions(ctx.brain.store, settings, newly, snap.as_of, actor_of(ctx))

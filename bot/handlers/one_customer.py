@@ -6,9 +6,10 @@ from typing import Any
 
 from bot import wording
 from bot.context import Context
+from bot.freshness import with_freshness
 from bot.handlers import intent
 from bot.handlers.actions import suggestion_reply
-from bot.interpret import days, interpretation, money
+from bot.interpret import days, days_ago, interpretation, money
 from bot.reply import Button, Reply, Table
 from bot.wording import GAP_BASIS, LIFECYCLE_REASON, SEGMENT_LABEL, STAGE_LABEL
 
@@ -17,6 +18,15 @@ def _pick(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply:
     """Ambiguous or unknown name: list the candidates as buttons instead of guessing."""
     typed = answer.get("typed", "")
     candidates = answer.get("candidates", [])
+    if answer["kind"] == "outside_scope":
+        # Whose customer it is, and nothing else: their figures stay with their account manager.
+        owner = answer.get("owner")
+        text = (
+            wording.OUTSIDE_SCOPE.format(typed=typed, owner=owner)
+            if owner
+            else wording.OUTSIDE_SCOPE_NO_OWNER.format(typed=typed)
+        )
+        return Reply(context=interpretation(query), text=text)
     if answer["kind"] == "ambiguous":
         text = wording.AMBIGUOUS.format(typed=typed)
     else:
@@ -42,7 +52,7 @@ def _resolved(ctx: Context, query: dict[str, Any]) -> tuple[dict[str, Any] | Non
         {**query, "intent": "explain" if query["intent"] == "explain" else "customer_profile"},
         scope=ctx.scope,
     )
-    if answer["kind"] in ("ambiguous", "not_found"):
+    if answer["kind"] in ("ambiguous", "not_found", "outside_scope"):
         return None, _pick(ctx, query, answer)
     return answer, None
 
@@ -82,7 +92,7 @@ def profile(ctx: Context, query: dict[str, Any]) -> Reply:
         ),
         (
             "Last order",
-            f"{c['last_order']} ({days(c['recency_days'])} ago; usually every {c['typical_gap_days']:g} days)",
+            f"{c['last_order']} ({days_ago(c['recency_days'])}; usually every {c['typical_gap_days']:g} days)",
         ),
         ("Customer since", str(c["first_order"])),
         ("Key account", "yes" if c["key_account"] else "no"),
@@ -102,7 +112,7 @@ def profile(ctx: Context, query: dict[str, Any]) -> Reply:
         fields=fields,
         table=table,
         buttons=_action_buttons(c),
-        footer=f"As of {answer['as_of']}",
+        footer=with_freshness(f"As of {answer['as_of']}", ctx.brain.settings, answer["as_of"]),
     )
 
 
@@ -111,6 +121,8 @@ def churn_driver(d: dict[str, Any], currency: str) -> str:
     words = wording.CHURN_DRIVER
     factor = d["factor"]
     if factor == "timing":
+        if round(d["recency_days"]) <= 0:
+            return wording.CHURN_TIMING_TODAY.format(gap=days(d["typical_gap_days"]))
         return words["timing"].format(recency=days(d["recency_days"]), gap=days(d["typical_gap_days"]))
     if factor == "frequency":
         return words["frequency"].format(n=d["frequency"], s="" if d["frequency"] == 1 else "s")
@@ -146,7 +158,7 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
     for f in answer["factors"]:
         if f["topic"] == "segment":
             out.append(
-                f"*Segment {SEGMENT_LABEL[f['label']]}* ({f['rule']}): last order {days(f['recency_days'])} ago "
+                f"*Segment {SEGMENT_LABEL[f['label']]}* ({f['rule']}): last order {days_ago(f['recency_days'])} "
                 f"(R {f['r_score']}: {100 * f['share_more_recent']:.0f} % of customers ordered more recently) and "
                 f"{f['frequency']:,} orders (F {f['f_score']}: {100 * f['share_more_frequent']:.0f} % order more often)."
             )
@@ -157,6 +169,7 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
                 tenure=days(f["tenure_days"]),
                 window=th.get("new_window_days", "?"),
                 recency=days(f["recency_days"]),
+                recency_ago=days_ago(f["recency_days"]),
                 gap=f"{f['typical_gap_days']:g}",
                 ratio=f"{f['overdue_ratio']:.1f}",
                 declining=th.get("declining_after", "?"),
@@ -213,7 +226,7 @@ def explain(ctx: Context, query: dict[str, Any]) -> Reply:
         title=c["name"] or c["customer_id"],
         text="\n".join(([note] if note else []) + lines),
         buttons=_action_buttons(c)[1:],
-        footer=f"As of {answer['as_of']}",
+        footer=with_freshness(f"As of {answer['as_of']}", ctx.brain.settings, answer["as_of"]),
     )
 
 

@@ -110,6 +110,12 @@ class Playbook:
                 mask &= frame[key].astype(object).isin(wanted).to_numpy()
         if play.when.key_account is not None:
             mask &= frame["key_account"].to_numpy(dtype=bool) == play.when.key_account
+        if play.when.min_orders is not None or play.when.max_orders is not None:
+            orders = pd.to_numeric(frame["frequency"], errors="coerce").fillna(0).to_numpy()
+            if play.when.min_orders is not None:
+                mask &= orders >= play.when.min_orders
+            if play.when.max_orders is not None:
+                mask &= orders <= play.when.max_orders
         return mask
 
     def assign(self, frame: pd.DataFrame) -> pd.Series:
@@ -124,7 +130,7 @@ class Playbook:
 
     def play_for(self, customer: dict[str, Any]) -> str | None:
         """The play that fits one customer (a snapshot row as a dict), or None."""
-        row = pd.DataFrame([{k: customer.get(k) for k in (*LABELS, "key_account")}])
+        row = pd.DataFrame([{k: customer.get(k) for k in (*LABELS, "key_account", "frequency")}])
         return self.assign(row).iloc[0]
 
     def suggest(self, customer: dict[str, Any], as_of: dt.date) -> Draft | None:

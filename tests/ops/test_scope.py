@@ -246,6 +246,11 @@ def test_one_customer_is_found_only_within_scope(world, user, template, name):
         assert shown != name
         owners = world.frame.loc[world.frame["name"] == shown, "owner"]
         assert_owners_in_scope(set(owners), user)
+    elif "not one of the customers you can see" in reply.text:
+        # Typed exactly: whose book it is (issue 20), and nothing else about the customer.
+        owner = str(row["owner"].iloc[0])
+        assert f"belongs to {owner}'s book" in reply.text
+        assert not reply.fields and reply.table is None and not reply.buttons and not reply.footer
     else:
         assert "couldn't find a customer called" in reply.text and not reply.fields
         # Any "did you mean" candidates are the asker's own customers.
@@ -337,9 +342,12 @@ def test_a_customer_button_outside_scope_is_unknown_and_creates_nothing(world):
     reply = world.brain.act("action.approve", {"customer_id": globex}, PRIYA, HERE)
     assert reply.private and "no longer available" in reply.text and not world.leaks(PRIYA, reply)
     assert list_suggestions(world.brain.store) == before
-    # A run_query button forged with someone else's customer is just as unknown.
+    # A run_query button forged with someone else's customer shows nothing of it: only whose it is
+    # (issue 20: "belongs to <owner>" rather than "not found").
     forged = {"query": {"intent": "customer_profile", "customer": "Globex"}}
-    assert "couldn't find" in world.brain.act("run_query", forged, PRIYA, HERE).text
+    answer = world.brain.act("run_query", forged, PRIYA, HERE)
+    assert "belongs to Maria's book" in answer.text and not world.leaks(PRIYA, answer, typed="Globex")
+    assert not answer.fields and answer.table is None
 
 
 @pytest.mark.parametrize("user", [*MAPPED, NOBODY], ids=[*IDS, "unmapped"])
