@@ -308,7 +308,7 @@ class Worker:
         snap = ctx.engine.snapshot
         episodes = open_episodes(self.store, platform, channel) if alerted_before else None
         plan = _within_scope(plan_alerts(snap, previous_snapshot(self.store, snap), episodes), ctx)
-        alert_suggestions(self.store, self.settings, plan.alert, snap.as_of, SYSTEM)
+        alert_suggestions(self.store, self.brain.settings, plan.alert, snap.as_of, SYSTEM)
 
     # -- content --------------------------------------------------------------------------------------------
     def _context(self, platform: str, channel: str, subscriber: str | None = None) -> Context:
@@ -354,10 +354,10 @@ class Worker:
             since = str(previous.as_of if previous else snap.as_of)
         # Looked up only: the suggestions were proposed before the run was claimed, and a preview
         # proposes nothing.
-        suggestions = alert_suggestions(self.store, self.settings, plan.alert, snap.as_of)
+        suggestions = alert_suggestions(self.store, self.brain.settings, plan.alert, snap.as_of)
         messages = [
             Message(f"{key}:{owner or '-'}", reply, ids)
-            for owner, ids, reply in alerts_by_owner(plan, snap, since, self.settings, suggestions)
+            for owner, ids, reply in alerts_by_owner(plan, snap, since, self.brain.settings, suggestions)
         ]
         return messages, plan
 
