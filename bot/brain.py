@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from bot import wording
 from bot.context import Channel, ChatUser, Context
@@ -19,7 +20,7 @@ from bot.interpret import interpretation
 from bot.nlu import Vocabulary, parse
 from bot.reply import Reply
 from config.settings import Settings
-from custseg.errors import CustsegError, NoSnapshotError, QueryError
+from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
 from custseg.pipeline import recent_orders_lookup
 from custseg.query import QueryEngine, check_query
 from custseg.snapshot import load_snapshot
@@ -40,6 +41,11 @@ def who_are_you(user: ChatUser) -> str:
         user_id=user.user_id,
         how=how.format(user_id=user.user_id),
     )
+
+
+def unreachable() -> Reply:
+    """The answer while our database cannot be reached: ask again shortly, rather than an error."""
+    return Reply(context="Data unavailable", text=wording.DATA_UNREACHABLE)
 
 
 class Brain:
@@ -115,6 +121,9 @@ class Brain:
                     return self.run(query, user, channel, engine=None)
                 return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
             return self.run(self.understand(text), user, channel)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot answer a message, the database is unreachable (%s)", err)
+            return unreachable()
         except Exception:
             log.exception("failed to answer a message")
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
@@ -132,6 +141,9 @@ class Brain:
             return handler(ctx, query)
         except NoSnapshotError:
             return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot answer a query, the database is unreachable (%s)", err)
+            return unreachable()
         except QueryError as err:
             return Reply(context="Not understood", text=f"{err} Try *help* for examples.")
         except CustsegError as err:
@@ -162,6 +174,9 @@ class Brain:
             return handler(ctx, payload if isinstance(payload, dict) else {})
         except NoSnapshotError:
             return Reply(text=wording.NO_SNAPSHOT)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot handle action %s, the database is unreachable (%s)", action_id, err)
+            return Reply(text=wording.DATA_UNREACHABLE, private=True)
         except CustsegError as err:
             return Reply(text=str(err))
         except Exception:

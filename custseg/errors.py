@@ -55,6 +55,10 @@ class StoreError(CustsegError):
     exit_code = 5
 
 
+class DatabaseUnreachable(StoreError):
+    """Our own database did not answer (down, restarting, or locked): worth asking again shortly."""
+
+
 class NoSnapshotError(StoreError):
     """No snapshot has been built yet."""
 

@@ -13,15 +13,11 @@ from collections.abc import Awaitable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import wording
+from bot.brain import unreachable
 from bot.reply import Reply
 from custseg.errors import StoreError
 
 log = logging.getLogger("custseg.slack")
-
-
-def unreachable() -> Reply:
-    return Reply(context="Data unavailable", text=wording.DATA_UNREACHABLE)
 
 
 async def claim_or_excuse(claim: Awaitable[bool], where: str) -> tuple[bool, Reply | None]:

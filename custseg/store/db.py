@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from custseg.errors import StoreError
+from custseg.errors import DatabaseUnreachable, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -103,7 +103,7 @@ class Store:
             with self.engine.connect() as conn:
                 yield conn
         except OperationalError as err:
-            raise StoreError(f"Cannot reach the database {self!r}: {err.orig}") from None
+            raise DatabaseUnreachable(f"Cannot reach the database {self!r}: {err.orig}") from None
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -112,7 +112,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as err:
-            raise StoreError(f"Cannot write to the database {self!r}: {err.orig}") from None
+            raise DatabaseUnreachable(f"Cannot write to the database {self!r}: {err.orig}") from None
 
     def dispose(self) -> None:
         self.engine.dispose()

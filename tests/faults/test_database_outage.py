@@ -43,6 +43,8 @@ def test_messages_arriving_while_postgresql_is_down_are_answered_not_lost(own_po
             answer, ts = slack.mention("how many customers are there?", channel=f"C_OUT{i}")
             asked.append((f"C_OUT{i}", ts, ts, answer.status))
         fake.wait_for("chat.postMessage", 1 + 2 * OUTAGE_MESSAGES, timeout=30)
+        command, name = slack.command("how many customers are there?")
+        (slashed,) = fake.wait_for("respond", where=lambda c: c.args["response_url"] == name, timeout=30)
         own_postgres.start()
         assert slack.dm("help", channel="D_AFTER")[0].status == 200
         (after,) = fake.wait_for(
@@ -52,6 +54,9 @@ def test_messages_arriving_while_postgresql_is_down_are_answered_not_lost(own_po
         server.stop()
         fake.stop()
         store.dispose()
+    # A slash command is answered the same way (the brain's own reads fail, not only the claim).
+    assert command.status == 200 and wording.DATA_UNREACHABLE in slashed.text()
+    assert "Something went wrong" not in slashed.text()
     assert all(status == 200 for *_, status in asked)  # acknowledged: Slack does not resend them
     answered = {c.args["channel"]: c for c in fake.calls_to("chat.postMessage")}
     told = [
