@@ -215,6 +215,18 @@ class CustsegTeams(ActivityHandler):
         image_url = self._chart_links.url if self._chart_links else None
         return card(reply, updated_by=updated_by, local_mode=self.local_mode, image_url=image_url)
 
+    async def _personal_chat(
+        self, context: TurnContext, sender: ChannelAccount
+    ) -> references.StoredReference:
+        """The sender's personal chat with the bot (opened if needed), for answers meant for them only."""
+        return await open_personal(
+            self.brain.store,
+            context.adapter,
+            self.app_id,
+            self.tenant_id or context.activity.conversation.tenant_id,
+            sender.id,
+        )
+
     async def _send(self, context: TurnContext, built: dict[str, Any]) -> str | None:
         """Send a card; the new activity's id (None if Teams gave none)."""
         response = await with_retries(lambda: context.send_activity(card_activity(built)))
@@ -339,13 +351,7 @@ class CustsegTeams(ActivityHandler):
             return
         sender = activity.from_property or ChannelAccount(id="unknown")
         try:
-            personal = await open_personal(
-                self.brain.store,
-                context.adapter,
-                self.app_id,
-                self.tenant_id or activity.conversation.tenant_id,
-                sender.id,
-            )
+            personal = await self._personal_chat(context, sender)
         except CustsegError as err:
             log.warning("could not answer a button press privately: %s", err)
             return
@@ -397,13 +403,7 @@ class CustsegTeams(ActivityHandler):
         sender = activity.from_property or ChannelAccount(id="unknown")
         note = wording.ANSWERED_PRIVATELY
         try:
-            personal = await open_personal(
-                self.brain.store,
-                context.adapter,
-                self.app_id,
-                self.tenant_id or activity.conversation.tenant_id,
-                sender.id,
-            )
+            personal = await self._personal_chat(context, sender)
             here = Channel(personal.channel_id, "teams", "dm")
             reply = await asyncio.to_thread(self.brain.ask, text, user, here)
             name = conversation_name(activity) or wording.THE_CONVERSATION

@@ -203,16 +203,7 @@ def forecast_book(
         annual_discount_rate=settings.annual_discount_rate,
         return_share=0.0,
     )
-    notes.update(
-        {
-            "spend_model": "Gamma-Gamma",
-            "spend_params": {k: round(v, 6) for k, v in gg.params_.items()},
-            "returns": NETTED,
-            "frequency_spend_correlation": round(gg.frequency_monetary_corr_, 3),
-        }
-    )
-    if gg.independence_warning_:
-        notes["independence_warning"] = gg.independence_warning_
+    notes.update(_spend_notes(gg))
     return BookForecast(out, fitted=True, clv_fitted=True, notes=notes)
 
 
@@ -276,16 +267,19 @@ def _rhythm_fallback(
         annual_discount_rate=float(units["annual_discount_rate"]),
         return_share=0.0,
     )
-    notes.update(
-        {
-            "clv_basis": "rhythm",
-            "message": f"{why} {RHYTHM_LABEL.format(lost_after=lost_after)}",
-            "spend_model": "Gamma-Gamma",
-            "spend_params": {k: round(v, 6) for k, v in gg.params_.items()},
-            "returns": NETTED,
-            "frequency_spend_correlation": round(gg.frequency_monetary_corr_, 3),
-        }
-    )
+    notes.update({"clv_basis": "rhythm", "message": f"{why} {RHYTHM_LABEL.format(lost_after=lost_after)}"})
+    notes.update(_spend_notes(gg))
+    return BookForecast(out, clv_fitted=True, notes=notes)
+
+
+def _spend_notes(gg: GammaGammaModel) -> dict[str, Any]:
+    """What the snapshot notes say about the fitted spend model (both CLV bases use it)."""
+    notes: dict[str, Any] = {
+        "spend_model": "Gamma-Gamma",
+        "spend_params": {k: round(v, 6) for k, v in gg.params_.items()},
+        "returns": NETTED,
+        "frequency_spend_correlation": round(gg.frequency_monetary_corr_, 3),
+    }
     if gg.independence_warning_:
         notes["independence_warning"] = gg.independence_warning_
-    return BookForecast(out, clv_fitted=True, notes=notes)
+    return notes
