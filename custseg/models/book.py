@@ -180,10 +180,8 @@ def forecast_book(
         "dropout_gain": round(gain, 2),
         "clv_basis": "model",
     }
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_spend = np.where(days_bought > 0, kept / days_bought, 0.0)
     try:
-        gg = GammaGammaModel().fit(days_bought, np.where(x > 0, mean_spend, 0.0))
+        gg, mean_spend = _fit_spend(days_bought, kept, x)
     except ModelError as err:
         notes["message"] = (
             f"{err} Probability alive and expected purchases are estimated; lifetime value is not."
@@ -247,10 +245,8 @@ def _rhythm_fallback(
         "datetime64[D]"
     )
     notes["frequency_model"] = "rhythm rule"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_spend = np.where(days_bought > 0, kept / days_bought, 0.0)
     try:
-        gg = GammaGammaModel().fit(days_bought, np.where(x > 0, mean_spend, 0.0))
+        gg, mean_spend = _fit_spend(days_bought, kept, x)
     except ModelError as err:
         notes["message"] = (
             f"{why} {err} Expected purchases follow the customer's rhythm; lifetime value is not estimated."
@@ -270,6 +266,17 @@ def _rhythm_fallback(
     notes.update({"clv_basis": "rhythm", "message": f"{why} {RHYTHM_LABEL.format(lost_after=lost_after)}"})
     notes.update(_spend_notes(gg))
     return BookForecast(out, clv_fitted=True, notes=notes)
+
+
+def _fit_spend(
+    days_bought: np.ndarray, kept: np.ndarray, x: np.ndarray
+) -> tuple[GammaGammaModel, np.ndarray]:
+    """Gamma-Gamma on each repeat buyer's mean net spend per purchase day (raises ModelError).
+
+    Returns the fitted model and the mean spend per purchase day (0 where nothing was bought)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_spend = np.where(days_bought > 0, kept / days_bought, 0.0)
+    return GammaGammaModel().fit(days_bought, np.where(x > 0, mean_spend, 0.0)), mean_spend
 
 
 def _spend_notes(gg: GammaGammaModel) -> dict[str, Any]:
