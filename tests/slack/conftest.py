@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -182,6 +183,22 @@ def fake() -> Iterator[FakeSlackAPI]:
     server = FakeSlackAPI().start()
     yield server
     server.stop()
+
+
+def serve_demo(
+    fake: FakeSlackAPI, tmp: Path, settings: Settings, n_customers: int = 2000
+) -> Iterator[SlackSide]:
+    """A demo book of its own in ``tmp``, answered over Slack (``side.brain``) until the generator ends."""
+    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
+    brain = brain_on_demo(store, settings, tmp, n_customers=n_customers)
+    server = LoopbackServer(
+        build_app(brain, brain.settings, slack_env(fake), modules=("adapters.slack.app",))
+    ).start()
+    side = SlackSide(server.url, fake)
+    side.brain = brain  # type: ignore[attr-defined]
+    yield side
+    server.stop()
+    store.dispose()
 
 
 @pytest.fixture(scope="package")

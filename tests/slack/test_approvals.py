@@ -8,20 +8,16 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from adapters.web.app import build_app
-from bot.brain import Brain
 from config import Settings, load_settings
 from config.settings import Person, TeamSettings
 from custseg.actions import audit_log, get
-from custseg.store import copies, open_store
+from custseg.store import copies
 from custseg.store.outbox import list_messages
-from tests.conftest import brain_on_demo
-from tests.fakes.slack_api import Call, FakeSlackAPI, LoopbackServer
-from tests.slack.conftest import SlackSide, buttons, slack_env
+from tests.fakes.slack_api import Call, FakeSlackAPI
+from tests.slack.conftest import SlackSide, buttons, serve_demo
 
 CHANNEL = "C_WINBACK"
 
@@ -42,16 +38,7 @@ def team_settings() -> Settings:
 
 @pytest.fixture(scope="module")
 def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
-    tmp: Path = tmp_path_factory.mktemp("slack_approvals")
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain: Brain = brain_on_demo(store, team_settings(), tmp)
-    app = build_app(brain, brain.settings, slack_env(fake), modules=("adapters.slack.app",))
-    server = LoopbackServer(app).start()
-    side = SlackSide(server.url, fake)
-    side.brain = brain  # type: ignore[attr-defined]
-    yield side
-    server.stop()
-    store.dispose()
+    yield from serve_demo(fake, tmp_path_factory.mktemp("slack_approvals"), team_settings())
 
 
 @pytest.fixture

@@ -15,22 +15,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from adapters.web.app import build_app
 from bot import wording
 from bot.brain import Brain
 from config import load_settings
 from custseg.actions import audit_log, get
-from custseg.store import open_store
 from custseg.store.subscriptions import list_subscriptions
-from tests.conftest import brain_on_demo
-from tests.fakes.slack_api import FakeSlackAPI, LoopbackServer
-from tests.slack.conftest import SlackSide, slack_env
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.slack.conftest import SlackSide, serve_demo
 from tests.slack.test_approvals import CHANNEL, pressed, sid, suggestion_message
 
 CONNECT = "C_CONNECT_OUTSIDE"
@@ -252,17 +248,7 @@ def test_a_second_press_on_a_decided_suggestion_leaves_the_shared_message_alone(
 def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
     from tests.slack.test_approvals import team_settings
 
-    tmp: Path = tmp_path_factory.mktemp("slack_attacks_winback")
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain = brain_on_demo(store, team_settings(), tmp, n_customers=600)
-    server = LoopbackServer(
-        build_app(brain, brain.settings, slack_env(fake), ("adapters.slack.app",))
-    ).start()
-    side = SlackSide(server.url, fake)
-    side.brain = brain  # type: ignore[attr-defined]
-    yield side
-    server.stop()
-    store.dispose()
+    yield from serve_demo(fake, tmp_path_factory.mktemp("slack_attacks_winback"), team_settings(), 600)
 
 
 # -- people of another organisation (Slack Connect) ---------------------------------------------------------
@@ -271,18 +257,9 @@ def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(scope="module")
 def open_world(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
     """Right after installing with only the tokens: no people configured, access is open."""
-    tmp: Path = tmp_path_factory.mktemp("slack_open")
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain = brain_on_demo(store, load_settings(env={}), tmp, n_customers=600)
-    assert brain.settings.open_access
-    server = LoopbackServer(
-        build_app(brain, brain.settings, slack_env(fake), ("adapters.slack.app",))
-    ).start()
-    side = SlackSide(server.url, fake)
-    side.brain = brain  # type: ignore[attr-defined]
-    yield side
-    server.stop()
-    store.dispose()
+    settings = load_settings(env={})
+    assert settings.open_access
+    yield from serve_demo(fake, tmp_path_factory.mktemp("slack_open"), settings, 600)
 
 
 @pytest.fixture
