@@ -46,7 +46,6 @@ SUMMARY_COLUMNS = [
     "bought_90d",
     "bought_prev_90d",
 ]
-ATTRIBUTE_COLUMNS = ["name", "owner", "region"]
 
 
 @dataclass(frozen=True)
