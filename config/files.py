@@ -34,4 +34,3 @@ def read_toml(path: Path) -> dict[str, Any]:
 def explain(err: ValidationError, origin: str) -> ConfigError:
     lines = [f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in err.errors()]
     return ConfigError(f"{origin} has {len(lines)} problem(s):\n" + "\n".join(lines))
-

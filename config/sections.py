@@ -117,6 +117,7 @@ class KeyAccountSettings(Strict):
     min_revenue: float = Field(0.0, ge=0)
     leave_after_misses: int = Field(3, ge=1)
 
+
 class WorkerSettings(Strict):
     """The worker process: how often it looks for due posts and new subscriptions, when it rebuilds
     the snapshot, and how late a missed digest may still go out. Times are HH:MM in ``timezone``."""

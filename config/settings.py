@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import zoneinfo
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 

@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from config.settings import ColumnMapping, Mapping, Settings
-from custseg.aggregate import aggregate_frame, aggregate_sql, latest_order
+from config.mappings import Mapping
+from config.settings import Settings
 from custseg.errors import StoreError
-from custseg.models.churn import OrderHistory, score_churn
+from custseg.ingest.aggregate import aggregate_frame, aggregate_sql, latest_order
+from custseg.ingest.parquet import read_orders_fast
+from custseg.ingest.readers import read_order_file
+from custseg.models.churn.history import OrderHistory
+from custseg.models.churn.scoring import score_churn
 from custseg.progress import Progress, Silent
-from custseg.readers import read_order_file
-from custseg.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
+from custseg.snapshot.build import Snapshot, build_snapshot
+from custseg.snapshot.storage import load_snapshot, save_snapshot
 from custseg.store.db import Store, make_engine
-from custseg.store.models import CUSTOMERS, ORDERS
+from custseg.store.models import CUSTOMERS
+from custseg.store.orders import STORE_COLUMNS
 
 STALE_DAYS = 30
 

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from config.settings import FileFormat, Mapping, list_mappings, load_mapping
+from config.mappings import FileFormat, Mapping, list_mappings, load_mapping
 from custseg.errors import ConfigError, InputFileError
 from custseg.progress import Progress, Silent
 

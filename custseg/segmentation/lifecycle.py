@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from config.settings import LifecycleSettings
 from config.labels import REASONS, STAGES
+from config.sections import LifecycleSettings
+
 
 def purchase_days(summary: pd.DataFrame) -> np.ndarray:
     """Calendar days with a purchase per customer (``purchase_days``; ``frequency`` when the summary

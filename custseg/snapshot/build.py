@@ -4,7 +4,6 @@ risk and key-account flag as of one day, built from per-customer aggregates.
 Units: day counts are whole days up to the as-of date; money is in the data's currency units.
 """
 
-
 from __future__ import annotations
 
 import datetime as dt

@@ -27,7 +27,7 @@ class OrderHistory:
     ----------
     aggregates : callable
         Day → per-customer aggregates of the orders up to the end of that day
-        (``custseg.aggregate``), from memory or computed inside the database alike.
+        (``custseg.ingest.aggregate``), from memory or computed inside the database alike.
     sampled : tuple of int, optional
         (customers kept, customers in the book) when the history covers a random sample only.
     """

@@ -19,6 +19,7 @@ from custseg.models.churn.evaluation import MODEL_LABEL, ChurnEvaluation, Holdou
 from custseg.models.churn.features import churn_features, profile_at
 from custseg.models.churn.history import OrderHistory
 
+
 @dataclass
 class ChurnScores:
     """Churn probability and band per customer, or the reason there are none.
