@@ -23,6 +23,7 @@ from custseg.segmentation.tiers import ValueTiers, value_basis
 from custseg.store.models import SNAPSHOT_CUSTOMERS
 
 if TYPE_CHECKING:
+    # Only for the annotation: the churn model pulls in scikit-learn, which loading a snapshot does not need.
     from custseg.models.churn.scoring import ChurnScores
 
 COLUMNS: list[str] = [c.name for c in SNAPSHOT_CUSTOMERS.columns if c.name not in ("snapshot_id",)]
