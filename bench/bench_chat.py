@@ -67,8 +67,9 @@ def main() -> int:
     from bot.context import Channel, ChatUser
     from bot.nlu import parse
     from config import load_settings
-    from custseg.aggregate import aggregate_frame
-    from custseg.snapshot import build_snapshot, save_snapshot
+    from custseg.ingest.aggregate import aggregate_frame
+    from custseg.snapshot.build import build_snapshot
+    from custseg.snapshot.storage import save_snapshot
     from custseg.store import open_store
 
     print(f"custseg chat benchmark — {machine()}")

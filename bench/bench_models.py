@@ -38,8 +38,8 @@ def make_summary(orders_path: Path, out: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from custseg.aggregate import aggregate_frame
-    from custseg.pipeline import read_orders_fast
+    from custseg.ingest.aggregate import aggregate_frame
+    from custseg.ingest.parquet import read_orders_fast
 
     orders = read_orders_fast(orders_path)
     assert orders is not None

@@ -28,10 +28,11 @@ import pandas as pd  # noqa: E402
 import synthetic  # noqa: E402
 from _util import ROOT, fmt_s, machine, peak_rss_mb, print_table, verdict  # noqa: E402
 
+from config import labels  # noqa: E402
 from custseg import schema  # noqa: E402
 
 P95_TARGET_S = 0.100
-SEGMENTS, TIERS, STAGES, RISKS = schema.SEGMENTS, schema.LEVELS, schema.STAGES, schema.LEVELS
+SEGMENTS, TIERS, STAGES, RISKS = labels.SEGMENTS, labels.LEVELS, labels.STAGES, labels.LEVELS
 SORTS = [*schema.SORTS, None]
 
 
@@ -149,10 +150,10 @@ def main() -> int:
     args = ap.parse_args()
 
     from config.settings import load_settings
-    from custseg.aggregate import aggregate_frame
-    from custseg.pipeline import read_orders_fast
+    from custseg.ingest.aggregate import aggregate_frame
+    from custseg.ingest.parquet import read_orders_fast
     from custseg.query import QueryEngine
-    from custseg.snapshot import build_snapshot
+    from custseg.snapshot.build import build_snapshot
 
     started = time.perf_counter()
     print(f"custseg query benchmark — {dt.datetime.now():%Y-%m-%d %H:%M}")

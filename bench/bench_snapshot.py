@@ -62,13 +62,14 @@ def child_snapshot(path: str) -> dict[str, Any]:
     """Read Parquet + aggregate_frame + build_snapshot, with every step timed from the outside."""
     import pandas as pd
 
-    import custseg.aggregate as agg_mod
-    import custseg.snapshot as snap_mod
+    import custseg.ingest.aggregate as agg_mod
+    import custseg.snapshot.build as snap_mod
     from config.settings import load_settings
-    from custseg.lifecycle import Lifecycle
-    from custseg.models.churn import OrderHistory, score_churn
-    from custseg.pipeline import read_orders_fast
-    from custseg.tiers import ValueTiers
+    from custseg.ingest.parquet import read_orders_fast
+    from custseg.models.churn.history import OrderHistory
+    from custseg.models.churn.scoring import score_churn
+    from custseg.segmentation.lifecycle import Lifecycle
+    from custseg.segmentation.tiers import ValueTiers
 
     settings = load_settings(env={})
     t = Timer()
@@ -131,8 +132,8 @@ def child_aggcompare(path: str, repeats: int) -> dict[str, Any]:
     import gc
 
     from config.settings import load_settings
-    from custseg.aggregate import aggregate_frame
-    from custseg.pipeline import read_orders_fast
+    from custseg.ingest.aggregate import aggregate_frame
+    from custseg.ingest.parquet import read_orders_fast
 
     window = load_settings(env={}).lifecycle.trend_window_days
     orders = read_orders_fast(Path(path))
@@ -184,7 +185,7 @@ def child_db(url: str) -> dict[str, Any]:
     """summarize_store (aggregate_sql inside the DB + customer attributes) + build_snapshot."""
     import custseg.pipeline as pipe
     from config.settings import load_settings
-    from custseg.snapshot import build_snapshot
+    from custseg.snapshot.build import build_snapshot
     from custseg.store import open_store
 
     settings = load_settings(env={})

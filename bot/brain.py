@@ -21,11 +21,11 @@ from bot.nlu import Vocabulary, parse
 from bot.reply import Reply
 from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
-from custseg.pipeline import recent_orders_lookup
 from custseg.query import QueryEngine, check_query
-from custseg.snapshot import load_snapshot
+from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOTS
+from custseg.store.orders import recent_orders_lookup
 
 log = logging.getLogger("custseg.bot")
 MAX_MESSAGE = 4000

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.brain import Brain
-    from config.settings import Person
+    from config.access import Person
     from custseg.query import QueryEngine
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from bot import wording
 from bot.interpret import days
-from config.settings import Settings, load_mapping
+from config.mappings import load_mapping
+from config.settings import Settings
 from custseg.errors import ConfigError
 from custseg.store.db import Store
 from custseg.store.models import LOAD_BATCHES

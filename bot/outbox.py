@@ -32,7 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.delivery import Posted, Poster
 from bot.reply import Button, Image, Reply, Table
-from config.settings import DeliverySettings
+from config.sections import DeliverySettings
 from custseg.errors import DeliveryError, StoreError
 from custseg.store import copies
 from custseg.store import outbox as table

@@ -1,18 +1,26 @@
-"""One exception hierarchy; every message says what went wrong and what to do about it."""
+"""One exception hierarchy; every message says what went wrong and what to do about it.
+
+Its root ``CustsegError`` and ``ConfigError`` are defined in ``config.errors`` (the settings loader
+raises them and imports nothing of the core); catch them from here like the rest.
+"""
 
 from __future__ import annotations
 
+from config.errors import ConfigError, CustsegError
 
-class CustsegError(Exception):
-    """Base class: a problem the user can act on. ``str(err)`` is shown to the user as is."""
-
-    exit_code = 1
-
-
-class ConfigError(CustsegError):
-    """The settings or a column mapping are invalid or incomplete."""
-
-    exit_code = 2
+__all__ = [
+    "ActionError",
+    "ConfigError",
+    "CustsegError",
+    "DatabaseUnreachable",
+    "DeliveryError",
+    "InputFileError",
+    "ModelError",
+    "NoSnapshotError",
+    "QueryError",
+    "SourceError",
+    "StoreError",
+]
 
 
 class InputFileError(CustsegError):

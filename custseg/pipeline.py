@@ -5,23 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from config.settings import ColumnMapping, Mapping, Settings
-from custseg.aggregate import aggregate_frame, aggregate_sql, latest_order
+from config.mappings import Mapping
+from config.settings import Settings
 from custseg.errors import StoreError
-from custseg.models.churn import OrderHistory, score_churn
+from custseg.ingest.aggregate import aggregate_frame, aggregate_sql, latest_order
+from custseg.ingest.parquet import read_orders_fast
+from custseg.ingest.readers import read_order_file
+from custseg.models.churn.history import OrderHistory
+from custseg.models.churn.scoring import score_churn
 from custseg.progress import Progress, Silent
-from custseg.readers import read_order_file
-from custseg.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
+from custseg.snapshot.build import Snapshot, build_snapshot
+from custseg.snapshot.storage import load_snapshot, save_snapshot
 from custseg.store.db import Store, make_engine
-from custseg.store.models import CUSTOMERS, ORDERS
+from custseg.store.models import CUSTOMERS
+from custseg.store.orders import STORE_COLUMNS
 
-STORE_COLUMNS = ColumnMapping(customer_id="customer_id", ordered_at="ordered_at", amount="amount")
 STALE_DAYS = 30
 
 
@@ -113,43 +115,6 @@ def summarize_source(settings: Settings, as_of: dt.date | None = None) -> Summar
     return Summary(agg, attrs, f"table {src.table}", as_of, note, OrderHistory(earlier))
 
 
-def read_orders_fast(path: Path) -> pd.DataFrame | None:
-    """A Parquet file already in custseg's own column names, read column-wise (the 10M-order path).
-
-    Customer ids come back as a pandas Categorical whose categories are sorted: pyarrow encodes
-    them in C, so 10M ids never become Python strings one by one. None when the file is not in
-    that shape (then it goes through ``read_order_file`` and a mapping).
-    """
-    if path.suffix.lower() not in {".parquet", ".pq"}:
-        return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    names = set(pq.read_schema(path).names)
-    if not {"customer_id", "ordered_at", "amount"} <= names:
-        return None
-    table = pq.read_table(path, columns=["customer_id", "ordered_at", "amount"])
-    ids = table.column("customer_id").combine_chunks()
-    if not pa.types.is_string(ids.type) and not pa.types.is_large_string(ids.type):
-        ids = pc.cast(ids, pa.string())
-    encoded = pc.dictionary_encode(ids)
-    order = pc.sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
-    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
-    categories = pd.Index(
-        encoded.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=object
-    )
-    return pd.DataFrame(
-        {
-            "customer_id": pd.Categorical.from_codes(codes, categories=categories),
-            "ordered_at": table.column("ordered_at").to_numpy().astype("datetime64[ns]"),
-            "amount": table.column("amount").to_numpy().astype("float64"),
-        }
-    )
-
-
 def summarize_file(
     path: str | Path,
     settings: Settings,
@@ -212,20 +177,3 @@ def segment(
         save_snapshot(store, snap)
     progress.done()
     return snap, summary
-
-
-def recent_orders_lookup(store: Store):
-    """A ``(customer_id, n) -> orders`` function over the store, newest first, for profiles."""
-    t = ORDERS
-
-    def lookup(customer_id: str, n: int) -> list[dict[str, Any]]:
-        with store.connect() as conn:
-            rows = conn.execute(
-                select(t.c.id, t.c.ordered_at, t.c.amount)
-                .where(t.c.customer_id == customer_id)
-                .order_by(t.c.ordered_at.desc())
-                .limit(n)
-            ).all()
-        return [{"order_id": r[0], "ordered_at": r[1], "amount": float(r[2])} for r in rows]
-
-    return lookup

@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from config.labels import LEVELS, SEGMENTS, STAGES
 from custseg.errors import QueryError
 from custseg.models.explain import churn_drivers
 from custseg.names import Match, NameIndex, plain
-from custseg.rfm import RF_GRID
-from custseg.schema import DAYS, INTENTS, LEVELS, SEGMENTS, SORTS, STAGES, TOPICS
-from custseg.snapshot import Snapshot
+from custseg.schema import DAYS, INTENTS, SORTS, TOPICS
+from custseg.segmentation.rfm import RF_GRID
+from custseg.snapshot.build import Snapshot
 
 DATA_INTENTS = ("find_customers", "count_customers", "segment_overview", "customer_profile", "explain")
 CATEGORICAL = {"segment": SEGMENTS, "value_tier": LEVELS, "lifecycle": STAGES, "churn_risk": LEVELS}

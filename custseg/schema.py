@@ -1,7 +1,8 @@
 """The names of the chat query contract (``shared/spec/query-schema.md``), in one place.
 
-Plain tuples with no imports, so the parser, the engine, the segmentation code, tests and
-benchmarks all share them without pulling in pandas.
+Plain tuples with no imports, so the parser, the engine, tests and benchmarks all share them
+without pulling in pandas. The label values filters take (segments, tiers, stages) are the
+snapshot's labels, in ``config.labels``.
 """
 
 from __future__ import annotations
@@ -33,21 +34,6 @@ FILTERS: tuple[str, ...] = (
     "min_revenue",
     "inactive_days",
 )
-SEGMENTS: tuple[str, ...] = (
-    "champions",
-    "loyal",
-    "potential_loyalist",
-    "new",
-    "promising",
-    "need_attention",
-    "about_to_sleep",
-    "at_risk",
-    "cant_lose",
-    "hibernating",
-    "lost",
-)
-LEVELS: tuple[str, ...] = ("high", "medium", "low")  # value tiers and churn-risk bands
-STAGES: tuple[str, ...] = ("new", "active", "declining", "dormant", "lost")
 SORTS: tuple[str, ...] = ("clv", "revenue", "recency", "frequency", "churn_risk")
 TOPICS: tuple[str, ...] = ("digest", "alerts")
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily")

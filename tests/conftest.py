@@ -108,8 +108,8 @@ def load_demo(store: Store, settings: Settings, tmp: Path, n_customers: int = 20
     """The demo book loaded into ``store`` through its CSV files and segmented twice, a week apart,
     so digests and alerts have a previous snapshot to compare with."""
     from custseg.demo import make_demo_book, to_csv
+    from custseg.ingest.readers import read_customer_file, read_order_file
     from custseg.pipeline import segment
-    from custseg.readers import read_customer_file, read_order_file
     from custseg.store.load import save_customers, save_order_file
 
     book = make_demo_book(n_customers=n_customers)

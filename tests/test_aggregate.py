@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from config.settings import ColumnMapping
-from custseg.aggregate import aggregate_frame, aggregate_sql
+from config.mappings import ColumnMapping
 from custseg.errors import SourceError
-from custseg.readers import read_order_file
+from custseg.ingest.aggregate import aggregate_frame, aggregate_sql
+from custseg.ingest.readers import read_order_file
 from custseg.store.load import save_order_file
 from tests.conftest import RETAIL, need, orders_frame
 
@@ -108,7 +108,8 @@ def test_company_table_read_in_place(pg_url):
 
 @pytest.mark.parametrize("id_kind", ["str", "int"])
 def test_columnar_fast_path_equals_the_general_path(tmp_path, settings, id_kind):
-    from custseg.pipeline import read_orders_fast, summarize_file
+    from custseg.ingest.parquet import read_orders_fast
+    from custseg.pipeline import summarize_file
 
     frame = ORDERS.drop(columns="order_id").copy()
     if id_kind == "int":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from custseg.snapshot import load_snapshot
+from custseg.snapshot.storage import load_snapshot
 from custseg.store import open_store
 from tests.conftest import CDNOW_MASTER, RETAIL, need, write_csv
 

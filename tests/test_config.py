@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from config import load_mapping, load_settings
-from config.settings import list_mappings
+from config.mappings import list_mappings
 from custseg.errors import ConfigError
 
 

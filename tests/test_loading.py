@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from custseg.errors import InputFileError
-from custseg.readers import read_customer_file, read_order_file
+from custseg.ingest.readers import read_customer_file, read_order_file
 from custseg.store.load import save_order_file
 from custseg.store.models import Customer, LoadBatch, Order
 from tests.conftest import CDNOW_MASTER, CDNOW_SAMPLE, RETAIL, need, write_csv

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from custseg.errors import InputFileError
-from custseg.readers import MAX_AMOUNT, read_order_file
+from custseg.ingest.readers import MAX_AMOUNT, read_order_file
 from custseg.store.load import save_order_file
 from custseg.store.models import Customer, LoadBatch, Order
 
@@ -367,7 +367,7 @@ def test_cli_load_on_postgres_uses_the_configured_zone_and_prints_warnings(tmp_p
 
 
 def test_customer_list_gets_physical_lines_and_the_real_cause(any_store, tmp_path):
-    from custseg.readers import read_customer_file
+    from custseg.ingest.readers import read_customer_file
     from custseg.store.load import save_customers
 
     save_customers(any_store, read_customer_file(write(tmp_path / "ok.csv", "customer_id,name\nc1,Acme\n")))

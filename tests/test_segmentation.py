@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from config.settings import KeyAccountSettings, LifecycleSettings
-from custseg.key_accounts import key_accounts
-from custseg.lifecycle import Lifecycle
-from custseg.rfm import RF_GRID, SEGMENTS, quintile_scores, segment_of
-from custseg.tiers import ValueTiers
+from config.labels import SEGMENTS
+from config.sections import KeyAccountSettings, LifecycleSettings
+from custseg.segmentation.key_accounts import key_accounts
+from custseg.segmentation.lifecycle import Lifecycle
+from custseg.segmentation.rfm import RF_GRID, quintile_scores, segment_of
+from custseg.segmentation.tiers import ValueTiers
 
 
 def test_rf_grid_covers_every_cell_exactly_once_with_all_eleven_segments():

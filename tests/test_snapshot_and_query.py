@@ -8,14 +8,16 @@ import itertools
 import numpy as np
 import pytest
 
+from config.labels import SEGMENTS
 from custseg.demo import make_demo_book, to_csv
 from custseg.errors import NoSnapshotError, QueryError
-from custseg.pipeline import recent_orders_lookup, segment
+from custseg.ingest.readers import read_customer_file, read_order_file
+from custseg.pipeline import segment
 from custseg.query import QueryEngine
-from custseg.readers import read_customer_file, read_order_file
-from custseg.rfm import SEGMENTS
-from custseg.snapshot import list_snapshots, load_snapshot, migration_matrix, migrations
+from custseg.snapshot.changes import migration_matrix, migrations
+from custseg.snapshot.storage import list_snapshots, load_snapshot
 from custseg.store.load import save_customers, save_order_file
+from custseg.store.orders import recent_orders_lookup
 
 BOOK = make_demo_book()
 END = BOOK.orders["ordered_at"].max().date()
@@ -65,8 +67,8 @@ def test_key_accounts_stay_stable_across_weekly_snapshots(demo_store, settings):
 @pytest.fixture(scope="module")
 def engine():
     from config import load_settings
-    from custseg.aggregate import aggregate_frame
-    from custseg.snapshot import build_snapshot
+    from custseg.ingest.aggregate import aggregate_frame
+    from custseg.snapshot.build import build_snapshot
 
     settings = load_settings(env={})
     agg = aggregate_frame(BOOK.orders, END)

@@ -37,7 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from custseg.readers import read_customer_file, read_order_file
+    from custseg.ingest.readers import read_customer_file, read_order_file
     from custseg.store.load import save_customers, save_order_file
 
     settings = settings_from(args)
@@ -96,7 +96,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshots(args: argparse.Namespace) -> int:
-    from custseg.snapshot import list_snapshots
+    from custseg.snapshot.storage import list_snapshots
 
     frame = list_snapshots(open_store_for(settings_from(args)))
     if frame.empty:
@@ -109,7 +109,8 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     from custseg.errors import StoreError
-    from custseg.snapshot import load_snapshot, migration_matrix, migrations
+    from custseg.snapshot.changes import migration_matrix, migrations
+    from custseg.snapshot.storage import load_snapshot
 
     settings = settings_from(args)
     store = open_store_for(settings)
@@ -138,9 +139,9 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def _engine(settings: Settings):
-    from custseg.pipeline import recent_orders_lookup
     from custseg.query import QueryEngine
-    from custseg.snapshot import load_snapshot
+    from custseg.snapshot.storage import load_snapshot
+    from custseg.store.orders import recent_orders_lookup
 
     store = open_store_for(settings)
     return QueryEngine(load_snapshot(store), recent_orders_lookup(store))
@@ -177,7 +178,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.console.chat import chat
-    from custseg.snapshot import list_snapshots
+    from custseg.snapshot.storage import list_snapshots
 
     settings = settings_from(args)
     if list_snapshots(open_store_for(settings)).empty:
@@ -193,7 +194,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     # With a snapshot, the customer, account-manager and region names of the data are recognised too.
     vocabulary = None
     try:
-        from custseg.snapshot import list_snapshots
+        from custseg.snapshot.storage import list_snapshots
 
         settings = settings_from(args)
         if not list_snapshots(open_store_for(settings)).empty:
@@ -210,9 +211,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import tempfile
 
     from custseg.demo import make_demo_book, to_csv
+    from custseg.ingest.readers import read_customer_file, read_order_file
     from custseg.pipeline import segment
     from custseg.query import QueryEngine
-    from custseg.readers import read_customer_file, read_order_file
     from custseg.store.load import save_customers, save_order_file
 
     settings = settings_from(args)

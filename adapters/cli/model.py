@@ -28,7 +28,8 @@ ROWS = (
 
 
 def _evaluate(dataset: str, settings: Settings, args: argparse.Namespace):
-    from custseg.models.churn import OrderHistory, evaluate_churn
+    from custseg.models.churn.evaluation import evaluate_churn
+    from custseg.models.churn.history import OrderHistory
 
     if dataset == "store":
         from custseg.pipeline import summarize_source, summarize_store
@@ -40,7 +41,7 @@ def _evaluate(dataset: str, settings: Settings, args: argparse.Namespace):
         assert summary.history is not None
         evaluation, _ = evaluate_churn(summary.history, summary.as_of, settings, summary.aggregates)
         return summary.source, evaluation
-    from custseg.readers import read_order_file
+    from custseg.ingest.readers import read_order_file
 
     title, relative, mapping = DATASETS[dataset]
     path = Path(args.data_dir) / relative
@@ -57,7 +58,9 @@ def _evaluate(dataset: str, settings: Settings, args: argparse.Namespace):
 
 def report_text(source: str, ev) -> str:
     """The accuracy table of one evaluation (both models side by side, the chosen one marked)."""
-    from custseg.models.churn import AUC_TIE, BASELINE, CLASSIFIER
+    from custseg.models.churn.baseline import BASELINE
+    from custseg.models.churn.classifier import CLASSIFIER
+    from custseg.models.churn.evaluation import AUC_TIE
 
     models = [(CLASSIFIER, "classifier", ev.classifier), (BASELINE, "BG/NBD", ev.baseline)]
     header = ["holdout metric"] + [f"{label}{' *' if key == ev.chosen else ''}" for key, label, _ in models]

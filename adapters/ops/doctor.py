@@ -93,7 +93,7 @@ def check_source(d: Deployment) -> list[Finding]:
                 f"Set {src.url_env} to the SQLAlchemy URL of the company database.",
             )
         ]
-    from custseg.aggregate import latest_order
+    from custseg.ingest.aggregate import latest_order
     from custseg.store.db import make_engine
 
     assert src.table is not None and src.columns is not None
@@ -124,7 +124,7 @@ def check_source(d: Deployment) -> list[Finding]:
 
 
 def check_snapshot(d: Deployment, max_age_hours: float = 36) -> list[Finding]:
-    from custseg.snapshot import list_snapshots
+    from custseg.snapshot.storage import list_snapshots
 
     try:
         frame = list_snapshots(d.store)

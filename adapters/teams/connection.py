@@ -26,7 +26,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from config.settings import is_loopback_host
+from config.sections import is_loopback_host
 
 # Where the SDK's adapter leaves a turn's connector client (its ChannelServiceAdapter key).
 CONNECTOR_CLIENT_KEY = "ConnectorClient"

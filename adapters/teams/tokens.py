@@ -34,7 +34,7 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import ClaimsIdentity
 from yarl import URL
 
-from config.settings import is_loopback_host
+from config.sections import is_loopback_host
 
 log = logging.getLogger("custseg.teams")
 

@@ -52,7 +52,7 @@ async def health(request: web.Request) -> web.Response:
     brain = request.app[BRAIN]
 
     def check() -> dict[str, object]:
-        from custseg.snapshot import list_snapshots
+        from custseg.snapshot.storage import list_snapshots
 
         frame = list_snapshots(brain.store)
         latest = None if frame.empty else str(frame["as_of"].max())

@@ -18,7 +18,7 @@ import re
 from aiohttp import web
 
 from bot.reply import Image
-from config.settings import WebSettings
+from config.sections import WebSettings
 from custseg.store import chart_images
 from custseg.store.db import Store
 

@@ -36,7 +36,8 @@ from bot.freshness import with_freshness
 from bot.handlers import action
 from bot.interpret import days, days_ago, money
 from bot.reply import Button, Reply
-from config.settings import Person, Settings
+from config.access import Person
+from config.settings import Settings
 from custseg.actions import (
     Actor,
     Draft,

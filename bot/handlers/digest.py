@@ -25,11 +25,12 @@ from bot.handlers.customers import customer_table, special
 from bot.interpret import interpretation, money
 from bot.reply import Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
+from config.labels import STAGES
 from config.settings import Settings
 from custseg.actions import Actor, Playbook, Suggestion, open_for, propose
 from custseg.errors import StoreError
-from custseg.schema import STAGES
-from custseg.snapshot import Snapshot, load_snapshot
+from custseg.snapshot.build import Snapshot
+from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store
 
 WEEK = 7

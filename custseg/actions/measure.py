@@ -20,11 +20,12 @@ from sqlalchemy import Engine, select
 
 from config.settings import Settings
 from custseg.actions.playbook import Playbook
-from custseg.aggregate import latest_order, order_table
 from custseg.errors import StoreError
-from custseg.snapshot import load_snapshot
+from custseg.ingest.aggregate import latest_order, order_table
+from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store, make_engine
 from custseg.store.models import ACTION_AUDIT, ACTION_SUGGESTIONS
+from custseg.store.orders import STORE_COLUMNS
 
 GROUPS: tuple[str, ...] = ("approved", "rejected", "not_suggested")
 CHUNK = 500
@@ -178,8 +179,6 @@ def _orders(
 ) -> tuple[pd.DataFrame, dt.datetime | None]:
     """Orders of these customers in (start, end], and the newest order of the whole data (our
     store's orders, or the company table for a ``sql`` source)."""
-    from custseg.pipeline import STORE_COLUMNS
-
     if settings.source.kind == "sql":
         src = settings.source
         assert src.table is not None and src.columns is not None

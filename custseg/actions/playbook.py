@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from config.settings import Play, PlaybookSettings
+from config.playbook import Play, PlaybookSettings
 
 # The snapshot labels and figures kept with a suggestion: why it was made, readable later even
 # after newer snapshots have replaced the one it came from.

@@ -1,6 +1,6 @@
 """The models applied to a whole book in a snapshot: per-customer forecasts, or a plain "no".
 
-Works on the snapshot's per-customer aggregates (``custseg.aggregate``), in days:
+Works on the snapshot's per-customer aggregates (``custseg.ingest.aggregate``), in days:
 x = purchase days − 1, t_x = days from the first to the last purchase, T = days from the first
 purchase to the as-of date. The spend model uses the mean *net* value of all purchase days of a
 repeat buyer (net revenue, returns included, spread over ``purchase_days``; 0 when they returned
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from config.settings import ModelSettings
+from config.sections import ModelSettings
 from custseg.errors import ModelError
 from custseg.models.bgnbd import MIN_DROPOUT_GAIN, BetaGeoModel, dropout_gain
 from custseg.models.clv import lifetime_value

@@ -18,14 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from custseg.models.churn import (
-    BASELINE,
-    CLASSIFIER,
-    PROFILE_COLUMNS,
-    ChurnClassifier,
-    bgnbd_no_purchase,
-    churn_features,
-)
+from custseg.models.churn.baseline import BASELINE, bgnbd_no_purchase
+from custseg.models.churn.classifier import CLASSIFIER, ChurnClassifier
+from custseg.models.churn.features import PROFILE_COLUMNS, churn_features
 
 # Factors as the account manager thinks of them, each a group of model inputs.
 GROUPS: dict[str, tuple[str, ...]] = {

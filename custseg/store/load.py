@@ -31,8 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from custseg.errors import InputFileError
+from custseg.ingest.readers import OrderFile
 from custseg.progress import Progress, Silent
-from custseg.readers import OrderFile
 from custseg.store.db import Store
 from custseg.store.models import CUSTOMERS, LOAD_BATCHES, ORDERS, Money
 

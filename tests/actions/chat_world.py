@@ -18,7 +18,8 @@ from bot.brain import Brain
 from bot.context import ChatUser
 from bot.outbox import deliver_due
 from config import Settings, load_settings
-from config.settings import MsTeamsSettings, Person, TeamSettings
+from config.access import Person, TeamSettings
+from config.sections import MsTeamsSettings
 from custseg.store import open_store
 from custseg.store.db import Store
 from tests.conftest import brain_on_demo

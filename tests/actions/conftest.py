@@ -12,7 +12,7 @@ import pytest
 from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from config import Settings, load_settings
-from config.settings import Person, TeamSettings
+from config.access import Person, TeamSettings
 from custseg.actions import Actor, Draft
 from custseg.store import Store, open_store
 from tests.conftest import load_demo

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from config.settings import Play, PlaybookSettings, PlayMatch
+from config.playbook import Play, PlaybookSettings, PlayMatch
 from custseg.actions import Playbook, approve, measure, propose, reject
+from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
-from custseg.readers import read_order_file
 from custseg.store.load import save_order_file
 from tests.actions.conftest import MANAGER
 from tests.conftest import write_csv

@@ -27,7 +27,7 @@ def brain(tmp_path_factory) -> Brain:
     from config import load_settings
 
     tmp = tmp_path_factory.mktemp("brain")
-    from config.settings import Person
+    from config.access import Person
 
     settings = load_settings(env={}).model_copy(
         update={

@@ -16,10 +16,10 @@ from bot.context import Channel, ChatUser
 from bot.freshness import stale_note, today
 from bot.interpret import money
 from config import Settings, load_settings
-from config.settings import PlayMatch
+from config.playbook import PlayMatch
 from custseg.actions import Playbook
+from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
-from custseg.readers import read_order_file
 from custseg.store import open_store
 from custseg.store.load import save_order_file
 from tests.conftest import RETAIL, load_demo, need, write_csv

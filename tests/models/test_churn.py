@@ -9,19 +9,14 @@ import pandas as pd
 import pytest
 
 from config import Settings
-from custseg.aggregate import aggregate_frame
-from custseg.models.churn import (
-    BASELINE,
-    CLASSIFIER,
-    OrderHistory,
-    churn_features,
-    churn_labels,
-    default_horizon,
-    evaluate_churn,
-    profile_at,
-    score_churn,
-)
-from custseg.readers import read_order_file
+from custseg.ingest.aggregate import aggregate_frame
+from custseg.ingest.readers import read_order_file
+from custseg.models.churn.baseline import BASELINE
+from custseg.models.churn.classifier import CLASSIFIER
+from custseg.models.churn.evaluation import evaluate_churn
+from custseg.models.churn.features import churn_features, churn_labels, default_horizon, profile_at
+from custseg.models.churn.history import OrderHistory
+from custseg.models.churn.scoring import score_churn
 from tests.conftest import CDNOW_MASTER, RETAIL, need, orders_frame
 
 DAY = dt.date(2024, 6, 30)

@@ -6,7 +6,10 @@ import pytest
 
 from bot.handlers.one_customer import churn_driver_sentences
 from config import Settings
-from custseg.models.churn import BgNbdChurn, ChurnClassifier, OrderHistory, bgnbd_inputs, evaluate_churn
+from custseg.models.churn.baseline import BgNbdChurn, bgnbd_inputs
+from custseg.models.churn.classifier import ChurnClassifier
+from custseg.models.churn.evaluation import evaluate_churn
+from custseg.models.churn.history import OrderHistory
 from custseg.models.explain import churn_drivers
 from tests.models.test_churn import DAY, synthetic_book
 

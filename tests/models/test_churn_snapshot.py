@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from custseg.lifecycle import RISK_BY_STAGE
 from custseg.pipeline import segment
 from custseg.query import QueryEngine
-from custseg.snapshot import load_snapshot
+from custseg.segmentation.lifecycle import RISK_BY_STAGE
+from custseg.snapshot.storage import load_snapshot
 from tests.models.test_churn import DAY, synthetic_book
 
 

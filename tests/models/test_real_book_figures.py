@@ -15,15 +15,18 @@ import pandas as pd
 import pytest
 
 from config import Settings, load_settings
-from custseg.aggregate import aggregate_frame
 from custseg.errors import ModelError
-from custseg.lifecycle import Lifecycle
+from custseg.ingest.aggregate import aggregate_frame
+from custseg.ingest.readers import read_order_file
 from custseg.models.bgnbd import LOG_BOUNDS, MIN_DROPOUT_GAIN, BetaGeoModel, dropout_gain
-from custseg.models.churn import OrderHistory, evaluate_churn, score_churn
+from custseg.models.churn.evaluation import evaluate_churn
+from custseg.models.churn.history import OrderHistory
+from custseg.models.churn.scoring import score_churn
 from custseg.models.optimize import minimize_log_params
 from custseg.models.summary import rfm_summary
-from custseg.readers import read_order_file
-from custseg.snapshot import build_snapshot, derive
+from custseg.segmentation.figures import derive
+from custseg.segmentation.lifecycle import Lifecycle
+from custseg.snapshot.build import build_snapshot
 from tests.conftest import CDNOW_MASTER, RETAIL, need, orders_frame
 from tests.models.test_churn import DAY, synthetic_book
 

@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 
 from config import load_settings
-from custseg.aggregate import aggregate_frame
 from custseg.demo import make_demo_book
-from custseg.lifecycle import Lifecycle
+from custseg.ingest.aggregate import aggregate_frame
 from custseg.query import QueryEngine
-from custseg.snapshot import build_snapshot, derive, load_snapshot, save_snapshot
+from custseg.segmentation.figures import derive
+from custseg.segmentation.lifecycle import Lifecycle
+from custseg.snapshot.build import build_snapshot
+from custseg.snapshot.storage import load_snapshot, save_snapshot
 
 BOOK = make_demo_book()
 END = BOOK.orders["ordered_at"].max().date()

@@ -20,6 +20,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from bot.nlu import INTENTS, Vocabulary, parse, parse_stream
 from bot.nlu.fuzzy import FuzzyIndex, osa_distance
 from bot.nlu.numbers import clock_time, parse_numeric_token, words_to_number
+from config import labels
 from custseg import schema
 
 # Hypothesis keeps its example cache outside the working tree (it is not in .gitignore).
@@ -33,11 +34,11 @@ HELDOUT = HERE / "labelled_heldout.jsonl"
 
 # ------------------------------------------------------------------ schema
 
-SEGMENTS, LEVELS, DAYS = set(schema.SEGMENTS), set(schema.LEVELS), set(schema.DAYS)
+SEGMENTS, LEVELS, DAYS = set(labels.SEGMENTS), set(labels.LEVELS), set(schema.DAYS)
 FILTER_CHECKS = {
     "segment": lambda v: v in SEGMENTS,
     "value_tier": lambda v: v in LEVELS,
-    "lifecycle": lambda v: v in schema.STAGES,
+    "lifecycle": lambda v: v in labels.STAGES,
     "churn_risk": lambda v: v in LEVELS,
     "key_account": lambda v: v is True,
     "owner": lambda v: isinstance(v, str) and v == v.lower() and v.strip() == v and v != "",

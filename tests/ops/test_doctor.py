@@ -8,9 +8,10 @@ from sqlalchemy import update
 
 from adapters.ops.doctor import check_snapshot, deployment, render, run_checks
 from config import load_settings
-from config.settings import ColumnMapping, SourceSettings
+from config.mappings import ColumnMapping
+from config.sections import SourceSettings
+from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
-from custseg.readers import read_order_file
 from custseg.store import open_store
 from custseg.store.load import save_order_file
 from custseg.store.models import SNAPSHOTS

@@ -16,7 +16,8 @@ from bot.context import Channel, ChatUser
 from bot.outbox import deliver_due, enqueue
 from bot.reply import Reply
 from config import load_settings
-from config.settings import ChannelSettings, DeliverySettings, Person
+from config.access import Person
+from config.sections import ChannelSettings, DeliverySettings
 from custseg.store import Store, open_store
 from custseg.store import outbox as table
 from custseg.store.subscriptions import list_subscriptions

@@ -23,10 +23,11 @@ from bot.brain import Brain, who_are_you
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
 from config import Settings, load_settings
-from config.settings import Person, TeamSettings
+from config.access import Person, TeamSettings
 from custseg.actions import list_suggestions
 from custseg.query import QueryEngine
-from custseg.snapshot import Snapshot, load_snapshot
+from custseg.snapshot.build import Snapshot
+from custseg.snapshot.storage import load_snapshot
 from custseg.store import Store, open_store
 from custseg.store.subscriptions import list_subscriptions
 from tests.conftest import brain_on_demo, fresh_pg_database

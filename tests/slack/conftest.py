@@ -21,7 +21,7 @@ import pytest
 from adapters.web.app import build_app
 from bot.brain import Brain
 from config import Settings, load_settings
-from config.settings import Person
+from config.access import Person
 from custseg.store import open_store
 from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI, LoopbackServer

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from config import Settings, load_settings
-from config.settings import Person, TeamSettings
+from config.access import Person, TeamSettings
 from custseg.actions import audit_log, get
 from custseg.store import copies
 from custseg.store.outbox import list_messages

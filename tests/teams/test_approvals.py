@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from config.settings import Person, TeamSettings
+from config.access import Person, TeamSettings
 from custseg.actions import audit_log, get
 from tests.teams.cards import card_text
 from tests.teams.world import PERSONAL, World, channel_data, channel_thread, running_world

@@ -24,7 +24,7 @@ from microsoft_agents.authentication.msal import MsalAuth
 
 from adapters.web.app import STATUSES, build_app
 from bot import wording
-from config.settings import MsTeamsSettings
+from config.sections import MsTeamsSettings
 from custseg.actions import audit_log, get
 from tests.fakes.bot_framework import FakeBotFramework, entra_issuer
 from tests.teams.cards import card_text, table_rows

@@ -16,7 +16,7 @@ from adapters.teams.references import get_reference, personal_reference
 from bot import wording
 from bot.outbox import deliver_due
 from bot.reply import Reply
-from config.settings import Person, TeamSettings
+from config.access import Person, TeamSettings
 from custseg.actions import get
 from custseg.errors import DeliveryError
 from custseg.store import Store

@@ -14,7 +14,7 @@ from adapters.teams.references import get_reference
 from adapters.web.app import STATUSES, build_app
 from bot import wording
 from bot.reply import Reply
-from config.settings import Person
+from config.access import Person
 from custseg.errors import DeliveryError
 from tests.teams.cards import card_text, table_rows
 from tests.teams.world import BOT, CREDENTIALS, MARIA, PERSONAL, TEAMS, World, post, running_world

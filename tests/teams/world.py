@@ -23,7 +23,8 @@ from typing import Any
 from adapters.web.app import STATUSES, build_app
 from bot.brain import Brain
 from config import Settings, load_settings
-from config.settings import MsTeamsSettings, Person, TeamSettings
+from config.access import Person, TeamSettings
+from config.sections import MsTeamsSettings
 from custseg.store import open_store
 from tests.conftest import brain_on_demo, fresh_pg_database
 from tests.fakes.teams_connector import Call, FakeConnector, LoopbackServers

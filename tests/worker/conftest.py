@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import update
 
 from config import Settings
-from custseg.aggregate import aggregate_frame
 from custseg.errors import StoreError
-from custseg.snapshot import build_snapshot, load_snapshot, save_snapshot
+from custseg.ingest.aggregate import aggregate_frame
+from custseg.snapshot.build import build_snapshot
+from custseg.snapshot.storage import load_snapshot, save_snapshot
 from custseg.store import Store
 from custseg.store.models import SUBSCRIPTIONS
 from custseg.store.subscriptions import subscribe

@@ -8,8 +8,8 @@ import pytest
 
 from adapters.worker.tick import Worker
 from config import load_settings
+from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
-from custseg.readers import read_order_file
 from custseg.store import open_store
 from custseg.store.load import save_order_file
 from tests.conftest import RETAIL, need

@@ -10,8 +10,8 @@ from adapters.console.poster import FilePoster
 from adapters.worker.backoff import Backoff
 from adapters.worker.tick import REFRESH_JOB, Worker
 from custseg.demo import make_demo_book, to_csv
-from custseg.readers import read_customer_file, read_order_file
-from custseg.snapshot import load_snapshot
+from custseg.ingest.readers import read_customer_file, read_order_file
+from custseg.snapshot.storage import load_snapshot
 from custseg.store.load import save_customers, save_order_file
 from custseg.store.schedule_state import last_runs
 from tests.worker.conftest import SimClock

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.schema import SEGMENTS
+from config.labels import SEGMENTS
 
 # The usual R×F grid: (R scores, F scores) → segment. Every one of the 25 cells is covered exactly
 # once (checked in tests), so every customer sits in exactly one segment.

@@ -30,12 +30,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from config.settings import FileFormat, Mapping, list_mappings, load_mapping
+from config.mappings import FileFormat, Mapping, list_mappings, load_mapping
 from custseg.errors import ConfigError, InputFileError
 from custseg.progress import Progress, Silent
 
 ORDER_COLUMNS = ["order_id", "customer_id", "ordered_at", "amount"]
-CUSTOMER_COLUMNS = ["customer_id", "name", "owner", "region"]
 
 #: Largest amount (currency units) a line or an order may have: far above any real order, far below
 #: what the store's Numeric(18, 2) column holds, so a typo like 1e30 is refused with its line.

@@ -25,19 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from config.settings import LifecycleSettings
-from custseg.schema import STAGES
-
-# Why a customer has its stage; bot wording turns these into sentences.
-REASONS: tuple[str, ...] = (
-    "recent_first_order",  # new: first purchase within the new-customer window
-    "on_rhythm",  # active: last order within the expected gap
-    "overdue",  # declining: later than usual
-    "revenue_down",  # declining: on time but buying much less than the 90 days before
-    "long_overdue",  # dormant
-    "gone",  # lost
-    "unlikely_alive",  # dormant: the frequency model gives a low probability of still being active
-)
+from config.labels import REASONS, STAGES
+from config.sections import LifecycleSettings
 
 
 def purchase_days(summary: pd.DataFrame) -> np.ndarray:

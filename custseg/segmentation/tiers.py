@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.schema import LEVELS as TIERS
+from config.labels import LEVELS as TIERS
 
 
 def value_basis(frame: pd.DataFrame, basis: str, clv_fitted: bool, margin: float) -> tuple[np.ndarray, str]:

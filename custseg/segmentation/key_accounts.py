@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from config.settings import KeyAccountSettings
+from config.sections import KeyAccountSettings
 
 UNASSIGNED = "(no owner)"
 

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, MetaData, Table, case, func, literal_column, sele
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from sqlalchemy.types import DateTime
 
-from config.settings import ColumnMapping
+from config.mappings import ColumnMapping
 from custseg.errors import SourceError
 
 SUMMARY_COLUMNS = [
@@ -46,7 +46,6 @@ SUMMARY_COLUMNS = [
     "bought_90d",
     "bought_prev_90d",
 ]
-ATTRIBUTE_COLUMNS = ["name", "owner", "region"]
 
 
 @dataclass(frozen=True)

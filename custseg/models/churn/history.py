@@ -1,0 +1,69 @@
+"""The book as of any past day: per-customer aggregates of the orders up to the end of that day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from custseg.ingest.aggregate import aggregate_frame
+
+# Aggregates (``aggregate_frame`` columns) of the orders up to the end of a given day.
+History = Callable[[dt.date], pd.DataFrame]
+
+# Customers a past window is computed for, at most (2 × the classifier's training sample: one half
+# fits the regression, the other calibrates it).
+MAX_HISTORY_CUSTOMERS = 400_000
+
+
+@dataclass
+class OrderHistory:
+    """How to see the book as of any past day, without looking past it.
+
+    Attributes
+    ----------
+    aggregates : callable
+        Day → per-customer aggregates of the orders up to the end of that day
+        (``custseg.ingest.aggregate``), from memory or computed inside the database alike.
+    sampled : tuple of int, optional
+        (customers kept, customers in the book) when the history covers a random sample only.
+    """
+
+    aggregates: History
+    sampled: tuple[int, int] | None = None
+
+    @classmethod
+    def from_orders(
+        cls,
+        orders: pd.DataFrame,
+        window_days: int = 90,
+        max_customers: int = MAX_HISTORY_CUSTOMERS,
+        random_state: int = 0,
+    ) -> OrderHistory:
+        """The history of an order frame held in memory (``customer_id``, ``ordered_at``, ``amount``).
+
+        A book of more than ``max_customers`` customers is seen through a random sample of that
+        many (fixed seed): the model is trained and checked on them, and every customer is scored.
+        Past windows then cost a fraction of a full pass over the orders, and the classifier and its
+        holdout figures gain nothing measurable from more customers.
+        """
+        ids = orders["customer_id"]
+        if isinstance(ids.dtype, pd.CategoricalDtype):
+            codes, k = ids.cat.codes.to_numpy(), len(ids.cat.categories)
+        else:
+            codes, uniques = pd.factorize(ids, sort=False)
+            k = len(uniques)
+        if k <= max_customers:
+            return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
+        keep = np.zeros(k, dtype=bool)
+        keep[np.random.default_rng(random_state).choice(k, max_customers, replace=False)] = True
+        sample = orders[keep[codes]]
+        if isinstance(sample["customer_id"].dtype, pd.CategoricalDtype):
+            sample = sample.assign(customer_id=sample["customer_id"].cat.remove_unused_categories())
+        return cls(
+            aggregates=lambda day: aggregate_frame(sample, day, window_days),
+            sampled=(max_customers, k),
+        )
