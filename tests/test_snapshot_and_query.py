@@ -122,7 +122,9 @@ def test_lists_come_best_first_and_page(engine):
 
 
 def test_owner_me_region_and_typos(engine):
-    assert engine.run_json({"intent": "count_customers", "filters": {"owner": "me"}})["kind"] == "needs_identity"
+    assert (
+        engine.run_json({"intent": "count_customers", "filters": {"owner": "me"}})["kind"] == "needs_identity"
+    )
     mine = engine.run_json({"intent": "count_customers", "filters": {"owner": "me"}}, user_owner="Maria")
     by_name = engine.run_json({"intent": "count_customers", "filters": {"owner": "maria"}})
     assert mine["count"] == by_name["count"] == int((BOOK.customers["owner"] == "Maria").sum())
@@ -148,7 +150,9 @@ def test_profiles_resolve_names_fuzzily_and_list_ambiguous_ones(engine):
     both = engine.run_json({"intent": "customer_profile", "customer": "Acme"})
     assert both["kind"] == "ambiguous"
     assert {c["name"] for c in both["candidates"]} >= {"Acme Corp", "Acme Logistics"}
-    assert engine.run_json({"intent": "customer_profile", "customer": "Qwertyuiop Zzz"})["kind"] == "not_found"
+    assert (
+        engine.run_json({"intent": "customer_profile", "customer": "Qwertyuiop Zzz"})["kind"] == "not_found"
+    )
 
 
 def test_explain_gives_the_rule_and_figures(engine):

@@ -50,7 +50,9 @@ def test_demo_book_gets_forecasts_and_says_which_rules_it_used(snap):
 
 
 def test_most_valuable_list_is_ranked_by_lifetime_value(snap):
-    answer = QueryEngine(snap).run_json({"intent": "find_customers", "filters": {}, "sort": "clv", "limit": 5})
+    answer = QueryEngine(snap).run_json(
+        {"intent": "find_customers", "filters": {}, "sort": "clv", "limit": 5}
+    )
     assert answer["sort"] == "clv" and not answer["notes"]
     top = [snap.customers.at[r["customer_id"], "clv"] for r in answer["customers"]]
     assert top == sorted(top, reverse=True) and top[0] == snap.customers["clv"].max()
