@@ -26,6 +26,7 @@ from custseg.query.answers import (
     BreakdownRow,
     Candidate,
     CountAnswer,
+    CustomerCard,
     CustomersAnswer,
     ExplanationAnswer,
     Factor,
@@ -270,7 +271,7 @@ class QueryEngine:
         # answered with a name from outside it.
         scoped = scope is not None
         notes: list[str] = []
-        applied: dict[str, Any] = {}
+        applied: JSONObject = {}
         # Values were validated with the query; only names still need resolving against the data.
         for key, value in filters.items():
             if key in CATEGORICAL:
@@ -475,7 +476,7 @@ class QueryEngine:
             for cid, r in rows.iterrows()
         ]
 
-    def _card(self, typed: str, scope: Scope) -> tuple[Found, dict[str, Any]] | Unresolved:
+    def _card(self, typed: str, scope: Scope) -> tuple[Found, CustomerCard] | Unresolved:
         typed = typed.strip()
         if not typed:
             return NotFound("")
