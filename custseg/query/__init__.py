@@ -7,6 +7,8 @@
 - ``explain``: the factors behind one customer's labels.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from custseg.query.answers import (
     Ambiguous,
     Answer,
@@ -42,7 +44,20 @@ from custseg.query.contract import (
     Schedule,
     as_query,
 )
-from custseg.query.engine import QueryEngine, Scope, Selection
+
+if TYPE_CHECKING:
+    from custseg.query.engine import QueryEngine, Scope, Selection
+
+
+def __getattr__(name: str) -> Any:
+    # The engine needs pandas and the snapshot; the parser needs only the contract and names, and
+    # must import in milliseconds, so the engine is loaded when first asked for.
+    if name in ("QueryEngine", "Scope", "Selection"):
+        from custseg.query import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DATA_INTENTS",

@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-import numpy as np
-import pandas as pd
-
 from custseg.query.contract import AppliedFilters, JSONObject
 
 AnswerKind = Literal[
@@ -52,19 +49,6 @@ LIST_FIELDS = (
 CustomerCard = dict[str, Any]
 # One reason behind a customer's labels (``topic`` says which label; the other keys depend on it).
 Factor = dict[str, Any]
-
-
-def plain_value(value: Any) -> Any:
-    """numpy / pandas scalars → JSON-friendly Python values."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, (pd.Timestamp, np.datetime64)):
-        return str(pd.Timestamp(value).date())
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 # -- rows -------------------------------------------------------------------------------------------

@@ -12,11 +12,10 @@ The slots are those of version 1. A slot of a later version is one more field on
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-
-import numpy as np
 
 from custseg.errors import QueryError
 from custseg.schema import DAYS, INTENTS, LEVELS, SEGMENTS, SORTS, STAGES, TOPICS
@@ -36,7 +35,7 @@ def _number(value: Any, slot: str, integer: bool = False) -> float:
         number = float(value)
     except (TypeError, ValueError):
         number = float("nan")
-    if isinstance(value, bool) or not np.isfinite(number) or number < 0:
+    if isinstance(value, bool) or not math.isfinite(number) or number < 0:
         raise QueryError(f"'{value}' is not a valid {slot.replace('_', ' ')}: give a number of 0 or more.")
     return float(int(number)) if integer else number
 

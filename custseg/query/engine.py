@@ -42,7 +42,6 @@ from custseg.query.answers import (
     Refusal,
     Unresolved,
 )
-from custseg.query.answers import plain_value as _plain
 from custseg.query.contract import (
     CATEGORICAL,
     DEFAULT_LIMIT,
@@ -54,6 +53,7 @@ from custseg.query.contract import (
     as_query,
 )
 from custseg.query.explain import factors
+from custseg.query.explain import plain_value as _plain
 from custseg.query.names import NameIndex, plain, resolve_region
 from custseg.snapshot import Snapshot
 

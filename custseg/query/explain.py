@@ -5,10 +5,28 @@ Wording belongs to the bot; these are the facts it words (``bot/handlers/one_cus
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
 from custseg.models.explain import churn_drivers
-from custseg.query.answers import Factor, plain_value
+from custseg.query.answers import Factor
 from custseg.rfm import RF_GRID
 from custseg.snapshot import Snapshot
+
+
+def plain_value(value: Any) -> Any:
+    """numpy / pandas scalars → JSON-friendly Python values."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return str(pd.Timestamp(value).date())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def factors(snapshot: Snapshot, customer_id: str) -> list[Factor]:
