@@ -7,56 +7,92 @@
 - ``explain``: the factors behind one customer's labels.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from custseg.query.answers import (
-    Ambiguous,
-    Answer,
-    AnswerKind,
-    BreakdownRow,
-    Candidate,
-    CountAnswer,
-    CustomerCard,
-    CustomersAnswer,
-    ExplanationAnswer,
-    Factor,
-    Found,
-    ListedCustomer,
-    NeedsIdentity,
-    NoMatch,
-    NotFound,
-    OnCustomers,
-    OutsideScope,
-    OverviewAnswer,
-    ProfileAnswer,
-    RecentOrder,
-    Refusal,
-    Unresolved,
-)
-from custseg.query.contract import (
-    DATA_INTENTS,
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    AppliedFilters,
-    Filters,
-    JSONObject,
-    Query,
-    Schedule,
-    as_query,
-)
-
 if TYPE_CHECKING:
+    from custseg.query.answers import (
+        Ambiguous,
+        Answer,
+        AnswerKind,
+        BreakdownRow,
+        Candidate,
+        CountAnswer,
+        CustomerCard,
+        CustomersAnswer,
+        ExplanationAnswer,
+        Factor,
+        Found,
+        ListedCustomer,
+        NeedsIdentity,
+        NoMatch,
+        NotFound,
+        OnCustomers,
+        OutsideScope,
+        OverviewAnswer,
+        ProfileAnswer,
+        RecentOrder,
+        Refusal,
+        Unresolved,
+    )
+    from custseg.query.contract import (
+        DATA_INTENTS,
+        DEFAULT_LIMIT,
+        MAX_LIMIT,
+        AppliedFilters,
+        Filters,
+        JSONObject,
+        Query,
+        Schedule,
+        as_query,
+    )
     from custseg.query.engine import QueryEngine, Scope, Selection
+
+# Where each public name lives. They load on first use: the parser imports ``custseg.query.names``
+# and must start in milliseconds, while the engine needs pandas and the snapshot.
+_HOME = {
+    "Ambiguous": "answers",
+    "Answer": "answers",
+    "AnswerKind": "answers",
+    "BreakdownRow": "answers",
+    "Candidate": "answers",
+    "CountAnswer": "answers",
+    "CustomerCard": "answers",
+    "CustomersAnswer": "answers",
+    "ExplanationAnswer": "answers",
+    "Factor": "answers",
+    "Found": "answers",
+    "ListedCustomer": "answers",
+    "NeedsIdentity": "answers",
+    "NoMatch": "answers",
+    "NotFound": "answers",
+    "OnCustomers": "answers",
+    "OutsideScope": "answers",
+    "OverviewAnswer": "answers",
+    "ProfileAnswer": "answers",
+    "RecentOrder": "answers",
+    "Refusal": "answers",
+    "Unresolved": "answers",
+    "DATA_INTENTS": "contract",
+    "DEFAULT_LIMIT": "contract",
+    "MAX_LIMIT": "contract",
+    "AppliedFilters": "contract",
+    "Filters": "contract",
+    "JSONObject": "contract",
+    "Query": "contract",
+    "Schedule": "contract",
+    "as_query": "contract",
+    "QueryEngine": "engine",
+    "Scope": "engine",
+    "Selection": "engine",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The engine needs pandas and the snapshot; the parser needs only the contract and names, and
-    # must import in milliseconds, so the engine is loaded when first asked for.
-    if name in ("QueryEngine", "Scope", "Selection"):
-        from custseg.query import engine
-
-        return getattr(engine, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"custseg.query.{home}"), name)
 
 
 __all__ = [
