@@ -15,7 +15,7 @@ import dataclasses
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from custseg.errors import QueryError
 from custseg.schema import DAYS, INTENTS, LEVELS, SEGMENTS, SORTS, STAGES, TOPICS
@@ -61,7 +61,7 @@ class _Slots:
     given: tuple[str, ...] = field(default=(), compare=False, repr=False, kw_only=True)
 
     @classmethod
-    def of(cls, pairs: Mapping[str, Any]) -> Any:
+    def of(cls, pairs: Mapping[str, Any]) -> Self:
         """From already-valid slot values, in the order given (None values are left out)."""
         kept = {k: v for k, v in pairs.items() if v is not None}
         return cls(**kept, given=tuple(kept))
@@ -78,7 +78,7 @@ class _Slots:
     def __bool__(self) -> bool:
         return bool(self.keys())
 
-    def replace(self, **changes: Any) -> Any:
+    def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` (None removes a slot); new slots go after the given ones."""
         order = [k for k in self.given if k not in changes or changes[k] is not None]
         order += [k for k, v in changes.items() if v is not None and k not in order]
