@@ -181,7 +181,7 @@ def main() -> int:
     queries = make_queries(args.queries + args.warmup)
     warm, timed = queries[: args.warmup], queries[args.warmup :]
     for q, off in warm:
-        engine.run(q, offset=off)
+        engine.run_json(q, offset=off)
         baseline.run(q, off)
 
     kinds = {"find_customers": "find", "count_customers": "count", "segment_overview": "overview"}
@@ -192,7 +192,7 @@ def main() -> int:
     for q, off in timed:
         kind = kinds[q["intent"]]
         t0 = time.perf_counter()
-        res = engine.run(q, offset=off)
+        res = engine.run_json(q, offset=off)
         dt_ours = time.perf_counter() - t0
         t0 = time.perf_counter()
         ref = baseline.run(q, off)

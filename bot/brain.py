@@ -21,7 +21,7 @@ from bot.nlu import Vocabulary, parse
 from bot.reply import Reply
 from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
-from custseg.query import QueryEngine, check_query
+from custseg.query import Query, QueryEngine, as_query
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOTS
@@ -116,8 +116,8 @@ class Brain:
             try:
                 self.engine()
             except NoSnapshotError:
-                query = parse(text[:MAX_MESSAGE])
-                if query["intent"] in OPEN_INTENTS:
+                query = as_query(parse(text[:MAX_MESSAGE]))
+                if query.intent in OPEN_INTENTS:
                     return self.run(query, user, channel, engine=None)
                 return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
             return self.run(self.understand(text), user, channel)
@@ -129,30 +129,33 @@ class Brain:
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
 
     def run(
-        self, query: dict[str, Any], user: ChatUser, channel: Channel, engine: QueryEngine | None = None
+        self,
+        query: Query | dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        engine: QueryEngine | None = None,
     ) -> Reply:
-        """Answer an already-structured query (validated against the contract first)."""
+        """Answer an already-structured query (the contract's JSON is validated into a Query first)."""
+        checked: Query | None = None
         try:
-            query = check_query(query)
-            handler = INTENT_HANDLERS[query["intent"]]
+            checked = as_query(query)
+            handler = INTENT_HANDLERS[checked.intent]
             ctx = Context(self, user, channel, engine if engine is not None else self.engine())
-            if ctx.stranger and query["intent"] not in OPEN_INTENTS:
-                return Reply(context=interpretation(query), text=who_are_you(user))
-            return handler(ctx, query)
+            if ctx.stranger and checked.intent not in OPEN_INTENTS:
+                return Reply(context=interpretation(checked), text=who_are_you(user))
+            return handler(ctx, checked)
         except NoSnapshotError:
-            return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+            return Reply(context=interpretation(checked), text=wording.NO_SNAPSHOT)
         except (OperationalError, DatabaseUnreachable) as err:
             log.warning("cannot answer a query, the database is unreachable (%s)", err)
             return unreachable()
         except QueryError as err:
             return Reply(context="Not understood", text=f"{err} Try *help* for examples.")
         except CustsegError as err:
-            return Reply(context=interpretation(query), text=str(err))
+            return Reply(context=interpretation(checked), text=str(err))
         except Exception:
-            log.exception(
-                "failed to answer query %s", query.get("intent") if isinstance(query, dict) else None
-            )
-            return Reply(context=interpretation(query), text=wording.INTERNAL_ERROR)
+            log.exception("failed to answer query %s", checked.intent if checked is not None else None)
+            return Reply(context=interpretation(checked), text=wording.INTERNAL_ERROR)
 
     def act(
         self,
@@ -184,4 +187,6 @@ class Brain:
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
 
     def welcome(self) -> Reply:
-        return INTENT_HANDLERS["help"](Context(self, ChatUser("-"), Channel("-"), None), {"welcome": True})
+        from bot.handlers.talk import welcome
+
+        return welcome()

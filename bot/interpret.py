@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.wording import DAYS_AGO, SEGMENT_LABEL, SORT_LABEL, STAGE_FILTER_LABEL, STAGE_LABEL
+from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
 
 INTENT_LABEL = {
     "segment_overview": "Segment breakdown",
@@ -47,47 +46,50 @@ def days_ago(n: float) -> str:
     return DAYS_AGO["ago"].format(days=days(n))
 
 
-def describe_filters(filters: dict[str, Any], currency: str = "$") -> list[str]:
+def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
     """Each filter as a short phrase, in a fixed, readable order."""
     parts: list[str] = []
-    if "lifecycle" in filters:
-        stage = filters["lifecycle"]
+    if filters.lifecycle is not None:
+        stage = filters.lifecycle
         parts.append(STAGE_FILTER_LABEL.get(stage, STAGE_LABEL[stage]).capitalize())
-    if "segment" in filters:
-        parts.append(SEGMENT_LABEL[filters["segment"]].capitalize())
-    if "value_tier" in filters:
-        parts.append(f"{filters['value_tier']} value")
-    if "churn_risk" in filters:
-        parts.append(f"{filters['churn_risk']} churn risk")
-    if filters.get("key_account"):
+    if filters.segment is not None:
+        parts.append(SEGMENT_LABEL[filters.segment].capitalize())
+    if filters.value_tier is not None:
+        parts.append(f"{filters.value_tier} value")
+    if filters.churn_risk is not None:
+        parts.append(f"{filters.churn_risk} churn risk")
+    if filters.key_account:
         parts.append("key accounts")
-    if "owner" in filters:
-        who = filters["owner"]
+    if filters.owner is not None:
+        who = filters.owner
         parts.append("your accounts" if who == "me" else f"owned by {str(who).title()}")
-    if "region" in filters:
-        parts.append(f"in {filters['region']}")
-    if "min_revenue" in filters:
-        parts.append(f"revenue ≥ {money(float(filters['min_revenue']), currency)}")
-    if "inactive_days" in filters:
-        parts.append(f"no order for {days(int(filters['inactive_days']))}+")
+    if filters.region is not None:
+        parts.append(f"in {filters.region}")
+    if filters.min_revenue is not None:
+        parts.append(f"revenue ≥ {money(float(filters.min_revenue), currency)}")
+    if filters.inactive_days is not None:
+        parts.append(f"no order for {days(int(filters.inactive_days))}+")
     return parts
 
 
-def interpretation(query: dict[str, Any], answer: dict[str, Any] | None = None, currency: str = "$") -> str:
+def interpretation(query: Query | None, answer: Answer | None = None, currency: str = "$") -> str:
     """E.g. "Dormant · high value · your accounts — 14 customers, top 10 by revenue"."""
-    intent = query.get("intent", "unknown")
-    filters = (answer or {}).get("filters") or query.get("filters") or {}
+    if query is None:
+        return INTENT_LABEL["unknown"]
+    intent = query.intent
+    applied = getattr(answer, "filters", None)
+    filters: Filters = applied if applied else query.filters
     words = " · ".join(describe_filters(filters, currency))
     if intent in ("find_customers", "count_customers"):
         head = words or "All customers"
-        if not answer or ("total" not in answer and "count" not in answer):
-            return head
-        if intent == "count_customers":
-            n = answer["count"]
+        if isinstance(answer, CountAnswer) and intent == "count_customers":
+            n = answer.count
             return f"{head} — {n:,} customer{'s' if n != 1 else ''}"
-        total, shown = answer["total"], len(answer["customers"])
-        start = answer.get("offset", 0)
-        by = SORT_LABEL[answer["sort"]]
+        if not isinstance(answer, CustomersAnswer) or intent == "count_customers":
+            return head
+        total, shown = answer.total, len(answer.customers)
+        start = answer.offset
+        by = SORT_LABEL[answer.sort]
         if total == 0:
             return f"{head} — no customers"
         if start:
@@ -96,12 +98,12 @@ def interpretation(query: dict[str, Any], answer: dict[str, Any] | None = None, 
             return f"{head} — {total:,} customers, top {shown} by {by}"
         return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"
     label = INTENT_LABEL.get(intent, intent)
-    if intent in ("customer_profile", "explain", "propose_action") and query.get("customer"):
-        return f"{label} · {query['customer']}"
+    if intent in ("customer_profile", "explain", "propose_action") and query.customer:
+        return f"{label} · {query.customer}"
     if intent == "segment_overview" and words:
         return f"{label} · {words}"
-    if intent in ("subscribe", "unsubscribe") and query.get("topic"):
-        return f"{label} · {'key-account digest' if query['topic'] == 'digest' else 'churn alerts'}"
+    if intent in ("subscribe", "unsubscribe") and query.topic:
+        return f"{label} · {'key-account digest' if query.topic == 'digest' else 'churn alerts'}"
     if words and intent in ("key_account_digest", "churn_alerts", "pending_actions"):
         return f"{label} · {words}"
     return label

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot import wording
 from bot.context import Channel, ChatUser
 from bot.reply import Button, Reply
+from custseg.query import Query
 from custseg.store.models import CONVERSATION_REFS
 from custseg.store.subscriptions import list_subscriptions
 
@@ -26,19 +27,23 @@ if TYPE_CHECKING:
     from custseg.query import QueryEngine
 
 OVERVIEW_ACTION = "overview.show"
-SECTIONS: list[tuple[str, dict[str, Any]]] = [
+SECTIONS: list[tuple[str, Query]] = [
     (
         "key_accounts",
-        {"intent": "find_customers", "filters": {"key_account": True, "owner": "me"}, "sort": "revenue"},
+        Query.from_json(
+            {"intent": "find_customers", "filters": {"key_account": True, "owner": "me"}, "sort": "revenue"}
+        ),
     ),
     (
         "dormant",
-        {
-            "intent": "find_customers",
-            "filters": {"lifecycle": "dormant", "value_tier": "high", "owner": "me"},
-        },
+        Query.from_json(
+            {
+                "intent": "find_customers",
+                "filters": {"lifecycle": "dormant", "value_tier": "high", "owner": "me"},
+            }
+        ),
     ),
-    ("pending", {"intent": "pending_actions"}),
+    ("pending", Query.from_json({"intent": "pending_actions"})),
 ]
 # Rows of each section's table shown in the chat version; the rest is counted.
 CHAT_ROWS = 5

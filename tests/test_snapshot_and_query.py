@@ -79,9 +79,9 @@ def engine():
 def test_count_matches_the_segment_table(engine):
     table = engine.snapshot.customers["segment"].value_counts()
     for seg in SEGMENTS:
-        answer = engine.run({"intent": "count_customers", "filters": {"segment": seg}})
+        answer = engine.run_json({"intent": "count_customers", "filters": {"segment": seg}})
         assert answer["count"] == table.get(seg, 0)
-    overview = engine.run({"intent": "segment_overview"})
+    overview = engine.run_json({"intent": "segment_overview"})
     assert sum(r["customers"] for r in overview["segments"]) == 2000
 
 
@@ -96,18 +96,18 @@ def test_every_example_question_of_the_schema_has_a_non_trivial_answer(engine):
         {"intent": "find_customers", "filters": {"lifecycle": "declining", "owner": "maria"}},
     ]
     for q in queries:
-        answer = engine.run(q)
+        answer = engine.run_json(q)
         assert answer.get("total", answer.get("count", 0)) > 0, q
 
 
 def test_lists_come_best_first_and_page(engine):
-    first = engine.run(
+    first = engine.run_json(
         {"intent": "find_customers", "filters": {"value_tier": "high"}, "sort": "revenue", "limit": 5}
     )
     revenue = [c["revenue"] for c in first["customers"]]
     assert revenue == sorted(revenue, reverse=True) and len(revenue) == 5
     assert first["more"] == first["total"] - 5
-    second = engine.run(
+    second = engine.run_json(
         {"intent": "find_customers", "filters": {"value_tier": "high"}, "sort": "revenue", "limit": 5},
         offset=5,
     )
@@ -115,46 +115,50 @@ def test_lists_come_best_first_and_page(engine):
     assert {c["customer_id"] for c in first["customers"]}.isdisjoint(
         c["customer_id"] for c in second["customers"]
     )
-    risky = engine.run({"intent": "find_customers", "sort": "churn_risk", "limit": 20})
+    risky = engine.run_json({"intent": "find_customers", "sort": "churn_risk", "limit": 20})
     order = {"high": 0, "medium": 1, "low": 2}
     ranks = [order[c["churn_risk"]] for c in risky["customers"]]
     assert ranks == sorted(ranks)
     # The demo book is big enough for the lifetime-value model, so unsorted lists rank by it.
-    assert engine.run({"intent": "find_customers"})["sort"] == "clv"
+    assert engine.run_json({"intent": "find_customers"})["sort"] == "clv"
 
 
 def test_owner_me_region_and_typos(engine):
-    assert engine.run({"intent": "count_customers", "filters": {"owner": "me"}})["kind"] == "needs_identity"
-    mine = engine.run({"intent": "count_customers", "filters": {"owner": "me"}}, user_owner="Maria")
-    by_name = engine.run({"intent": "count_customers", "filters": {"owner": "maria"}})
+    assert (
+        engine.run_json({"intent": "count_customers", "filters": {"owner": "me"}})["kind"] == "needs_identity"
+    )
+    mine = engine.run_json({"intent": "count_customers", "filters": {"owner": "me"}}, user_owner="Maria")
+    by_name = engine.run_json({"intent": "count_customers", "filters": {"owner": "maria"}})
     assert mine["count"] == by_name["count"] == int((BOOK.customers["owner"] == "Maria").sum())
-    typo = engine.run({"intent": "count_customers", "filters": {"owner": "mraia"}})
+    typo = engine.run_json({"intent": "count_customers", "filters": {"owner": "mraia"}})
     assert typo["count"] == by_name["count"] and typo["notes"]
-    nobody = engine.run({"intent": "count_customers", "filters": {"owner": "zebedee"}})
+    nobody = engine.run_json({"intent": "count_customers", "filters": {"owner": "zebedee"}})
     assert nobody["kind"] == "no_match" and "Maria" in nobody["candidates"]
-    emea = engine.run({"intent": "count_customers", "filters": {"region": "emea"}})
+    emea = engine.run_json({"intent": "count_customers", "filters": {"region": "emea"}})
     assert emea["count"] == int((BOOK.customers["region"] == "EMEA").sum())
     with pytest.raises(QueryError, match="not a segment"):
-        engine.run({"intent": "count_customers", "filters": {"segment": "heroes"}})
+        engine.run_json({"intent": "count_customers", "filters": {"segment": "heroes"}})
 
 
 def test_profiles_resolve_names_fuzzily_and_list_ambiguous_ones(engine):
-    acme = engine.run({"intent": "customer_profile", "customer": "acme corp"})
+    acme = engine.run_json({"intent": "customer_profile", "customer": "acme corp"})
     assert acme["kind"] == "profile" and acme["customer"]["name"] == "Acme Corp"
-    typo = engine.run({"intent": "customer_profile", "customer": "Globx"})
+    typo = engine.run_json({"intent": "customer_profile", "customer": "Globx"})
     assert typo["kind"] in ("profile", "not_found")
     if typo["kind"] == "not_found":
         assert any(c["name"] == "Globex" for c in typo["candidates"])
     else:
         assert typo["corrected_from"] == "Globx"
-    both = engine.run({"intent": "customer_profile", "customer": "Acme"})
+    both = engine.run_json({"intent": "customer_profile", "customer": "Acme"})
     assert both["kind"] == "ambiguous"
     assert {c["name"] for c in both["candidates"]} >= {"Acme Corp", "Acme Logistics"}
-    assert engine.run({"intent": "customer_profile", "customer": "Qwertyuiop Zzz"})["kind"] == "not_found"
+    assert (
+        engine.run_json({"intent": "customer_profile", "customer": "Qwertyuiop Zzz"})["kind"] == "not_found"
+    )
 
 
 def test_explain_gives_the_rule_and_figures(engine):
-    answer = engine.run({"intent": "explain", "customer": "Globex"})
+    answer = engine.run_json({"intent": "explain", "customer": "Globex"})
     assert answer["kind"] == "explanation"
     topics = {f["topic"]: f for f in answer["factors"]}
     life = topics["lifecycle"]
@@ -167,7 +171,7 @@ def test_explain_gives_the_rule_and_figures(engine):
 def test_profile_lists_recent_orders_from_the_store(demo_store, settings):
     segment(demo_store, settings, END)
     engine = QueryEngine(load_snapshot(demo_store), recent_orders_lookup(demo_store))
-    answer = engine.run({"intent": "customer_profile", "customer": "Acme Corp"})
+    answer = engine.run_json({"intent": "customer_profile", "customer": "Acme Corp"})
     orders = answer["recent_orders"]
     assert len(orders) == 5
     dates = [o["ordered_at"] for o in orders]

@@ -155,21 +155,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
     text = " ".join(args.message)
     brain, user = brain_for(settings, args.as_user)
     if args.json:
-        from custseg.query import DATA_INTENTS
+        from custseg.query import Query
 
         engine = brain.engine()
-        query = brain.understand(text)
-        if query.get("intent") in DATA_INTENTS:
+        query = Query.from_json(brain.understand(text))
+        if query.data:
             person = brain.settings.person(user.platform, user.user_id, user.email)
             answer = engine.run(
                 query,
                 user_owner=args.as_user or settings.users.get("console"),
                 scope=brain.settings.scope_owners(person),
-            )
+            ).to_json()
         else:
             reply = brain.run(query, user, Channel("console:cli", "console"))
             answer = {"kind": "reply", "text": reply.plain_text()}
-        print(json.dumps({"query": query, "answer": answer}, default=str, ensure_ascii=False))
+        print(json.dumps({"query": query.to_json(), "answer": answer}, default=str, ensure_ascii=False))
         return 0
     reply = brain.ask(text, user, Channel("console:cli", "console"))
     print(render(reply, sys.stdout.isatty(), Path("var") / "charts"))
@@ -213,7 +213,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from custseg.demo import make_demo_book, to_csv
     from custseg.ingest.readers import read_customer_file, read_order_file
     from custseg.pipeline import segment
-    from custseg.query import QueryEngine
+    from custseg.query import Filters, OverviewAnswer, QueryEngine
     from custseg.store.load import save_customers, save_order_file
 
     settings = settings_from(args)
@@ -235,9 +235,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         segment(store, settings, as_of - dt.timedelta(weeks=weeks_back), progress=progress)
     snap, summary = segment(store, settings, as_of, progress=progress)
     _print_snapshot_summary(snap, summary, progress.elapsed, True)
-    answer = QueryEngine(snap).run({"intent": "segment_overview"})
+    answer = QueryEngine(snap).overview(Filters())
     if getattr(args, "quiet", False):
         return 0
+    assert isinstance(answer, OverviewAnswer)  # no filters, so nothing to refuse
     print()
     print(render.overview(answer, settings.currency))
     print('\nNext: custseg chat   (or: custseg ask "who are the dormant high-value customers?")')

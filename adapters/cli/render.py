@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.interpret import money
+from custseg.query import OverviewAnswer
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:
@@ -26,23 +27,23 @@ def pct(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
-def overview(answer: dict[str, Any], currency: str = "$") -> str:
+def overview(answer: OverviewAnswer, currency: str = "$") -> str:
     """The segment / tier / stage breakdown of an overview answer."""
     parts = []
-    for key, col, title in (
-        ("segments", "segment", "Segment"),
-        ("value_tiers", "value_tier", "Value tier"),
-        ("lifecycle", "lifecycle", "Lifecycle stage"),
+    for breakdown, title in (
+        (answer.segments, "Segment"),
+        (answer.value_tiers, "Value tier"),
+        (answer.lifecycle, "Lifecycle stage"),
     ):
         rows = [
             [
-                r[col].replace("_", " "),
-                f"{r['customers']:,}",
-                pct(r["share"]),
-                money(r["revenue"], currency),
-                pct(r["revenue_share"]),
+                r.label.replace("_", " "),
+                f"{r.customers:,}",
+                pct(r.share),
+                money(r.revenue, currency),
+                pct(r.revenue_share),
             ]
-            for r in answer[key]
+            for r in breakdown
         ]
         parts.append(table([title, "Customers", "Share", "Revenue", "Of revenue"], rows, right=(1, 2, 3, 4)))
     return "\n\n".join(parts)

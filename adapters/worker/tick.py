@@ -41,6 +41,7 @@ from bot.reply import Reply
 from config.settings import Settings
 from custseg.actions import SYSTEM, sweep
 from custseg.errors import NoSnapshotError, StoreError
+from custseg.query import Query
 from custseg.store import chart_images, outbox
 from custseg.store.db import Store
 from custseg.store.schedule_state import beat, claim_run, last_runs, open_episodes, update_episodes
@@ -331,7 +332,7 @@ class Worker:
     ) -> list[Message]:
         """The digest a channel gets (the handler itself, so chat and schedule say the same)."""
         reply = INTENT_HANDLERS["key_account_digest"](
-            self._context(platform, channel, subscriber), {"intent": "key_account_digest"}
+            self._context(platform, channel, subscriber), Query.from_json({"intent": "key_account_digest"})
         )
         return [Message(key, reply)]
 

@@ -8,14 +8,17 @@ from typing import Any
 
 from bot.context import Context
 from bot.reply import Reply
+from custseg.query import Query
 
+# An intent's handler answers a validated query; an action's, a button's payload (JSON).
+IntentHandler = Callable[[Context, Query], Reply]
 Handler = Callable[[Context, dict[str, Any]], Reply]
-INTENT_HANDLERS: dict[str, Handler] = {}
+INTENT_HANDLERS: dict[str, IntentHandler] = {}
 ACTION_HANDLERS: dict[str, Handler] = {}
 
 
-def intent(name: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
+def intent(name: str) -> Callable[[IntentHandler], IntentHandler]:
+    def register(fn: IntentHandler) -> IntentHandler:
         INTENT_HANDLERS[name] = fn
         return fn
 

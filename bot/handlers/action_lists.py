@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 import pandas as pd
 
@@ -22,6 +21,7 @@ from bot.handlers.digest import DigestPart, digest_section, scope_rows
 from bot.interpret import interpretation, money
 from bot.reply import Button, Reply, Table
 from custseg.actions import Measurement, Suggestion, list_suggestions, measure
+from custseg.query import Query
 
 AWAITING = ("proposed", "snoozed")
 MAX_LISTED = 5  # suggestions with their own line and buttons in the pending list
@@ -41,7 +41,7 @@ def _plural(n: int) -> str:
 
 
 @intent("pending_actions")
-def pending_actions(ctx: Context, query: dict[str, Any]) -> Reply:
+def pending_actions(ctx: Context, query: Query) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback

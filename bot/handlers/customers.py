@@ -12,52 +12,60 @@ from bot.handlers import action, intent
 from bot.interpret import days_ago, interpretation, money
 from bot.reply import Align, Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
+from custseg.query import (
+    CountAnswer,
+    CustomersAnswer,
+    ListedCustomer,
+    NeedsIdentity,
+    OnCustomers,
+    OverviewAnswer,
+    Query,
+    Refusal,
+)
 
 
-def special(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply | None:
+def special(ctx: Context, query: Query, answer: Refusal) -> Reply:
     """Replies for answers that are not data: unknown user for "my", unknown owner or region."""
-    kind = answer.get("kind")
     context = interpretation(query, None, ctx.currency)
-    if kind == "needs_identity":
+    if isinstance(answer, NeedsIdentity):
         return Reply(context=context, text=wording.NEEDS_IDENTITY.format(user_id=ctx.user.user_id))
-    if kind == "no_match":
-        slot = "account manager" if answer["slot"] == "owner" else answer["slot"]
-        template = wording.NO_MATCH_IN_SCOPE if answer.get("scoped") else wording.NO_MATCH
-        text = template.format(slot=slot, typed=answer["typed"])
-        choices = answer.get("candidates") or []
+    else:
+        slot = "account manager" if answer.slot == "owner" else answer.slot
+        template = wording.NO_MATCH_IN_SCOPE if answer.scoped else wording.NO_MATCH
+        text = template.format(slot=slot, typed=answer.typed)
+        choices = answer.candidates
         buttons = []
         for name in choices[:5]:
-            fixed = {**query, "filters": {**query.get("filters", {}), answer["slot"]: name.lower()}}
-            buttons.append(Button(name, "run_query", {"query": fixed}))
+            fixed = query.replace(filters=query.filters.replace(**{answer.slot: name.lower()}))
+            buttons.append(Button(name, "run_query", {"query": fixed.to_json()}))
         if choices:
             text += " " + wording.NO_MATCH_CHOICES.format(slot=slot, choices=", ".join(choices))
         return Reply(context=context, text=text, buttons=buttons)
-    return None
 
 
-def _risk(r: dict[str, Any]) -> str:
-    p = r.get("churn_probability")
-    return r["churn_risk"] if p is None else f"{r['churn_risk']} {100 * p:.0f} %"
+def _risk(r: ListedCustomer) -> str:
+    p = r.churn_probability
+    return str(r.churn_risk) if p is None else f"{r.churn_risk} {100 * p:.0f} %"
 
 
-def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
+def customer_table(rows: list[ListedCustomer], currency: str) -> Table:
     """Customers best-first; lifetime value and churn probability shown where the models give them."""
-    with_clv = any(r.get("clv") is not None for r in rows)
+    with_clv = any(r.clv is not None for r in rows)
     headers = ["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue"]
     headers += ["Lifetime value"] if with_clv else []
     table_rows = []
     for r in rows:
         row = [
-            (r["name"] or r["customer_id"]) + (" ★" if r["key_account"] else ""),
-            r["owner"] or "—",
-            SEGMENT_LABEL[r["segment"]],
-            STAGE_LABEL[r["lifecycle"]],
+            (r.name or r.customer_id) + (" ★" if r.key_account else ""),
+            r.owner or "—",
+            SEGMENT_LABEL[str(r.segment)],
+            STAGE_LABEL[str(r.lifecycle)],
             _risk(r),
-            money(r["revenue"], currency),
+            money(r.revenue, currency),
         ]
         if with_clv:
-            row.append(money(r["clv"], currency) if r.get("clv") is not None else "—")
-        row.append(days_ago(r["recency_days"]))
+            row.append(money(r.clv, currency) if r.clv is not None else "—")
+        row.append(days_ago(r.recency_days or 0))
         table_rows.append(row)
     left: list[Align] = ["left"]
     right: list[Align] = ["right"]
@@ -65,34 +73,32 @@ def customer_table(rows: list[dict[str, Any]], currency: str) -> Table:
     return Table(headers=[*headers, "Last order"], rows=table_rows, align=align)
 
 
-def other_reading(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> str | None:
+def other_reading(ctx: Context, query: Query, answer: OnCustomers) -> str | None:
     """For "lost" or "new" (a lifecycle stage and an RFM segment alike): how many the other reading
     would give, with the same other filters and scope, so neither is mistaken for the other."""
-    filters = dict(answer.get("filters") or query.get("filters") or {})
-    filters.pop("owner_name", None)  # the engine's note of whom "me" is, not a filter
+    # Without the engine's note of whom "me" is (owner_name), which is not a filter.
+    filters = answer.filters.as_filters() if answer.filters else query.filters
     for slot, other in (("lifecycle", "segment"), ("segment", "lifecycle")):
-        value = filters.get(slot)
+        value = getattr(filters, slot)
         if value in ("lost", "new") and other not in filters:
-            swapped = {k: v for k, v in filters.items() if k != slot} | {other: value}
-            counted = ctx.engine.run(
-                {"intent": "count_customers", "filters": swapped}, user_owner=ctx.owner, scope=ctx.scope
-            )
-            if counted.get("kind") != "count":
+            swapped = filters.replace(**{slot: None}).replace(**{other: value})
+            counted = ctx.engine.count(swapped, user_owner=ctx.owner, scope=ctx.scope)
+            if not isinstance(counted, CountAnswer):
                 return None
             th = ctx.engine.snapshot.params.get("lifecycle", {})
             return wording.OTHER_READING[(slot, value)].format(
-                n=counted["count"], lost=th.get("lost_after", "?"), window=th.get("new_window_days", "?")
+                n=counted.count, lost=th.get("lost_after", "?"), window=th.get("new_window_days", "?")
             )
     return None
 
 
 def footer(
-    ctx: Context, answer: dict[str, Any], extra: list[str] | None = None, query: dict[str, Any] | None = None
+    ctx: Context, answer: OnCustomers, extra: list[str] | None = None, query: Query | None = None
 ) -> str:
     """The small print of a data answer: as-of day, the engine's notes, ``extra``, which reading of
     "lost"/"new" was used, customers the book leaves out, where the currency comes from, and a
     warning when the data is old."""
-    notes = [f"As of {answer['as_of']}", *answer.get("notes", []), *(extra or [])]
+    notes = [f"As of {answer.as_of}", *answer.notes, *(extra or [])]
     if query is not None:
         reading = other_reading(ctx, query, answer)
         if reading:
@@ -104,47 +110,46 @@ def footer(
             notes.append(
                 wording.CURRENCY_FROM_DATA.format(currency=ctx.currency, mapping=ctx.brain.currency_source)
             )
-    return with_freshness(" · ".join(notes), ctx.brain.settings, answer["as_of"])
+    return with_freshness(" · ".join(notes), ctx.brain.settings, answer.as_of)
 
 
-def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, offset=offset, scope=ctx.scope)
-    fallback = special(ctx, query, answer)
-    if fallback:
-        return fallback
+def list_reply(ctx: Context, query: Query, offset: int = 0) -> Reply:
+    answer = ctx.engine.find(query, user_owner=ctx.owner, offset=offset, scope=ctx.scope)
+    if not isinstance(answer, CustomersAnswer):
+        return special(ctx, query, answer)
     context = interpretation(query, answer, ctx.currency)
-    if not answer["customers"]:
+    if not answer.customers:
         return Reply(context=context, text=wording.NOTHING_FOUND, footer=footer(ctx, answer, query=query))
     buttons = []
-    if answer["more"]:
-        n = min(answer["more"], answer["limit"])
+    if answer.more:
+        n = min(answer.more, answer.limit)
         buttons.append(
             Button(
                 wording.SHOW_MORE.format(n=n),
                 "show_more",
-                {"query": query, "offset": offset + len(answer["customers"])},
+                {"query": query.to_json(), "offset": offset + len(answer.customers)},
             )
         )
-    star = ["★ key account"] if any(r["key_account"] for r in answer["customers"]) else []
+    star = ["★ key account"] if any(r.key_account for r in answer.customers) else []
     return Reply(
         context=context,
-        table=customer_table(answer["customers"], ctx.currency),
+        table=customer_table(answer.customers, ctx.currency),
         buttons=buttons,
         footer=footer(ctx, answer, star, query),
     )
 
 
 @intent("find_customers")
-def find_customers(ctx: Context, query: dict[str, Any]) -> Reply:
+def find_customers(ctx: Context, query: Query) -> Reply:
     return list_reply(ctx, query)
 
 
 @action("show_more")
 def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
-    query = payload.get("query")
-    if not isinstance(query, dict) or query.get("intent") != "find_customers":
+    given = payload.get("query")
+    if not isinstance(given, dict) or given.get("intent") != "find_customers":
         return Reply(text="That list has expired. Ask me again.")
-    return list_reply(ctx, query, offset=max(0, int(payload.get("offset", 0))))
+    return list_reply(ctx, Query.from_json(given), offset=max(0, int(payload.get("offset", 0))))
 
 
 @action("run_query")
@@ -156,18 +161,17 @@ def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
 
 
 @intent("count_customers")
-def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, scope=ctx.scope)
-    fallback = special(ctx, query, answer)
-    if fallback:
-        return fallback
-    n, of = answer["count"], answer["of_total"]
+def count_customers(ctx: Context, query: Query) -> Reply:
+    answer = ctx.engine.count(query.filters, user_owner=ctx.owner, scope=ctx.scope)
+    if not isinstance(answer, CountAnswer):
+        return special(ctx, query, answer)
+    n, of = answer.count, answer.of_total
     share = f"{100 * n / of:.0f} %" if of else "0 %"
-    text = f"*{n:,}* customer{'s' if n != 1 else ''} ({share} of {of:,}), with {money(answer['revenue'], ctx.currency)} revenue to date."
+    text = f"*{n:,}* customer{'s' if n != 1 else ''} ({share} of {of:,}), with {money(answer.revenue, ctx.currency)} revenue to date."
     buttons = []
     if n:
-        listing = {**query, "intent": "find_customers"}
-        buttons.append(Button("List them", "run_query", {"query": listing}))
+        listing = query.replace(intent="find_customers")
+        buttons.append(Button("List them", "run_query", {"query": listing.to_json()}))
     return Reply(
         context=interpretation(query, answer, ctx.currency),
         text=text,
@@ -177,31 +181,31 @@ def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
 
 
 @intent("segment_overview")
-def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, scope=ctx.scope)
-    fallback = special(ctx, query, answer)
-    if fallback:
-        return fallback
+def segment_overview(ctx: Context, query: Query) -> Reply:
+    answer = ctx.engine.overview(query.filters, user_owner=ctx.owner, scope=ctx.scope)
+    if not isinstance(answer, OverviewAnswer):
+        return special(ctx, query, answer)
     cur = ctx.currency
     rows = [
         [
-            SEGMENT_LABEL[r["segment"]],
-            f"{r['customers']:,}",
-            f"{100 * r['share']:.0f} %",
-            money(r["revenue"], cur),
-            f"{100 * r['revenue_share']:.0f} %",
+            SEGMENT_LABEL[r.label],
+            f"{r.customers:,}",
+            f"{100 * r.share:.0f} %",
+            money(r.revenue, cur),
+            f"{100 * r.revenue_share:.0f} %",
         ]
-        for r in answer["segments"]
+        for r in answer.segments
     ]
-    stages = ", ".join(f"{r['customers']:,} {r['lifecycle']}" for r in answer["lifecycle"])
-    tiers = ", ".join(f"{r['customers']:,} {r['value_tier']}" for r in answer["value_tiers"])
+    stages = ", ".join(f"{r.customers:,} {r.label}" for r in answer.lifecycle)
+    tiers = ", ".join(f"{r.customers:,} {r.label}" for r in answer.value_tiers)
     alt = "; ".join(
-        f"{SEGMENT_LABEL[r['segment']]} {100 * r['share']:.0f} % of customers, {100 * r['revenue_share']:.0f} % of revenue"
-        for r in answer["segments"]
+        f"{SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
+        for r in answer.segments
     )
-    image = Image("Segments", segment_chart(answer["segments"]), alt) if answer["total"] else None
+    segments = [r.to_json() for r in answer.segments]
+    image = Image("Segments", segment_chart(segments), alt) if answer.total else None
     return Reply(
-        context=interpretation(query, answer, cur) + f" — {answer['total']:,} customers",
+        context=interpretation(query, answer, cur) + f" — {answer.total:,} customers",
         table=Table(
             ["Segment", "Customers", "Share", "Revenue", "Of revenue"],
             rows,
@@ -210,7 +214,7 @@ def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
         fields=[
             ("Lifecycle", stages),
             ("Value tiers", tiers),
-            ("Key accounts", f"{answer['key_accounts']:,}"),
+            ("Key accounts", f"{answer.key_accounts:,}"),
         ],
         image=image,
         footer=footer(ctx, answer, query=query),

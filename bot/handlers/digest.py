@@ -29,6 +29,7 @@ from config.labels import STAGES
 from config.settings import Settings
 from custseg.actions import Actor, Playbook, Suggestion, open_for, propose
 from custseg.errors import StoreError
+from custseg.query import Filters, ListedCustomer, Query, Selection
 from custseg.snapshot.build import Snapshot
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store
@@ -89,23 +90,26 @@ def previous_snapshot(store: Store, snap: Snapshot, days: int = 0) -> Snapshot |
         return None
 
 
-def scope_rows(ctx: Context, query: dict[str, Any]) -> tuple[pd.DataFrame | None, Reply | None]:
+def _where(query: Query) -> Filters:
+    """The query's owner and region filters: which part of the book a digest or list is about."""
+    return Filters.of({"owner": query.filters.owner, "region": query.filters.region})
+
+
+def scope_rows(ctx: Context, query: Query) -> tuple[pd.DataFrame | None, Reply | None]:
     """The snapshot rows within the asker's scope and the query's owner/region filters."""
-    filters = {k: v for k, v in (query.get("filters") or {}).items() if k in ("owner", "region")}
-    selected = ctx.engine.select(filters, user_owner=ctx.owner, scope=ctx.scope)
-    fallback = special(ctx, query, selected)
-    if fallback:
-        return None, fallback
-    return ctx.engine.frame[selected["mask"]], None
+    selected = ctx.engine.select(_where(query), user_owner=ctx.owner, scope=ctx.scope)
+    if not isinstance(selected, Selection):
+        return None, special(ctx, query, selected)
+    return ctx.engine.frame[selected.mask], None
 
 
 def _name(cid: str, name: Any) -> str:
     return str(name) if isinstance(name, str) and name else str(cid)
 
 
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _rows(frame: pd.DataFrame) -> list[ListedCustomer]:
     keys = ("name", "owner", "segment", "lifecycle", "churn_risk", "key_account", "revenue", "recency_days")
-    return [{"customer_id": cid, **{k: r[k] for k in keys}} for cid, r in frame.iterrows()]
+    return [ListedCustomer(customer_id=str(cid), **{k: r[k] for k in keys}) for cid, r in frame.iterrows()]
 
 
 def _pct_change(now: float, before: float) -> str:
@@ -167,8 +171,8 @@ def _stage_values(frame: pd.DataFrame, basis: str) -> list[float]:
     return [float(sums.get(stage, 0.0)) for stage in STAGES]
 
 
-def _drill_buttons(query: dict[str, Any], moves: pd.DataFrame) -> list[Button]:
-    scope = {k: v for k, v in (query.get("filters") or {}).items() if k in ("owner", "region")}
+def _drill_buttons(query: Query, moves: pd.DataFrame) -> list[Button]:
+    scope = _where(query).to_json()
 
     def find(**filters: Any) -> dict[str, Any]:
         return {"query": {"intent": "find_customers", "filters": {**scope, **filters}}}
@@ -197,7 +201,7 @@ def _drill_buttons(query: dict[str, Any], moves: pd.DataFrame) -> list[Button]:
 
 
 @intent("key_account_digest")
-def digest(ctx: Context, query: dict[str, Any]) -> Reply:
+def digest(ctx: Context, query: Query) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
@@ -453,7 +457,7 @@ def alerts_by_owner(
     for owner in sorted({o for o in owners if o is not None}) + ([None] if owners.isna().any() else []):
         group = rows[owners.isna()] if owner is None else rows[owners == owner]
         label = owner or wording.NO_OWNER
-        context = f"{interpretation({'intent': 'churn_alerts'})} · {label} — {len(group):,} customers"
+        context = f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} · {label} — {len(group):,} customers"
         title = wording.ALERTS_TITLE.format(owner=label, as_of=snap.as_of)
         out.append(
             (
@@ -466,7 +470,7 @@ def alerts_by_owner(
 
 
 @intent("churn_alerts")
-def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
+def churn_alerts(ctx: Context, query: Query) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback

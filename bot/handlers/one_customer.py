@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import wording
 from bot.context import Context
 from bot.freshness import with_freshness
@@ -12,34 +10,43 @@ from bot.handlers.actions import suggestion_reply
 from bot.interpret import days, days_ago, interpretation, money
 from bot.reply import Button, Reply, Table
 from bot.wording import GAP_BASIS, LIFECYCLE_REASON, SEGMENT_LABEL, STAGE_LABEL
+from custseg.query import (
+    Ambiguous,
+    CustomerCard,
+    ExplanationAnswer,
+    Factor,
+    OutsideScope,
+    ProfileAnswer,
+    Query,
+    Unresolved,
+)
 
 
-def _pick(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply:
+def _pick(ctx: Context, query: Query, answer: Unresolved) -> Reply:
     """Ambiguous or unknown name: list the candidates as buttons instead of guessing."""
-    typed = answer.get("typed", "")
-    candidates = answer.get("candidates", [])
-    if answer["kind"] == "outside_scope":
+    typed = answer.typed
+    if isinstance(answer, OutsideScope):
         # Whose customer it is, and nothing else: their figures stay with their account manager.
-        owner = answer.get("owner")
+        owner = answer.owner
         text = (
             wording.OUTSIDE_SCOPE.format(typed=typed, owner=owner)
             if owner
             else wording.OUTSIDE_SCOPE_NO_OWNER.format(typed=typed)
         )
         return Reply(context=interpretation(query), text=text)
-    if answer["kind"] == "ambiguous":
+    candidates = answer.candidates
+    if isinstance(answer, Ambiguous):
         text = wording.AMBIGUOUS.format(typed=typed)
     else:
         text = wording.NOT_FOUND.format(typed=typed) + (" " + wording.DID_YOU_MEAN if candidates else "")
     rows = [
-        [c["name"] or c["customer_id"], c["owner"] or "—", money(c["revenue"] or 0, ctx.currency)]
-        for c in candidates
+        [c.name or c.customer_id, c.owner or "—", money(c.revenue or 0, ctx.currency)] for c in candidates
     ]
     buttons = [
         Button(
-            c["name"] or c["customer_id"],
+            c.name or c.customer_id,
             "run_query",
-            {"query": {**query, "customer": c["name"] or c["customer_id"]}},
+            {"query": query.replace(customer=c.name or c.customer_id).to_json()},
         )
         for c in candidates[:5]
     ]
@@ -47,23 +54,19 @@ def _pick(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply:
     return Reply(context=interpretation(query), text=text, table=table, buttons=buttons)
 
 
-def _resolved(ctx: Context, query: dict[str, Any]) -> tuple[dict[str, Any] | None, Reply | None]:
-    answer = ctx.engine.run(
-        {**query, "intent": "explain" if query["intent"] == "explain" else "customer_profile"},
-        scope=ctx.scope,
-    )
-    if answer["kind"] in ("ambiguous", "not_found", "outside_scope"):
-        return None, _pick(ctx, query, answer)
-    return answer, None
+def _profile(ctx: Context, query: Query) -> ProfileAnswer | Reply:
+    """The customer the query names, or the reply that asks which one (or says whose they are)."""
+    answer = ctx.engine.profile(query.customer or "", scope=ctx.scope)
+    return answer if isinstance(answer, ProfileAnswer) else _pick(ctx, query, answer)
 
 
-def _note(answer: dict[str, Any]) -> str | None:
-    if answer.get("corrected_from"):
-        return wording.CORRECTED.format(name=answer["customer"]["name"], typed=answer["corrected_from"])
+def _note(answer: ProfileAnswer | ExplanationAnswer) -> str | None:
+    if answer.corrected_from:
+        return wording.CORRECTED.format(name=answer.customer["name"], typed=answer.corrected_from)
     return None
 
 
-def _action_buttons(c: dict[str, Any]) -> list[Button]:
+def _action_buttons(c: CustomerCard) -> list[Button]:
     name = c["name"] or c["customer_id"]
     return [
         Button("Why?", "run_query", {"query": {"intent": "explain", "customer": name}}),
@@ -72,12 +75,11 @@ def _action_buttons(c: dict[str, Any]) -> list[Button]:
 
 
 @intent("customer_profile")
-def profile(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer, fallback = _resolved(ctx, query)
-    if fallback:
-        return fallback
-    assert answer is not None
-    c = answer["customer"]
+def profile(ctx: Context, query: Query) -> Reply:
+    answer = _profile(ctx, query)
+    if isinstance(answer, Reply):
+        return answer
+    c = answer.customer
     cur = ctx.currency
     fields = [
         ("Owner", c["owner"] or "—"),
@@ -97,12 +99,12 @@ def profile(ctx: Context, query: dict[str, Any]) -> Reply:
         ("Customer since", str(c["first_order"])),
         ("Key account", "yes" if c["key_account"] else "no"),
     ]
-    orders = answer.get("recent_orders") or []
+    orders = answer.recent_orders
     table = None
     if orders:
         table = Table(
             ["Order", "Date", "Amount"],
-            [[o["order_id"], str(o["ordered_at"])[:10], money(o["amount"], cur)] for o in orders],
+            [[o.order_id, str(o.ordered_at)[:10], money(o.amount, cur)] for o in orders],
             ["left", "left", "right"],
         )
     return Reply(
@@ -112,11 +114,11 @@ def profile(ctx: Context, query: dict[str, Any]) -> Reply:
         fields=fields,
         table=table,
         buttons=_action_buttons(c),
-        footer=with_freshness(f"As of {answer['as_of']}", ctx.brain.settings, answer["as_of"]),
+        footer=with_freshness(f"As of {answer.as_of}", ctx.brain.settings, answer.as_of),
     )
 
 
-def churn_driver(d: dict[str, Any], currency: str) -> str:
+def churn_driver(d: Factor, currency: str) -> str:
     """One factor behind a churn probability, in the customer's own figures."""
     words = wording.CHURN_DRIVER
     factor = d["factor"]
@@ -142,7 +144,7 @@ def churn_driver(d: dict[str, Any], currency: str) -> str:
     return words["returns"].format(pct=f"{100 * d['returns_share']:.0f}")
 
 
-def churn_driver_sentences(drivers: list[dict[str, Any]], currency: str) -> list[str]:
+def churn_driver_sentences(drivers: list[Factor], currency: str) -> list[str]:
     """What pushes the churn risk up, then what holds it down."""
     out = []
     for direction, template in (("up", wording.CHURN_UP), ("down", wording.CHURN_DOWN)):
@@ -152,10 +154,10 @@ def churn_driver_sentences(drivers: list[dict[str, Any]], currency: str) -> list
     return out
 
 
-def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
+def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
     """The factors behind each label, in words."""
     out = []
-    for f in answer["factors"]:
+    for f in answer.factors:
         if f["topic"] == "segment":
             out.append(
                 f"*Segment {SEGMENT_LABEL[f['label']]}* ({f['rule']}): last order {days_ago(f['recency_days'])} "
@@ -191,7 +193,8 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
                 line += f" ({wording.CHURN_PROBABILITY.format(pct=pct, horizon=days(f['horizon_days']))})"
             out.append(f"{line}: {f['basis']}.")
             out.extend(churn_driver_sentences(f.get("drivers") or [], currency))
-            stage = next((g["label"] for g in answer["factors"] if g["topic"] == "lifecycle"), None)
+            lifecycle = answer.factor("lifecycle")
+            stage = lifecycle["label"] if lifecycle else None
             if stage in ("dormant", "lost") and f["label"] != "high" and f.get("horizon_days"):
                 out.append(
                     wording.STAGE_VS_RISK.format(
@@ -213,12 +216,11 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
 
 
 @intent("explain")
-def explain(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer, fallback = _resolved(ctx, query)
-    if fallback:
-        return fallback
-    assert answer is not None
-    c = answer["customer"]
+def explain(ctx: Context, query: Query) -> Reply:
+    answer = ctx.engine.explanation(query.customer or "", scope=ctx.scope)
+    if not isinstance(answer, ExplanationAnswer):
+        return _pick(ctx, query, answer)
+    c = answer.customer
     lines = explain_sentences(answer, ctx.currency)
     note = _note(answer)
     return Reply(
@@ -226,22 +228,21 @@ def explain(ctx: Context, query: dict[str, Any]) -> Reply:
         title=c["name"] or c["customer_id"],
         text="\n".join(([note] if note else []) + lines),
         buttons=_action_buttons(c)[1:],
-        footer=with_freshness(f"As of {answer['as_of']}", ctx.brain.settings, answer["as_of"]),
+        footer=with_freshness(f"As of {answer.as_of}", ctx.brain.settings, answer.as_of),
     )
 
 
 @intent("propose_action")
-def propose_action(ctx: Context, query: dict[str, Any]) -> Reply:
-    if not query.get("customer"):
+def propose_action(ctx: Context, query: Query) -> Reply:
+    if not query.customer:
         return Reply(
             context=interpretation(query), text="Which customer? e.g. *suggest a win-back for Globex*."
         )
-    answer, fallback = _resolved(ctx, query)
-    if fallback:
-        return fallback
-    assert answer is not None
+    answer = _profile(ctx, query)
+    if isinstance(answer, Reply):
+        return answer
     note = _note(answer)
-    reply = suggestion_reply(ctx, answer["customer"], interpretation(query))
+    reply = suggestion_reply(ctx, answer.customer, interpretation(query))
     if note:
         reply.text = f"{note}\n{reply.text}"
     return reply

@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.handlers import action, intent
 from bot.interpret import interpretation
 from bot.reply import Button, Reply
+from custseg.query import Query
 from custseg.store.subscriptions import subscribe as store_subscribe
 from custseg.store.subscriptions import unsubscribe as store_unsubscribe
 
@@ -16,31 +17,36 @@ DEFAULTS = {"digest": {"day": "mon", "time": "09:00"}, "alerts": {"day": "daily"
 MAY_SCHEDULE = ("admin", "manager")
 
 
-def _not_allowed(ctx: Context, query: dict[str, Any], topic: str) -> Reply | None:
+def _not_allowed(ctx: Context, query: Query, topic: str) -> Reply | None:
     """Only admins and managers change what a channel is sent (anyone, where access is open);
     others are told privately and nothing changes."""
     person = ctx.person
     if ctx.brain.settings.open_access or (person is not None and person.role in MAY_SCHEDULE):
         return None
     text = wording.SUBSCRIBE_REFUSED.format(
-        verb=wording.SUBSCRIBE_VERB[query["intent"]], topic=wording.TOPIC_LABEL[topic]
+        verb=wording.SUBSCRIBE_VERB[query.intent], topic=wording.TOPIC_LABEL[topic]
     )
     return Reply(context=interpretation(query), text=text, private=True)
 
 
 @intent("subscribe")
-def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
-    topic = query.get("topic")
-    if topic not in DEFAULTS:
+def subscribe(ctx: Context, query: Query) -> Reply:
+    return _subscribe(ctx, query)
+
+
+def _subscribe(ctx: Context, query: Query, public_ok: bool = False) -> Reply:
+    """Subscribe the channel; ``public_ok`` once the asker confirmed posting into a public channel."""
+    topic = query.topic
+    if topic is None or topic not in DEFAULTS:
         return Reply(context=interpretation(query), text=wording.TOPIC_NEEDED)
     refused = _not_allowed(ctx, query, topic)
     if refused is not None:
         return refused
     worker = ctx.brain.settings.worker
     default = {"day": worker.alert_day, "time": worker.alert_time} if topic == "alerts" else DEFAULTS[topic]
-    schedule = {**default, **(query.get("schedule") or {})}
+    schedule = {**default, **(query.schedule.to_json() if query.schedule else {})}
     tz = ctx.brain.settings.timezone
-    unsafe = _unsafe_channel(ctx, query, topic, schedule, tz)
+    unsafe = _unsafe_channel(ctx, query, topic, schedule, tz, public_ok)
     if unsafe is not None:
         return unsafe
     row, _ = store_subscribe(
@@ -62,13 +68,13 @@ def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
 
 
 def _unsafe_channel(
-    ctx: Context, query: dict[str, Any], topic: str, schedule: dict[str, str], tz: str
+    ctx: Context, query: Query, topic: str, schedule: dict[str, str], tz: str, public_ok: bool
 ) -> Reply | None:
     """Refuse channels shared outside the organisation; ask before posting into a public one."""
     refused = channels.refusal(ctx.brain.settings, ctx.channel)
     if refused is not None:
         return Reply(context=interpretation(query), text=refused)
-    if channels.needs_public_consent(ctx.channel) and not query.get("public_ok"):
+    if channels.needs_public_consent(ctx.channel) and not public_ok:
         when = f"{wording.DAY_LABEL[schedule['day']]} at {schedule['time']} ({tz})"
         return Reply(
             context=interpretation(query),
@@ -92,14 +98,14 @@ def subscribe_public(ctx: Context, payload: dict[str, Any]) -> Reply:
     schedule = {k: str(given[k]) for k in ("day", "time") if k in given} if isinstance(given, dict) else {}
     if schedule.get("day") not in wording.DAY_LABEL:  # a forged day falls back to the default
         schedule.pop("day", None)
-    query: dict[str, Any] = {"intent": "subscribe", "topic": payload.get("topic"), "schedule": schedule}
-    return subscribe(ctx, {**query, "public_ok": True})
+    query = Query.from_json({"intent": "subscribe", "topic": payload.get("topic"), "schedule": schedule})
+    return _subscribe(ctx, query, public_ok=True)
 
 
 @intent("unsubscribe")
-def unsubscribe(ctx: Context, query: dict[str, Any]) -> Reply:
-    topic = query.get("topic")
-    if topic not in DEFAULTS:
+def unsubscribe(ctx: Context, query: Query) -> Reply:
+    topic = query.topic
+    if topic is None or topic not in DEFAULTS:
         return Reply(context=interpretation(query), text=wording.TOPIC_NEEDED)
     refused = _not_allowed(ctx, query, topic)
     if refused is not None:

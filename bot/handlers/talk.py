@@ -9,20 +9,24 @@ from bot.context import Context
 from bot.handlers import action, intent
 from bot.overview import OVERVIEW_ACTION, overview_button, overview_reply, stored_names
 from bot.reply import Button, Reply
+from custseg.query import Query
 
 
 def _examples() -> list[Button]:
     return [Button(text, "ask", {"text": text}) for text in wording.EXAMPLES[:5]]
 
 
+def welcome() -> Reply:
+    """The first message a new user gets."""
+    return Reply(
+        context="Welcome",
+        text=wording.WELCOME + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
+        buttons=[overview_button()],
+    )
+
+
 @intent("help")
-def help_(ctx: Context, query: dict[str, Any]) -> Reply:
-    if query.get("welcome"):
-        return Reply(
-            context="Welcome",
-            text=wording.WELCOME + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
-            buttons=[overview_button()],
-        )
+def help_(ctx: Context, query: Query) -> Reply:
     return Reply(
         context="Help",
         title=wording.HELP_TITLE,
@@ -38,7 +42,7 @@ def overview(ctx: Context, payload: dict[str, Any]) -> Reply:
 
 
 @intent("unknown")
-def unknown(ctx: Context, query: dict[str, Any]) -> Reply:
+def unknown(ctx: Context, query: Query) -> Reply:
     return Reply(
         context="Not understood",
         text=wording.UNKNOWN + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from custseg.names import osa_distance
+from custseg.query.names import osa_distance
 
 # Shorter words get fewer edits: "lost" and "last", "list" and "most" are one
 # edit apart, so words under MIN_FUZZY_LEN are never corrected at all.

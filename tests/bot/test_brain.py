@@ -236,7 +236,7 @@ def test_query_executor_never_crashes_on_any_structured_query(brain, query):
     engine = brain.engine()
     if query["intent"] in DATA_INTENTS:
         try:
-            answer = engine.run(query, user_owner="Maria")
+            answer = engine.run_json(query, user_owner="Maria")
             assert isinstance(answer, dict) and "kind" in answer
         except QueryError as err:
             assert str(err)

@@ -37,7 +37,7 @@ def test_a_snapshot_stores_churn_probabilities_and_records_the_model(any_store, 
     # The explain intent recomputes the drivers from the stored model and the customer's row.
     engine = QueryEngine(stored)
     overdue = stored.customers.sort_values("overdue_ratio").index[-1]
-    answer = engine.run({"intent": "explain", "customer": overdue})
+    answer = engine.run_json({"intent": "explain", "customer": overdue})
     churn = next(f for f in answer["factors"] if f["topic"] == "churn_risk")
     assert churn["probability"] == stored.customers.loc[overdue, "churn_probability"]
     assert churn["horizon_days"] == notes["churn_horizon_days"]
@@ -53,6 +53,6 @@ def test_a_small_book_falls_back_to_the_lifecycle_rule_and_says_so(sqlite_store,
     assert stored.notes["churn_model"] is None
     assert stored.notes["churn_risk_basis"].startswith("lifecycle rule")
     assert "too few customers to learn churn from" in stored.notes["churn_risk_basis"]
-    answer = QueryEngine(stored).run({"intent": "explain", "customer": c.index[0]})
+    answer = QueryEngine(stored).run_json({"intent": "explain", "customer": c.index[0]})
     churn = next(f for f in answer["factors"] if f["topic"] == "churn_risk")
     assert churn["probability"] is None and churn["drivers"] == []

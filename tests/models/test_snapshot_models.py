@@ -52,7 +52,9 @@ def test_demo_book_gets_forecasts_and_says_which_rules_it_used(snap):
 
 
 def test_most_valuable_list_is_ranked_by_lifetime_value(snap):
-    answer = QueryEngine(snap).run({"intent": "find_customers", "filters": {}, "sort": "clv", "limit": 5})
+    answer = QueryEngine(snap).run_json(
+        {"intent": "find_customers", "filters": {}, "sort": "clv", "limit": 5}
+    )
     assert answer["sort"] == "clv" and not answer["notes"]
     top = [snap.customers.at[r["customer_id"], "clv"] for r in answer["customers"]]
     assert top == sorted(top, reverse=True) and top[0] == snap.customers["clv"].max()
@@ -79,7 +81,7 @@ def test_a_small_book_says_plainly_there_is_no_model_and_uses_the_rules():
     assert "at least 30" in notes["models"]["message"] and "not estimated" in notes["models"]["message"]
     assert notes["dormant_basis"].startswith("rhythm rule")
     assert small.customers[["p_alive", "clv", "expected_order_value"]].isna().all().all()
-    answer = QueryEngine(small).run({"intent": "find_customers", "filters": {}, "sort": "clv"})
+    answer = QueryEngine(small).run_json({"intent": "find_customers", "filters": {}, "sort": "clv"})
     assert answer["sort"] == "revenue" and "not modelled" in answer["notes"][0]
 
 

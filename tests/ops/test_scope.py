@@ -25,7 +25,7 @@ from bot.reply import Reply
 from config import Settings, load_settings
 from config.access import Person, TeamSettings
 from custseg.actions import list_suggestions
-from custseg.query import QueryEngine
+from custseg.query import Found, NotFound, QueryEngine, Selection
 from custseg.snapshot.build import Snapshot
 from custseg.snapshot.storage import load_snapshot
 from custseg.store import Store, open_store
@@ -212,7 +212,7 @@ def test_the_asker_scope_applies_before_owner_and_region_filters(world):
     assert number(r"\*([\d,]+)\* customer", latam.text) == expected
     # In a scope without a region, the region is unknown and nothing from outside is offered.
     engine = world.brain.engine()
-    outside = engine.run(
+    outside = engine.run_json(
         {"intent": "count_customers", "filters": {"region": "latam"}}, scope=frozenset({"x"})
     )
     assert (outside["kind"], outside["candidates"]) == ("no_match", [])
@@ -279,8 +279,8 @@ def test_a_name_shared_across_scopes_resolves_to_the_visible_one(world):
     assert "couldn't find" in ask(world, "tell me about Acme", PRIYA).text
     engine = world.brain.engine()
     hit = engine.resolve_customer("Acme", scope=frozenset({"MARIA"}))
-    assert hit["kind"] == "found"
-    assert world.frame.at[hit["customer_id"], "name"] == "Acme Logistics"
+    assert isinstance(hit, Found)
+    assert world.frame.at[hit.customer_id, "name"] == "Acme Logistics"
 
 
 # -- digest, churn alerts, pending actions (on demand) ----------------------------------------------
@@ -467,23 +467,21 @@ def test_engine_scope_ignores_case_and_owners_missing_from_the_data(world):
     frame = world.frame
     maria = int((frame["owner"] == "Maria").sum())
     for scope in (frozenset({"Maria"}), frozenset({" maria "}), frozenset({"MARIA", "Nobody Atall"})):
-        count = engine.run({"intent": "count_customers"}, scope=scope)
+        count = engine.run_json({"intent": "count_customers"}, scope=scope)
         assert count["count"] == count["of_total"] == maria
     nothing = frozenset({"Nobody Atall"})
-    assert engine.run({"intent": "count_customers"}, scope=nothing)["of_total"] == 0
-    assert engine.run({"intent": "segment_overview"}, scope=frozenset())["total"] == 0
-    assert engine.run({"intent": "find_customers"}, scope=frozenset())["customers"] == []
-    assert engine.run({"intent": "explain", "customer": "Globex"}, scope=nothing)["kind"] == "not_found"
-    assert engine.resolve_customer("Globex", scope=nothing) == {
-        "kind": "not_found",
-        "typed": "Globex",
-        "candidates": [],
-    }
-    mask = engine.select({"lifecycle": "dormant"}, scope=frozenset({"john"}))["mask"]
+    assert engine.run_json({"intent": "count_customers"}, scope=nothing)["of_total"] == 0
+    assert engine.run_json({"intent": "segment_overview"}, scope=frozenset())["total"] == 0
+    assert engine.run_json({"intent": "find_customers"}, scope=frozenset())["customers"] == []
+    assert engine.run_json({"intent": "explain", "customer": "Globex"}, scope=nothing)["kind"] == "not_found"
+    assert engine.resolve_customer("Globex", scope=nothing) == NotFound("Globex", [])
+    selected = engine.select({"lifecycle": "dormant"}, scope=frozenset({"john"}))
+    assert isinstance(selected, Selection)
+    mask = selected.mask
     expected = (frame["owner"] == "John") & (frame["lifecycle"] == "dormant")
     assert np.array_equal(mask, expected.to_numpy())
     # None is everything, as before.
-    assert engine.run({"intent": "count_customers"})["of_total"] == len(frame)
+    assert engine.run_json({"intent": "count_customers"})["of_total"] == len(frame)
 
 
 def test_the_workers_scheduled_digest_is_not_mistaken_for_an_unknown_user(world):

@@ -1,4 +1,5 @@
-"""Matching what a user typed against names in the data: customers, account managers, regions."""
+"""Matching what a user typed against names in the data: customers, account managers, regions
+(with the other names people use for a country), and "did you mean" candidates."""
 
 from __future__ import annotations
 
@@ -137,3 +138,35 @@ class NameIndex:
         ):
             return Match(typed, exact=good[0][1], corrected=True)
         return Match(typed, candidates=[n for _, n in good])
+
+
+# Names people use for a country other than the one in the data ("uk" for "United Kingdom"). Each
+# group is one country; a region typed as any member resolves to the member the data spells out.
+REGION_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("united kingdom", "uk", "u k", "gb", "great britain", "britain", "england"),
+    ("united states", "usa", "us", "u s a", "u s", "united states of america", "america"),
+    ("ireland", "eire", "republic of ireland"),
+    ("netherlands", "the netherlands", "holland", "nl"),
+    ("united arab emirates", "uae"),
+    ("south africa", "rsa"),
+    ("germany", "deutschland", "de"),
+    ("switzerland", "schweiz", "suisse", "ch"),
+)
+_ALIAS_GROUP = {name: group for group in REGION_ALIASES for name in group}
+
+
+def region_alias(typed: str, known: NameIndex) -> str | None:
+    """The region of the data that ``typed`` is another name for ("uk" → "United Kingdom"), if any."""
+    group = _ALIAS_GROUP.get(plain(typed))
+    if group is None:
+        return None
+    spelled = {plain(n): n for n in known.names}
+    return next((spelled[a] for a in group if a in spelled and a != plain(typed)), None)
+
+
+def resolve_region(typed: str, known: NameIndex) -> Match:
+    """A region as typed, against the regions ``known``: by spelling first, then by another name
+    of the same country ("uk" → "United Kingdom") when the spelling is not an exact hit."""
+    found = known.resolve(typed)
+    alias = region_alias(typed, known) if found.exact is None or found.corrected else None
+    return Match(typed, exact=alias, corrected=True) if alias is not None else found
