@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.intents import declaration
 from bot.wording import DAYS_AGO, SEGMENT_LABEL, SORT_LABEL, STAGE_FILTER_LABEL, STAGE_LABEL
-
-INTENT_LABEL = {
-    "segment_overview": "Segment breakdown",
-    "customer_profile": "Customer profile",
-    "explain": "Why",
-    "key_account_digest": "Key-account digest",
-    "churn_alerts": "Churn alerts",
-    "pending_actions": "Actions awaiting a decision",
-    "propose_action": "Win-back suggestion",
-    "subscribe": "Schedule a post",
-    "unsubscribe": "Stop a scheduled post",
-    "help": "Help",
-    "unknown": "Not understood",
-}
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -95,7 +82,7 @@ def interpretation(query: dict[str, Any], answer: dict[str, Any] | None = None, 
         if shown < total:
             return f"{head} — {total:,} customers, top {shown} by {by}"
         return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"
-    label = INTENT_LABEL.get(intent, intent)
+    label = declaration(intent).label
     if intent in ("customer_profile", "explain", "propose_action") and query.get("customer"):
         return f"{label} · {query['customer']}"
     if intent == "segment_overview" and words:

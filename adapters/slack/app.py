@@ -16,7 +16,6 @@ button's answer replaces the shared message only when the press changed somethin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import json
 import logging
@@ -58,13 +57,13 @@ from adapters.slack.render import (
 )
 from adapters.web.app import PlatformStatus
 from bot import wording
-from bot.brain import Brain
 from bot.channels import refusal
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
 from bot.presses import changes_shared, readable
 from bot.reply import Reply
+from bot.services.chat import ChatService
 from config import Settings
 
 log = logging.getLogger("custseg.slack")
@@ -118,7 +117,7 @@ def _value(action: dict[str, Any]) -> dict[str, Any]:
 class SlackBot:
     """What custseg does for each kind of Slack request; the bolt listeners call these."""
 
-    def __init__(self, brain: Brain, settings: Settings, client: AsyncWebClient):
+    def __init__(self, brain: ChatService, settings: Settings, client: AsyncWebClient):
         self.brain = brain
         self.settings = settings
         self.client = client
@@ -230,13 +229,8 @@ class SlackBot:
         refused = await self.outsider(user_id)
         if refused is None:
             return None
-        intent = (await self.in_worker(self._intent, text))["intent"]
-        return None if intent in ("help", "unknown") else refused
-
-    def _intent(self, text: str) -> dict[str, Any]:
-        with contextlib.suppress(Exception):
-            self.brain.engine()  # the data's names, so the question is read as brain.ask will read it
-        return self.brain.understand(text)
+        asked = await self.in_worker(self.brain.intent_of, text)
+        return None if asked.open_to_strangers else refused
 
     async def channel(self, channel_id: str) -> Channel:
         """The channel with who can read it (``conversations.info``, remembered for 5 minutes)."""
@@ -750,7 +744,9 @@ class Endpoint:
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
 
-def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[str, str]) -> PlatformStatus:
+def mount(
+    app: web.Application, brain: ChatService, settings: Settings, env: Mapping[str, str]
+) -> PlatformStatus:
     """Serve ``/slack/events`` when the bot token and signing secret are in the environment."""
     missing = [name for name in REQUIRED if not env.get(name)]
     if missing:

@@ -1,8 +1,8 @@
 """The Teams activity handler: messages and card buttons in, Adaptive Cards out.
 
 An ``ActivityHandler`` as in botbuilder: personal-chat messages and channel @mentions go to
-``Brain.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
-clients) go to ``Brain.act``. A button's answer replaces the card in place for everyone, with who
+``ChatService.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
+clients) go to ``ChatService.act``. A button's answer replaces the card in place for everyone, with who
 pressed it and when, only when the press changed something (``bot.presses``); a failed, stale or
 refused press is answered to the presser alone and leaves the card as it was. A conversation of
 another tenant gets no customer data, on messages and presses alike. Installing or first messaging
@@ -12,7 +12,6 @@ the app in a conversation stores its reference for proactive posts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import html
@@ -39,14 +38,14 @@ from adapters.teams.render import CARD_CONTENT_TYPE, REASON_INPUT, SUBMIT_KEY, a
 from adapters.teams.roster import Rosters
 from adapters.web.charts import links_for
 from bot import wording
-from bot.brain import Brain
-from bot.channels import NO_CUSTOMER_DATA, refusal
+from bot.channels import refusal
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
 from bot.overview import OVERVIEW_ACTION
 from bot.presses import changes_shared, readable
 from bot.reply import Button, Reply
+from bot.services.chat import ChatService
 from config import Settings
 from custseg.errors import CustsegError
 
@@ -97,7 +96,7 @@ class CustsegTeams(ActivityHandler):
 
     def __init__(
         self,
-        brain: Brain,
+        brain: ChatService,
         settings: Settings,
         local_mode: bool,
         tenant_id: str | None = None,
@@ -390,10 +389,9 @@ class CustsegTeams(ActivityHandler):
 
     # -- answers only the asker sees ------------------------------------------------------------------
     def _carries_data(self, text: str) -> bool:
-        """Whether the answer to ``text`` may hold customer data (help, for one, does not)."""
-        with contextlib.suppress(CustsegError):
-            self.brain.engine()  # the data's names, so the question is read as brain.ask will read it
-        return self.brain.understand(text)["intent"] not in NO_CUSTOMER_DATA
+        """Whether the answer to ``text`` may hold customer data (help, for one, does not), as the
+        intent's declaration says."""
+        return self.brain.intent_of(text).customer_data
 
     async def _answer_privately(self, context: TurnContext, text: str, user: ChatUser) -> None:
         """A question in a channel or group chat: Teams has no message only the asker sees, so the

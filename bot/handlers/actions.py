@@ -33,7 +33,6 @@ from bot import wording
 from bot.context import Context
 from bot.copies import rewrite_list, spread
 from bot.freshness import with_freshness
-from bot.handlers import action
 from bot.interpret import days, days_ago, money
 from bot.reply import Button, Reply
 from config.settings import Person, Settings
@@ -208,10 +207,10 @@ def actor_of(ctx: Context) -> Actor:
 
 def suggest(ctx: Context, customer: dict[str, Any], source: str = "chat") -> tuple[Suggestion, bool] | None:
     """Store (or find) the open suggestion for a snapshot row; None when no play fits the customer."""
-    draft = Playbook(ctx.brain.settings.playbook).suggest(customer, ctx.engine.snapshot.as_of)
+    draft = Playbook(ctx.settings.playbook).suggest(customer, ctx.book.snapshot.as_of)
     if draft is None:
         return None
-    return propose(ctx.brain.store, draft, actor_of(ctx), source)
+    return propose(ctx.store, draft, actor_of(ctx), source)
 
 
 def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Reply:
@@ -230,14 +229,12 @@ def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Re
                 ("Revenue to date", money(customer["revenue"], ctx.currency)),
                 ("Last order", days_ago(customer["recency_days"])),
             ],
-            footer=with_freshness(
-                f"As of {ctx.engine.snapshot.as_of}", ctx.brain.settings, ctx.engine.snapshot.as_of
-            ),
+            footer=with_freshness(f"As of {ctx.book.snapshot.as_of}", ctx.settings, ctx.book.snapshot.as_of),
         )
     s, created = made
-    settings = ctx.brain.settings
+    settings = ctx.settings
     note = "" if created else wording.ACTION_EXISTS.format(at=when(settings, s.created_at))
-    return card(settings, s, last_transition(ctx.brain.store, s.id), note, context)
+    return card(settings, s, last_transition(ctx.store, s.id), note, context)
 
 
 # -- deciding -------------------------------------------------------------------------------------------
@@ -270,7 +267,7 @@ def refusal(settings: Settings, person: Person | None, owner: str | None, to_sta
 def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion | Reply:
     """The suggestion a button means, created from the snapshot for a ``customer_id`` button with
     none open, after the permission check (so a refused click creates nothing either)."""
-    store, settings = ctx.brain.store, ctx.brain.settings
+    store, settings = ctx.store, ctx.settings
     if "suggestion_id" in payload:
         try:
             s = require(store, int(payload["suggestion_id"]))
@@ -279,11 +276,11 @@ def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion 
         denied = refusal(settings, ctx.person, s.owner, to_state)
         return Reply(text=denied, private=True) if denied else s
     cid = payload.get("customer_id")
-    if not isinstance(cid, str) or cid not in ctx.engine.frame.index:
+    if not isinstance(cid, str) or cid not in ctx.book.frame.index:
         return Reply(context="Not understood", text=STALE_BUTTON, private=True)
     playbook = payload.get("playbook") if isinstance(payload.get("playbook"), str) else None
     opened = open_for(store, cid, playbook)
-    listed = ctx.engine.frame.at[cid, "owner"]
+    listed = ctx.book.frame.at[cid, "owner"]
     owner = opened[0].owner if opened else (listed if isinstance(listed, str) else None)
     if not ctx.sees(owner):  # a customer outside the presser's scope is unknown to them
         return Reply(context="Not understood", text=STALE_BUTTON, private=True)
@@ -292,7 +289,7 @@ def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion 
         return Reply(text=denied, private=True)
     if opened:
         return opened[0]
-    row = {"customer_id": cid, **ctx.engine.frame.loc[cid].to_dict()}
+    row = {"customer_id": cid, **ctx.book.frame.loc[cid].to_dict()}
     made = suggest(ctx, row, "alert")
     if made is None:
         return Reply(text=wording.NO_OPEN_ACTION.format(name=row.get("name") or cid))
@@ -300,7 +297,7 @@ def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion 
 
 
 def _answer(ctx: Context, outcome: Outcome, private: bool) -> Reply:
-    settings = ctx.brain.settings
+    settings = ctx.settings
     s, decisive = outcome.suggestion, outcome.decisive
     note = ""
     if not outcome.changed:
@@ -347,7 +344,7 @@ def _account_manager_chat(settings: Settings, owner: str | None) -> tuple[str, s
 def _notify_account_manager(ctx: Context, outcome: Outcome) -> None:
     from bot.outbox import enqueue
 
-    settings, s = ctx.brain.settings, outcome.suggestion
+    settings, s = ctx.settings, outcome.suggestion
     target = _account_manager_chat(settings, s.owner)
     if target is None:
         log.info("suggestion %s approved; %s has no chat id under [people], no direct message", s.id, s.owner)
@@ -355,7 +352,7 @@ def _notify_account_manager(ctx: Context, outcome: Outcome) -> None:
     platform, user_id = target
     try:
         enqueue(
-            ctx.brain.store,
+            ctx.store,
             platform,
             user_id,
             f"action:{s.id}:approved",
@@ -436,7 +433,7 @@ def _pressed_copy(ctx: Context) -> Copy | None:
     mid = ctx.message_id
     if not mid:
         return None
-    return copies.find(ctx.brain.store, ctx.channel.platform, ctx.channel.channel_id, mid)
+    return copies.find(ctx.store, ctx.channel.platform, ctx.channel.channel_id, mid)
 
 
 # -- typed decisions --------------------------------------------------------------------------------
@@ -485,7 +482,7 @@ def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
     target = _target(ctx, payload, to_state)
     if isinstance(target, Reply):
         return target
-    store, settings, who = ctx.brain.store, ctx.brain.settings, actor_of(ctx)
+    store, settings, who = ctx.store, ctx.settings, actor_of(ctx)
     if to_state == "approved":
         outcome = approve(store, settings, target.id, who)
         if outcome.changed:
@@ -505,7 +502,6 @@ def _decide(ctx: Context, payload: dict[str, Any], to_state: str) -> Reply:
     return _answer(ctx, outcome, private="suggestion_id" not in payload or bool(payload.get("list")))
 
 
-@action("action.may_decide")
 def may_decide(ctx: Context, payload: dict[str, Any]) -> Reply:
     """Whether the presser may take a suggestion to ``payload["to"]`` (default rejected), asked
     before they are asked for anything else (a reason): an empty private reply when they may, else
@@ -513,7 +509,7 @@ def may_decide(ctx: Context, payload: dict[str, Any]) -> Reply:
     to_state = payload.get("to") if payload.get("to") in wording.ACTION_VERB else "rejected"
     if "suggestion_id" not in payload:
         return Reply(private=True)  # a customer button: checked when pressed, as it may create one
-    store, settings = ctx.brain.store, ctx.brain.settings
+    store, settings = ctx.store, ctx.settings
     try:
         s = require(store, int(payload["suggestion_id"]))
     except (TypeError, ValueError):
@@ -526,21 +522,26 @@ def may_decide(ctx: Context, payload: dict[str, Any]) -> Reply:
     return Reply(private=True)
 
 
-@action("action.approve")
 def approve_button(ctx: Context, payload: dict[str, Any]) -> Reply:
     return _decide(ctx, payload, "approved")
 
 
-@action("action.reject")
 def reject_button(ctx: Context, payload: dict[str, Any]) -> Reply:
     return _decide(ctx, payload, "rejected")
 
 
-@action("action.snooze")
 def snooze_button(ctx: Context, payload: dict[str, Any]) -> Reply:
     return _decide(ctx, payload, "snoozed")
 
 
-@action("action.done")
 def done_button(ctx: Context, payload: dict[str, Any]) -> Reply:
     return _decide(ctx, payload, "done")
+
+
+ACTIONS = {
+    "action.may_decide": may_decide,
+    "action.approve": approve_button,
+    "action.reject": reject_button,
+    "action.snooze": snooze_button,
+    "action.done": done_button,
+}

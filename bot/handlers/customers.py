@@ -8,7 +8,6 @@ from bot import wording
 from bot.charts import segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers import action, intent
 from bot.interpret import days_ago, interpretation, money
 from bot.reply import Align, Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
@@ -74,12 +73,10 @@ def other_reading(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -
         value = filters.get(slot)
         if value in ("lost", "new") and other not in filters:
             swapped = {k: v for k, v in filters.items() if k != slot} | {other: value}
-            counted = ctx.engine.run(
-                {"intent": "count_customers", "filters": swapped}, user_owner=ctx.owner, scope=ctx.scope
-            )
+            counted = ctx.book.run({"intent": "count_customers", "filters": swapped})
             if counted.get("kind") != "count":
                 return None
-            th = ctx.engine.snapshot.params.get("lifecycle", {})
+            th = ctx.book.snapshot.params.get("lifecycle", {})
             return wording.OTHER_READING[(slot, value)].format(
                 n=counted["count"], lost=th.get("lost_after", "?"), window=th.get("new_window_days", "?")
             )
@@ -97,18 +94,18 @@ def footer(
         reading = other_reading(ctx, query, answer)
         if reading:
             notes.append(reading)
-        left_out = int(ctx.engine.snapshot.notes.get("customers_without_purchases") or 0)
+        left_out = int(ctx.book.snapshot.notes.get("customers_without_purchases") or 0)
         if left_out:
             notes.append(wording.RETURNS_ONLY.format(n=left_out))
-        if ctx.brain.currency_source:
+        if ctx.currency_source:
             notes.append(
-                wording.CURRENCY_FROM_DATA.format(currency=ctx.currency, mapping=ctx.brain.currency_source)
+                wording.CURRENCY_FROM_DATA.format(currency=ctx.currency, mapping=ctx.currency_source)
             )
-    return with_freshness(" · ".join(notes), ctx.brain.settings, answer["as_of"])
+    return with_freshness(" · ".join(notes), ctx.settings, answer["as_of"])
 
 
 def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, offset=offset, scope=ctx.scope)
+    answer = ctx.book.run(query, offset=offset)
     fallback = special(ctx, query, answer)
     if fallback:
         return fallback
@@ -134,12 +131,10 @@ def list_reply(ctx: Context, query: dict[str, Any], offset: int = 0) -> Reply:
     )
 
 
-@intent("find_customers")
 def find_customers(ctx: Context, query: dict[str, Any]) -> Reply:
     return list_reply(ctx, query)
 
 
-@action("show_more")
 def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
     query = payload.get("query")
     if not isinstance(query, dict) or query.get("intent") != "find_customers":
@@ -147,17 +142,15 @@ def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
     return list_reply(ctx, query, offset=max(0, int(payload.get("offset", 0))))
 
 
-@action("run_query")
 def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
     query = payload.get("query")
     if not isinstance(query, dict):
         return Reply(text="That button is no longer available. Ask me again.")
-    return ctx.brain.run(query, ctx.user, ctx.channel)
+    return ctx.answer(query)
 
 
-@intent("count_customers")
 def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, scope=ctx.scope)
+    answer = ctx.book.run(query)
     fallback = special(ctx, query, answer)
     if fallback:
         return fallback
@@ -176,9 +169,8 @@ def count_customers(ctx: Context, query: dict[str, Any]) -> Reply:
     )
 
 
-@intent("segment_overview")
 def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
-    answer = ctx.engine.run(query, user_owner=ctx.owner, scope=ctx.scope)
+    answer = ctx.book.run(query)
     fallback = special(ctx, query, answer)
     if fallback:
         return fallback
@@ -217,7 +209,14 @@ def segment_overview(ctx: Context, query: dict[str, Any]) -> Reply:
     )
 
 
-@action("ask")
 def ask_again(ctx: Context, payload: dict[str, Any]) -> Reply:
     """An example-question button: answered as if the user had typed it."""
-    return ctx.brain.ask(str(payload.get("text", ""))[:500], ctx.user, ctx.channel)
+    return ctx.ask_again(str(payload.get("text", ""))[:500])
+
+
+INTENTS = {
+    "find_customers": find_customers,
+    "count_customers": count_customers,
+    "segment_overview": segment_overview,
+}
+ACTIONS = {"show_more": show_more, "run_query": run_query, "ask": ask_again}

@@ -19,7 +19,6 @@ from bot import wording
 from bot.charts import key_account_value_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers import intent
 from bot.handlers.actions import actor_of, list_buttons, no_play_sentence, play_sentence
 from bot.handlers.customers import customer_table, special
 from bot.interpret import interpretation, money
@@ -50,19 +49,11 @@ class DigestPart:
     buttons: list[Button] = field(default_factory=list)
 
 
+# ``fn(ctx, scope_rows, since) -> DigestPart | None``: a section another feature adds to the digest.
+# Win-back actions (issue 8) add "actions awaiting approval" and "how last weeks' approved actions
+# turned out" (``bot.handlers.action_lists.DIGEST_PARTS``, registered by the composition root); a
+# section returning None (nothing to say this week) adds nothing.
 DigestSection = Callable[[Context, pd.DataFrame, dt.date], DigestPart | None]
-DIGEST_SECTIONS: list[DigestSection] = []
-
-
-def digest_section(fn: DigestSection) -> DigestSection:
-    """Register ``fn(ctx, scope_rows, since) -> DigestPart | None`` as a digest section.
-
-    Win-back actions (issue 8) register "actions awaiting approval" and "how last weeks' approved
-    actions turned out" this way; until a section is registered the digest simply has none, and a
-    section returning None (nothing to say this week) adds nothing.
-    """
-    DIGEST_SECTIONS.append(fn)
-    return fn
 
 
 # -- shared helpers ---------------------------------------------------------------------------------------
@@ -91,11 +82,11 @@ def previous_snapshot(store: Store, snap: Snapshot, days: int = 0) -> Snapshot |
 def scope_rows(ctx: Context, query: dict[str, Any]) -> tuple[pd.DataFrame | None, Reply | None]:
     """The snapshot rows within the asker's scope and the query's owner/region filters."""
     filters = {k: v for k, v in (query.get("filters") or {}).items() if k in ("owner", "region")}
-    selected = ctx.engine.select(filters, user_owner=ctx.owner, scope=ctx.scope)
+    selected = ctx.book.select(filters)
     fallback = special(ctx, query, selected)
     if fallback:
         return None, fallback
-    return ctx.engine.frame[selected["mask"]], None
+    return ctx.book.frame[selected["mask"]], None
 
 
 def _name(cid: str, name: Any) -> str:
@@ -195,13 +186,12 @@ def _drill_buttons(query: dict[str, Any], moves: pd.DataFrame) -> list[Button]:
     return buttons
 
 
-@intent("key_account_digest")
 def digest(ctx: Context, query: dict[str, Any]) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
-    snap = ctx.engine.snapshot
+    snap = ctx.book.snapshot
     cur = ctx.currency
     basis = value_basis(snap)
     basis_label = wording.VALUE_BASIS[basis]
@@ -223,7 +213,7 @@ def digest(ctx: Context, query: dict[str, Any]) -> Reply:
     ]
     table = image = None
     moves = pd.DataFrame(columns=["name", "owner", "change", "value", "slipped"])
-    previous = previous_snapshot(ctx.brain.store, snap, WEEK)
+    previous = previous_snapshot(ctx.store, snap, WEEK)
     if previous is None:
         lines.append(wording.NO_PREVIOUS)
         since = snap.as_of
@@ -277,7 +267,7 @@ def digest(ctx: Context, query: dict[str, Any]) -> Reply:
         )
         lines.append(wording.DIGEST_DORMANT.format(n=len(quiet), names=names))
     buttons = _drill_buttons(query, moves)
-    for section in DIGEST_SECTIONS:
+    for section in ctx.digest_parts:
         part = section(ctx, frame, since)
         if part:
             lines += part.lines
@@ -291,7 +281,7 @@ def digest(ctx: Context, query: dict[str, Any]) -> Reply:
         buttons=buttons,
         footer=with_freshness(
             wording.DIGEST_FOOTER.format(as_of=snap.as_of, since=since, basis=basis_label),
-            ctx.brain.settings,
+            ctx.settings,
             snap.as_of,
         ),
     )
@@ -464,14 +454,13 @@ def alerts_by_owner(
     return out
 
 
-@intent("churn_alerts")
 def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
-    snap = ctx.engine.snapshot
-    previous = previous_snapshot(ctx.brain.store, snap)
+    snap = ctx.book.snapshot
+    previous = previous_snapshot(ctx.store, snap)
     context = interpretation(query)
     if previous is None:
         return Reply(context=context, text=wording.NO_PREVIOUS)
@@ -481,10 +470,13 @@ def churn_alerts(ctx: Context, query: dict[str, Any]) -> Reply:
         return Reply(
             context=context,
             text=wording.ALERTS_NONE.format(since=previous.as_of),
-            footer=with_freshness(f"As of {snap.as_of}", ctx.brain.settings, snap.as_of),
+            footer=with_freshness(f"As of {snap.as_of}", ctx.settings, snap.as_of),
         )
-    settings = ctx.brain.settings
-    made = alert_suggestions(ctx.brain.store, settings, newly, snap.as_of, actor_of(ctx))
+    settings = ctx.settings
+    made = alert_suggestions(ctx.store, settings, newly, snap.as_of, actor_of(ctx))
     return alert_reply(
         newly, snap, str(previous.as_of), settings, f"{context} — {len(newly):,} customers", made
     )
+
+
+INTENTS = {"key_account_digest": digest, "churn_alerts": churn_alerts}

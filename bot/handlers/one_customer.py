@@ -7,7 +7,6 @@ from typing import Any
 from bot import wording
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers import intent
 from bot.handlers.actions import suggestion_reply
 from bot.interpret import days, days_ago, interpretation, money
 from bot.reply import Button, Reply, Table
@@ -48,9 +47,8 @@ def _pick(ctx: Context, query: dict[str, Any], answer: dict[str, Any]) -> Reply:
 
 
 def _resolved(ctx: Context, query: dict[str, Any]) -> tuple[dict[str, Any] | None, Reply | None]:
-    answer = ctx.engine.run(
-        {**query, "intent": "explain" if query["intent"] == "explain" else "customer_profile"},
-        scope=ctx.scope,
+    answer = ctx.book.run(
+        {**query, "intent": "explain" if query["intent"] == "explain" else "customer_profile"}
     )
     if answer["kind"] in ("ambiguous", "not_found", "outside_scope"):
         return None, _pick(ctx, query, answer)
@@ -71,7 +69,6 @@ def _action_buttons(c: dict[str, Any]) -> list[Button]:
     ]
 
 
-@intent("customer_profile")
 def profile(ctx: Context, query: dict[str, Any]) -> Reply:
     answer, fallback = _resolved(ctx, query)
     if fallback:
@@ -112,7 +109,7 @@ def profile(ctx: Context, query: dict[str, Any]) -> Reply:
         fields=fields,
         table=table,
         buttons=_action_buttons(c),
-        footer=with_freshness(f"As of {answer['as_of']}", ctx.brain.settings, answer["as_of"]),
+        footer=with_freshness(f"As of {answer['as_of']}", ctx.settings, answer["as_of"]),
     )
 
 
@@ -212,7 +209,6 @@ def explain_sentences(answer: dict[str, Any], currency: str) -> list[str]:
     return out
 
 
-@intent("explain")
 def explain(ctx: Context, query: dict[str, Any]) -> Reply:
     answer, fallback = _resolved(ctx, query)
     if fallback:
@@ -226,11 +222,10 @@ def explain(ctx: Context, query: dict[str, Any]) -> Reply:
         title=c["name"] or c["customer_id"],
         text="\n".join(([note] if note else []) + lines),
         buttons=_action_buttons(c)[1:],
-        footer=with_freshness(f"As of {answer['as_of']}", ctx.brain.settings, answer["as_of"]),
+        footer=with_freshness(f"As of {answer['as_of']}", ctx.settings, answer["as_of"]),
     )
 
 
-@intent("propose_action")
 def propose_action(ctx: Context, query: dict[str, Any]) -> Reply:
     if not query.get("customer"):
         return Reply(
@@ -245,3 +240,6 @@ def propose_action(ctx: Context, query: dict[str, Any]) -> Reply:
     if note:
         reply.text = f"{note}\n{reply.text}"
     return reply
+
+
+INTENTS = {"customer_profile": profile, "explain": explain, "propose_action": propose_action}

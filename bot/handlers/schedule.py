@@ -6,7 +6,6 @@ from typing import Any
 
 from bot import channels, wording
 from bot.context import Context
-from bot.handlers import action, intent
 from bot.interpret import interpretation
 from bot.reply import Button, Reply
 from custseg.store.subscriptions import subscribe as store_subscribe
@@ -20,7 +19,7 @@ def _not_allowed(ctx: Context, query: dict[str, Any], topic: str) -> Reply | Non
     """Only admins and managers change what a channel is sent (anyone, where access is open);
     others are told privately and nothing changes."""
     person = ctx.person
-    if ctx.brain.settings.open_access or (person is not None and person.role in MAY_SCHEDULE):
+    if ctx.settings.open_access or (person is not None and person.role in MAY_SCHEDULE):
         return None
     text = wording.SUBSCRIBE_REFUSED.format(
         verb=wording.SUBSCRIBE_VERB[query["intent"]], topic=wording.TOPIC_LABEL[topic]
@@ -28,7 +27,6 @@ def _not_allowed(ctx: Context, query: dict[str, Any], topic: str) -> Reply | Non
     return Reply(context=interpretation(query), text=text, private=True)
 
 
-@intent("subscribe")
 def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     topic = query.get("topic")
     if topic not in DEFAULTS:
@@ -36,15 +34,15 @@ def subscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     refused = _not_allowed(ctx, query, topic)
     if refused is not None:
         return refused
-    worker = ctx.brain.settings.worker
+    worker = ctx.settings.worker
     default = {"day": worker.alert_day, "time": worker.alert_time} if topic == "alerts" else DEFAULTS[topic]
     schedule = {**default, **(query.get("schedule") or {})}
-    tz = ctx.brain.settings.timezone
+    tz = ctx.settings.timezone
     unsafe = _unsafe_channel(ctx, query, topic, schedule, tz)
     if unsafe is not None:
         return unsafe
     row, _ = store_subscribe(
-        ctx.brain.store,
+        ctx.store,
         ctx.channel.platform,
         ctx.channel.channel_id,
         topic,
@@ -65,7 +63,7 @@ def _unsafe_channel(
     ctx: Context, query: dict[str, Any], topic: str, schedule: dict[str, str], tz: str
 ) -> Reply | None:
     """Refuse channels shared outside the organisation; ask before posting into a public one."""
-    refused = channels.refusal(ctx.brain.settings, ctx.channel)
+    refused = channels.refusal(ctx.settings, ctx.channel)
     if refused is not None:
         return Reply(context=interpretation(query), text=refused)
     if channels.needs_public_consent(ctx.channel) and not query.get("public_ok"):
@@ -85,7 +83,6 @@ def _unsafe_channel(
     return None
 
 
-@action("subscribe.public_ok")
 def subscribe_public(ctx: Context, payload: dict[str, Any]) -> Reply:
     """The confirm button of a subscription in a public channel (the channel is checked again)."""
     given = payload.get("schedule")
@@ -96,7 +93,6 @@ def subscribe_public(ctx: Context, payload: dict[str, Any]) -> Reply:
     return subscribe(ctx, {**query, "public_ok": True})
 
 
-@intent("unsubscribe")
 def unsubscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     topic = query.get("topic")
     if topic not in DEFAULTS:
@@ -104,6 +100,10 @@ def unsubscribe(ctx: Context, query: dict[str, Any]) -> Reply:
     refused = _not_allowed(ctx, query, topic)
     if refused is not None:
         return refused
-    removed = store_unsubscribe(ctx.brain.store, ctx.channel.platform, ctx.channel.channel_id, topic)
+    removed = store_unsubscribe(ctx.store, ctx.channel.platform, ctx.channel.channel_id, topic)
     text = wording.UNSUBSCRIBED if removed else wording.NOT_SUBSCRIBED
     return Reply(context=interpretation(query), text=text.format(topic=wording.TOPIC_LABEL[topic]))
+
+
+INTENTS = {"subscribe": subscribe, "unsubscribe": unsubscribe}
+ACTIONS = {"subscribe.public_ok": subscribe_public}

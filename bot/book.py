@@ -1,0 +1,59 @@
+"""The asker's view of the book: the query engine bound to their scope and to whom "me" is.
+
+Handlers get a ``ScopedBook`` instead of the engine, so every question they run answers within the
+asker's scope without each handler having to pass it along (and none can forget to).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from custseg.query import QueryEngine
+    from custseg.snapshot import Snapshot
+
+
+class ScopedBook:
+    """``engine`` as seen by one asker.
+
+    Parameters
+    ----------
+    engine : QueryEngine
+        The engine on the latest snapshot.
+    scope : frozenset of str, optional
+        The account managers whose customers the asker may see (None: the whole book).
+    owner : str, optional
+        The account manager the asker is ("my customers").
+    """
+
+    def __init__(self, engine: QueryEngine, scope: frozenset[str] | None, owner: str | None):
+        self._engine = engine
+        self.scope = scope
+        self.owner = owner
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot answered from (its date, parameters and notes; its models plan alerts)."""
+        return self._engine.snapshot
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The snapshot's rows, indexed like the masks ``select`` returns. Handlers keep to the
+        rows ``select`` gives them, or check ``sees`` before showing one."""
+        return self._engine.frame
+
+    def run(self, query: dict[str, Any], offset: int = 0) -> dict[str, Any]:
+        """The engine's answer to ``query`` within the asker's scope."""
+        return self._engine.run(query, user_owner=self.owner, offset=offset, scope=self.scope)
+
+    def select(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """The rows ``filters`` select within the asker's scope (``{"mask", "notes", "filters"}``)."""
+        return self._engine.select(filters, user_owner=self.owner, scope=self.scope)
+
+    def sees(self, owner: str | None) -> bool:
+        """Whether the asker may see the customers of account manager ``owner`` (None: no owner)."""
+        if self.scope is None:
+            return True
+        return owner is not None and owner.strip().lower() in {o.strip().lower() for o in self.scope}
