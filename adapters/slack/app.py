@@ -56,8 +56,8 @@ from adapters.slack.render import (
     text_blocks,
 )
 from adapters.web.app import PlatformStatus
+from bot import channels as policy
 from bot import wording
-from bot.channels import refusal
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
@@ -103,6 +103,11 @@ def web_client(token: str, env: Mapping[str, str]) -> AsyncWebClient:
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` if Slack sent an object there, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _value(action: dict[str, Any]) -> dict[str, Any]:
@@ -229,8 +234,7 @@ class SlackBot:
         refused = await self.outsider(user_id)
         if refused is None:
             return None
-        asked = await self.in_worker(self.brain.intent_of, text)
-        return None if asked.open_to_strangers else refused
+        return policy.outsider_refusal(await self.in_worker(self.brain.intent_of, text), refused)
 
     async def channel(self, channel_id: str) -> Channel:
         """The channel with who can read it (``conversations.info``, remembered for 5 minutes)."""
@@ -349,7 +353,7 @@ class SlackBot:
             )
             return
         reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
-        if channel.visibility in ("dm", "private"):
+        if policy.answered_in_the_open(channel):
             await self.post(channel_id, reply, thread)
             return
         for message in render(reply, share=None if excuse else {"q": text}, chart="alt"):
@@ -456,13 +460,13 @@ class SlackBot:
             return
         if not isinstance(meta, dict) or not meta.get("a"):
             return
-        state = view.get("state") if isinstance(view.get("state"), dict) else {}
+        state = _mapping(view.get("state"))
         values = (state.get("values") or {}).get(REASON_BLOCK) or {}
         reason = str((values.get(REASON_BLOCK) or {}).get("value") or "").strip()
-        given = meta.get("p") if isinstance(meta.get("p"), dict) else {}
+        given = _mapping(meta.get("p"))
         payload = {**given, **({"reason": reason} if reason else {})}
         source = {"a": str(meta["a"]), "p": payload}
-        container = meta.get("k") if isinstance(meta.get("k"), dict) else {}
+        container = _mapping(meta.get("k"))
         channel_id = str(meta.get("c") or "")
         respond = AsyncRespond(response_url=meta.get("r"))
         refused = await self.refused_press(str(body["user"]["id"]), payload)
@@ -486,7 +490,7 @@ class SlackBot:
         user_id = str(body["user"]["id"])
         channel_id = str((body.get("channel") or {}).get("id") or "")
         channel = await self.channel(channel_id)
-        refused = await self.outsider(user_id) or refusal(self.settings, channel)
+        refused = await self.outsider(user_id) or policy.refusal(self.settings, channel)
         if refused is not None:
             await respond(text=refused, response_type="ephemeral", replace_original=False)
             return

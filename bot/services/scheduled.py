@@ -102,6 +102,10 @@ class ScheduledPosts:
         ]
         return messages, plan
 
+    def spread(self, outcome: Outcome) -> None:
+        """Queue updates of every posted copy of the suggestion ``outcome`` changed."""
+        spread_outcome(self.store, self.chat.configured, outcome)
+
     def sweep_actions(self, now: dt.datetime, catch_up: dt.timedelta) -> dict[str, int] | None:
         """Remove expired chart images, wake ended snoozes and expire stale suggestions (queueing
         updates of the messages showing them), then re-queue lost copy updates of decisions taken
@@ -113,15 +117,12 @@ class ScheduledPosts:
         except Exception:
             log.exception("removing expired chart images failed")
 
-        def spread(outcome: Outcome) -> None:
-            spread_outcome(store, settings, outcome)
-
         try:
             counts = sweep(
                 store,
                 settings,
                 now.astimezone(dt.UTC).replace(tzinfo=None),
-                on_change=spread,
+                on_change=self.spread,
             )
         except Exception:
             log.exception("the daily sweep of win-back actions failed")
