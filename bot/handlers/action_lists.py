@@ -16,10 +16,10 @@ import pandas as pd
 
 from bot import wording
 from bot.context import Context
-from bot.handlers.actions import list_buttons, play_sentence, when
 from bot.handlers.digest import DigestPart, DigestSection, scope_rows
 from bot.interpret import interpretation, money
 from bot.reply import Button, Reply, Table
+from bot.winback.cards import list_buttons, play_sentence, when
 from custseg.actions import Measurement, Suggestion, list_suggestions, measure
 
 AWAITING = ("proposed", "snoozed")

@@ -19,10 +19,11 @@ from bot import wording
 from bot.charts import key_account_value_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers.actions import actor_of, list_buttons, no_play_sentence, play_sentence
 from bot.handlers.customers import customer_table, special
 from bot.interpret import interpretation, money
 from bot.reply import Button, Image, Reply, Table
+from bot.winback.cards import list_buttons, no_play_sentence, play_sentence
+from bot.winback.rights import actor_of
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from config.settings import Settings
 from custseg.actions import Actor, Playbook, Suggestion, open_for, propose

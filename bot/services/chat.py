@@ -15,13 +15,13 @@ from bot import wording
 from bot.book import ScopedBook
 from bot.context import Channel, ChatUser, Context
 from bot.freshness import data_currency
-from bot.handlers.actions import typed_decision
 from bot.intents import Intent, declaration
 from bot.interpret import interpretation
 from bot.nlu import Vocabulary, parse
 from bot.registry import Handlers
 from bot.reply import Reply
 from bot.services.access import WHOLE_BOOK, Access, AccessService
+from bot.winback.typed import typed_decision
 from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
 from custseg.pipeline import recent_orders_lookup

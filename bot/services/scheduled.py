@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot import wording
 from bot.context import Channel, ChatUser, Context
-from bot.handlers.actions import catch_up_copies, spread_outcome
 from bot.handlers.digest import AlertPlan, alert_suggestions, alerts_by_owner, plan_alerts, previous_snapshot
 from bot.reply import Reply
+from bot.winback.copies import catch_up_copies, spread_outcome
 from custseg.actions import SYSTEM, Outcome, sweep
 from custseg.store import chart_images
 from custseg.store.db import Store
