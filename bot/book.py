@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from custseg.snapshot import Snapshot
 
 
+def in_scope(scope: frozenset[str] | None, owner: str | None) -> bool:
+    """Whether customers of account manager ``owner`` (None: no owner) are within ``scope``."""
+    if scope is None:
+        return True
+    return owner is not None and owner.strip().lower() in {o.strip().lower() for o in scope}
+
+
 class ScopedBook:
     """``engine`` as seen by one asker.
 
@@ -54,6 +61,4 @@ class ScopedBook:
 
     def sees(self, owner: str | None) -> bool:
         """Whether the asker may see the customers of account manager ``owner`` (None: no owner)."""
-        if self.scope is None:
-            return True
-        return owner is not None and owner.strip().lower() in {o.strip().lower() for o in self.scope}
+        return in_scope(self.scope, owner)

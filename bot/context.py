@@ -6,12 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.book import ScopedBook, in_scope
+
 if TYPE_CHECKING:
     import datetime as dt
 
     import pandas as pd
 
-    from bot.book import ScopedBook
     from bot.reply import Reply
     from config.settings import Person, Settings
     from custseg.store.db import Store
@@ -87,10 +88,7 @@ class Context:
 
     def sees(self, owner: str | None) -> bool:
         """Whether this user may see the customers of account manager ``owner`` (None: no owner)."""
-        scope = self.scope
-        if scope is None:
-            return True
-        return owner is not None and owner.strip().lower() in {o.strip().lower() for o in scope}
+        return in_scope(self.scope, owner)
 
     @property
     def owner(self) -> str | None:

@@ -120,7 +120,7 @@ class SlackBot:
         """The Slack user, with their e-mail from ``users.info`` when the settings know people by
         e-mail only (looked up once an hour per user, not per message)."""
         plain = ChatUser(user_id, "slack")
-        if self.settings.person("slack", user_id) is not None:
+        if self.brain.access.knows("slack", user_id):
             return plain
         if not any(p.email for p in self.settings.people.values()):
             return plain
@@ -173,12 +173,12 @@ class SlackBot:
         configured. People listed in the settings by their Slack id are ours. When Slack cannot
         say, a stranger to the settings is refused anyway (help only); with open access (no people
         configured) that refuses the data too, failing closed."""
-        if self.settings.person("slack", user_id) is not None:
+        if self.brain.access.knows("slack", user_id):
             return None
         data = await self.info(user_id)
         team, enterprise = await self.organisation()
         if data is None or team is None:
-            return wording.OUTSIDER_UNCHECKED if self.settings.open_access else None
+            return wording.OUTSIDER_UNCHECKED if self.brain.access.open_access else None
         if data.get("is_stranger"):
             return wording.OUTSIDER
         if data.get("team_id") == team:

@@ -124,7 +124,7 @@ class CustsegTeams(ActivityHandler):
         """The person: known by Entra object id or Teams id in settings, else by their e-mail."""
         sender = context.activity.from_property or ChannelAccount(id="unknown")
         ids = [i for i in (sender.aad_object_id, sender.id) if i]
-        known = next((i for i in ids if self.settings.person("teams", i)), None)
+        known = next((i for i in ids if self.brain.access.knows("teams", i)), None)
         email = None if known else await self._email(context, sender.id)
         return ChatUser(known or (ids[0] if ids else "unknown"), "teams", sender.name, email)
 

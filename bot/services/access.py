@@ -42,6 +42,15 @@ class AccessService:
     def __init__(self, settings: Settings):
         self.settings = settings
 
+    def knows(self, platform: str, user_id: str) -> bool:
+        """Whether the settings name this platform id as one of our people (or in ``[users]``)."""
+        return self.settings.person(platform, user_id) is not None
+
+    @property
+    def open_access(self) -> bool:
+        """No people are configured: everyone sees everything (a local, single-user setup)."""
+        return self.settings.open_access
+
     def of(self, user: ChatUser) -> Access:
         person = self.settings.person(user.platform, user.user_id, user.email)
         return Access(
