@@ -75,6 +75,9 @@ class Worker:
         ``refresh(now)`` rebuilds the snapshot; defaults to `custseg segment` on the configured source.
     clock : callable, optional
         Aware "now" (UTC by default); ``tick(now)`` overrides it for one pass.
+    app : bot.app.App, optional
+        The bot's services (``bot.app.build(store, settings)`` by default): the scheduled-posts
+        service composes what each run posts; this class decides when, and queues it.
     """
 
     def __init__(
@@ -92,7 +95,6 @@ class Worker:
         self.refresh = refresh or default_refresh(store, settings)
         self.clock = clock
         self.app = app if app is not None else build(store, settings)
-        self.brain = self.app.chat
         self._lock = threading.Lock()
         # One deliverer per process at a time (the tick's delivery and the scheduler's deliver job
         # would otherwise drain side by side); across processes the outbox's leases decide.
