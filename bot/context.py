@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.book import ScopedBook, in_scope
 
 if TYPE_CHECKING:
-    from bot.brain import Brain
+    import datetime as dt
+
+    import pandas as pd
+
+    from bot.reply import Reply
     from config.access import Person
-    from custseg.query import QueryEngine
+    from config.settings import Settings
+    from custseg.query import Query
+    from custseg.store.db import Store
+
+    # ``fn(ctx, scope_rows, since)``: a section another feature adds to the digest.
+    DigestPartFn = Callable[["Context", pd.DataFrame, dt.date], Any]
 
 
 @dataclass(frozen=True)
@@ -37,51 +49,48 @@ class Channel:
     visibility: str = "unknown"
 
 
+# Answer another question as the same user, in the same channel (a button that re-asks).
+Ask = Callable[[str, ChatUser, Channel], "Reply"]
+Run = Callable[["Query | dict[str, Any]", ChatUser, Channel], "Reply"]
+
+
 @dataclass
 class Context:
-    """Everything a handler needs to answer one message or button press."""
+    """Everything a handler needs to answer one message or button press.
 
-    brain: Brain
+    ``data`` is the asker's scoped view of the book (None before the first snapshot); ``person``
+    and ``scope`` are who the access service found the user to be and what they may see.
+    """
+
+    settings: Settings
+    store: Store
     user: ChatUser
     channel: Channel
-    data: QueryEngine | None
-    # The worker composing a channel's scheduled post is no person: it works on the whole book.
-    whole_book: bool = False
+    data: ScopedBook | None
+    person: Person | None = None
+    scope: frozenset[str] | None = None
+    stranger: bool = False
+    ask: Ask | None = None
+    run: Run | None = None
+    # The column mapping the currency came from (bot.freshness.data_currency); None when the
+    # settings named it, or the default applies.
+    currency_source: str | None = None
+    digest_parts: Sequence[DigestPartFn] = field(default_factory=tuple)
     # For a button press: the message carrying the button (Slack ts, Teams activity id), when known.
     message_id: str | None = None
 
     @property
-    def engine(self) -> QueryEngine:
-        """The query engine on the latest snapshot; NoSnapshotError when there is none yet."""
+    def book(self) -> ScopedBook:
+        """The asker's view of the latest snapshot; NoSnapshotError when there is none yet."""
         if self.data is None:
             from custseg.errors import NoSnapshotError
 
             raise NoSnapshotError()
         return self.data
 
-    @property
-    def person(self) -> Person | None:
-        """Who this user is, from the settings' [people] (or the [users] shorthand); None if unknown."""
-        return self.brain.settings.person(self.user.platform, self.user.user_id, self.user.email)
-
-    @property
-    def scope(self) -> frozenset[str] | None:
-        """The account managers whose customers this user may see (None: everyone)."""
-        if self.whole_book:
-            return None
-        return self.brain.settings.scope_owners(self.person)
-
-    @property
-    def stranger(self) -> bool:
-        """Someone the settings do not map to a person, where access is not open: help only."""
-        return self.person is None and not self.brain.settings.open_access and not self.whole_book
-
     def sees(self, owner: str | None) -> bool:
         """Whether this user may see the customers of account manager ``owner`` (None: no owner)."""
-        scope = self.scope
-        if scope is None:
-            return True
-        return owner is not None and owner.strip().lower() in {o.strip().lower() for o in scope}
+        return in_scope(self.scope, owner)
 
     @property
     def owner(self) -> str | None:
@@ -91,4 +100,16 @@ class Context:
 
     @property
     def currency(self) -> str:
-        return self.brain.settings.currency
+        return self.settings.currency
+
+    def answer(self, query: Query | dict[str, Any]) -> Reply:
+        """Answer ``query`` as this user in this channel (through the chat service)."""
+        if self.run is None:
+            raise RuntimeError("this context cannot answer other queries")
+        return self.run(query, self.user, self.channel)
+
+    def ask_again(self, text: str) -> Reply:
+        """Answer ``text`` as if this user had typed it here."""
+        if self.ask is None:
+            raise RuntimeError("this context cannot answer other messages")
+        return self.ask(text, self.user, self.channel)

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
+from bot.intents import declaration
 from bot.wording import DAYS_AGO, SEGMENT_LABEL, SORT_LABEL, STAGE_FILTER_LABEL, STAGE_LABEL
 from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
-
-INTENT_LABEL = {
-    "segment_overview": "Segment breakdown",
-    "customer_profile": "Customer profile",
-    "explain": "Why",
-    "key_account_digest": "Key-account digest",
-    "churn_alerts": "Churn alerts",
-    "pending_actions": "Actions awaiting a decision",
-    "propose_action": "Win-back suggestion",
-    "subscribe": "Schedule a post",
-    "unsubscribe": "Stop a scheduled post",
-    "help": "Help",
-    "unknown": "Not understood",
-}
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -75,7 +62,7 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
 def interpretation(query: Query | None, answer: Answer | None = None, currency: str = "$") -> str:
     """E.g. "Dormant · high value · your accounts — 14 customers, top 10 by revenue"."""
     if query is None:
-        return INTENT_LABEL["unknown"]
+        return declaration("unknown").label
     intent = query.intent
     applied = getattr(answer, "filters", None)
     filters: Filters = applied if applied else query.filters
@@ -97,7 +84,7 @@ def interpretation(query: Query | None, answer: Answer | None = None, currency: 
         if shown < total:
             return f"{head} — {total:,} customers, top {shown} by {by}"
         return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"
-    label = INTENT_LABEL.get(intent, intent)
+    label = declaration(intent).label
     if intent in ("customer_profile", "explain", "propose_action") and query.customer:
         return f"{label} · {query.customer}"
     if intent == "segment_overview" and words:

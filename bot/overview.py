@@ -1,5 +1,5 @@
 """One person's overview: their key accounts, dormant high-value customers, actions waiting for
-them and their digest subscriptions, each answered by the brain's own intents in their scope.
+them and their digest subscriptions, each answered by the chat service as that person, so in their scope.
 
 Slack shows the sections on the App Home tab (``adapters.slack.home``); in chat (Teams' personal
 chat, or anywhere the *My overview* button is pressed) they come as one message with a Refresh
@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot import wording
-from bot.context import Channel, ChatUser
+from bot.context import Channel, ChatUser, Run
 from bot.reply import Button, Reply
+from config.settings import Settings
 from custseg.query import Query
+from custseg.store.db import Store
 from custseg.store.models import CONVERSATION_REFS
 from custseg.store.subscriptions import list_subscriptions
-
-if TYPE_CHECKING:
-    from bot.brain import Brain
-    from custseg.query import QueryEngine
 
 OVERVIEW_ACTION = "overview.show"
 SECTIONS: list[tuple[str, Query]] = [
@@ -53,18 +50,18 @@ def overview_button() -> Button:
     return Button(wording.OVERVIEW_BUTTON, OVERVIEW_ACTION)
 
 
-def stored_names(brain: Brain, platform: str) -> Callable[[str], str]:
+def stored_names(store: Store, platform: str) -> Callable[[str], str]:
     """Channel ids → the names stored when the app was installed there (the id when unknown)."""
     t = CONVERSATION_REFS
-    with brain.store.connect() as conn:
+    with store.connect() as conn:
         rows = conn.execute(select(t.c.channel_id, t.c.name).where(t.c.platform == platform)).all()
     names = {channel_id: name for channel_id, name in rows if name}
     return lambda channel_id: names.get(channel_id, channel_id)
 
 
-def subscription_lines(brain: Brain, user: ChatUser, channel_label: Callable[[str], str]) -> str:
+def subscription_lines(store: Store, user: ChatUser, channel_label: Callable[[str], str]) -> str:
     """The digest subscriptions ``user`` set up on their platform, one line each."""
-    mine = [s for s in list_subscriptions(brain.store, user.platform) if s["created_by"] == user.user_id]
+    mine = [s for s in list_subscriptions(store, user.platform) if s["created_by"] == user.user_id]
     if not mine:
         return wording.NO_SUBSCRIPTIONS
     return "\n".join(
@@ -80,21 +77,20 @@ def subscription_lines(brain: Brain, user: ChatUser, channel_label: Callable[[st
 
 
 def sections(
-    brain: Brain,
+    store: Store,
+    run: Run,
     user: ChatUser,
     channel_label: Callable[[str], str] = str,
-    engine: QueryEngine | None = None,
 ) -> list[tuple[str, Reply]]:
-    """(title, reply) for each part of ``user``'s overview, every query within their scope.
+    """(title, reply) for each part of ``user``'s overview, every query answered by ``run`` (the
+    chat service's) as ``user``, so within their scope.
 
     ``channel_label`` turns a subscribed channel id into what the platform shows (a Slack channel
     link, a Teams conversation name).
     """
     here = Channel(f"home:{user.user_id}", user.platform, "dm")
-    parts = [
-        (wording.OVERVIEW_SECTIONS[key], brain.run(query, user, here, engine)) for key, query in SECTIONS
-    ]
-    subscriptions = Reply(text=subscription_lines(brain, user, channel_label))
+    parts = [(wording.OVERVIEW_SECTIONS[key], run(query, user, here)) for key, query in SECTIONS]
+    subscriptions = Reply(text=subscription_lines(store, user, channel_label))
     return [*parts, (wording.OVERVIEW_SECTIONS["subscriptions"], subscriptions)]
 
 
@@ -110,15 +106,16 @@ def _summary(reply: Reply) -> str:
 
 
 def overview_reply(
-    brain: Brain,
+    settings: Settings,
+    store: Store,
+    run: Run,
     user: ChatUser,
     channel_label: Callable[[str], str] = str,
-    engine: QueryEngine | None = None,
 ) -> Reply:
     """The overview as one chat message, with a Refresh button that replaces it in place."""
-    now = dt.datetime.now(ZoneInfo(brain.settings.timezone))
+    now = dt.datetime.now(ZoneInfo(settings.timezone))
     text = "\n\n".join(
-        f"*{title}*\n{_summary(reply)}" for title, reply in sections(brain, user, channel_label, engine)
+        f"*{title}*\n{_summary(reply)}" for title, reply in sections(store, run, user, channel_label)
     )
     return Reply(
         context=wording.OVERVIEW_CONTEXT,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from bot import wording
-from bot.handlers import ACTION_HANDLERS
 from bot.reply import Reply
 
 
@@ -42,7 +41,8 @@ def is_notice(reply: Reply) -> bool:
 
 def changes_shared(action_id: str, reply: Reply) -> bool:
     """Whether the answer to pressing ``action_id`` may replace the shared message it was on."""
-    if reply.private or action_id not in ACTION_HANDLERS or is_notice(reply):
+    # A button no handler knows is answered with a bare notice ("no longer available"): unchanged.
+    if reply.private or is_notice(reply):
         return False
     return not any(p.search(reply.text or "") for p in _UNCHANGED)
 

@@ -92,7 +92,6 @@ AMBIGUOUS = "Several customers match '{typed}'. Which one?"
 CORRECTED = "Showing {name} (you wrote '{typed}')."
 NOTHING_FOUND = "No customers match."
 SHOW_MORE = "Show {n} more"
-PREVIEW = "Preview: {what} arrives with a later release; this is what it would contain today."
 NO_PREVIOUS = "This is the first snapshot, so there is nothing to compare with yet."
 PENDING_NONE = (
     "No win-back actions are waiting for a decision. Ask me to *suggest a win-back for <customer>*; "
@@ -374,6 +373,24 @@ OTHER_TENANT = (
     "I can't post customer data here: this conversation belongs to another organisation's "
     "Microsoft 365 tenant."
 )
+# Why a scheduled post (or a copy update) is not delivered: the outbox keeps it as the post's last
+# error, for the operator (``custseg worker status``), so it names the conversation and the setting.
+POST_REFUSED = (
+    "Refused: the {platform} conversation {channel} {why}, so no customer data is posted there. "
+    "Subscribe a conversation of your own organisation without guests, or allow this one with "
+    "{allow}."
+)
+POST_REFUSED_WHY = {
+    "shared": "is shared with another organisation (Slack Connect)",
+    "tenant": "belongs to another organisation",
+    "guests": "has {n} guest(s) or member(s) of another organisation",
+}
+POST_UNCHECKED = (
+    "Refused for now: could not read who is in the {platform} conversation {channel} ({error}), "
+    "and customer data is posted only where no guests can read it. It is tried again later; if "
+    "the app may not read members there, allow the conversation with {allow}."
+)
+POST_ALLOW = '[channels] allow_external = ["{key}"]'
 OUTSIDER_HOME = "This tab shows customer data, which I only show to people of the organisation that runs me."
 OUTSIDER_UNCHECKED = (
     "I can't show customer data yet: I couldn't check that you belong to the organisation that runs "

@@ -161,12 +161,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from bot.handlers.actions import spread_outcome
+    from bot.app import build
     from custseg.actions import sweep
 
     settings = settings_from(args)
     store = open_store_for(settings)
-    counts = sweep(store, settings, on_change=lambda outcome: spread_outcome(store, settings, outcome))
+    counts = sweep(store, settings, on_change=build(store, settings).scheduled.spread)
     print(
         f"Woke {counts['woken']:,} snoozed suggestion(s); expired {counts['expired']:,} "
         f"(undecided or not done {settings.playbook.expire_after_days} days on)."

@@ -1,4 +1,5 @@
-"""What every `custseg` command needs: settings, the store and the brain, built the same way.
+"""What every `custseg` command needs: settings, the store and the bot's services, built the same way
+(the services by the composition root, ``bot.app.build``).
 
 Command groups that live in their own module (``adapters/cli/<group>.py``) export
 ``register(sub)`` and are listed in ``adapters.cli.main.COMMAND_MODULES``.
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 from config import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.brain import Brain
+    from bot.app import App
     from bot.context import ChatUser
+    from bot.services.chat import ChatService
     from custseg.store.db import Store
 
 
@@ -39,11 +41,18 @@ def open_store_for(settings: Settings) -> Store:
     return open_store(settings.database_url)
 
 
-def brain_for(settings: Settings, as_user: str | None = None) -> tuple[Brain, ChatUser]:
-    """The brain on our store, and the console user (acting as account manager ``as_user`` if given)."""
-    from bot.brain import Brain
+def app_for(settings: Settings, as_user: str | None = None) -> tuple[App, ChatUser]:
+    """The bot's services on our store, and the console user (acting as account manager
+    ``as_user`` if given)."""
+    from bot.app import build
     from bot.context import ChatUser
 
     if as_user:
         settings = settings.model_copy(update={"users": {**settings.users, "console": as_user}})
-    return Brain(open_store_for(settings), settings), ChatUser("console", "console", as_user)
+    return build(open_store_for(settings), settings), ChatUser("console", "console", as_user)
+
+
+def brain_for(settings: Settings, as_user: str | None = None) -> tuple[ChatService, ChatUser]:
+    """The chat service of ``app_for``, and the console user."""
+    app, user = app_for(settings, as_user)
+    return app.chat, user

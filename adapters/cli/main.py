@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from adapters.cli import render
-from adapters.cli.common import brain_for, open_store_for, parse_date, settings_from
+from adapters.cli.common import app_for, brain_for, open_store_for, parse_date, settings_from
 from config import Settings
 from custseg.errors import CustsegError, InputFileError
 from custseg.progress import Progress
@@ -153,18 +153,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     text = " ".join(args.message)
-    brain, user = brain_for(settings, args.as_user)
+    app, user = app_for(settings, args.as_user)
+    brain = app.chat
     if args.json:
         from custseg.query import Query
 
         engine = brain.engine()
         query = Query.from_json(brain.understand(text))
         if query.data:
-            person = brain.settings.person(user.platform, user.user_id, user.email)
             answer = engine.run(
                 query,
                 user_owner=args.as_user or settings.users.get("console"),
-                scope=brain.settings.scope_owners(person),
+                scope=app.access.of(user).scope,
             ).to_json()
         else:
             reply = brain.run(query, user, Channel("console:cli", "console"))

@@ -24,7 +24,9 @@ def cmd_slack_socket(args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from adapters import logs
-    from adapters.slack.app import SlackBot, build_bolt_app, web_client
+    from adapters.slack.bot import SlackBot
+    from adapters.slack.client import web_client
+    from adapters.slack.listeners import build_bolt_app
 
     logs.configure()
     settings = settings_from(args)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import render
-from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
+from bot.services.chat import ChatService
 
 QUIT = {"quit", "exit", "bye", ":q"}
 
@@ -31,7 +31,7 @@ def _readline_history(path: Path) -> None:
 
 
 def chat(
-    brain: Brain,
+    brain: ChatService,
     user: ChatUser,
     read: Callable[[str], str] = input,
     out: TextIO = sys.stdout,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.render import MAX_HOME_BLOCKS, content_blocks, context_blocks, escape
-from bot.brain import Brain
 from bot.context import ChatUser
 from bot.overview import SECTIONS, sections
 from bot.reply import Reply
+from bot.services.chat import ChatService
 
 HOME_FOOTER = "Refreshed each time you open this tab. Message me, mention me or use /custseg to ask anything."
 # Each section gets an equal share of the tab's 100 blocks, so one long answer cannot crowd out the rest.
@@ -27,9 +27,11 @@ def _section_blocks(title: str, reply: Reply) -> list[dict[str, Any]]:
     return [*blocks[: SECTION_BLOCKS - 1], {"type": "divider"}]
 
 
-def home_view(brain: Brain, user: ChatUser) -> dict[str, Any]:
+def home_view(brain: ChatService, user: ChatUser) -> dict[str, Any]:
     """The ``views.publish`` view for ``user`` (at most 100 blocks)."""
-    *parts, (subscriptions_title, subscriptions) = sections(brain, user, lambda c: f"<#{escape(c)}>")
+    *parts, (subscriptions_title, subscriptions) = sections(
+        brain.store, brain.run, user, lambda c: f"<#{escape(c)}>"
+    )
     blocks: list[dict[str, Any]] = []
     for title, reply in parts:
         blocks += _section_blocks(title, reply)

@@ -13,8 +13,8 @@ from collections.abc import Awaitable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.brain import unreachable
 from bot.reply import Reply
+from bot.services.chat import unreachable
 from custseg.errors import StoreError
 
 log = logging.getLogger("custseg.slack")

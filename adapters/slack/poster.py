@@ -26,6 +26,8 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from adapters.slack.channels import is_direct, visibility
 from adapters.slack.render import render
+from bot import channels as policy
+from bot.context import Channel
 from bot.delivery import Posted
 from bot.reply import Reply
 from custseg.errors import DeliveryError
@@ -103,13 +105,10 @@ class SlackPoster:
         if is_direct(channel_id) or f"slack:{channel_id}" in self.allow_external:
             return
         info: Any = self._call("a channel check", lambda: self.client.conversations_info(channel=channel_id))
-        if visibility(info.get("channel") or {}) == "external":
-            raise DeliveryError(
-                f"Refused: the Slack channel {channel_id} is shared with another organisation (Slack "
-                "Connect), so no customer data is posted there. Subscribe a channel of your own "
-                f'organisation, or allow this one with [channels] allow_external = ["slack:{channel_id}"].',
-                retryable=False,
-            )
+        seen = Channel(channel_id, "slack", visibility(info.get("channel") or {}))
+        refused = policy.post_refusal(seen, self.allow_external, why="shared")
+        if refused is not None:
+            raise DeliveryError(refused.text, retryable=refused.retryable)
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         try:
@@ -184,12 +183,13 @@ class SlackPoster:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             try:
-                page: Any = self._call(
-                    "a history lookup",
-                    lambda after=cursor: self.client.conversations_history(
+
+                def lookup(after: str | None = cursor) -> Any:
+                    return self.client.conversations_history(
                         channel=where, oldest=oldest, limit=200, include_all_metadata=True, cursor=after
-                    ),
-                )
+                    )
+
+                page: Any = self._call("a history lookup", lookup)
             except DeliveryError as err:
                 if err.retryable or "missing_scope" not in str(err):
                     raise

@@ -31,7 +31,7 @@ from adapters.teams.connection import (
 from adapters.teams.handler import CustsegTeams, on_turn_error
 from adapters.teams.tokens import Refused, SigningKeys, TokenCheck, allowed_service_url
 from adapters.web.app import PlatformStatus
-from bot.brain import Brain
+from bot.services.chat import ChatService
 from config import Settings
 
 log = logging.getLogger("custseg.teams")
@@ -58,7 +58,9 @@ def _refused(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-def mount(app: web.Application, brain: Brain, settings: Settings, env: Mapping[str, str]) -> PlatformStatus:
+def mount(
+    app: web.Application, brain: ChatService, settings: Settings, env: Mapping[str, str]
+) -> PlatformStatus:
     """Serve Teams at ``/api/messages`` with the full app registration, or in local mode when the
     settings ask for it; otherwise say what is missing."""
     logging.getLogger("microsoft_agents.activity.activity").addFilter(

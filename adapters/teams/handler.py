@@ -1,8 +1,8 @@
 """The Teams activity handler: messages and card buttons in, Adaptive Cards out.
 
 An ``ActivityHandler`` as in botbuilder: personal-chat messages and channel @mentions go to
-``Brain.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
-clients) go to ``Brain.act``. A button's answer replaces the card in place for everyone, with who
+``ChatService.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
+clients) go to ``ChatService.act``. A button's answer replaces the card in place for everyone, with who
 pressed it and when, only when the press changed something (``bot.presses``); a failed, stale or
 refused press is answered to the presser alone and leaves the card as it was. A conversation of
 another tenant gets no customer data, on messages and presses alike. Installing or first messaging
@@ -12,7 +12,6 @@ the app in a conversation stores its reference for proactive posts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import html
@@ -28,8 +27,9 @@ from microsoft_agents.activity import (
     ChannelAccount,
     ConversationAccount,
     InvokeResponse,
+    TurnContextProtocol,
 )
-from microsoft_agents.hosting.core import ActivityHandler, TurnContext
+from microsoft_agents.hosting.core import ActivityHandler
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from adapters.teams import references
@@ -38,15 +38,15 @@ from adapters.teams.personal import open_personal, proactive
 from adapters.teams.render import CARD_CONTENT_TYPE, REASON_INPUT, SUBMIT_KEY, attribution, card, with_reason
 from adapters.teams.roster import Rosters
 from adapters.web.charts import links_for
+from bot import channels as policy
 from bot import wording
-from bot.brain import Brain
-from bot.channels import NO_CUSTOMER_DATA, refusal
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
 from bot.overview import OVERVIEW_ACTION
 from bot.presses import changes_shared, readable
 from bot.reply import Button, Reply
+from bot.services.chat import ChatService
 from config import Settings
 from custseg.errors import CustsegError
 
@@ -61,6 +61,11 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # the brain: only the adapter can post into another conversation).
 SHARE_VERB = "teams.share"
 SEEN = {"personal": "dm", "channel": "public", "groupChat": "private"}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` if the platform sent an object there, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def conversation_name(activity: Activity) -> str | None:
@@ -97,7 +102,7 @@ class CustsegTeams(ActivityHandler):
 
     def __init__(
         self,
-        brain: Brain,
+        brain: ChatService,
         settings: Settings,
         local_mode: bool,
         tenant_id: str | None = None,
@@ -115,15 +120,15 @@ class CustsegTeams(ActivityHandler):
         self._chart_links = links_for(brain.store, settings.web)
 
     # -- who and where ---------------------------------------------------------------------------
-    async def _user(self, context: TurnContext) -> ChatUser:
+    async def _user(self, context: TurnContextProtocol) -> ChatUser:
         """The person: known by Entra object id or Teams id in settings, else by their e-mail."""
         sender = context.activity.from_property or ChannelAccount(id="unknown")
         ids = [i for i in (sender.aad_object_id, sender.id) if i]
-        known = next((i for i in ids if self.settings.person("teams", i)), None)
+        known = next((i for i in ids if self.brain.access.knows("teams", i)), None)
         email = None if known else await self._email(context, sender.id)
         return ChatUser(known or (ids[0] if ids else "unknown"), "teams", sender.name, email)
 
-    async def _email(self, context: TurnContext, teams_id: str | None) -> str | None:
+    async def _email(self, context: TurnContextProtocol, teams_id: str | None) -> str | None:
         """The sender's e-mail from the Teams roster, looked up once per user and only when
         people are configured by e-mail."""
         if not teams_id or not any(p.email for p in self.settings.people.values()):
@@ -145,14 +150,14 @@ class CustsegTeams(ActivityHandler):
         one that does not say its tenant counts as another)."""
         if not self.tenant_id:
             return False
-        data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-        tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+        data = _mapping(activity.channel_data)
+        tenant = _mapping(data.get("tenant"))
         seen = {
             t.lower() for t in (activity.conversation.tenant_id, tenant.get("id")) if isinstance(t, str) and t
         }
         return seen != {self.tenant_id.lower()}
 
-    async def _channel(self, context: TurnContext) -> Channel:
+    async def _channel(self, context: TurnContextProtocol) -> Channel:
         """The conversation and who can read it: a personal chat is ``dm``; a conversation of
         another tenant, or with guests or members of another tenant, is ``external``; a team
         channel is ``public`` (the whole team reads it), a group chat ``private``; ``unchecked``
@@ -168,7 +173,7 @@ class CustsegTeams(ActivityHandler):
         return Channel(key, "teams", seen)
 
     # -- conversation references -----------------------------------------------------------------
-    async def _remember(self, context: TurnContext, refresh: bool = False) -> None:
+    async def _remember(self, context: TurnContextProtocol, refresh: bool = False) -> None:
         """Store where this conversation is, once per process (always on install)."""
         activity = context.activity
         key = references.channel_key(activity.conversation.id)
@@ -204,7 +209,7 @@ class CustsegTeams(ActivityHandler):
             return
         self._stored.add(key)
 
-    async def _forget(self, context: TurnContext) -> None:
+    async def _forget(self, context: TurnContextProtocol) -> None:
         key = references.channel_key(context.activity.conversation.id)
         self._stored.discard(key)
         await asyncio.to_thread(references.mark_uninstalled, self.brain.store, key)
@@ -216,7 +221,7 @@ class CustsegTeams(ActivityHandler):
         return card(reply, updated_by=updated_by, local_mode=self.local_mode, image_url=image_url)
 
     async def _personal_chat(
-        self, context: TurnContext, sender: ChannelAccount
+        self, context: TurnContextProtocol, sender: ChannelAccount
     ) -> references.StoredReference:
         """The sender's personal chat with the bot (opened if needed), for answers meant for them only."""
         return await open_personal(
@@ -227,13 +232,17 @@ class CustsegTeams(ActivityHandler):
             sender.id,
         )
 
-    async def _send(self, context: TurnContext, built: dict[str, Any]) -> str | None:
+    async def _send(self, context: TurnContextProtocol, built: dict[str, Any]) -> str | None:
         """Send a card; the new activity's id (None if Teams gave none)."""
         response = await with_retries(lambda: context.send_activity(card_activity(built)))
         return response.id if response is not None else None
 
     async def _record(
-        self, context: TurnContext, activity_id: str | None, reply: Reply, conversation_id: str | None = None
+        self,
+        context: TurnContextProtocol,
+        activity_id: str | None,
+        reply: Reply,
+        conversation_id: str | None = None,
     ) -> None:
         """Record a card with suggestion buttons sent into this conversation (or ``conversation_id``),
         so a decision made anywhere else updates it too."""
@@ -246,7 +255,7 @@ class CustsegTeams(ActivityHandler):
         except Exception as err:  # the answer is out; only later updates of this copy would be missed
             log.error("could not record a posted Teams card: %s", type(err).__name__)
 
-    async def _replace(self, context: TurnContext, activity_id: str, built: dict[str, Any]) -> bool:
+    async def _replace(self, context: TurnContextProtocol, activity_id: str, built: dict[str, Any]) -> bool:
         """Replace the card ``activity_id`` for everyone; False (and logged) if Teams refused."""
         update = card_activity(built)
         update.id = activity_id
@@ -258,26 +267,31 @@ class CustsegTeams(ActivityHandler):
         return True
 
     # -- messages ----------------------------------------------------------------------------------
-    async def on_message_activity(self, turn_context: TurnContext) -> None:
+    async def on_message_activity(self, turn_context: TurnContextProtocol) -> None:
         activity = turn_context.activity
         await self._remember(turn_context)
         if isinstance(activity.value, dict) and SUBMIT_KEY in activity.value:
             await self._submitted(turn_context, activity.value)
             return
         text = html.unescape(_TAG.sub(" ", activity.remove_recipient_mention() or "")).strip()
-        if self._foreign(activity) and await asyncio.to_thread(self._carries_data, text):
-            await self._send(turn_context, self._card(Reply(text=wording.OTHER_TENANT)))
+        foreign = self._foreign(activity)
+        shared = activity.conversation.conversation_type in ("channel", "groupChat")
+        asked = await asyncio.to_thread(self.brain.intent_of, text) if foreign or shared else None
+        refused = policy.foreign_refusal(asked) if foreign and asked else None
+        if refused is not None:
+            await self._send(turn_context, self._card(Reply(text=refused)))
             return
         user = await self._user(turn_context)
-        shared = activity.conversation.conversation_type in ("channel", "groupChat")
-        if shared and await asyncio.to_thread(self._carries_data, text):
+        if asked and policy.keep_private(asked, shared):
             await self._answer_privately(turn_context, text, user)
             return
         reply = await asyncio.to_thread(self.brain.ask, text, user, await self._channel(turn_context))
         await self._record(turn_context, await self._send(turn_context, self._card(reply)), reply)
 
     # -- buttons -----------------------------------------------------------------------------------
-    async def _press(self, context: TurnContext, verb: Any, payload: Any) -> tuple[Reply, dict[str, Any]]:
+    async def _press(
+        self, context: TurnContextProtocol, verb: Any, payload: Any
+    ) -> tuple[Reply, dict[str, Any]]:
         """Run a button through the brain: the reply and the card to show."""
         if not isinstance(verb, str) or not verb:
             return Reply(context="Not understood", text=BUTTON_UNREADABLE, private=True), {}
@@ -307,7 +321,7 @@ class CustsegTeams(ActivityHandler):
         who = user.display_name or user.user_id
         return reply, self._card(reply, updated_by=attribution(who, dt.datetime.now(dt.UTC)))
 
-    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+    async def on_invoke_activity(self, turn_context: TurnContextProtocol) -> InvokeResponse | None:
         activity = turn_context.activity
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
@@ -324,7 +338,7 @@ class CustsegTeams(ActivityHandler):
             await self._replace(turn_context, activity.reply_to_id, built)
         return InvokeResponse(status=200, body={"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": built})
 
-    async def _submitted(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def _submitted(self, context: TurnContextProtocol, value: dict[str, Any]) -> None:
         """An Action.Submit fallback press (older clients): the same as Action.Execute, answered by
         replacing the card, or by a new message when the card cannot be replaced. Without Universal
         Actions Teams has no answer only the presser sees, so a private answer goes to their
@@ -342,7 +356,7 @@ class CustsegTeams(ActivityHandler):
         elif not card_id or not await self._replace(context, card_id, built):
             await self._send(context, built)
 
-    async def _tell_presser(self, context: TurnContext, built: dict[str, Any]) -> None:
+    async def _tell_presser(self, context: TurnContextProtocol, built: dict[str, Any]) -> None:
         """A card for the presser alone: here in a personal chat, else in their personal chat
         (nothing is posted where others would read it; a refused personal chat is logged)."""
         activity = context.activity
@@ -360,7 +374,7 @@ class CustsegTeams(ActivityHandler):
 
     # -- installation ------------------------------------------------------------------------------
     async def on_members_added_activity(
-        self, members_added: list[ChannelAccount], turn_context: TurnContext
+        self, members_added: list[ChannelAccount], turn_context: TurnContextProtocol
     ) -> None:
         bot = turn_context.activity.recipient
         if bot and any(m.id == bot.id for m in members_added):
@@ -376,26 +390,20 @@ class CustsegTeams(ActivityHandler):
                 await self._send(turn_context, self._card(overview))
 
     async def on_members_removed_activity(
-        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+        self, members_removed: list[ChannelAccount], turn_context: TurnContextProtocol
     ) -> None:
         bot = turn_context.activity.recipient
         if bot and any(m.id == bot.id for m in members_removed):
             await self._forget(turn_context)
 
-    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+    async def on_installation_update_add(self, turn_context: TurnContextProtocol) -> None:
         await self._remember(turn_context, refresh=True)
 
-    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+    async def on_installation_update_remove(self, turn_context: TurnContextProtocol) -> None:
         await self._forget(turn_context)
 
     # -- answers only the asker sees ------------------------------------------------------------------
-    def _carries_data(self, text: str) -> bool:
-        """Whether the answer to ``text`` may hold customer data (help, for one, does not)."""
-        with contextlib.suppress(CustsegError):
-            self.brain.engine()  # the data's names, so the question is read as brain.ask will read it
-        return self.brain.understand(text)["intent"] not in NO_CUSTOMER_DATA
-
-    async def _answer_privately(self, context: TurnContext, text: str, user: ChatUser) -> None:
+    async def _answer_privately(self, context: TurnContextProtocol, text: str, user: ChatUser) -> None:
         """A question in a channel or group chat: Teams has no message only the asker sees, so the
         answer goes to the asker's personal chat with a button to share it here, and the thread
         gets a note without any data. Without a personal chat the thread says how to get one."""
@@ -426,13 +434,13 @@ class CustsegTeams(ActivityHandler):
         await self._send(context, self._card(Reply(text=note)))
 
     async def _post_in(
-        self, context: TurnContext, reference: dict[str, Any], built: dict[str, Any]
+        self, context: TurnContextProtocol, reference: dict[str, Any], built: dict[str, Any]
     ) -> str | None:
         """Post a card into another stored conversation: its activity id, or None (logged) when
         Teams refused."""
         sent: list[str] = []
 
-        async def post(turn: TurnContext) -> None:
+        async def post(turn: TurnContextProtocol) -> None:
             response = await with_retries(lambda: turn.send_activity(card_activity(built)))
             sent.append(response.id if response else "")
 
@@ -442,7 +450,9 @@ class CustsegTeams(ActivityHandler):
             log.warning("could not post into another Teams conversation: %s", type(err).__name__)
         return sent[0] if sent else None
 
-    async def _share(self, context: TurnContext, payload: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
+    async def _share(
+        self, context: TurnContextProtocol, payload: dict[str, Any]
+    ) -> tuple[Reply, dict[str, Any]]:
         """*Share in <channel>*: answer the question again for everyone where it was asked, if that
         conversation is safe for customer data and the presser is in it. The presser's copy says
         where it went; refusals are shown to the presser alone."""
@@ -461,12 +471,12 @@ class CustsegTeams(ActivityHandler):
         ids = {i for i in (sender.id, sender.aad_object_id) if i}
         outcome: list[tuple[Reply, bool]] = []
 
-        async def share(turn: TurnContext) -> None:
+        async def share(turn: TurnContextProtocol) -> None:
             roster = await self.rosters.get(turn.turn_state.get(CONNECTOR_CLIENT_KEY), key, stored.tenant_id)
             external = self.tenant_id and stored.tenant_id and stored.tenant_id != self.tenant_id
             seen = "external" if external else roster.visibility(SEEN.get(stored.kind or "", "unknown"))
             channel = Channel(key, "teams", seen)
-            refused = refusal(self.settings, channel)
+            refused = policy.refusal(self.settings, channel)
             if refused is None and roster.error is None and not ids & roster.members:
                 refused = wording.SHARE_NOT_MEMBER.format(channel=name)
             if refused is not None:
@@ -497,7 +507,7 @@ class CustsegTeams(ActivityHandler):
         return done, self._card(done, updated_by=wording.SHARED_IN.format(channel=name))
 
 
-async def on_turn_error(context: TurnContext, error: Exception) -> None:
+async def on_turn_error(context: TurnContextProtocol, error: Exception) -> None:
     """A turn failed (the brain never raises, so this is Teams being unreachable or refusing):
     log it without any message content and tell the user if Teams still listens."""
     log.error(

@@ -28,6 +28,8 @@ from adapters.teams.personal import is_user_id, open_personal, proactive
 from adapters.teams.render import card
 from adapters.teams.roster import Rosters
 from adapters.web.charts import ChartLinks
+from bot import channels as policy
+from bot.context import Channel
 from bot.delivery import Posted
 from bot.reply import Reply
 from custseg.errors import DeliveryError
@@ -89,13 +91,11 @@ class TeamsPoster:
         stored = self._installed(channel_id)
         ours = self.config.tenant_id
         external = ours and stored.tenant_id and stored.tenant_id != ours
-        if external and f"teams:{stored.channel_id}" not in self.allow_external:
-            raise DeliveryError(
-                f"Refused: the Teams conversation {stored.channel_id} belongs to another organisation, "
-                "so no customer data is posted there. Subscribe a conversation of your own organisation, "
-                f'or allow this one with [channels] allow_external = ["teams:{stored.channel_id}"].',
-                retryable=False,
-            )
+        if external:
+            seen = Channel(stored.channel_id, "teams", "external")
+            refused = policy.post_refusal(seen, self.allow_external, why="tenant")
+            if refused is not None:
+                raise DeliveryError(refused.text, retryable=refused.retryable)
         # A conversation an admin allowed needs no roster; a personal chat has no one else in it.
         guarded = None if external or stored.kind == "personal" else stored
         if guarded and f"teams:{stored.channel_id}" in self.allow_external:
@@ -162,22 +162,16 @@ class TeamsPoster:
         list cannot be read (fail closed)."""
         client = context.turn_state.get(CONNECTOR_CLIENT_KEY)
         roster = await self.rosters.get(client, stored.channel_id, stored.tenant_id)
-        where = stored.channel_id
-        allow = f'[channels] allow_external = ["teams:{where}"]'
         if roster.error is not None:
-            raise DeliveryError(
-                f"Refused for now: could not read who is in the Teams conversation {where} ({roster.error}), "
-                "and customer data is posted only where no guests can read it. It is tried again later; "
-                f"if the app may not read members there, allow the conversation with {allow}.",
-                retryable=True,
-            )
-        if roster.outsiders:
-            raise DeliveryError(
-                f"Refused: the Teams conversation {where} has {roster.outsiders} guest(s) or member(s) of "
-                "another organisation, so no customer data is posted there. Remove them, subscribe a "
-                f"conversation without guests, or allow this one with {allow}.",
-                retryable=False,
-            )
+            seen = Channel(stored.channel_id, "teams", "unchecked")
+            refused = policy.post_refusal(seen, self.allow_external, error=str(roster.error))
+        elif roster.outsiders:
+            seen = Channel(stored.channel_id, "teams", "external")
+            refused = policy.post_refusal(seen, self.allow_external, why="guests", guests=roster.outsiders)
+        else:
+            refused = None
+        if refused is not None:
+            raise DeliveryError(refused.text, retryable=refused.retryable)
 
     async def _replace(self, context: TurnContext, message_id: str, reply: Reply) -> str:
         update = card_activity(self._card(reply))

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from adapters.web import charts
-from bot.brain import Brain
+from bot.services.chat import ChatService
 from config import Settings
 
 log = logging.getLogger("custseg.web")
 
 PLATFORM_MODULES: tuple[str, ...] = ("adapters.slack.app", "adapters.teams.app")
 
-BRAIN = web.AppKey("brain", Brain)
+BRAIN = web.AppKey("brain", ChatService)
 SETTINGS = web.AppKey("settings", Settings)
 STATUSES = web.AppKey("platforms", list)
 
@@ -72,7 +72,10 @@ async def health(request: web.Request) -> web.Response:
 
 
 def build_app(
-    brain: Brain, settings: Settings, env: Mapping[str, str], modules: tuple[str, ...] = PLATFORM_MODULES
+    brain: ChatService,
+    settings: Settings,
+    env: Mapping[str, str],
+    modules: tuple[str, ...] = PLATFORM_MODULES,
 ) -> web.Application:
     """The web application with ``/health`` and every platform whose credentials are present."""
     app = web.Application(client_max_size=1024**2)

@@ -23,26 +23,14 @@ from sqlalchemy import Connection
 from adapters.logs import bind
 from adapters.worker.backoff import Backoff
 from adapters.worker.schedule import as_utc, due_runs, job_name, period, trigger_for
-from bot import wording
-from bot.brain import Brain
-from bot.context import Channel, ChatUser, Context
+from bot.app import App, build
 from bot.delivery import Poster
-from bot.handlers import INTENT_HANDLERS
-from bot.handlers.actions import catch_up_copies, spread_outcome
-from bot.handlers.digest import (
-    AlertPlan,
-    alert_suggestions,
-    alerts_by_owner,
-    plan_alerts,
-    previous_snapshot,
-)
+from bot.handlers.digest import AlertPlan
 from bot.outbox import Outcome, deliver_due, reply_to_json, utcnow
-from bot.reply import Reply
+from bot.services.scheduled import Message
 from config.settings import Settings
-from custseg.actions import SYSTEM, sweep
 from custseg.errors import NoSnapshotError, StoreError
-from custseg.query import Query
-from custseg.store import chart_images, outbox
+from custseg.store import outbox
 from custseg.store.db import Store
 from custseg.store.schedule_state import beat, claim_run, last_runs, open_episodes, update_episodes
 from custseg.store.subscriptions import list_subscriptions
@@ -53,15 +41,6 @@ REFRESH_JOB = "refresh"
 SWEEP_JOB = "actions-sweep"
 # The daily sweep re-queues lost copy updates of decisions this recent (two days: a missed day too).
 CATCH_UP = dt.timedelta(days=2)
-
-
-@dataclass
-class Message:
-    """One post a run makes: its outbox key, the reply, and (alerts) whose customers it names."""
-
-    key: str
-    reply: Reply
-    customers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +75,9 @@ class Worker:
         ``refresh(now)`` rebuilds the snapshot; defaults to `custseg segment` on the configured source.
     clock : callable, optional
         Aware "now" (UTC by default); ``tick(now)`` overrides it for one pass.
+    app : bot.app.App, optional
+        The bot's services (``bot.app.build(store, settings)`` by default): the scheduled-posts
+        service composes what each run posts; this class decides when, and queues it.
     """
 
     def __init__(
@@ -105,13 +87,14 @@ class Worker:
         posters: Mapping[str, Poster],
         refresh: Callable[[dt.datetime], None] | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        app: App | None = None,
     ):
         self.store = store
         self.settings = settings
         self.posters = dict(posters)
         self.refresh = refresh or default_refresh(store, settings)
         self.clock = clock
-        self.brain = Brain(store, settings)
+        self.app = app if app is not None else build(store, settings)
         self._lock = threading.Lock()
         # One deliverer per process at a time (the tick's delivery and the scheduler's deliver job
         # would otherwise drain side by side); across processes the outbox's leases decide.
@@ -186,29 +169,7 @@ class Worker:
         with self.store.begin() as conn:
             if not claim_run(conn, SWEEP_JOB, fires[-1], now):
                 return None
-        try:
-            charts = chart_images.delete_expired(self.store, now)
-            log.info("%d expired chart images removed", charts)
-        except Exception:
-            log.exception("removing expired chart images failed")
-        try:
-            counts = sweep(
-                self.store,
-                self.settings,
-                now.astimezone(dt.UTC).replace(tzinfo=None),
-                on_change=lambda outcome: spread_outcome(self.store, self.settings, outcome),
-            )
-        except Exception:
-            log.exception("the daily sweep of win-back actions failed")
-            return None
-        log.info("win-back actions swept: %(woken)d woken, %(expired)d expired", counts)
-        try:
-            since = now.astimezone(dt.UTC).replace(tzinfo=None) - CATCH_UP
-            looked = catch_up_copies(self.store, self.settings, since)
-            log.info("posted copies of %d suggestions decided since %s checked", looked, since)
-        except Exception:
-            log.exception("catching up the updates of posted copies failed")
-        return counts
+        return self.app.scheduled.sweep_actions(now, CATCH_UP)
 
     # -- one subscription ---------------------------------------------------------------------------------
     def _run_if_due(
@@ -301,40 +262,18 @@ class Worker:
     def propose_alerted(
         self, platform: str, channel: str, alerted_before: bool, subscriber: str | None = None
     ) -> None:
-        """Store (or reuse) the suggestion of each customer the channel's next alert names, so its
-        buttons decide a stored suggestion. Done before the run is claimed: the claiming
-        transaction stays short and the only writer (SQLite allows one); a customer another
-        worker alerted meanwhile just keeps an open suggestion, as one alert would have left."""
-        ctx = self._context(platform, channel, subscriber)
-        snap = ctx.engine.snapshot
+        """Store (or reuse) the suggestion of each customer the channel's next alert names. Done
+        before the run is claimed: the claiming transaction stays short and the only writer (SQLite
+        allows one); a customer another worker alerted meanwhile just keeps an open suggestion, as
+        one alert would have left."""
         episodes = open_episodes(self.store, platform, channel) if alerted_before else None
-        plan = _within_scope(plan_alerts(snap, previous_snapshot(self.store, snap), episodes), ctx)
-        alert_suggestions(self.store, self.brain.settings, plan.alert, snap.as_of, SYSTEM)
+        self.app.scheduled.propose_alerted(platform, channel, episodes, subscriber)
 
-    # -- content --------------------------------------------------------------------------------------------
-    def _context(self, platform: str, channel: str, subscriber: str | None = None) -> Context:
-        """Scheduled posts show what the person who subscribed the channel may see (a manager's
-        channel gets their teams, not the whole book); previews by an operator cover the whole book."""
-        if subscriber is None:
-            return Context(
-                self.brain,
-                ChatUser("custseg", platform),
-                Channel(channel, platform),
-                self.brain.engine(),
-                whole_book=True,
-            )
-        return Context(
-            self.brain, ChatUser(subscriber, platform), Channel(channel, platform), self.brain.engine()
-        )
-
+    # -- content (composed by the scheduled-posts service) -----------------------------------------------
     def compose_digest(
         self, platform: str, channel: str, key: str, subscriber: str | None = None
     ) -> list[Message]:
-        """The digest a channel gets (the handler itself, so chat and schedule say the same)."""
-        reply = INTENT_HANDLERS["key_account_digest"](
-            self._context(platform, channel, subscriber), Query.from_json({"intent": "key_account_digest"})
-        )
-        return [Message(key, reply)]
+        return self.app.scheduled.digest(platform, channel, key, subscriber)
 
     def compose_alerts(
         self,
@@ -344,23 +283,7 @@ class Worker:
         episodes: dict[str, dict[str, Any]] | None,
         subscriber: str | None = None,
     ) -> tuple[list[Message], AlertPlan]:
-        """The channel's churn alert, one message per account manager, and the episode changes."""
-        ctx = self._context(platform, channel, subscriber)
-        snap = ctx.engine.snapshot
-        previous = previous_snapshot(self.store, snap)
-        plan = _within_scope(plan_alerts(snap, previous, episodes), ctx)
-        if episodes is not None:
-            since = wording.PREVIOUS_ALERT
-        else:
-            since = str(previous.as_of if previous else snap.as_of)
-        # Looked up only: the suggestions were proposed before the run was claimed, and a preview
-        # proposes nothing.
-        suggestions = alert_suggestions(self.store, self.brain.settings, plan.alert, snap.as_of)
-        messages = [
-            Message(f"{key}:{owner or '-'}", reply, ids)
-            for owner, ids, reply in alerts_by_owner(plan, snap, since, self.brain.settings, suggestions)
-        ]
-        return messages, plan
+        return self.app.scheduled.alerts(platform, channel, key, episodes, subscriber)
 
     def preview(
         self, topic: str, platform: str, channel: str, now: dt.datetime | None = None
@@ -387,13 +310,3 @@ def _running_from(start: dt.datetime) -> Callable[[], dt.datetime]:
     """A clock that starts at ``start`` and runs at the real pace (a tick given its "now")."""
     began = time.monotonic()
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
-
-
-def _within_scope(plan: AlertPlan, ctx: Context) -> AlertPlan:
-    """Only the customers the subscriber may see are alerted (and tracked) in their channel."""
-    if ctx.scope is None:
-        return plan
-    keep = plan.alert[[ctx.sees(o) for o in plan.alert["owner"]]] if len(plan.alert) else plan.alert
-    kept = set(keep.index)
-    started = {cid: v for cid, v in plan.started.items() if cid in kept}
-    return AlertPlan(keep, started, plan.ended)

@@ -15,11 +15,10 @@ import pandas as pd
 
 from bot import wording
 from bot.context import Context
-from bot.handlers import intent
-from bot.handlers.actions import list_buttons, play_sentence, when
-from bot.handlers.digest import DigestPart, digest_section, scope_rows
+from bot.handlers.digest import DigestPart, DigestSection, scope_rows
 from bot.interpret import interpretation, money
 from bot.reply import Button, Reply, Table
+from bot.winback.cards import list_buttons, play_sentence, when
 from custseg.actions import Measurement, Suggestion, list_suggestions, measure
 from custseg.query import Query
 
@@ -32,7 +31,7 @@ DIGEST_DECISIONS = ("action.approve", "action.reject")
 def awaiting(ctx: Context, scope: pd.DataFrame) -> list[Suggestion]:
     """Open, undecided suggestions (proposed or snoozed) for customers in ``scope`` (snapshot rows),
     biggest value at stake first."""
-    found = [s for s in list_suggestions(ctx.brain.store, AWAITING) if s.customer_id in scope.index]
+    found = [s for s in list_suggestions(ctx.store, AWAITING) if s.customer_id in scope.index]
     return sorted(found, key=lambda s: (-s.value_at_stake, s.id))
 
 
@@ -40,13 +39,12 @@ def _plural(n: int) -> str:
     return "s" if n != 1 else ""
 
 
-@intent("pending_actions")
 def pending_actions(ctx: Context, query: Query) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
-    settings, cur = ctx.brain.settings, ctx.currency
+    settings, cur = ctx.settings, ctx.currency
     found = awaiting(ctx, frame)
     context = interpretation(query)
     if not found:
@@ -88,13 +86,12 @@ def pending_actions(ctx: Context, query: Query) -> Reply:
     )
 
 
-@digest_section
 def awaiting_approval(ctx: Context, scope: pd.DataFrame, since: dt.date) -> DigestPart | None:
     """The digest's "actions awaiting approval": the biggest few, with approve / reject buttons."""
     found = awaiting(ctx, scope)
     if not found:
         return None
-    settings, cur = ctx.brain.settings, ctx.currency
+    settings, cur = ctx.settings, ctx.currency
     top = found[:MAX_DIGEST]
     items = ", ".join(
         wording.DIGEST_PENDING_ITEM.format(name=s.label, task=s.task, value=money(s.value_at_stake, cur))
@@ -111,12 +108,11 @@ def _pct(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
-@digest_section
 def outcomes(ctx: Context, scope: pd.DataFrame, since: dt.date) -> DigestPart | None:
     """The digest's "how last weeks' approved actions turned out": per play, the measured ones only
     (or that nothing is measured yet)."""
-    settings, cur = ctx.brain.settings, ctx.currency
-    result = measure(ctx.brain.store, settings)
+    settings, cur = ctx.settings, ctx.currency
+    result = measure(ctx.store, settings)
     mine = result.outcomes[result.outcomes["customer_id"].isin(scope.index)]
     summary = Measurement(result.window_days, result.data_end, mine).by_playbook()
     measured = summary[summary["measured"] > 0]
@@ -144,3 +140,7 @@ def outcomes(ctx: Context, scope: pd.DataFrame, since: dt.date) -> DigestPart | 
             )
         )
     return DigestPart(lines)
+
+
+INTENTS = {"pending_actions": pending_actions}
+DIGEST_PARTS: list[DigestSection] = [awaiting_approval, outcomes]

@@ -8,7 +8,6 @@ from bot import wording
 from bot.charts import segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers import action, intent
 from bot.interpret import days_ago, interpretation, money
 from bot.reply import Align, Button, Image, Reply, Table
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
@@ -82,10 +81,10 @@ def other_reading(ctx: Context, query: Query, answer: OnCustomers) -> str | None
         value = getattr(filters, slot)
         if value in ("lost", "new") and other not in filters:
             swapped = filters.replace(**{slot: None}).replace(**{other: value})
-            counted = ctx.engine.count(swapped, user_owner=ctx.owner, scope=ctx.scope)
+            counted = ctx.book.count(swapped)
             if not isinstance(counted, CountAnswer):
                 return None
-            th = ctx.engine.snapshot.params.get("lifecycle", {})
+            th = ctx.book.snapshot.params.get("lifecycle", {})
             return wording.OTHER_READING[(slot, value)].format(
                 n=counted.count, lost=th.get("lost_after", "?"), window=th.get("new_window_days", "?")
             )
@@ -103,18 +102,18 @@ def footer(
         reading = other_reading(ctx, query, answer)
         if reading:
             notes.append(reading)
-        left_out = int(ctx.engine.snapshot.notes.get("customers_without_purchases") or 0)
+        left_out = int(ctx.book.snapshot.notes.get("customers_without_purchases") or 0)
         if left_out:
             notes.append(wording.RETURNS_ONLY.format(n=left_out))
-        if ctx.brain.currency_source:
+        if ctx.currency_source:
             notes.append(
-                wording.CURRENCY_FROM_DATA.format(currency=ctx.currency, mapping=ctx.brain.currency_source)
+                wording.CURRENCY_FROM_DATA.format(currency=ctx.currency, mapping=ctx.currency_source)
             )
-    return with_freshness(" · ".join(notes), ctx.brain.settings, answer.as_of)
+    return with_freshness(" · ".join(notes), ctx.settings, answer.as_of)
 
 
 def list_reply(ctx: Context, query: Query, offset: int = 0) -> Reply:
-    answer = ctx.engine.find(query, user_owner=ctx.owner, offset=offset, scope=ctx.scope)
+    answer = ctx.book.find(query, offset=offset)
     if not isinstance(answer, CustomersAnswer):
         return special(ctx, query, answer)
     context = interpretation(query, answer, ctx.currency)
@@ -139,12 +138,10 @@ def list_reply(ctx: Context, query: Query, offset: int = 0) -> Reply:
     )
 
 
-@intent("find_customers")
 def find_customers(ctx: Context, query: Query) -> Reply:
     return list_reply(ctx, query)
 
 
-@action("show_more")
 def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
     given = payload.get("query")
     if not isinstance(given, dict) or given.get("intent") != "find_customers":
@@ -152,17 +149,15 @@ def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
     return list_reply(ctx, Query.from_json(given), offset=max(0, int(payload.get("offset", 0))))
 
 
-@action("run_query")
 def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
     query = payload.get("query")
     if not isinstance(query, dict):
         return Reply(text="That button is no longer available. Ask me again.")
-    return ctx.brain.run(query, ctx.user, ctx.channel)
+    return ctx.answer(query)
 
 
-@intent("count_customers")
 def count_customers(ctx: Context, query: Query) -> Reply:
-    answer = ctx.engine.count(query.filters, user_owner=ctx.owner, scope=ctx.scope)
+    answer = ctx.book.count(query.filters)
     if not isinstance(answer, CountAnswer):
         return special(ctx, query, answer)
     n, of = answer.count, answer.of_total
@@ -180,9 +175,8 @@ def count_customers(ctx: Context, query: Query) -> Reply:
     )
 
 
-@intent("segment_overview")
 def segment_overview(ctx: Context, query: Query) -> Reply:
-    answer = ctx.engine.overview(query.filters, user_owner=ctx.owner, scope=ctx.scope)
+    answer = ctx.book.overview(query.filters)
     if not isinstance(answer, OverviewAnswer):
         return special(ctx, query, answer)
     cur = ctx.currency
@@ -221,7 +215,14 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     )
 
 
-@action("ask")
 def ask_again(ctx: Context, payload: dict[str, Any]) -> Reply:
     """An example-question button: answered as if the user had typed it."""
-    return ctx.brain.ask(str(payload.get("text", ""))[:500], ctx.user, ctx.channel)
+    return ctx.ask_again(str(payload.get("text", ""))[:500])
+
+
+INTENTS = {
+    "find_customers": find_customers,
+    "count_customers": count_customers,
+    "segment_overview": segment_overview,
+}
+ACTIONS = {"show_more": show_more, "run_query": run_query, "ask": ask_again}

@@ -19,11 +19,11 @@ from bot import wording
 from bot.charts import key_account_value_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers import intent
-from bot.handlers.actions import actor_of, list_buttons, no_play_sentence, play_sentence
 from bot.handlers.customers import customer_table, special
 from bot.interpret import interpretation, money
 from bot.reply import Button, Image, Reply, Table
+from bot.winback.cards import list_buttons, no_play_sentence, play_sentence
+from bot.winback.rights import actor_of
 from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from config.labels import STAGES
 from config.settings import Settings
@@ -52,19 +52,11 @@ class DigestPart:
     buttons: list[Button] = field(default_factory=list)
 
 
+# ``fn(ctx, scope_rows, since) -> DigestPart | None``: a section another feature adds to the digest.
+# Win-back actions (issue 8) add "actions awaiting approval" and "how last weeks' approved actions
+# turned out" (``bot.handlers.action_lists.DIGEST_PARTS``, registered by the composition root); a
+# section returning None (nothing to say this week) adds nothing.
 DigestSection = Callable[[Context, pd.DataFrame, dt.date], DigestPart | None]
-DIGEST_SECTIONS: list[DigestSection] = []
-
-
-def digest_section(fn: DigestSection) -> DigestSection:
-    """Register ``fn(ctx, scope_rows, since) -> DigestPart | None`` as a digest section.
-
-    Win-back actions (issue 8) register "actions awaiting approval" and "how last weeks' approved
-    actions turned out" this way; until a section is registered the digest simply has none, and a
-    section returning None (nothing to say this week) adds nothing.
-    """
-    DIGEST_SECTIONS.append(fn)
-    return fn
 
 
 # -- shared helpers ---------------------------------------------------------------------------------------
@@ -97,10 +89,10 @@ def _where(query: Query) -> Filters:
 
 def scope_rows(ctx: Context, query: Query) -> tuple[pd.DataFrame | None, Reply | None]:
     """The snapshot rows within the asker's scope and the query's owner/region filters."""
-    selected = ctx.engine.select(_where(query), user_owner=ctx.owner, scope=ctx.scope)
+    selected = ctx.book.select(_where(query))
     if not isinstance(selected, Selection):
         return None, special(ctx, query, selected)
-    return ctx.engine.frame[selected.mask], None
+    return ctx.book.frame[selected.mask], None
 
 
 def _name(cid: str, name: Any) -> str:
@@ -200,13 +192,12 @@ def _drill_buttons(query: Query, moves: pd.DataFrame) -> list[Button]:
     return buttons
 
 
-@intent("key_account_digest")
 def digest(ctx: Context, query: Query) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
-    snap = ctx.engine.snapshot
+    snap = ctx.book.snapshot
     cur = ctx.currency
     basis = value_basis(snap)
     basis_label = wording.VALUE_BASIS[basis]
@@ -228,7 +219,7 @@ def digest(ctx: Context, query: Query) -> Reply:
     ]
     table = image = None
     moves = pd.DataFrame(columns=["name", "owner", "change", "value", "slipped"])
-    previous = previous_snapshot(ctx.brain.store, snap, WEEK)
+    previous = previous_snapshot(ctx.store, snap, WEEK)
     if previous is None:
         lines.append(wording.NO_PREVIOUS)
         since = snap.as_of
@@ -282,7 +273,7 @@ def digest(ctx: Context, query: Query) -> Reply:
         )
         lines.append(wording.DIGEST_DORMANT.format(n=len(quiet), names=names))
     buttons = _drill_buttons(query, moves)
-    for section in DIGEST_SECTIONS:
+    for section in ctx.digest_parts:
         part = section(ctx, frame, since)
         if part:
             lines += part.lines
@@ -296,7 +287,7 @@ def digest(ctx: Context, query: Query) -> Reply:
         buttons=buttons,
         footer=with_freshness(
             wording.DIGEST_FOOTER.format(as_of=snap.as_of, since=since, basis=basis_label),
-            ctx.brain.settings,
+            ctx.settings,
             snap.as_of,
         ),
     )
@@ -469,14 +460,13 @@ def alerts_by_owner(
     return out
 
 
-@intent("churn_alerts")
 def churn_alerts(ctx: Context, query: Query) -> Reply:
     frame, fallback = scope_rows(ctx, query)
     if fallback:
         return fallback
     assert frame is not None
-    snap = ctx.engine.snapshot
-    previous = previous_snapshot(ctx.brain.store, snap)
+    snap = ctx.book.snapshot
+    previous = previous_snapshot(ctx.store, snap)
     context = interpretation(query)
     if previous is None:
         return Reply(context=context, text=wording.NO_PREVIOUS)
@@ -486,10 +476,13 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
         return Reply(
             context=context,
             text=wording.ALERTS_NONE.format(since=previous.as_of),
-            footer=with_freshness(f"As of {snap.as_of}", ctx.brain.settings, snap.as_of),
+            footer=with_freshness(f"As of {snap.as_of}", ctx.settings, snap.as_of),
         )
-    settings = ctx.brain.settings
-    made = alert_suggestions(ctx.brain.store, settings, newly, snap.as_of, actor_of(ctx))
+    settings = ctx.settings
+    made = alert_suggestions(ctx.store, settings, newly, snap.as_of, actor_of(ctx))
     return alert_reply(
         newly, snap, str(previous.as_of), settings, f"{context} — {len(newly):,} customers", made
     )
+
+
+INTENTS = {"key_account_digest": digest, "churn_alerts": churn_alerts}

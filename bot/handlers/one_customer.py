@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot import wording
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.handlers import intent
 from bot.handlers.actions import suggestion_reply
 from bot.interpret import days, days_ago, interpretation, money
 from bot.reply import Button, Reply, Table
@@ -56,7 +55,7 @@ def _pick(ctx: Context, query: Query, answer: Unresolved) -> Reply:
 
 def _profile(ctx: Context, query: Query) -> ProfileAnswer | Reply:
     """The customer the query names, or the reply that asks which one (or says whose they are)."""
-    answer = ctx.engine.profile(query.customer or "", scope=ctx.scope)
+    answer = ctx.book.profile(query.customer or "")
     return answer if isinstance(answer, ProfileAnswer) else _pick(ctx, query, answer)
 
 
@@ -74,7 +73,6 @@ def _action_buttons(c: CustomerCard) -> list[Button]:
     ]
 
 
-@intent("customer_profile")
 def profile(ctx: Context, query: Query) -> Reply:
     answer = _profile(ctx, query)
     if isinstance(answer, Reply):
@@ -114,7 +112,7 @@ def profile(ctx: Context, query: Query) -> Reply:
         fields=fields,
         table=table,
         buttons=_action_buttons(c),
-        footer=with_freshness(f"As of {answer.as_of}", ctx.brain.settings, answer.as_of),
+        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
     )
 
 
@@ -215,9 +213,8 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
     return out
 
 
-@intent("explain")
 def explain(ctx: Context, query: Query) -> Reply:
-    answer = ctx.engine.explanation(query.customer or "", scope=ctx.scope)
+    answer = ctx.book.explanation(query.customer or "")
     if not isinstance(answer, ExplanationAnswer):
         return _pick(ctx, query, answer)
     c = answer.customer
@@ -228,11 +225,10 @@ def explain(ctx: Context, query: Query) -> Reply:
         title=c["name"] or c["customer_id"],
         text="\n".join(([note] if note else []) + lines),
         buttons=_action_buttons(c)[1:],
-        footer=with_freshness(f"As of {answer.as_of}", ctx.brain.settings, answer.as_of),
+        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
     )
 
 
-@intent("propose_action")
 def propose_action(ctx: Context, query: Query) -> Reply:
     if not query.customer:
         return Reply(
@@ -246,3 +242,6 @@ def propose_action(ctx: Context, query: Query) -> Reply:
     if note:
         reply.text = f"{note}\n{reply.text}"
     return reply
+
+
+INTENTS = {"customer_profile": profile, "explain": explain, "propose_action": propose_action}

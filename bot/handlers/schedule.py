@@ -6,7 +6,6 @@ from typing import Any
 
 from bot import channels, wording
 from bot.context import Context
-from bot.handlers import action, intent
 from bot.interpret import interpretation
 from bot.reply import Button, Reply
 from custseg.query import Query
@@ -21,7 +20,7 @@ def _not_allowed(ctx: Context, query: Query, topic: str) -> Reply | None:
     """Only admins and managers change what a channel is sent (anyone, where access is open);
     others are told privately and nothing changes."""
     person = ctx.person
-    if ctx.brain.settings.open_access or (person is not None and person.role in MAY_SCHEDULE):
+    if ctx.settings.open_access or (person is not None and person.role in MAY_SCHEDULE):
         return None
     text = wording.SUBSCRIBE_REFUSED.format(
         verb=wording.SUBSCRIBE_VERB[query.intent], topic=wording.TOPIC_LABEL[topic]
@@ -29,7 +28,6 @@ def _not_allowed(ctx: Context, query: Query, topic: str) -> Reply | None:
     return Reply(context=interpretation(query), text=text, private=True)
 
 
-@intent("subscribe")
 def subscribe(ctx: Context, query: Query) -> Reply:
     return _subscribe(ctx, query)
 
@@ -42,15 +40,15 @@ def _subscribe(ctx: Context, query: Query, public_ok: bool = False) -> Reply:
     refused = _not_allowed(ctx, query, topic)
     if refused is not None:
         return refused
-    worker = ctx.brain.settings.worker
+    worker = ctx.settings.worker
     default = {"day": worker.alert_day, "time": worker.alert_time} if topic == "alerts" else DEFAULTS[topic]
     schedule = {**default, **(query.schedule.to_json() if query.schedule else {})}
-    tz = ctx.brain.settings.timezone
+    tz = ctx.settings.timezone
     unsafe = _unsafe_channel(ctx, query, topic, schedule, tz, public_ok)
     if unsafe is not None:
         return unsafe
     row, _ = store_subscribe(
-        ctx.brain.store,
+        ctx.store,
         ctx.channel.platform,
         ctx.channel.channel_id,
         topic,
@@ -71,7 +69,7 @@ def _unsafe_channel(
     ctx: Context, query: Query, topic: str, schedule: dict[str, str], tz: str, public_ok: bool
 ) -> Reply | None:
     """Refuse channels shared outside the organisation; ask before posting into a public one."""
-    refused = channels.refusal(ctx.brain.settings, ctx.channel)
+    refused = channels.refusal(ctx.settings, ctx.channel)
     if refused is not None:
         return Reply(context=interpretation(query), text=refused)
     if channels.needs_public_consent(ctx.channel) and not public_ok:
@@ -91,7 +89,6 @@ def _unsafe_channel(
     return None
 
 
-@action("subscribe.public_ok")
 def subscribe_public(ctx: Context, payload: dict[str, Any]) -> Reply:
     """The confirm button of a subscription in a public channel (the channel is checked again)."""
     given = payload.get("schedule")
@@ -102,7 +99,6 @@ def subscribe_public(ctx: Context, payload: dict[str, Any]) -> Reply:
     return _subscribe(ctx, query, public_ok=True)
 
 
-@intent("unsubscribe")
 def unsubscribe(ctx: Context, query: Query) -> Reply:
     topic = query.topic
     if topic is None or topic not in DEFAULTS:
@@ -110,6 +106,10 @@ def unsubscribe(ctx: Context, query: Query) -> Reply:
     refused = _not_allowed(ctx, query, topic)
     if refused is not None:
         return refused
-    removed = store_unsubscribe(ctx.brain.store, ctx.channel.platform, ctx.channel.channel_id, topic)
+    removed = store_unsubscribe(ctx.store, ctx.channel.platform, ctx.channel.channel_id, topic)
     text = wording.UNSUBSCRIBED if removed else wording.NOT_SUBSCRIBED
     return Reply(context=interpretation(query), text=text.format(topic=wording.TOPIC_LABEL[topic]))
+
+
+INTENTS = {"subscribe": subscribe, "unsubscribe": unsubscribe}
+ACTIONS = {"subscribe.public_ok": subscribe_public}

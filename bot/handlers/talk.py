@@ -6,7 +6,6 @@ from typing import Any
 
 from bot import wording
 from bot.context import Context
-from bot.handlers import action, intent
 from bot.overview import OVERVIEW_ACTION, overview_button, overview_reply, stored_names
 from bot.reply import Button, Reply
 from custseg.query import Query
@@ -25,7 +24,6 @@ def welcome() -> Reply:
     )
 
 
-@intent("help")
 def help_(ctx: Context, query: Query) -> Reply:
     return Reply(
         context="Help",
@@ -35,16 +33,21 @@ def help_(ctx: Context, query: Query) -> Reply:
     )
 
 
-@action(OVERVIEW_ACTION)
 def overview(ctx: Context, payload: dict[str, Any]) -> Reply:
     """*My overview* and its *Refresh*: the person's own book, answered in place."""
-    return overview_reply(ctx.brain, ctx.user, stored_names(ctx.brain, ctx.user.platform), ctx.engine)
+    ctx.book  # noqa: B018  no overview before the first snapshot (NoSnapshotError, as before)
+    assert ctx.run is not None
+    labels = stored_names(ctx.store, ctx.user.platform)
+    return overview_reply(ctx.settings, ctx.store, ctx.run, ctx.user, labels)
 
 
-@intent("unknown")
 def unknown(ctx: Context, query: Query) -> Reply:
     return Reply(
         context="Not understood",
         text=wording.UNKNOWN + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
         buttons=_examples(),
     )
+
+
+INTENTS = {"help": help_, "unknown": unknown}
+ACTIONS = {OVERVIEW_ACTION: overview}

@@ -55,7 +55,6 @@ MULTIPLIER_SUFFIX = {
     "bn": 1_000_000_000,
     "b": 1_000_000_000,
 }
-CURRENCY_SIGNS = "$€£¥"
 CURRENCY_WORDS = words("dollars dollar usd eur euro euros pounds pound gbp bucks quid")
 # Words before "one" that make it a pronoun, not a number ("which one", "no one").
 ONE_AS_PRONOUN = words("no any some every each this that which the every one")

@@ -9,7 +9,6 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.brain import who_are_you
 from bot.context import Channel
-from bot.handlers import ACTION_HANDLERS
 from bot.interpret import money
 from bot.outbox import reply_from_json
 from custseg.actions import audit_log, get, list_suggestions
@@ -178,7 +177,7 @@ def test_the_audit_log_cannot_be_edited_through_the_bot_or_the_database(brain):
         "at": "2020-01-01",
         "actor": "x",
     }
-    for action_id in ACTION_HANDLERS:
+    for action_id in brain.handlers.actions:
         brain.act(action_id, sneaky, ADA, CHANNEL)
     after = audit_log(brain.store, sid)
     assert after[: len(trail)] == trail  # only ever appended to

@@ -15,9 +15,10 @@ import pytest
 
 from bot.context import Channel
 from bot.delivery import Posted
-from bot.handlers.actions import catch_up_copies, list_buttons, spread_outcome
 from bot.outbox import enqueue, remember, reply_from_json
 from bot.reply import Reply
+from bot.winback.cards import list_buttons
+from bot.winback.copies import catch_up_copies, spread_outcome
 from config import Settings
 from custseg.actions import Actor, approve, audit_log, get, list_suggestions, propose, reject, sweep
 from custseg.store import copies

@@ -18,8 +18,8 @@ import pytest
 from adapters.cli.main import main
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
-from bot.handlers.actions import typed_decision
 from bot.outbox import remember, reply_from_json
+from bot.winback.typed import typed_decision
 from custseg.actions import audit_log, get, list_suggestions
 from custseg.store import copies
 from custseg.store.db import Store

@@ -10,7 +10,6 @@ import urllib.request
 import pytest
 
 from adapters.web.app import STATUSES, build_app
-from bot.handlers import ACTION_HANDLERS
 from bot.reply import Reply
 from custseg.store.subscriptions import subscribe
 from tests.fakes.slack_api import LoopbackServer
@@ -122,7 +121,7 @@ def test_button_on_a_private_answer_replaces_it_privately(slack: SlackSide):
 
 
 @pytest.fixture
-def private_notice():
+def private_notice(demo_brain):
     """A button whose answer is a notice for the presser alone (what a refused approval returns).
 
     Roles are enforced by another issue; this registers one action through the handlers' own
@@ -131,14 +130,14 @@ def private_notice():
     def refuse(ctx, payload):
         return Reply(text="Only managers of EMEA can approve this.", private=True)
 
-    ACTION_HANDLERS["test_refuse"] = refuse
+    demo_brain.handlers.add_action("test_refuse", refuse)
     yield {
         "type": "button",
         "text": {"type": "plain_text", "text": "Approve"},
         "action_id": "custseg:test_refuse:0",
         "value": "{}",
     }
-    del ACTION_HANDLERS["test_refuse"]
+    del demo_brain.handlers.actions["test_refuse"]
 
 
 def test_private_notice_goes_to_the_presser_only_and_leaves_the_message(slack: SlackSide, private_notice):

@@ -1,0 +1,97 @@
+"""The asker's view of the book: the query engine bound to their scope and to whom "me" is.
+
+Handlers get a ``ScopedBook`` instead of the engine, so every question they run answers within the
+asker's scope without each handler having to pass it along (and none can forget to).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from custseg.query import (
+        Answer,
+        CountAnswer,
+        CustomersAnswer,
+        ExplanationAnswer,
+        Filters,
+        OverviewAnswer,
+        ProfileAnswer,
+        Query,
+        QueryEngine,
+        Refusal,
+        Selection,
+        Unresolved,
+    )
+    from custseg.snapshot.build import Snapshot
+
+
+def in_scope(scope: frozenset[str] | None, owner: str | None) -> bool:
+    """Whether customers of account manager ``owner`` (None: no owner) are within ``scope``."""
+    if scope is None:
+        return True
+    return owner is not None and owner.strip().lower() in {o.strip().lower() for o in scope}
+
+
+class ScopedBook:
+    """``engine`` as seen by one asker.
+
+    Parameters
+    ----------
+    engine : QueryEngine
+        The engine on the latest snapshot.
+    scope : frozenset of str, optional
+        The account managers whose customers the asker may see (None: the whole book).
+    owner : str, optional
+        The account manager the asker is ("my customers").
+    """
+
+    def __init__(self, engine: QueryEngine, scope: frozenset[str] | None, owner: str | None):
+        self._engine = engine
+        self.scope = scope
+        self.owner = owner
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot answered from (its date, parameters and notes; its models plan alerts)."""
+        return self._engine.snapshot
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The snapshot's rows, indexed like the masks ``select`` returns. Handlers keep to the
+        rows ``select`` gives them, or check ``sees`` before showing one."""
+        return self._engine.frame
+
+    def run(self, query: Query, offset: int = 0) -> Answer:
+        """The engine's answer to a data query within the asker's scope."""
+        return self._engine.run(query, user_owner=self.owner, offset=offset, scope=self.scope)
+
+    def find(self, query: Query, offset: int = 0) -> CustomersAnswer | Refusal:
+        """One page of the customers ``query`` lists, within the asker's scope."""
+        return self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope)
+
+    def count(self, filters: Filters) -> CountAnswer | Refusal:
+        """How many of the asker's customers ``filters`` selects."""
+        return self._engine.count(filters, user_owner=self.owner, scope=self.scope)
+
+    def overview(self, filters: Filters) -> OverviewAnswer | Refusal:
+        """The segment breakdown of the asker's customers that ``filters`` selects."""
+        return self._engine.overview(filters, user_owner=self.owner, scope=self.scope)
+
+    def profile(self, customer: str) -> ProfileAnswer | Unresolved:
+        """One customer's profile, resolved by name among the asker's customers only."""
+        return self._engine.profile(customer, scope=self.scope)
+
+    def explanation(self, customer: str) -> ExplanationAnswer | Unresolved:
+        """Why one of the asker's customers carries their labels."""
+        return self._engine.explanation(customer, scope=self.scope)
+
+    def select(self, filters: Filters) -> Selection | Refusal:
+        """The rows ``filters`` select within the asker's scope, or why they cannot be applied."""
+        return self._engine.select(filters, user_owner=self.owner, scope=self.scope)
+
+    def sees(self, owner: str | None) -> bool:
+        """Whether the asker may see the customers of account manager ``owner`` (None: no owner)."""
+        return in_scope(self.scope, owner)

@@ -1,0 +1,235 @@
+"""The chat service: a chat message becomes one query, the query runs on the latest snapshot, the
+answer becomes one channel-neutral reply. Button presses come back here as actions. Nothing in
+here knows which chat platform is on the other side, and nothing a user sends can make it raise."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from bot import wording
+from bot.book import ScopedBook
+from bot.context import Channel, ChatUser, Context
+from bot.freshness import data_currency
+from bot.handlers import talk
+from bot.intents import Intent, declaration
+from bot.interpret import interpretation
+from bot.nlu import Vocabulary, parse
+from bot.registry import Handlers
+from bot.reply import Reply
+from bot.services.access import WHOLE_BOOK, Access, AccessService
+from bot.winback.typed import typed_decision
+from config.settings import Settings
+from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
+from custseg.query import Query, QueryEngine, as_query
+from custseg.snapshot.storage import load_snapshot
+from custseg.store.db import Store
+from custseg.store.models import SNAPSHOTS
+from custseg.store.orders import recent_orders_lookup
+
+log = logging.getLogger("custseg.bot")
+MAX_MESSAGE = 4000
+
+
+def who_are_you(user: ChatUser) -> str:
+    """What to tell a user the settings do not map to a person: which id an admin must add."""
+    platform, how = wording.UNKNOWN_PERSON_HOW.get(user.platform, wording.UNKNOWN_PERSON_OTHER)
+    return wording.UNKNOWN_PERSON.format(
+        platform=platform.format(platform=user.platform),
+        user_id=user.user_id,
+        how=how.format(user_id=user.user_id),
+    )
+
+
+def unreachable() -> Reply:
+    """The answer while our database cannot be reached: ask again shortly, rather than an error."""
+    return Reply(context="Data unavailable", text=wording.DATA_UNREACHABLE)
+
+
+class ChatService:
+    """Answers chat messages and button actions on the latest snapshot in ``store``.
+
+    The snapshot and the name vocabulary are loaded once and reloaded only when a newer snapshot
+    has been stored, so answering a message touches the database for one tiny query at most.
+    """
+
+    def __init__(self, store: Store, settings: Settings, handlers: Handlers):
+        self.store = store
+        self.settings = settings
+        self.configured = settings
+        self.handlers = handlers
+        self.access = AccessService(settings)
+        # The column mapping the currency came from (bot.freshness.data_currency); None when the
+        # settings named it, or the default applies.
+        self.currency_source: str | None = None
+        self._lock = threading.Lock()
+        self._engine: QueryEngine | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._snapshot_id: int | None = None
+
+    # -- data ----------------------------------------------------------------------------------------
+    def _latest_id(self) -> int | None:
+        with self.store.connect() as conn:
+            return conn.execute(select(func.max(SNAPSHOTS.c.id))).scalar()
+
+    def engine(self) -> QueryEngine:
+        """The query engine on the latest snapshot (reloaded when a newer one exists)."""
+        latest = self._latest_id()
+        if latest is None:
+            raise NoSnapshotError()
+        with self._lock:
+            if self._engine is None or latest != self._snapshot_id:
+                snap = load_snapshot(self.store)
+                self._engine = QueryEngine(snap, recent_orders_lookup(self.store))
+                self._engine.customer_names  # noqa: B018  built now, not on a user's first profile request
+                frame = snap.customers
+                self._vocabulary = Vocabulary(
+                    customers=frame["name"].dropna().tolist(),
+                    owners=frame["owner"].dropna().unique().tolist(),
+                    regions=frame["region"].dropna().unique().tolist(),
+                ).warm()
+                self._snapshot_id = snap.id
+                currency, self.currency_source = data_currency(self.store, self.configured)
+                if currency != self.settings.currency:
+                    self.settings = self.configured.model_copy(update={"currency": currency})
+            return self._engine
+
+    def vocabulary(self) -> Vocabulary | None:
+        return self._vocabulary
+
+    def context(
+        self,
+        user: ChatUser,
+        channel: Channel,
+        engine: QueryEngine | None,
+        access: Access | None = None,
+        message_id: str | None = None,
+    ) -> Context:
+        """What a handler answering ``user`` in ``channel`` receives (``access`` defaults to what
+        the settings say of ``user``; the worker passes the whole book for an operator)."""
+        access = access if access is not None else self.access.of(user)
+        return Context(
+            settings=self.settings,
+            store=self.store,
+            user=user,
+            channel=channel,
+            data=ScopedBook(engine, access.scope, access.owner) if engine is not None else None,
+            person=access.person,
+            scope=access.scope,
+            stranger=access.stranger,
+            ask=self.ask,
+            run=self.run,
+            currency_source=self.currency_source,
+            digest_parts=self.handlers.digest_parts,
+            message_id=message_id,
+        )
+
+    def whole_book(self, user: ChatUser, channel: Channel) -> Context:
+        """The context of a post composed for an operator: no person, the whole book."""
+        return self.context(user, channel, self.engine(), WHOLE_BOOK)
+
+    # -- entry points -----------------------------------------------------------------------------------
+    def understand(self, text: str) -> dict[str, Any]:
+        """The structured query for a message (with the data's names as vocabulary when loaded)."""
+        return parse(text[:MAX_MESSAGE], self._vocabulary)
+
+    def intent_of(self, text: str) -> Intent:
+        """The declaration of the intent ``text`` asks for, read as ``ask`` will read it (with the
+        data's names when there is a snapshot). What the channel-data policy decides on."""
+        try:
+            self.engine()
+        except Exception:  # no snapshot or no database: the question is read without the names
+            log.debug("reading a message without the data's names", exc_info=True)
+        return declaration(self.understand(text or "").get("intent", "unknown"))
+
+    def ask(self, text: str, user: ChatUser, channel: Channel) -> Reply:
+        """Answer one chat message. Never raises: every failure becomes a helpful reply."""
+        try:
+            if not text or not text.strip():
+                return Reply(context="Help", text=wording.EMPTY_MESSAGE)
+            # Typed decisions ("reject 12 because …") are button presses in words, outside the
+            # query contract: they never reach the parser.
+            typed = typed_decision(text[:MAX_MESSAGE])
+            if typed is not None:
+                return self.act(*typed, user, channel)
+            try:
+                self.engine()
+            except NoSnapshotError:
+                query = as_query(parse(text[:MAX_MESSAGE]))
+                if declaration(query.intent).open_to_strangers:
+                    return self.run(query, user, channel, engine=None)
+                return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+            return self.run(self.understand(text), user, channel)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot answer a message, the database is unreachable (%s)", err)
+            return unreachable()
+        except Exception:
+            log.exception("failed to answer a message")
+            return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def run(
+        self,
+        query: Query | dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        engine: QueryEngine | None = None,
+        access: Access | None = None,
+    ) -> Reply:
+        """Answer an already-structured query (the contract's JSON is validated into a Query first)."""
+        checked: Query | None = None
+        try:
+            checked = as_query(query)
+            handler = self.handlers.intent(checked.intent)
+            ctx = self.context(user, channel, engine if engine is not None else self.engine(), access)
+            if ctx.stranger and not declaration(checked.intent).open_to_strangers:
+                return Reply(context=interpretation(checked), text=who_are_you(user))
+            return handler(ctx, checked)
+        except NoSnapshotError:
+            return Reply(context=interpretation(checked), text=wording.NO_SNAPSHOT)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot answer a query, the database is unreachable (%s)", err)
+            return unreachable()
+        except QueryError as err:
+            return Reply(context="Not understood", text=f"{err} Try *help* for examples.")
+        except CustsegError as err:
+            return Reply(context=interpretation(checked), text=str(err))
+        except Exception:
+            log.exception("failed to answer query %s", checked.intent if checked is not None else None)
+            return Reply(context=interpretation(checked), text=wording.INTERNAL_ERROR)
+
+    def act(
+        self,
+        action_id: str,
+        payload: dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        message_id: str | None = None,
+    ) -> Reply:
+        """Handle a button press (on the message ``message_id`` in ``channel``, when the platform
+        says). Unknown or malformed actions get a friendly answer."""
+        handler = self.handlers.action(action_id)
+        if handler is None:
+            return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
+        try:
+            ctx = self.context(user, channel, self.engine(), message_id=message_id)
+            if ctx.stranger:
+                return Reply(text=who_are_you(user), private=True)
+            return handler(ctx, payload if isinstance(payload, dict) else {})
+        except NoSnapshotError:
+            return Reply(text=wording.NO_SNAPSHOT)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot handle action %s, the database is unreachable (%s)", action_id, err)
+            return Reply(text=wording.DATA_UNREACHABLE, private=True)
+        except CustsegError as err:
+            return Reply(text=str(err))
+        except Exception:
+            log.exception("failed to handle action %s", action_id)
+            return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def welcome(self) -> Reply:
+        """The first message a new user gets (help, with the overview button)."""
+        return talk.welcome()
