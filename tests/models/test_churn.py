@@ -22,7 +22,7 @@ from custseg.models.churn import (
     score_churn,
 )
 from custseg.readers import read_order_file
-from tests.conftest import CDNOW_MASTER, RETAIL, need, orders_frame
+from tests.helpers.data import CDNOW_MASTER, RETAIL, need, orders_frame
 
 DAY = dt.date(2024, 6, 30)
 

@@ -24,7 +24,7 @@ from custseg.models.optimize import minimize_log_params
 from custseg.models.summary import rfm_summary
 from custseg.readers import read_order_file
 from custseg.snapshot import build_snapshot, derive
-from tests.conftest import CDNOW_MASTER, RETAIL, need, orders_frame
+from tests.helpers.data import CDNOW_MASTER, RETAIL, need, orders_frame
 from tests.models.test_churn import DAY, synthetic_book
 
 STAGE_RANK = {"new": 0, "active": 1, "declining": 2, "dormant": 3, "lost": 4}

@@ -10,12 +10,12 @@ import pytest
 
 from config import load_settings
 from custseg.aggregate import aggregate_frame
-from custseg.demo import make_demo_book
 from custseg.lifecycle import Lifecycle
 from custseg.query import QueryEngine
 from custseg.snapshot import build_snapshot, derive, load_snapshot, save_snapshot
+from tests.helpers.demo_book import demo_book
 
-BOOK = make_demo_book()
+BOOK = demo_book()
 END = BOOK.orders["ordered_at"].max().date()
 
 
