@@ -114,7 +114,7 @@ def serve(db: str, port: int) -> int:
     from adapters.web.app import build_app
     from bot.brain import Brain
     from custseg.store import open_store
-    from tests.slack.conftest import demo_settings
+    from tests.helpers.slack import demo_settings
 
     brain = Brain(open_store(db), demo_settings())
     brain.engine()
@@ -146,16 +146,16 @@ def main() -> int:
     if args.serve:
         return serve(args.serve, args.port)
 
-    from tests.conftest import brain_on_demo
     from tests.fakes.slack_api import FakeSlackAPI
-    from tests.slack.conftest import demo_settings
+    from tests.helpers.demo_book import load_demo
+    from tests.helpers.slack import demo_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         from custseg.store import open_store
 
         t0 = time.perf_counter()
         db = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        brain_on_demo(open_store(db), demo_settings(), Path(tmp))
+        load_demo(open_store(db), demo_settings(), Path(tmp))
         print(f"demo book built in {time.perf_counter() - t0:.1f} s", flush=True)
         fake = FakeSlackAPI().start()
         with socket.socket() as s:

@@ -13,7 +13,7 @@ from custseg.errors import SourceError
 from custseg.ingest.aggregate import aggregate_frame, aggregate_sql
 from custseg.ingest.readers import read_order_file
 from custseg.store.load import save_order_file
-from tests.conftest import RETAIL, need, orders_frame
+from tests.helpers.data import RETAIL, need, orders_frame
 
 STORE_COLS = ColumnMapping(customer_id="customer_id", ordered_at="ordered_at", amount="amount")
 

@@ -12,7 +12,7 @@ import pytest
 
 from custseg.snapshot.storage import load_snapshot
 from custseg.store import open_store
-from tests.conftest import CDNOW_MASTER, RETAIL, need, write_csv
+from tests.helpers.data import CDNOW_MASTER, RETAIL, need, write_csv
 
 CLI = [sys.executable, "-m", "adapters.cli.main"]
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from custseg.errors import InputFileError
 from custseg.ingest.readers import read_customer_file, read_order_file
 from custseg.store.load import save_order_file
 from custseg.store.models import Customer, LoadBatch, Order
-from tests.conftest import CDNOW_MASTER, CDNOW_SAMPLE, RETAIL, need, write_csv
+from tests.helpers.data import CDNOW_MASTER, CDNOW_SAMPLE, RETAIL, need, write_csv
 
 GOOD = """
 order_id,customer_id,ordered_at,amount

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from config.labels import SEGMENTS
-from custseg.demo import make_demo_book, to_csv
 from custseg.errors import NoSnapshotError, QueryError
-from custseg.ingest.readers import read_customer_file, read_order_file
 from custseg.pipeline import segment
 from custseg.query import QueryEngine
 from custseg.snapshot.changes import migration_matrix, migrations
 from custseg.snapshot.storage import list_snapshots, load_snapshot
-from custseg.store.load import save_customers, save_order_file
+from custseg.store import Store
 from custseg.store.orders import recent_orders_lookup
+from tests.helpers.demo_book import DemoBooks, demo_book
 
-BOOK = make_demo_book()
+BOOK = demo_book()
 END = BOOK.orders["ordered_at"].max().date()
 
 
-@pytest.fixture
-def demo_store(any_store, tmp_path):
-    customers, orders = to_csv(BOOK, tmp_path)
-    save_customers(any_store, read_customer_file(customers))
-    save_order_file(any_store, read_order_file(orders, "custseg_orders"))
-    return any_store
+@pytest.fixture(params=["sqlite", "postgres"])
+def demo_store(request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path: Path) -> Iterator[Store]:
+    """A copy of the demo book's customers and orders, not yet segmented, in SQLite and in PostgreSQL."""
+    with demo_books.store(request.param, tmp_path, segmented=False) as store:
+        yield store
 
 
 def test_snapshot_round_trip_history_and_migrations(demo_store, settings):

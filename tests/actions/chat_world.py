@@ -22,10 +22,10 @@ from config.access import Person, TeamSettings
 from config.sections import MsTeamsSettings
 from custseg.store import open_store
 from custseg.store.db import Store
-from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.teams_connector import FakeConnector, LoopbackServers
-from tests.slack.conftest import SlackSide, buttons, slack_env
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import SlackSide, buttons, slack_env
 from tests.teams.test_teams_app import post
 
 SLACK_ALERTS = "C_ALERTS"
@@ -116,11 +116,12 @@ class Both:
 
 
 @contextmanager
-def open_world(tmp: Path) -> Iterator[Both]:
-    """The demo book in a SQLite file, the real web app with Slack and Teams mounted, the fake Slack
+def open_world(demo_books: DemoBooks, tmp: Path) -> Iterator[Both]:
+    """A copy of the demo book in a SQLite file, the real web app with Slack and Teams mounted, the fake Slack
     Web API and the fake Teams connector, with custseg installed in ``TEAMS_CHANNEL``."""
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    brain = brain_on_demo(store, world_settings(), tmp)
+    settings = world_settings()
+    store = open_store(demo_books.sqlite_url(tmp, settings))
+    brain = Brain(store, settings)
     fake = FakeSlackAPI().start()
     servers = LoopbackServers()
     connector = FakeConnector()

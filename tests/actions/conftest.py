@@ -1,50 +1,18 @@
-"""Shared set-up for the win-back action tests: people and teams, drafts, and the demo book."""
+"""Shared set-up for the win-back action tests: the team's settings and the demo book (helpers:
+tests/helpers/actions.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.brain import Brain
-from bot.context import Channel, ChatUser
-from config import Settings, load_settings
-from config.access import Person, TeamSettings
-from custseg.actions import Actor, Draft
+from config import Settings
 from custseg.store import Store, open_store
-from tests.conftest import load_demo
-
-PETRA = ChatUser("U_PETRA", "slack")  # manages EMEA (Maria's and Lukas's books)
-OLGA = ChatUser("U_OLGA", "slack")  # also manages EMEA
-KEN = ChatUser("U_KEN", "slack")  # manages APAC
-MARIA = ChatUser("U_MARIA", "slack")  # account manager, owns Globex
-VIC = ChatUser("U_VIC", "slack")  # viewer in EMEA
-ADA = ChatUser("29:ada", "teams")  # admin, on Teams
-NOBODY = ChatUser("U_NOBODY", "slack")
-CHANNEL = Channel("C_WINBACK", "slack")
-
-
-def team_settings() -> Settings:
-    base = load_settings(env={})
-    return base.model_copy(
-        update={
-            "people": {
-                "petra": Person(name="Petra Novak", role="manager", teams=["EMEA"], slack_id="U_PETRA"),
-                "olga": Person(name="Olga Berg", role="manager", teams=["EMEA"], slack_id="U_OLGA"),
-                "ken": Person(name="Ken Sato", role="manager", teams=["APAC"], slack_id="U_KEN"),
-                "maria": Person(name="Maria", owner="Maria", teams=["EMEA"], slack_id="U_MARIA"),
-                "vic": Person(name="Vic Viewer", role="viewer", teams=["EMEA"], slack_id="U_VIC"),
-                "ada": Person(name="Ada Admin", role="admin", teams_id="29:ada"),
-            },
-            "teams": {
-                "EMEA": TeamSettings(members=["Maria", "Lukas"]),
-                "APAC": TeamSettings(members=["Aiko", "Priya"]),
-            },
-        }
-    )
+from tests.helpers.actions import team_settings
+from tests.helpers.demo_book import DemoBooks
 
 
 @pytest.fixture
@@ -52,41 +20,10 @@ def team() -> Settings:
     return team_settings()
 
 
-def draft(customer_id: str = "C1", playbook: str = "dormant_high_value", owner: str = "Maria") -> Draft:
-    return Draft(
-        customer_id=customer_id,
-        customer_name=f"Customer {customer_id}",
-        owner=owner,
-        playbook=playbook,
-        task="Account-manager call plus a reactivation offer",
-        facts={"segment": "loyal", "lifecycle": "dormant", "value_tier": "high", "revenue": 1000.0},
-        value_at_stake=5000.0,
-        value_basis="revenue",
-        expected_value=1500.0,
-        snapshot_as_of=dt.date(2026, 11, 13),
-    )
-
-
-MANAGER = Actor("Petra Novak", "slack", "U_PETRA")
-OTHER_MANAGER = Actor("Paul Other", "teams", "29:paul")
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo book, segmented (two weekly snapshots), in a SQLite file that tests copy."""
-    tmp = tmp_path_factory.mktemp("demo_book")
-    path = tmp / "custseg.db"
-    store = open_store(f"sqlite:///{path}")
-    load_demo(store, load_settings(env={}), tmp)
-    store.dispose()  # closing the last connection folds the WAL into the file, so a copy is complete
-    return path
-
-
 @pytest.fixture
-def demo_store(demo_template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "custseg.db"
-    shutil.copy(demo_template, path)
-    store = open_store(f"sqlite:///{path}")
+def demo_store(demo_books: DemoBooks, tmp_path: Path) -> Iterator[Store]:
+    """A copy of the demo book (two weekly snapshots) of the test's own."""
+    store = open_store(demo_books.sqlite_url(tmp_path))
     yield store
     store.dispose()
 

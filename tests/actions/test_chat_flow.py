@@ -14,7 +14,7 @@ from bot.outbox import reply_from_json
 from custseg.actions import audit_log, get, list_suggestions
 from custseg.store.models import ACTION_AUDIT, ACTION_SUGGESTIONS
 from custseg.store.outbox import get_message
-from tests.actions.conftest import ADA, CHANNEL, KEN, MARIA, NOBODY, OLGA, PETRA, VIC
+from tests.helpers.actions import ADA, CHANNEL, KEN, MARIA, NOBODY, OLGA, PETRA, VIC
 
 DM = Channel("D_MARIA", "slack")  # Maria's direct messages with the bot
 DECISIONS = {"action.approve": "approve", "action.reject": "reject", "action.snooze": "snooze"}

@@ -6,7 +6,7 @@ import csv
 import json
 
 from adapters.cli.main import main
-from tests.actions.conftest import ADA, CHANNEL, MARIA, PETRA
+from tests.helpers.actions import ADA, CHANNEL, MARIA, PETRA
 
 
 def _run(capsys, store, *args: str) -> str:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from custseg.actions import Actor, approve, audit_log, get, propose, reject, snooze
-from tests.actions.conftest import MANAGER, draft
+from tests.helpers.actions import MANAGER, draft
 
 THREADS = 12
 

@@ -37,14 +37,15 @@ from tests.actions.chat_world import (
     open_world,
     slack_post_to,
 )
-from tests.actions.conftest import MANAGER, draft
-from tests.slack.conftest import buttons
+from tests.helpers.actions import MANAGER, draft
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import buttons
 from tests.teams.cards import card_text
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
-    with open_world(tmp_path_factory.mktemp("copies")) as opened:
+def both(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
+    with open_world(demo_books, tmp_path_factory.mktemp("copies")) as opened:
         yield opened
 
 

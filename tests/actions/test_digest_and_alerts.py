@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot.interpret import money
 from custseg.actions import approve, get, list_suggestions, reject
-from tests.actions.conftest import ADA, CHANNEL, MANAGER, PETRA, VIC
+from tests.helpers.actions import ADA, CHANNEL, MANAGER, PETRA, VIC
 
 AWAITING = ["proposed", "snoozed"]
 

@@ -12,8 +12,8 @@ from custseg.actions import Playbook, approve, measure, propose, reject
 from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
 from custseg.store.load import save_order_file
-from tests.actions.conftest import MANAGER
-from tests.conftest import write_csv
+from tests.helpers.actions import MANAGER
+from tests.helpers.data import write_csv
 
 AS_OF = dt.date(2024, 6, 1)
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pytest
 
 from adapters.cli.main import main
+from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, reply_from_json
@@ -33,8 +34,8 @@ from tests.actions.chat_world import (
     open_world,
     world_settings,
 )
-from tests.conftest import brain_on_demo
-from tests.slack.conftest import buttons
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import buttons
 from tests.teams.cards import card_text
 from tests.teams.test_teams_app import post
 
@@ -45,8 +46,8 @@ HERE = Channel(PRIVATE, "slack", "private")
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
-    with open_world(tmp_path_factory.mktemp("reject_reason")) as opened:
+def both(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
+    with open_world(demo_books, tmp_path_factory.mktemp("reject_reason")) as opened:
         yield opened
 
 
@@ -88,24 +89,31 @@ def test_only_the_exact_typed_forms_are_decisions():
         assert typed_decision(other) is None, other
 
 
-def test_typed_decisions_are_the_buttons_in_words(any_store, tmp_path):
-    brain = brain_on_demo(any_store, world_settings(), tmp_path, n_customers=300)
+@pytest.fixture(params=["sqlite", "postgres"])
+def demo_store(request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path: Path) -> Iterator[Store]:
+    """A copy of the 300-customer demo book of the test's own, in SQLite and in PostgreSQL."""
+    with demo_books.store(request.param, tmp_path, world_settings(), n_customers=300) as store:
+        yield store
+
+
+def test_typed_decisions_are_the_buttons_in_words(demo_store: Store, tmp_path):
+    brain = Brain(demo_store, world_settings())
     alert = brain.ask("any churn alerts?", ADA, HERE)
     ids = list(dict.fromkeys(b.payload["suggestion_id"] for b in alert.buttons))
     assert len(ids) >= 3
-    remember(any_store, Posted("slack", "C_ALERTS", "9.000001"), alert)
+    remember(demo_store, Posted("slack", "C_ALERTS", "9.000001"), alert)
     first, second, third = ids[:3]
 
     refused = brain.ask(f"reject {first} because they switched supplier", VIC, HERE)
     assert refused.private and refused.text.startswith("Only ")
-    assert get(any_store, first).state == "proposed"
+    assert get(demo_store, first).state == "proposed"
 
     answer = brain.ask(f"reject {first} because they switched supplier", ADA, HERE)
     assert not answer.private
     assert "Rejected by Ada Admin on " in answer.plain_text()
     assert "(reason: they switched supplier)" in answer.plain_text()
     assert f"reject {first} because" not in (answer.footer or ""), "no Reject button left to explain"
-    last = audit_log(any_store, first)[-1]
+    last = audit_log(demo_store, first)[-1]
     assert (last.to_state, last.actor, last.platform, last.reason) == (
         "rejected",
         "Ada Admin",
@@ -113,19 +121,19 @@ def test_typed_decisions_are_the_buttons_in_words(any_store, tmp_path):
         "they switched supplier",
     )
     # The alert posted earlier is rewritten through the outbox, reason included.
-    (update,) = [m for m in list_messages(any_store, with_reply=True) if m["kind"] == "update"]
+    (update,) = [m for m in list_messages(demo_store, with_reply=True) if m["kind"] == "update"]
     assert ": they switched supplier" in reply_from_json(update["reply"]).text
 
     assert "Approved by Ada Admin" in brain.ask(f"approve #{second}", ADA, HERE).plain_text()
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     assert "Snoozed by Ada Admin" in brain.ask(f"snooze {third} for 2 weeks", ADA, HERE).plain_text()
-    until = get(any_store, third).snoozed_until
+    until = get(demo_store, third).snoozed_until
     assert until is not None and abs((until - before) - dt.timedelta(days=14)) < dt.timedelta(minutes=5)
-    assert {s.id for s in list_suggestions(any_store, ["approved"])} == {second}
+    assert {s.id for s in list_suggestions(demo_store, ["approved"])} == {second}
 
     assert "There is no suggested action #99999" in brain.ask("approve 99999", ADA, HERE).text
     assert "reject 12 because" in brain.ask("help", ADA, HERE).text, "help says how"
-    rows = exported(any_store, tmp_path)
+    rows = exported(demo_store, tmp_path)
     assert {
         "suggestion_id": str(first),
         "to_state": "rejected",

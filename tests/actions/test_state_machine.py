@@ -25,7 +25,7 @@ from custseg.actions import (
 )
 from custseg.errors import ActionError
 from custseg.store.models import ACTION_SUGGESTIONS
-from tests.actions.conftest import MANAGER, draft
+from tests.helpers.actions import MANAGER, draft
 
 # How to bring a fresh (proposed) suggestion into each state.
 PATH = {

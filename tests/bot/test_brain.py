@@ -14,7 +14,7 @@ from bot.reply import Reply
 from custseg import schema
 from custseg.store import open_store
 from custseg.store.subscriptions import list_subscriptions
-from tests.conftest import brain_on_demo
+from tests.helpers.demo_book import DemoBooks
 
 ME = ChatUser("U_MARIA", "console")  # account manager Maria: sees her own book
 BOSS = ChatUser("U_BOSS", "console", email="boss@example.com")  # admin: sees everything
@@ -23,7 +23,7 @@ HERE = Channel("C_TEAM", "console")
 
 
 @pytest.fixture(scope="module")
-def brain(tmp_path_factory) -> Brain:
+def brain(demo_books: DemoBooks, tmp_path_factory) -> Brain:
     from config import load_settings
 
     tmp = tmp_path_factory.mktemp("brain")
@@ -35,8 +35,8 @@ def brain(tmp_path_factory) -> Brain:
             "people": {"boss": Person(name="Bo Boss", role="admin", email="boss@example.com")},
         }
     )
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-    return brain_on_demo(store, settings, tmp)
+    store = open_store(demo_books.sqlite_url(tmp, settings))
+    return Brain(store, settings)
 
 
 def ask(brain: Brain, text: str, user: ChatUser = ME) -> Reply:

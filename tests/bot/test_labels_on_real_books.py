@@ -22,7 +22,8 @@ from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
 from custseg.store import open_store
 from custseg.store.load import save_order_file
-from tests.conftest import RETAIL, load_demo, need, write_csv
+from tests.helpers.data import RETAIL, need, write_csv
+from tests.helpers.demo_book import DemoBooks
 
 ME = ChatUser("tester")
 HERE = Channel("console")
@@ -36,11 +37,10 @@ def ask(brain: Brain, text: str, user: ChatUser = ME):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Brain:
+def demo(demo_books: DemoBooks, tmp_path_factory) -> Brain:
     tmp = tmp_path_factory.mktemp("demo20")
-    store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
     settings = load_settings(env={})
-    load_demo(store, settings, tmp)
+    store = open_store(demo_books.sqlite_url(tmp, settings))
     return Brain(store, settings)
 
 

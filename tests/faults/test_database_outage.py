@@ -16,9 +16,9 @@ from bot.outbox import deliver_due, enqueue
 from bot.reply import Reply
 from custseg.store import open_store, outbox
 from tests.fakes.slack_api import FakeSlackAPI, Fault, LoopbackServer
-from tests.faults.conftest import ThrowawayPostgres
-from tests.slack.conftest import SlackSide, demo_settings, slack_env
-from tests.worker.conftest import make_book, snapshot_refresh
+from tests.helpers.slack import SlackSide, demo_settings, slack_env
+from tests.helpers.throwaway_postgres import ThrowawayPostgres
+from tests.helpers.worker import make_book, snapshot_refresh
 
 OUTAGE_MESSAGES = 5  # direct messages, and as many mentions in a private channel
 

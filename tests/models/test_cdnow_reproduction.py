@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from custseg.models import BetaGeoModel, GammaGammaModel, rfm_summary
-from tests.conftest import CDNOW_SAMPLE, need
+from tests.helpers.data import CDNOW_SAMPLE, need
 
 
 @pytest.fixture(scope="module")

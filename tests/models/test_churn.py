@@ -17,7 +17,7 @@ from custseg.models.churn.evaluation import evaluate_churn
 from custseg.models.churn.features import churn_features, churn_labels, default_horizon, profile_at
 from custseg.models.churn.history import OrderHistory
 from custseg.models.churn.scoring import score_churn
-from tests.conftest import CDNOW_MASTER, RETAIL, need, orders_frame
+from tests.helpers.data import CDNOW_MASTER, RETAIL, need, orders_frame
 
 DAY = dt.date(2024, 6, 30)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.cli.main import main
-from tests.conftest import CDNOW_MASTER, need
+from tests.helpers.data import CDNOW_MASTER, need
 
 
 def test_model_report_prints_both_models_and_marks_the_chosen_one(capsys):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from custseg.errors import ModelError
 from custseg.models import BetaGeoModel, GammaGammaModel, rfm_summary
 from custseg.models.clv import expected_purchases_by_month, lifetime_value
-from tests.conftest import orders_frame
+from tests.helpers.data import orders_frame
 
 CDNOW_PARAMS = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 

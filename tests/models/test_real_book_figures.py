@@ -27,7 +27,7 @@ from custseg.models.summary import rfm_summary
 from custseg.segmentation.figures import derive
 from custseg.segmentation.lifecycle import Lifecycle
 from custseg.snapshot.build import build_snapshot
-from tests.conftest import CDNOW_MASTER, RETAIL, need, orders_frame
+from tests.helpers.data import CDNOW_MASTER, RETAIL, need, orders_frame
 from tests.models.test_churn import DAY, synthetic_book
 
 STAGE_RANK = {"new": 0, "active": 1, "declining": 2, "dormant": 3, "lost": 4}

@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 from config import load_settings
-from custseg.demo import make_demo_book
 from custseg.ingest.aggregate import aggregate_frame
 from custseg.query import QueryEngine
 from custseg.segmentation.figures import derive
 from custseg.segmentation.lifecycle import Lifecycle
 from custseg.snapshot.build import build_snapshot
 from custseg.snapshot.storage import load_snapshot, save_snapshot
+from tests.helpers.demo_book import demo_book
 
-BOOK = make_demo_book()
+BOOK = demo_book()
 END = BOOK.orders["ordered_at"].max().date()
 
 

@@ -15,7 +15,7 @@ from custseg.pipeline import segment
 from custseg.store import open_store
 from custseg.store.load import save_order_file
 from custseg.store.models import SNAPSHOTS
-from tests.conftest import write_csv
+from tests.helpers.data import write_csv
 
 
 def _settings(url: str, **update):

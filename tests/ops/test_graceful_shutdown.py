@@ -13,10 +13,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from custseg.store import open_store
-from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack.conftest import SECRET, TOKEN, SlackSide, demo_settings
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import SECRET, TOKEN, SlackSide, demo_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,9 +38,8 @@ def wait_until_up(url: str, child: subprocess.Popen, timeout: float = 90) -> Non
     raise AssertionError("the web process did not start")
 
 
-def test_sigterm_posts_the_answers_already_acknowledged_then_exits(tmp_path):
-    url = f"sqlite:///{tmp_path / 'custseg.db'}"
-    brain_on_demo(open_store(url), demo_settings(), tmp_path)
+def test_sigterm_posts_the_answers_already_acknowledged_then_exits(demo_books: DemoBooks, tmp_path):
+    url = demo_books.sqlite_url(tmp_path, demo_settings())
     (tmp_path / "custseg.toml").write_text('[users]\nU_MARIA = "Maria"\n')
     fake = FakeSlackAPI().start()
     port = free_port()

@@ -21,15 +21,15 @@ from config.sections import ChannelSettings, DeliverySettings
 from custseg.store import Store, open_store
 from custseg.store import outbox as table
 from custseg.store.subscriptions import list_subscriptions
-from tests.conftest import brain_on_demo
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.helpers.demo_book import DemoBooks
 
 ADMIN = ChatUser("U_ADMIN", "slack")
 SUBSCRIBE = "post the digest here every Monday at 9"
 
 
 @pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
+def brain(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Brain:
     tmp = tmp_path_factory.mktemp("safe_channels")
     settings = load_settings(env={}).model_copy(
         update={
@@ -37,7 +37,7 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
             "channels": ChannelSettings(allow_external=["slack:C_EXT_OK"]),
         }
     )
-    return brain_on_demo(open_store(f"sqlite:///{tmp / 'custseg.db'}"), settings, tmp, n_customers=200)
+    return Brain(open_store(demo_books.sqlite_url(tmp, settings, n_customers=200)), settings)
 
 
 def subscribed(brain: Brain, channel_id: str) -> bool:

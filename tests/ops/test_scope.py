@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,9 +27,8 @@ from custseg.actions import list_suggestions
 from custseg.query import Found, NotFound, QueryEngine, Selection
 from custseg.snapshot.build import Snapshot
 from custseg.snapshot.storage import load_snapshot
-from custseg.store import Store, open_store
 from custseg.store.subscriptions import list_subscriptions
-from tests.conftest import brain_on_demo, fresh_pg_database
+from tests.helpers.demo_book import DemoBooks
 
 ADA = ChatUser("U_ADA", "slack")  # admin: everything
 PETRA = ChatUser("U_PETRA", "slack")  # manager of team EMEA = Maria and John
@@ -109,24 +107,14 @@ class World:
         return sorted(n for n in names if n in text and n.lower() not in typed.lower()) + sorted(ids & tokens)
 
 
-def _build(store: Store, tmp: Path) -> World:
-    brain = brain_on_demo(store, scoped_settings(), tmp)
-    snap = load_snapshot(store)
-    return World(brain, snap, load_snapshot(store, before=snap.as_of))
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    tmp = tmp_path_factory.mktemp("scope")
-    if request.param == "postgres":
-        with fresh_pg_database() as url:
-            store = open_store(url)
-            yield _build(store, tmp)
-            store.dispose()
-    else:
-        store = open_store(f"sqlite:///{tmp / 'custseg.db'}")
-        yield _build(store, tmp)
-        store.dispose()
+def world(
+    request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    settings = scoped_settings()
+    with demo_books.store(request.param, tmp_path_factory.mktemp("scope"), settings) as store:
+        snap = load_snapshot(store)
+        yield World(Brain(store, settings), snap, load_snapshot(store, before=snap.as_of))
 
 
 def ask(world: World, text: str, user: ChatUser) -> Reply:

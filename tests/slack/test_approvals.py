@@ -17,7 +17,8 @@ from custseg.actions import audit_log, get
 from custseg.store import copies
 from custseg.store.outbox import list_messages
 from tests.fakes.slack_api import Call, FakeSlackAPI
-from tests.slack.conftest import SlackSide, buttons, serve_demo
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import SlackSide, buttons, serve_demo
 
 CHANNEL = "C_WINBACK"
 
@@ -37,8 +38,10 @@ def team_settings() -> Settings:
 
 
 @pytest.fixture(scope="module")
-def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
-    yield from serve_demo(fake, tmp_path_factory.mktemp("slack_approvals"), team_settings())
+def winback(
+    fake: FakeSlackAPI, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SlackSide]:
+    yield from serve_demo(fake, demo_books, tmp_path_factory.mktemp("slack_approvals"), team_settings())
 
 
 @pytest.fixture

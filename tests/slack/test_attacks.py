@@ -26,7 +26,8 @@ from config import load_settings
 from custseg.actions import audit_log, get
 from custseg.store.subscriptions import list_subscriptions
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack.conftest import SlackSide, serve_demo
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import SlackSide, serve_demo
 from tests.slack.test_approvals import CHANNEL, pressed, sid, suggestion_message
 
 CONNECT = "C_CONNECT_OUTSIDE"
@@ -245,21 +246,27 @@ def test_a_second_press_on_a_decided_suggestion_leaves_the_shared_message_alone(
 
 
 @pytest.fixture(scope="module")
-def winback(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
+def winback(
+    fake: FakeSlackAPI, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SlackSide]:
     from tests.slack.test_approvals import team_settings
 
-    yield from serve_demo(fake, tmp_path_factory.mktemp("slack_attacks_winback"), team_settings(), 600)
+    yield from serve_demo(
+        fake, demo_books, tmp_path_factory.mktemp("slack_attacks_winback"), team_settings(), 600
+    )
 
 
 # -- people of another organisation (Slack Connect) ---------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def open_world(fake: FakeSlackAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackSide]:
+def open_world(
+    fake: FakeSlackAPI, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SlackSide]:
     """Right after installing with only the tokens: no people configured, access is open."""
     settings = load_settings(env={})
     assert settings.open_access
-    yield from serve_demo(fake, tmp_path_factory.mktemp("slack_open"), settings, 600)
+    yield from serve_demo(fake, demo_books, tmp_path_factory.mktemp("slack_open"), settings, 600)
 
 
 @pytest.fixture

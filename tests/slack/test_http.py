@@ -13,7 +13,7 @@ from adapters.web.app import STATUSES, build_app
 from bot.reply import Reply
 from custseg.store.subscriptions import subscribe
 from tests.fakes.slack_api import LoopbackServer
-from tests.slack.conftest import SlackSide, buttons
+from tests.helpers.slack import SlackSide, buttons
 
 
 def test_without_tokens_the_web_process_starts_and_names_the_missing_variables(demo_brain):

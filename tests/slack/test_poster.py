@@ -12,7 +12,7 @@ from bot.delivery import Posted
 from bot.reply import Image, Reply
 from custseg.errors import DeliveryError
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack.conftest import TOKEN
+from tests.helpers.slack import TOKEN
 
 DIGEST = Reply(context="Key accounts · your accounts", title="Key-account digest", text="*12 key accounts*")
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 import time
 
 from adapters.web.app import build_app
-from tests.conftest import brain_on_demo
+from bot.brain import Brain
 from tests.fakes.slack_api import FakeSlackAPI, LoopbackServer
-from tests.slack.conftest import SlackSide, buttons, demo_settings, slack_env
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import SlackSide, buttons, demo_settings, slack_env
 
 
-def test_dm_button_and_retry_on_postgresql(pg_store, fake: FakeSlackAPI, tmp_path):
-    brain = brain_on_demo(pg_store, demo_settings(), tmp_path, n_customers=400)
+def test_dm_button_and_retry_on_postgresql(demo_books: DemoBooks, fake: FakeSlackAPI, tmp_path):
+    settings = demo_settings()
+    with demo_books.store("postgres", tmp_path, settings, n_customers=400) as store:
+        _dm_button_and_retry(Brain(store, settings), fake)
+
+
+def _dm_button_and_retry(brain: Brain, fake: FakeSlackAPI) -> None:
     server = LoopbackServer(
         build_app(brain, brain.settings, slack_env(fake), modules=("adapters.slack.app",))
     )

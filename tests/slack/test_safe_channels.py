@@ -3,7 +3,7 @@ shared into a channel of another organisation."""
 
 from __future__ import annotations
 
-from tests.slack.conftest import SlackSide, buttons
+from tests.helpers.slack import SlackSide, buttons
 
 
 def test_a_mention_in_a_public_channel_is_answered_only_to_the_asker_with_a_share_button(slack: SlackSide):

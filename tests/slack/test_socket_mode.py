@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.slack.conftest import TOKEN
+from tests.helpers.slack import TOKEN
 
 
 def test_socket_mode_command_names_the_missing_tokens(monkeypatch, capsys):

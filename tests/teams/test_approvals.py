@@ -13,6 +13,7 @@ import pytest
 
 from config.access import Person, TeamSettings
 from custseg.actions import audit_log, get
+from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text
 from tests.teams.world import PERSONAL, World, channel_data, channel_thread, running_world
 
@@ -25,7 +26,7 @@ CHANNEL_DATA = channel_data(CHANNEL_ID)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     update = {
         "people": {
             "petra": Person(name="Petra Novak", role="manager", teams=["emea"], teams_id="29:petra"),
@@ -35,7 +36,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         },
         "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])},
     }
-    with running_world(tmp_path_factory.mktemp("teams_approvals"), update) as world:
+    with running_world(demo_books, tmp_path_factory.mktemp("teams_approvals"), update) as world:
         # The channel's members (its roster): everyone here, no guests.
         world.connector.members.update({u["id"]: u for u in (PETRA, OLGA, VIC)})
         yield world

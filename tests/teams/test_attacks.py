@@ -27,6 +27,7 @@ from bot import wording
 from config.sections import MsTeamsSettings
 from custseg.actions import audit_log, get
 from tests.fakes.bot_framework import FakeBotFramework, entra_issuer
+from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text, table_rows
 from tests.teams.world import CREDENTIALS, EMEA_UPDATE, TEAMS, World, post, running_world
 
@@ -82,8 +83,8 @@ async def _stand_in_token(
 
 
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Guarded]:
-    with running_world(tmp_path_factory.mktemp("teams_attacks"), EMEA_UPDATE) as world:
+def guarded(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Guarded]:
+    with running_world(demo_books, tmp_path_factory.mktemp("teams_attacks"), EMEA_UPDATE) as world:
         bf = FakeBotFramework()
         bf.base_url = world.servers.serve(bf.app())
         msteams = MsTeamsSettings(openid_metadata_url=bf.metadata_url, service_hosts=["127.0.0.1"])

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from adapters.teams.references import channel_key, get_reference, mark_uninstalled, save_reference
 from adapters.teams.render import MAX_CARD_BYTES, card
 from bot.reply import Button, Image, Reply, Table
-from tests.conftest import ROOT
+from tests.helpers.data import ROOT
 from tests.teams.cards import card_text, table_rows
 
 

@@ -27,6 +27,7 @@ from bot.reply import Image, Reply, Table
 from config import Settings, load_settings
 from custseg.store import Store, open_store
 from custseg.store.models import CHART_IMAGES
+from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text, table_rows
 from tests.teams.world import CREDENTIALS, PERSONAL, World, running_world
 
@@ -73,12 +74,14 @@ def stored_charts(store: Store) -> int:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     # The web app's public URL is where it will listen: Teams fetches the images from there.
     port = free_port()
     web = load_settings(env={"CUSTSEG_PUBLIC_URL": f"http://127.0.0.1:{port}"}).web
     tmp = tmp_path_factory.mktemp("charts")
-    with running_world(tmp, {"web": web}, request.param, port=port, n_customers=300) as world:
+    with running_world(demo_books, tmp, {"web": web}, request.param, port=port, n_customers=300) as world:
         assert world.bot_url == web.public_url
         yield world
 

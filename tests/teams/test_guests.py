@@ -20,6 +20,7 @@ from bot.reply import Reply, Table
 from custseg.errors import DeliveryError
 from custseg.store.outbox import list_messages
 from custseg.store.subscriptions import list_subscriptions
+from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text
 from tests.teams.world import EMEA_UPDATE, MARIA, TENANT, World, channel_data, channel_thread, running_world
 
@@ -34,8 +35,12 @@ DIGEST = Reply(
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with running_world(tmp_path_factory.mktemp("teams_guests"), EMEA_UPDATE, request.param) as world:
+def world(
+    request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with running_world(
+        demo_books, tmp_path_factory.mktemp("teams_guests"), EMEA_UPDATE, request.param
+    ) as world:
         yield world
 
 

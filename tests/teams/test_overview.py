@@ -11,6 +11,7 @@ import pytest
 
 from bot import wording
 from custseg.store.subscriptions import subscribe
+from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text
 from tests.teams.world import EMEA_UPDATE, MARIA, TENANT, World, running_world
 
@@ -19,8 +20,12 @@ STRANGER = {"id": "29:stranger", "name": "Sam Stranger", "aadObjectId": "aad-str
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with running_world(tmp_path_factory.mktemp("teams_overview"), EMEA_UPDATE, request.param) as world:
+def world(
+    request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with running_world(
+        demo_books, tmp_path_factory.mktemp("teams_overview"), EMEA_UPDATE, request.param
+    ) as world:
         yield world
 
 

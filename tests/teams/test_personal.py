@@ -22,7 +22,8 @@ from custseg.errors import DeliveryError
 from custseg.store import Store
 from custseg.store.outbox import list_messages
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack.conftest import SlackSide, buttons, slack_env
+from tests.helpers.demo_book import DemoBooks
+from tests.helpers.slack import SlackSide, buttons, slack_env
 from tests.teams.cards import card_text, table_rows
 from tests.teams.world import MARIA, TENANT, World, channel_data, channel_thread, running_world
 
@@ -40,11 +41,14 @@ PEOPLE = {
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     slack = FakeSlackAPI().start()
     update = {"people": PEOPLE, "teams": {"emea": TeamSettings(members=["Maria", "Lukas"])}}
     try:
         with running_world(
+            demo_books,
             tmp_path_factory.mktemp("teams_personal"),
             update,
             request.param,

@@ -16,6 +16,7 @@ from bot import wording
 from bot.reply import Reply
 from config.access import Person
 from custseg.errors import DeliveryError
+from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text, table_rows
 from tests.teams.world import BOT, CREDENTIALS, MARIA, PERSONAL, TEAMS, World, post, running_world
 
@@ -23,9 +24,9 @@ CHANNEL_ID = "19:sales-emea@thread.tacv2"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> Iterator[World]:
+def world(demo_books: DemoBooks, tmp_path_factory) -> Iterator[World]:
     people = {"maria": Person(name="Maria", owner="Maria", email="maria@contoso.example")}
-    with running_world(tmp_path_factory.mktemp("teams"), {"people": people}) as world:
+    with running_world(demo_books, tmp_path_factory.mktemp("teams"), {"people": people}) as world:
         world.connector.members["29:maria"] = {**MARIA, "email": "maria@contoso.example"}
         yield world
 

@@ -26,8 +26,8 @@ from config import Settings, load_settings
 from config.access import Person, TeamSettings
 from config.sections import MsTeamsSettings
 from custseg.store import open_store
-from tests.conftest import brain_on_demo, fresh_pg_database
 from tests.fakes.teams_connector import Call, FakeConnector, LoopbackServers
+from tests.helpers.demo_book import DemoBooks
 
 TEAMS = ("adapters.teams.app",)
 BOT = {"id": "28:custseg-bot", "name": "custseg"}
@@ -159,6 +159,7 @@ class World:
 
 @contextmanager
 def running_world(
+    demo_books: DemoBooks,
     tmp: Path,
     update: Mapping[str, Any],
     backend: str = "sqlite",
@@ -167,21 +168,18 @@ def running_world(
     port: int | None = None,
     n_customers: int = 2000,
 ) -> Iterator[World]:
-    """A world on the demo book (``n_customers``) whose settings are the defaults with ``update``
-    (e.g. ``people``), stored in SQLite under ``tmp`` or in a fresh PostgreSQL database
+    """A world on a copy of the demo book (``n_customers``) whose settings are the defaults with
+    ``update`` (e.g. ``people``), stored in SQLite under ``tmp`` or in a fresh PostgreSQL database
     (``backend="postgres"``); ``env``, ``modules`` and ``port`` are the web app's (Slack can run
     beside Teams; a fixed port when the settings must name the app's own URL)."""
     with ExitStack() as stack:
-        if backend == "postgres":
-            url = stack.enter_context(fresh_pg_database())
-        else:
-            url = f"sqlite:///{tmp / 'custseg.db'}"
         # Without credentials the tests run Teams in local mode, which must be switched on.
         defaults = {"msteams": MsTeamsSettings(local_mode=True)}
         settings = load_settings(env={}).model_copy(update={**defaults, **dict(update)})
+        url = stack.enter_context(demo_books.url(backend, tmp, settings, n_customers))
         store = open_store(url)
         stack.callback(store.dispose)
-        brain = brain_on_demo(store, settings, tmp, n_customers)
+        brain = Brain(store, settings)
         servers = LoopbackServers()
         stack.callback(servers.close)
         connector = FakeConnector()

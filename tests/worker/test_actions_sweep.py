@@ -7,8 +7,8 @@ import datetime as dt
 
 from adapters.worker.tick import Worker
 from custseg.actions import audit_log, get, propose, snooze
-from tests.actions.conftest import MANAGER, draft
-from tests.worker.conftest import SimClock
+from tests.helpers.actions import MANAGER, draft
+from tests.helpers.worker import SimClock
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 1, 10, 0)  # naive UTC, as the workflow stores times

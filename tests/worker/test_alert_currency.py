@@ -12,7 +12,7 @@ from custseg.ingest.readers import read_order_file
 from custseg.pipeline import segment
 from custseg.store import open_store
 from custseg.store.load import save_order_file
-from tests.conftest import RETAIL, need
+from tests.helpers.data import RETAIL, need
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from custseg.ingest.readers import read_customer_file, read_order_file
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.load import save_customers, save_order_file
 from custseg.store.schedule_state import last_runs
-from tests.worker.conftest import SimClock
+from tests.helpers.worker import SimClock
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 11, 14, 2, 0, 30, tzinfo=UTC)  # just after the nightly refresh time (02:00)

@@ -13,7 +13,7 @@ from bot.outbox import deliver_due, enqueue, reply_from_json, reply_to_json
 from bot.reply import Button, Image, Reply, Table
 from custseg.errors import DeliveryError
 from custseg.store import Store, outbox
-from tests.worker.conftest import SimClock, entries, snapshot_refresh, subscribe_at
+from tests.helpers.worker import SimClock, entries, snapshot_refresh, subscribe_at
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

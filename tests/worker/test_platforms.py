@@ -14,7 +14,7 @@ from adapters.worker.tick import Worker
 from custseg.store import outbox
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.teams_connector import FakeConnector, LoopbackServers
-from tests.worker.conftest import SimClock, snapshot_refresh, subscribe_at
+from tests.helpers.worker import SimClock, snapshot_refresh, subscribe_at
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday

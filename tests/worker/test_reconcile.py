@@ -11,9 +11,9 @@ from bot.outbox import deliver_due, enqueue
 from bot.reply import Button, Reply
 from custseg.actions import propose
 from custseg.store import copies, outbox
-from tests.actions.conftest import MANAGER, draft
 from tests.fakes.slack_api import FakeSlackAPI, Fault
-from tests.worker.conftest import SimClock
+from tests.helpers.actions import MANAGER, draft
+from tests.helpers.worker import SimClock
 
 UTC = dt.UTC
 KEY = "digest:slack:C_ACCOUNTS:2027-W09"

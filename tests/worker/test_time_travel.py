@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from adapters.console.poster import FilePoster
 from adapters.worker.tick import Worker
 from custseg.store.outbox import list_messages
-from tests.worker.conftest import STOPPERS, SimClock, entries, snapshot_refresh, subscribe_at
+from tests.helpers.worker import STOPPERS, SimClock, entries, snapshot_refresh, subscribe_at
 
 UTC = dt.UTC
 NEW_YORK, BERLIN = "America/New_York", "Europe/Berlin"

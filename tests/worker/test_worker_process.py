@@ -14,7 +14,7 @@ from pathlib import Path
 
 from custseg.store import open_store
 from custseg.store.outbox import list_messages
-from tests.worker.conftest import entries, snapshot_refresh, subscribe_at
+from tests.helpers.worker import entries, snapshot_refresh, subscribe_at
 
 ROOT = Path(__file__).resolve().parents[2]
 
