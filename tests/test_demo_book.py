@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pandas as pd
@@ -88,12 +87,6 @@ def test_csv_round_trip(book: DemoBook, tmp_path) -> None:
     back = pd.read_csv(orders_path, parse_dates=["ordered_at"])
     assert len(back) == len(book.orders)
     assert back["amount"].sum() == pytest.approx(book.orders["amount"].sum())
-
-
-def test_fast() -> None:
-    started = time.perf_counter()
-    make_demo_book(seed=3)
-    assert time.perf_counter() - started < 2.0
 
 
 def test_uniqueness(book: DemoBook) -> None:
