@@ -22,6 +22,14 @@ INTENTS: tuple[str, ...] = (
     "help",
     "unknown",
 )
+# The intents the query engine answers from the snapshot (the rest are answered by the bot).
+DATA_INTENTS: tuple[str, ...] = (
+    "find_customers",
+    "count_customers",
+    "segment_overview",
+    "customer_profile",
+    "explain",
+)
 # The filter keys, in the order the interpretation reads them.
 FILTERS: tuple[str, ...] = (
     "segment",

@@ -19,12 +19,11 @@ from typing import Any, ClassVar, Self
 
 from config.labels import LEVELS, SEGMENTS, STAGES
 from custseg.errors import QueryError
-from custseg.schema import DAYS, INTENTS, SORTS, TOPICS
+from custseg.schema import DATA_INTENTS, DAYS, INTENTS, SORTS, TOPICS
 
 # A JSON object as the contract writes it: what ``from_json`` reads and ``to_json`` writes.
 JSONObject = dict[str, Any]
 
-DATA_INTENTS = ("find_customers", "count_customers", "segment_overview", "customer_profile", "explain")
 CATEGORICAL = {"segment": SEGMENTS, "value_tier": LEVELS, "lifecycle": STAGES, "churn_risk": LEVELS}
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200

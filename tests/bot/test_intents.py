@@ -10,6 +10,7 @@ from bot.context import Channel
 from bot.intents import INTENTS, declaration
 from bot.interpret import interpretation
 from bot.reply import Reply
+from custseg.query import Query
 from custseg.schema import INTENTS as CONTRACT_INTENTS
 
 
@@ -20,8 +21,9 @@ def test_every_intent_of_the_contract_is_declared_and_answered():
 
 
 def test_the_interpretation_line_uses_the_declared_words():
-    assert interpretation({"intent": "customer_profile", "customer": "Acme"}) == "Customer profile · Acme"
-    assert interpretation({"intent": "help"}) == "Help"
+    profile = Query.from_json({"intent": "customer_profile", "customer": "Acme"})
+    assert interpretation(profile) == "Customer profile · Acme"
+    assert interpretation(Query.from_json({"intent": "help"})) == "Help"
 
 
 def test_strangers_may_only_ask_for_help_and_undeclared_intents_fail_closed():
