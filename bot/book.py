@@ -55,14 +55,19 @@ class ScopedBook:
 
     @property
     def snapshot(self) -> Snapshot:
-        """The snapshot answered from (its date, parameters and notes; its models plan alerts)."""
-        return self._engine.snapshot
+        """The snapshot answered from, as the asker sees it: its date, parameters and notes, and
+        only the customers within their scope (``customers``), so digests and alerts computed on
+        it cannot count anyone else."""
+        return self._engine.snapshot_in(self.scope)
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The snapshot's rows, indexed like the masks ``select`` returns. Handlers keep to the
-        rows ``select`` gives them, or check ``sees`` before showing one."""
-        return self._engine.frame
+        """The rows of the asker's customers (``snapshot.customers``)."""
+        return self.snapshot.customers
+
+    def rows(self, selection: Selection) -> pd.DataFrame:
+        """The rows a ``select`` chose (its mask is over the whole book, and within the scope)."""
+        return self._engine.frame[selection.mask]
 
     def run(self, query: Query, offset: int = 0) -> Answer:
         """The engine's answer to a data query within the asker's scope."""

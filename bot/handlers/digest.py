@@ -92,7 +92,7 @@ def scope_rows(ctx: Context, query: Query) -> tuple[pd.DataFrame | None, Reply |
     selected = ctx.book.select(_where(query))
     if not isinstance(selected, Selection):
         return None, special(ctx, query, selected)
-    return ctx.book.frame[selected.mask], None
+    return ctx.book.rows(selected), None
 
 
 def _name(cid: str, name: Any) -> str:

@@ -11,6 +11,7 @@ lists, names resolved and "did you mean" suggestions only ever come from inside 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,7 @@ class _ScopeView:
     owners: NameIndex
     regions: NameIndex
     customers: NameIndex | None = None
+    snapshot: Snapshot | None = None
 
 
 class QueryEngine:
@@ -136,6 +138,16 @@ class QueryEngine:
         nothing, and customers without an account manager are only in the unrestricted scope.
         """
         return self._view(scope).mask
+
+    def snapshot_in(self, scope: Scope) -> Snapshot:
+        """The snapshot as ``scope`` sees it: the same date, parameters and notes, with only the
+        customers of its account managers (the whole snapshot for None). Built once per scope."""
+        if scope is None:
+            return self.snapshot
+        view = self._view(scope)
+        if view.snapshot is None:
+            view.snapshot = dataclasses.replace(self.snapshot, customers=self.frame[view.mask])
+        return view.snapshot
 
     def _view(self, scope: Scope) -> _ScopeView:
         if scope is None:

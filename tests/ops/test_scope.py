@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bot.book import ScopedBook
 from bot.brain import Brain, who_are_you
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
 from config import Settings, load_settings
 from config.access import Person, TeamSettings
 from custseg.actions import list_suggestions
-from custseg.query import Found, NotFound, QueryEngine, Selection
+from custseg.query import Filters, Found, NotFound, QueryEngine, Selection
 from custseg.snapshot.build import Snapshot
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.subscriptions import list_subscriptions
@@ -498,3 +499,17 @@ def test_a_scheduled_digest_shows_only_what_its_subscriber_may_see(world):
     assert not any(name in petra.reply.plain_text() for name in outsiders)
     (gone,) = worker.compose_digest("slack", "C_OLD", "digest:slack:C_OLD:test", subscriber="U_LEFT")
     assert number(r"\*([\d,]+) key accounts\*", gone.reply.text) == 0
+
+
+@pytest.mark.parametrize("user", MAPPED, ids=IDS)
+def test_the_scoped_book_handlers_get_holds_only_the_askers_customers(world: World, user: ChatUser) -> None:
+    """What a handler is given cannot see outside the asker's scope: its snapshot and rows are the
+    asker's customers only, with the same date and notes, and a selection stays inside too."""
+    book = ScopedBook(world.brain.engine(), SCOPES[user], None)
+    expected = set(world.frame.index[world.inside(user).to_numpy()])
+    assert set(book.frame.index) == expected
+    assert set(book.snapshot.customers.index) == expected
+    assert book.snapshot.as_of == world.snap.as_of and book.snapshot.notes == world.snap.notes
+    selected = book.select(Filters.of({"lifecycle": "dormant"}))
+    assert isinstance(selected, Selection)
+    assert set(book.rows(selected).index) <= expected
