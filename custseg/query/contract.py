@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Self
 
 from config.labels import LEVELS, SEGMENTS, STAGES
 from custseg.errors import QueryError
-from custseg.schema import DATA_INTENTS, DAYS, INTENTS, SORTS, TOPICS
+from custseg.schema import DATA_INTENTS, DAYS, FILTERS, INTENTS, SORTS, TOPICS
 
 # A JSON object as the contract writes it: what ``from_json`` reads and ``to_json`` writes.
 JSONObject = dict[str, Any]
@@ -96,17 +96,7 @@ def _json(value: Any) -> Any:
 class Filters(_Slots):
     """Which customers: the contract's ``filters``; unset filters are None."""
 
-    SLOTS: ClassVar[tuple[str, ...]] = (
-        "segment",
-        "value_tier",
-        "lifecycle",
-        "churn_risk",
-        "key_account",
-        "owner",
-        "region",
-        "min_revenue",
-        "inactive_days",
-    )
+    SLOTS: ClassVar[tuple[str, ...]] = FILTERS
     segment: str | None = None
     value_tier: str | None = None
     lifecycle: str | None = None
