@@ -140,6 +140,11 @@ class ChatService:
     def intent_of(self, text: str) -> Intent:
         """The declaration of the intent ``text`` asks for, read as ``ask`` will read it (with the
         data's names when there is a snapshot). What the channel-data policy decides on."""
+        if typed_decision((text or "")[:MAX_MESSAGE]) is not None:
+            # "approve 12" is a button press in words: it decides on customer data, so it is
+            # judged as such (an undeclared intent fails closed), not as the "unknown" the parser
+            # would make of it.
+            return declaration("decide")
         try:
             self.engine()
         except Exception:  # no snapshot or no database: the question is read without the names

@@ -336,6 +336,12 @@ def test_an_outsiders_button_press_share_and_home_get_no_data_and_decide_nothing
     assert wording.OUTSIDER[:40] in notice.args["text"]
     assert slack.fake.calls_to("chat.update") == [] and slack.fake.calls_to("chat.postMessage") == []
     assert get(store, sid(approve)).state == "proposed" and audit_log(store, sid(approve)) == before
+    # Nor can they decide by typing what the button would have done.
+    slack.fake.reset()
+    slack.dm(f"approve {sid(approve)}", user=PARTNER, channel="D_PARTNER")
+    (refused,) = slack.fake.wait_for("chat.postEphemeral")
+    assert wording.OUTSIDER[:40] in refused.text()
+    assert get(store, sid(approve)).state == "proposed" and audit_log(store, sid(approve)) == before
 
     slack.event({"type": "app_home_opened", "user": PARTNER, "tab": "home"})
     (home,) = slack.fake.wait_for("views.publish")
