@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
+
+# What the interpretation line shows after the intent's words: the selection itself, led by its
+# filters, with the count or list that answered it ("Dormant · high value — 14 customers, top 10 by
+# revenue"); the customer named; the filters; the topic of a scheduled post; or nothing more.
+Shows = Literal["selection", "customer", "filters", "topic", "label"]
 
 
 @dataclass(frozen=True)
@@ -27,26 +33,29 @@ class Intent:
         out of channels outsiders can read.
     open_to_strangers : bool
         Whether someone the settings do not map to a person may use it.
+    shows : {"selection", "customer", "filters", "topic", "label"}
+        What the interpretation line adds to the label (see ``Shows``).
     """
 
     name: str
     label: str
     customer_data: bool = True
     open_to_strangers: bool = False
+    shows: Shows = "label"
 
 
 DECLARATIONS: tuple[Intent, ...] = (
-    Intent("find_customers", "Customers"),
-    Intent("count_customers", "Customer count"),
-    Intent("segment_overview", "Segment breakdown"),
-    Intent("customer_profile", "Customer profile"),
-    Intent("explain", "Why"),
-    Intent("key_account_digest", "Key-account digest"),
-    Intent("churn_alerts", "Churn alerts"),
-    Intent("pending_actions", "Actions awaiting a decision"),
-    Intent("propose_action", "Win-back suggestion"),
-    Intent("subscribe", "Schedule a post", customer_data=False),
-    Intent("unsubscribe", "Stop a scheduled post", customer_data=False),
+    Intent("find_customers", "Customers", shows="selection"),
+    Intent("count_customers", "Customer count", shows="selection"),
+    Intent("segment_overview", "Segment breakdown", shows="filters"),
+    Intent("customer_profile", "Customer profile", shows="customer"),
+    Intent("explain", "Why", shows="customer"),
+    Intent("key_account_digest", "Key-account digest", shows="filters"),
+    Intent("churn_alerts", "Churn alerts", shows="filters"),
+    Intent("pending_actions", "Actions awaiting a decision", shows="filters"),
+    Intent("propose_action", "Win-back suggestion", shows="customer"),
+    Intent("subscribe", "Schedule a post", customer_data=False, shows="topic"),
+    Intent("unsubscribe", "Stop a scheduled post", customer_data=False, shows="topic"),
     Intent("help", "Help", customer_data=False, open_to_strangers=True),
     Intent("unknown", "Not understood", customer_data=False, open_to_strangers=True),
 )

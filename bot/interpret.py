@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from bot.intents import declaration
-from bot.wording import DAYS_AGO, SEGMENT_LABEL, SORT_LABEL, STAGE_FILTER_LABEL, STAGE_LABEL
+from bot.wording import (
+    ALL_CUSTOMERS,
+    DAYS_AGO,
+    SEGMENT_LABEL,
+    SORT_LABEL,
+    STAGE_FILTER_LABEL,
+    STAGE_LABEL,
+    TOPIC_LABEL,
+)
 from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
 
 
@@ -63,34 +71,36 @@ def interpretation(query: Query | None, answer: Answer | None = None, currency: 
     """E.g. "Dormant · high value · your accounts — 14 customers, top 10 by revenue"."""
     if query is None:
         return declaration("unknown").label
-    intent = query.intent
+    declared = declaration(query.intent)
     applied = getattr(answer, "filters", None)
     filters: Filters = applied if applied else query.filters
     words = " · ".join(describe_filters(filters, currency))
-    if intent in ("find_customers", "count_customers"):
-        head = words or "All customers"
-        if isinstance(answer, CountAnswer) and intent == "count_customers":
-            n = answer.count
-            return f"{head} — {n:,} customer{'s' if n != 1 else ''}"
-        if not isinstance(answer, CustomersAnswer) or intent == "count_customers":
-            return head
-        total, shown = answer.total, len(answer.customers)
-        start = answer.offset
-        by = SORT_LABEL[answer.sort]
-        if total == 0:
-            return f"{head} — no customers"
-        if start:
-            return f"{head} — {total:,} customers, {start + 1}–{start + shown} by {by}"
-        if shown < total:
-            return f"{head} — {total:,} customers, top {shown} by {by}"
-        return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"
-    label = declaration(intent).label
-    if intent in ("customer_profile", "explain", "propose_action") and query.customer:
+    if declared.shows == "selection":
+        return _selection(words or ALL_CUSTOMERS, answer)
+    label = declared.label
+    if declared.shows == "customer" and query.customer:
         return f"{label} · {query.customer}"
-    if intent == "segment_overview" and words:
-        return f"{label} · {words}"
-    if intent in ("subscribe", "unsubscribe") and query.topic:
-        return f"{label} · {'key-account digest' if query.topic == 'digest' else 'churn alerts'}"
-    if words and intent in ("key_account_digest", "churn_alerts", "pending_actions"):
+    if declared.shows == "topic" and query.topic:
+        return f"{label} · {TOPIC_LABEL.get(query.topic, query.topic)}"
+    if declared.shows == "filters" and words:
         return f"{label} · {words}"
     return label
+
+
+def _selection(head: str, answer: Answer | None) -> str:
+    """The filters, then how many matched and which of them are shown (when answered)."""
+    if isinstance(answer, CountAnswer):
+        n = answer.count
+        return f"{head} — {n:,} customer{'s' if n != 1 else ''}"
+    if not isinstance(answer, CustomersAnswer):
+        return head
+    total, shown = answer.total, len(answer.customers)
+    start = answer.offset
+    by = SORT_LABEL[answer.sort]
+    if total == 0:
+        return f"{head} — no customers"
+    if start:
+        return f"{head} — {total:,} customers, {start + 1}–{start + shown} by {by}"
+    if shown < total:
+        return f"{head} — {total:,} customers, top {shown} by {by}"
+    return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"

@@ -126,6 +126,8 @@ SUBSCRIPTION_NOTE = "Deliveries start once the scheduler is running (the worker 
 UNSUBSCRIBED = "Done: I'll stop posting the {topic} here."
 NOT_SUBSCRIBED = "This channel doesn't get the {topic}, so there is nothing to stop."
 TOPIC_LABEL = {"digest": "key-account digest", "alerts": "churn alerts"}
+# The interpretation line of a list or count without filters.
+ALL_CUSTOMERS = "All customers"
 TOPIC_NEEDED = "Which one: the key-account digest or the churn alerts?"
 
 # -- safe channels (bot/channels.py) --

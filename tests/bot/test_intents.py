@@ -24,6 +24,11 @@ def test_the_interpretation_line_uses_the_declared_words():
     profile = Query.from_json({"intent": "customer_profile", "customer": "Acme"})
     assert interpretation(profile) == "Customer profile · Acme"
     assert interpretation(Query.from_json({"intent": "help"})) == "Help"
+    alerts = Query.from_json({"intent": "subscribe", "topic": "alerts"})
+    assert interpretation(alerts) == "Schedule a post · churn alerts"
+    dormant = Query.from_json({"intent": "churn_alerts", "filters": {"region": "EMEA"}})
+    assert interpretation(dormant) == "Churn alerts · in EMEA"
+    assert interpretation(Query.from_json({"intent": "find_customers"})) == "All customers"
 
 
 def test_strangers_may_only_ask_for_help_and_undeclared_intents_fail_closed():
