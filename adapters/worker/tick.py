@@ -25,7 +25,6 @@ from adapters.worker.backoff import Backoff
 from adapters.worker.schedule import as_utc, due_runs, job_name, period, trigger_for
 from bot.app import App, build
 from bot.delivery import Poster
-from bot.handlers.digest import AlertPlan
 from bot.outbox import Outcome, deliver_due, reply_to_json, utcnow
 from bot.services.scheduled import Message
 from config.settings import Settings
@@ -222,7 +221,7 @@ class Worker:
         job = job_name(topic, platform, channel)
         key = f"{job}:{period(sub['day'], fire, sub['timezone'])}"
         subscriber = sub.get("created_by")
-        digest = self.compose_digest(platform, channel, key, subscriber) if topic == "digest" else None
+        digest = self.app.scheduled.digest(platform, channel, key, subscriber) if topic == "digest" else None
         if topic == "alerts":
             self.propose_alerted(platform, channel, alerted_before, subscriber)
         with self.store.begin() as conn:
@@ -248,7 +247,7 @@ class Worker:
     ) -> list[str]:
         # Episodes are read inside the claiming transaction, so the plan sees the previous run's writes.
         episodes = open_episodes(conn, platform, channel) if alerted_before else None
-        messages, plan = self.compose_alerts(platform, channel, key, episodes, subscriber)
+        messages, plan = self.app.scheduled.alerts(platform, channel, key, episodes, subscriber)
         queued, unsent = [], set()
         for m in messages:
             if outbox.add(conn, platform, channel, m.key, reply_to_json(m.reply), now=now):
@@ -269,22 +268,6 @@ class Worker:
         episodes = open_episodes(self.store, platform, channel) if alerted_before else None
         self.app.scheduled.propose_alerted(platform, channel, episodes, subscriber)
 
-    # -- content (composed by the scheduled-posts service) -----------------------------------------------
-    def compose_digest(
-        self, platform: str, channel: str, key: str, subscriber: str | None = None
-    ) -> list[Message]:
-        return self.app.scheduled.digest(platform, channel, key, subscriber)
-
-    def compose_alerts(
-        self,
-        platform: str,
-        channel: str,
-        key: str,
-        episodes: dict[str, dict[str, Any]] | None,
-        subscriber: str | None = None,
-    ) -> tuple[list[Message], AlertPlan]:
-        return self.app.scheduled.alerts(platform, channel, key, episodes, subscriber)
-
     def preview(
         self, topic: str, platform: str, channel: str, now: dt.datetime | None = None
     ) -> list[Message]:
@@ -300,10 +283,10 @@ class Worker:
         job = job_name(topic, platform, channel)
         key = f"{job}:{period(sub['day'], now, sub['timezone'])}"
         if topic == "digest":
-            return self.compose_digest(platform, channel, key)
+            return self.app.scheduled.digest(platform, channel, key)
         alerted_before = job in last_runs(self.store)
         episodes = open_episodes(self.store, platform, channel) if alerted_before else None
-        return self.compose_alerts(platform, channel, key, episodes)[0]
+        return self.app.scheduled.alerts(platform, channel, key, episodes)[0]
 
 
 def _running_from(start: dt.datetime) -> Callable[[], dt.datetime]:

@@ -479,7 +479,7 @@ def test_the_workers_scheduled_digest_is_not_mistaken_for_an_unknown_user(world)
     from adapters.worker.tick import Worker
 
     worker = Worker(world.brain.store, world.brain.settings, {}, refresh=lambda now: None)
-    (message,) = worker.compose_digest("slack", "C_SCHEDULED", "digest:slack:C_SCHEDULED:test")
+    (message,) = worker.app.scheduled.digest("slack", "C_SCHEDULED", "digest:slack:C_SCHEDULED:test")
     keys = int(world.frame["key_account"].sum())
     assert number(r"\*([\d,]+) key accounts\*", message.reply.text) == keys
 
@@ -490,14 +490,16 @@ def test_a_scheduled_digest_shows_only_what_its_subscriber_may_see(world):
     from adapters.worker.tick import Worker
 
     worker = Worker(world.brain.store, world.brain.settings, {}, refresh=lambda now: None)
-    (petra,) = worker.compose_digest("slack", "C_EMEA", "digest:slack:C_EMEA:test", subscriber="U_PETRA")
+    (petra,) = worker.app.scheduled.digest(
+        "slack", "C_EMEA", "digest:slack:C_EMEA:test", subscriber="U_PETRA"
+    )
     emea = world.frame["owner"].isin(["Maria", "John"])
     assert number(r"\*([\d,]+) key accounts\*", petra.reply.text) == int(
         (world.frame["key_account"] & emea).sum()
     )
     outsiders = set(world.frame.loc[~emea, "name"].dropna())
     assert not any(name in petra.reply.plain_text() for name in outsiders)
-    (gone,) = worker.compose_digest("slack", "C_OLD", "digest:slack:C_OLD:test", subscriber="U_LEFT")
+    (gone,) = worker.app.scheduled.digest("slack", "C_OLD", "digest:slack:C_OLD:test", subscriber="U_LEFT")
     assert number(r"\*([\d,]+) key accounts\*", gone.reply.text) == 0
 
 
