@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 
@@ -31,10 +32,17 @@ def cmd_slack_socket(args: argparse.Namespace) -> int:
     logs.configure()
     settings = settings_from(args)
     brain, _ = brain_for(settings)
-    bot = SlackBot(brain, settings, web_client(os.environ["SLACK_BOT_TOKEN"], os.environ))
-    handler = AsyncSocketModeHandler(build_bolt_app(bot, None), os.environ["SLACK_APP_TOKEN"])
-    print("custseg on Slack over Socket Mode (Ctrl-C to stop)", file=sys.stderr)
-    asyncio.run(handler.start_async())
+
+    async def serve() -> None:
+        # The Socket Mode client opens its aiohttp session when it is made, so it (and the Web API
+        # client it shares with the bot) must be made inside the running loop.
+        bot = SlackBot(brain, settings, web_client(os.environ["SLACK_BOT_TOKEN"], os.environ))
+        handler = AsyncSocketModeHandler(build_bolt_app(bot, None), os.environ["SLACK_APP_TOKEN"])
+        print("custseg on Slack over Socket Mode (Ctrl-C to stop)", file=sys.stderr)
+        await handler.start_async()
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it is stopped
+        asyncio.run(serve())
     return 0
 
 

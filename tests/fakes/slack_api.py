@@ -28,6 +28,8 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 BOT_USER = "UCUSTSEG"
+# The app-level token Socket Mode connects with (apps.connections.open).
+APP_TOKEN = "xapp-test"
 
 
 @dataclass
@@ -177,6 +179,7 @@ class FakeSlackAPI(LoopbackServer):
         app.router.add_route("*", "/as/{caller}/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_get("/link", self._socket)
         super().__init__(app)
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -190,6 +193,10 @@ class FakeSlackAPI(LoopbackServer):
         # accepted chat.postMessage calls per channel, oldest first (what conversations.history shows)
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.chaos: Callable[[str, dict[str, Any]], Fault | None] | None = None
+        # Socket Mode: the open WebSocket of the app (at most one), and every frame it sent back
+        # (acknowledgements carry the envelope_id they answer).
+        self._sockets: list[web.WebSocketResponse] = []
+        self.socket_frames: list[dict[str, Any]] = []
 
     # -- programming the fake --------------------------------------------------------------------------
     @property
@@ -298,6 +305,11 @@ class FakeSlackAPI(LoopbackServer):
             error = "ratelimited" if status == 429 else "internal_error"
             return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
         self._record(method, request, args, body, 200)
+        if method == "apps.connections.open":
+            # Socket Mode's URL is issued to the app-level token, not the bot token.
+            if request.headers.get("Authorization") != f"Bearer {APP_TOKEN}":
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
         if request.headers.get("Authorization") != "Bearer xoxb-test":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         headers = {"X-OAuth-Scopes": ",".join(self.scopes)} if self.scopes else {}
@@ -363,6 +375,44 @@ class FakeSlackAPI(LoopbackServer):
                 "files": [{"id": f["id"], "title": f.get("title")} for f in args.get("files", [])],
             }
         return {"ok": False, "error": "unknown_method"}
+
+    # -- Socket Mode ----------------------------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's end of a Socket Mode connection: hello, then envelopes pushed by the test."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}})
+        async for frame in ws:
+            if frame.type == web.WSMsgType.TEXT:
+                with self._lock:
+                    self.socket_frames.append(json.loads(frame.data))
+        self._sockets.remove(ws)
+        return ws
+
+    def socket_connected(self, timeout: float = 30) -> bool:
+        """Whether the app has a Socket Mode connection open (waiting up to ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._sockets:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def push(self, envelope: dict[str, Any]) -> None:
+        """Send one Socket Mode envelope (``events_api``, ``slash_commands``, ``interactive``)."""
+        ws = self._sockets[-1]
+        asyncio.run_coroutine_threadsafe(ws.send_json(envelope), self.loop).result(10)
+
+    def acked(self, envelope_id: str, timeout: float = 10) -> bool:
+        """Whether the app acknowledged ``envelope_id`` (waiting up to ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if any(f.get("envelope_id") == envelope_id for f in self.socket_frames):
+                    return True
+            time.sleep(0.05)
+        return False
 
     async def _upload(self, request: web.Request) -> web.Response:
         body = await request.read()
