@@ -79,7 +79,7 @@ def malformed(body: Any) -> str | None:
         return None
     if kind == "url_verification":
         return None if _text(body.get("challenge")) else "url_verification needs a challenge"
-    if kind in ("view_closed", "shortcut", "message_action"):
+    if kind in ("view_closed", "shortcut", "message_action", "app_rate_limited"):
         return None
     if "command" in body:
         if not all(_text(body.get(k)) for k in ("command", "user_id", "channel_id")):
@@ -148,5 +148,14 @@ class Endpoint:
             return web.json_response({"error": reason}, status=400)
         if not await self._first_time(request):
             log.info("a signed Slack request was replayed; acknowledged, not answered again")
+            return web.Response(status=200)
+        if bolt_request.body.get("type") == "app_rate_limited":
+            # Slack drops this workspace's events for the rest of the minute; nothing to answer,
+            # but an operator should know questions went unheard.
+            log.warning(
+                "Slack is not sending events for the rest of minute %s: the workspace exceeded its "
+                "event rate limit (events in that minute are lost)",
+                bolt_request.body.get("minute_rate_limited"),
+            )
             return web.Response(status=200)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
