@@ -74,6 +74,9 @@ class Reply:
         A notice only for the person who asked or pressed a button ("only managers of EMEA can
         approve this"): adapters show it to them alone and leave any shared message unchanged.
         Otherwise the answer to a button press replaces the message that carried the button.
+    customer_data : bool
+        Whether it answers an intent whose declaration says it carries customer data (set by the
+        chat service): only such answers are offered for sharing in a channel.
     """
 
     context: str = ""
@@ -85,6 +88,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     footer: str | None = None
     private: bool = False
+    customer_data: bool = False
 
     def plain_text(self) -> str:
         """Everything readable in one string (for notifications, logs of replies and tests)."""

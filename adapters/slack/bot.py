@@ -285,7 +285,7 @@ class SlackBot:
         user = await self.user(str(command["user_id"]))
         reply = await self.answer({"q": text}, user, await self.channel(str(command["channel_id"])))
         await self.respond_all(
-            respond, render(reply, share={"q": text}, chart="alt"), response_type="ephemeral"
+            respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
         )
 
     async def message(self, event: dict[str, Any], mention: bool) -> None:
@@ -316,7 +316,7 @@ class SlackBot:
         if policy.answered_in_the_open(channel):
             await self.post(channel_id, reply, thread)
             return
-        for message in render(reply, share=None if excuse else {"q": text}, chart="alt"):
+        for message in render(reply, share=_share(reply, text), chart="alt"):
             await self.client.chat_postEphemeral(
                 channel=channel_id, user=user_id, thread_ts=thread, text=message.text, blocks=message.blocks
             )
@@ -515,3 +515,9 @@ class SlackBot:
     ) -> None:
         for message in messages:
             await respond(text=message.text, blocks=message.blocks, **kwargs)
+
+
+def _share(reply: Reply, text: str) -> dict[str, Any] | None:
+    """The *Share in channel* source of a private answer: only answers carrying customer data are
+    worth sharing (not help, a refusal or the ask-again excuse)."""
+    return {"q": text} if reply.customer_data else None

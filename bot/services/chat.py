@@ -4,6 +4,7 @@ here knows which chat platform is on the other side, and nothing a user sends ca
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from typing import Any
@@ -192,7 +193,10 @@ class ChatService:
             ctx = self.context(user, channel, engine if engine is not None else self.engine(), access)
             if ctx.stranger and not declaration(checked.intent).open_to_strangers:
                 return Reply(context=interpretation(checked), text=who_are_you(user))
-            return handler(ctx, checked)
+            reply = handler(ctx, checked)
+            if declaration(checked.intent).customer_data and not reply.private:
+                return dataclasses.replace(reply, customer_data=True)
+            return reply
         except NoSnapshotError:
             return Reply(context=interpretation(checked), text=wording.NO_SNAPSHOT)
         except (OperationalError, DatabaseUnreachable) as err:

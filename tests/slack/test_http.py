@@ -45,6 +45,14 @@ def test_slash_command_acks_at_once_and_answers_privately_with_a_share_button(sl
     assert slack.fake.calls_to("chat.postMessage") == []
 
 
+def test_help_and_not_understood_answers_have_no_share_button(slack: SlackSide):
+    for question in ("help", "what is the meaning of life"):
+        _, name = slack.command(question)
+        (reply,) = slack.fake.wait_for("respond", where=lambda c, name=name: c.args["response_url"] == name)
+        assert "Share in channel" not in [b["text"]["text"] for b in buttons(reply.blocks)]
+        assert reply.args["response_type"] == "ephemeral"
+
+
 def test_share_posts_the_answer_for_everyone_and_removes_the_private_copy(slack: SlackSide):
     _, name = slack.command("how many champions do we have in EMEA?")
     (private,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == name)
