@@ -35,7 +35,15 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from adapters.teams import references
 from adapters.teams.connection import CONNECTOR_CLIENT_KEY, transient
 from adapters.teams.personal import open_personal, proactive
-from adapters.teams.render import CARD_CONTENT_TYPE, REASON_INPUT, SUBMIT_KEY, attribution, card, with_reason
+from adapters.teams.render import (
+    CARD_CONTENT_TYPE,
+    REASON_INPUT,
+    SUBMIT_KEY,
+    attribution,
+    card,
+    summary,
+    with_reason,
+)
 from adapters.teams.roster import Rosters
 from adapters.web.charts import links_for
 from bot import channels as policy
@@ -77,9 +85,12 @@ def conversation_name(activity: Activity) -> str | None:
 
 
 def card_activity(built: dict[str, Any]) -> Activity:
+    """A message activity carrying the card ``built``, with the notification text Teams shows for
+    it (``summary``: the card's first line, instead of "Card")."""
     return Activity(
         type=ActivityTypes.message,
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=built)],
+        summary=summary(built),
     )
 
 

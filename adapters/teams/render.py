@@ -58,6 +58,26 @@ def neutral(text: str) -> str:
     return _MARK.sub(lambda m: _LOOKALIKE[m.group(0)], text)
 
 
+# Teams shows at most about this many characters of a notification's preview.
+SUMMARY_LIMIT = 120
+
+
+def summary(built: dict[str, Any]) -> str | None:
+    """What a Teams notification and the activity feed show for the card ``built`` (without it,
+    just "Card"): its first line of text (the interpretation line), as plain text."""
+    pending = list(built.get("body") or [])
+    while pending:
+        element = pending.pop(0)
+        if not isinstance(element, dict):
+            continue
+        if element.get("type") == "TextBlock" and str(element.get("text") or "").strip():
+            first = str(element["text"]).strip().splitlines()[0]
+            plain = re.sub(r"\*\*|__|`", "", first).strip()
+            return plain if len(plain) <= SUMMARY_LIMIT else plain[: SUMMARY_LIMIT - 1].rstrip() + "…"
+        pending[:0] = [*(element.get("items") or []), *(element.get("columns") or [])]
+    return None
+
+
 def text_block(text: str, **props: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **props}
 

@@ -87,6 +87,8 @@ def test_digest_reaches_slack_and_teams_once_through_429_and_500(
     assert slack.calls_to("files.completeUploadExternal"), "the chart went along"
     (card,) = connector.of("post")
     assert card.conversation_id == TEAM_CHAT
+    # The notification says what arrived, not just "Card".
+    assert card.body["summary"].startswith("Key-account digest")
     assert rows[f"digest:teams:{TEAM_CHAT}:2027-W09"]["message_id"] == card.returned_id
 
     # A week later the same channels get next week's digest, once each.
