@@ -191,10 +191,11 @@ class ChatService:
             checked = as_query(query)
             handler = self.handlers.intent(checked.intent)
             ctx = self.context(user, channel, engine if engine is not None else self.engine(), access)
-            if ctx.stranger and not declaration(checked.intent).open_to_strangers:
+            declared = declaration(checked.intent)
+            if ctx.stranger and not declared.open_to_strangers:
                 return Reply(context=interpretation(checked), text=who_are_you(user))
             reply = handler(ctx, checked)
-            if declaration(checked.intent).customer_data and not reply.private:
+            if declared.customer_data and not reply.private:
                 return dataclasses.replace(reply, customer_data=True)
             return reply
         except NoSnapshotError:
