@@ -45,10 +45,10 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
     """Each filter as a short phrase, in a fixed, readable order."""
     parts: list[str] = []
     if filters.lifecycle is not None:
-        stage = filters.lifecycle
-        parts.append(STAGE_FILTER_LABEL.get(stage, STAGE_LABEL[stage]).capitalize())
+        stages = Filters.values(filters.lifecycle)
+        parts.append(" or ".join(STAGE_FILTER_LABEL.get(s, STAGE_LABEL[s]) for s in stages).capitalize())
     if filters.segment is not None:
-        parts.append(SEGMENT_LABEL[filters.segment].capitalize())
+        parts.append(" or ".join(SEGMENT_LABEL[s] for s in Filters.values(filters.segment)).capitalize())
     if filters.value_tier is not None:
         parts.append(f"{filters.value_tier} value")
     if filters.churn_risk is not None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from custseg.query.contract import AppliedFilters, JSONObject
+from custseg.query.contract import AppliedFilters, JSONObject, Label
 
 AnswerKind = Literal[
     "count",
     "customers",
     "overview",
+    "aggregate",
+    "breakdown",
+    "trend",
+    "movements",
     "profile",
     "explanation",
     "needs_identity",
@@ -203,6 +207,202 @@ class OverviewAnswer(OnCustomers):
         }
 
 
+# -- figures: aggregate, breakdown, trend, movements ------------------------------------------------------
+@dataclass(frozen=True)
+class Span:
+    """The days a figure was computed over, first and last included (ISO dates), and the period as
+    the query gave it (``{"unit": "year", "offset": 0}``, ``{"days": 90}``, …)."""
+
+    start: str
+    end: str
+    asked: JSONObject
+
+    def to_json(self) -> JSONObject:
+        return {"start": self.start, "end": self.end, "asked": self.asked}
+
+
+@dataclass(frozen=True)
+class Figure(OnCustomers):
+    """An answer that is a figure over a set of customers.
+
+    ``measure`` and ``stat`` are what was computed, defaults filled in (``stat`` None for a count and
+    for ``aov``, the ratio revenue ÷ orders over the set); ``period`` the window of an order-based
+    figure (None: all orders to date, or a snapshot figure); ``whole_book`` whether the set was taken
+    from the whole book (False: from the asker's own book); ``currency`` the symbol amounts are in.
+    """
+
+    measure: str
+    stat: str | None
+    period: Span | None
+    whole_book: bool
+    currency: str | None
+
+    def _figure_head(self, kind: str) -> JSONObject:
+        return {
+            **self._head(kind),
+            "measure": self.measure,
+            "stat": self.stat,
+            "period": self.period.to_json() if self.period else None,
+            "basis": "whole_book" if self.whole_book else "your_book",
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True)
+class AggregateAnswer(Figure):
+    """One figure over the customers the filters select: ``value`` (a share as a fraction 0–1), of
+    ``customers`` customers out of ``of_total`` in the book; with ``compare_to``, the same figure over
+    ``compare_period`` as ``compare_value``. None where there is nothing to compute it over (the mean
+    of no customers)."""
+
+    kind: ClassVar[AnswerKind] = "aggregate"
+    value: float | None
+    customers: int
+    of_total: int
+    compare_value: float | None = None
+    compare_period: Span | None = None
+
+    def to_json(self) -> JSONObject:
+        out = {
+            **self._figure_head(self.kind),
+            "value": self.value,
+            "customers": self.customers,
+            "of_total": self.of_total,
+        }
+        if self.compare_period is not None:
+            out["compare_value"] = self.compare_value
+            out["compare_period"] = self.compare_period.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a breakdown: its ``key`` as the data spells it, the figure, and how many customers."""
+
+    key: str | bool
+    value: float | None
+    customers: int
+
+    def to_json(self) -> JSONObject:
+        return {"key": self.key, "value": self.value, "customers": self.customers}
+
+
+@dataclass(frozen=True)
+class BreakdownAnswer(Figure):
+    """The figure per group of ``group_by``, in the order shown (ranked when ``ranked``)."""
+
+    kind: ClassVar[AnswerKind] = "breakdown"
+    group_by: str
+    groups: list[Group]
+    ranked: bool
+    order: str
+    customers: int
+    of_total: int
+
+    def to_json(self) -> JSONObject:
+        return {
+            **self._figure_head(self.kind),
+            "group_by": self.group_by,
+            "ranked": self.ranked,
+            "order": self.order,
+            "customers": self.customers,
+            "of_total": self.of_total,
+            "groups": [g.to_json() for g in self.groups],
+        }
+
+
+@dataclass(frozen=True)
+class Point:
+    """One interval of a trend: its first and last day (ISO dates) and the figure."""
+
+    start: str
+    end: str
+    value: float | None
+
+    def to_json(self) -> JSONObject:
+        return {"start": self.start, "end": self.end, "value": self.value}
+
+
+@dataclass(frozen=True)
+class TrendAnswer(Figure):
+    """The figure per ``interval`` over ``period``, in time order.
+
+    ``source`` says where the points come from: ``orders`` (order-based figures, each interval's own
+    orders, of the customers the filters select today) or ``snapshots`` (labels, one stored snapshot
+    per interval: the latest one on or before the interval's end); ``missing`` intervals had no
+    snapshot to read and are left out of ``points``.
+    """
+
+    kind: ClassVar[AnswerKind] = "trend"
+    interval: str
+    source: str
+    points: list[Point]
+    missing: int = 0
+
+    def to_json(self) -> JSONObject:
+        return {
+            **self._figure_head(self.kind),
+            "interval": self.interval,
+            "source": self.source,
+            "missing": self.missing,
+            "points": [p.to_json() for p in self.points],
+        }
+
+
+@dataclass(frozen=True)
+class Move:
+    """How many customers went from one label to another, and the lifetime value they carry."""
+
+    column: str
+    from_value: str
+    to_value: str
+    customers: int
+    clv: float | None
+
+    def to_json(self) -> JSONObject:
+        return {
+            "column": self.column,
+            "from": self.from_value,
+            "to": self.to_value,
+            "customers": self.customers,
+            "clv": self.clv,
+        }
+
+
+@dataclass(frozen=True)
+class MovementsAnswer(OnCustomers):
+    """Who moved between labels from the snapshot of ``since`` to the one of ``until``.
+
+    ``moves`` counts them by from → to (largest first); ``customers`` lists them best first by value
+    at stake (one page; ``more`` after it). ``from_`` / ``to`` are the labels asked (None: any).
+    """
+
+    kind: ClassVar[AnswerKind] = "movements"
+    since: str
+    until: str
+    from_: Label | None
+    to: Label | None
+    total: int
+    moves: list[Move]
+    customers: list[ListedCustomer]
+    more: int
+    whole_book: bool
+
+    def to_json(self) -> JSONObject:
+        return {
+            **self._head(self.kind),
+            "since": self.since,
+            "until": self.until,
+            "from": self.from_.to_json() if self.from_ else None,
+            "to": self.to.to_json() if self.to else None,
+            "basis": "whole_book" if self.whole_book else "your_book",
+            "total": self.total,
+            "moves": [m.to_json() for m in self.moves],
+            "more": self.more,
+            "customers": [c.to_json() for c in self.customers],
+        }
+
+
 # -- filters that cannot be applied -------------------------------------------------------------------
 @dataclass(frozen=True)
 class NeedsIdentity:
@@ -337,6 +537,10 @@ Answer = (
     CountAnswer
     | CustomersAnswer
     | OverviewAnswer
+    | AggregateAnswer
+    | BreakdownAnswer
+    | TrendAnswer
+    | MovementsAnswer
     | ProfileAnswer
     | ExplanationAnswer
     | NeedsIdentity
