@@ -33,6 +33,9 @@ CUSTOMER_NOUN = (
 # Superlatives and "by ..." phrases. Checked before tiers and risk so that
 # "most valuable" with a count ("5 most valuable") and "most at risk" sort.
 SORT_BY = {
+    r"average order value|avg order value|aov|order value|basket size": "aov",
+    r"spend(ing)? change|change in (spend(ing)?|revenue)|(drop|decline|fall|decrease|increase|growth|rise)"
+    r" in (spend(ing)?|revenue)": "spend_change",
     r"(customer )?life ?time value|clv|ltv|cltv|value": "clv",
     r"revenue|spend|spending|sales|turnover|total spend|amount spent|money spent|spent|size": "revenue",
     r"recency|last (order|purchase)( date)?|most recent|recent activity|date": "recency",
@@ -236,9 +239,6 @@ INACTIVE_CUE = (
     r"|sleeping|lapsed|dark|since (their|the|its)? ?last (order|purchase)|last (order|purchase|bought|ordered)"
     r"|not (been )?active|inactivity|gone|stopped|absent|ago|(not|havent|hasnt|have not|has not|never) (been )?"
     r"(seen|heard( from)?)|no (contact|news|word)"
-)
-DURATION_CONTEXT_ONLY = (
-    r"(this|last|past|previous|next|current) (week|month|quarter|year)|this year|ytd|today"
 )
 
 # ---------------------------------------------------------------- money
@@ -577,3 +577,231 @@ LEGAL_FORMS = frozenset(
         "as",
     }
 )
+
+# ================================================================ version 2
+# ---------------------------------------------------------------- periods
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+# Words before a period that make it the window of the *first* order ("new customers this quarter").
+FIRST_ORDER_CUE = (
+    r"new (customers?|accounts?|clients?|buyers?|logos)|acquired|won|win|signed( up)?|joined|onboarded"
+    r"|first (order|purchase)s?|(placed|made) (their|its|a) first (order|purchase)|came on board|started buying"
+)
+# Verbs before a period that make it a window of *some* order ("who bought last week").
+ORDERED_CUE = (
+    r"ordered|bought|purchased|placed (an |any |a )?(orders?|purchases?)|made (an |a )?(orders?|purchases?)"
+    r"|shopped|transacted|buying|ordering|purchasing|been active|active"
+)
+# Words between two periods that make the second one a comparison ("this year vs last year").
+COMPARE_CUE = r"vs|versus|compared (to|with)|compare(d)?|against|than|over|relative to|and|with"
+
+# ---------------------------------------------------------------- figures
+# The measure a message names; most specific first, so "average order value" is aov, not a mean of orders.
+MEASURE = {
+    r"average order values?|avg order values?|aov|order values?|basket size|average basket|average ticket": "aov",
+    r"(average |avg |typical |median |mean )?(number of )?days between (orders|purchases)|gaps? between"
+    r" (orders|purchases)|purchase (gap|interval|cycle)|order (gap|interval|cycle)|reorder (interval|cycle)"
+    r"|inter ?purchase time": "gap_days",
+    r"days since (the |their )?last (order|purchase)|time since (the |their )?last (order|purchase)"
+    r"|how long since (the |their )?last (order|purchase)|since (the |their )?last (order|purchase)"
+    r"|recency|recency days|days inactive": "recency_days",
+    r"churn probabilit(y|ies)|probability of churn(ing)?|chance of churn(ing)?|churn (risk|score|rate|likelihood)"
+    r"|likelihood (of|to) churn": "churn_probability",
+    r"(predicted |expected |customer )?life ?time values?|clv|ltv|cltv|value at stake|value at risk"
+    r"|future value": "clv",
+    r"(number of |count of |no of |total )?(orders|purchases|transactions)|order count|order volume": "orders",
+    r"revenue|revenues|sales|turnover|spend|spending|income|money|billings|takings|bring in|brought in"
+    r"|brings in|earn|earned|generate|generated": "revenue",
+    r"(number|count|headcount) of (customers|accounts|clients)|customer count|how many (customers|accounts"
+    r"|clients)": "customers",
+}
+# Words that only name a measure when the message asks for a figure (aggregate, breakdown, trend).
+WEAK_MEASURES = frozenset({"revenue"})
+STAT = {
+    r"share|percentage|percent|proportion|fraction|what part|how much of|portion|% of": "share",
+    r"median": "median",
+    r"average|avg|mean|typical|on average|per (customer|account|client)": "mean",
+    r"total|sum|combined|overall|in total|altogether|aggregate|cumulative": "sum",
+}
+# Columns a breakdown groups by, as people name them.
+GROUP_BY = {
+    r"(rfm )?segments?": "segment",
+    r"lifecycle( stages?)?|stages?|life cycle( stages?)?": "lifecycle",
+    r"value tiers?|tiers?|value bands?": "value_tier",
+    r"churn risk( levels?| bands?)?|risk( levels?| bands?)": "churn_risk",
+    r"key accounts? (status|flag)|key account": "key_account",
+    r"account managers?|ams?|owners?|reps?|sales ?reps?|managers?|kams?|account owners?|sellers?|salespeople"
+    r"|salesperson": "owner",
+    r"regions?|territor(y|ies)|geograph(y|ies)|geos?|areas?": "region",
+    r"countr(y|ies)|nations?|markets?": "country",
+}
+# Attribute columns people commonly have: "by industry" groups even without the data's vocabulary.
+COMMON_COLUMNS = words("industry sector vertical city state channel plan size tier_name")
+GROUP_CUE = r"by|per|each|every|for each|for every|across|split by|broken down by|grouped by|group by|in each"
+# "Which region has the most …": a ranking of groups.
+RANK_CUE = r"which|what|rank|ranking|ranked|top|best|worst|leaderboard|order the|sort the"
+MOST = r"most|highest|biggest|largest|greatest|top|best|more"
+LEAST = r"least|lowest|smallest|fewest|worst|less|bottom"
+INTERVAL = {
+    r"weekly|per week|each week|every week|week by week|week on week|week over week|by week|wow": "week",
+    r"monthly|per month|each month|every month|month by month|month on month|month over month|by month|mom": "month",
+    r"quarterly|per quarter|each quarter|every quarter|quarter by quarter|quarter on quarter|by quarter"
+    r"|qoq": "quarter",
+    r"yearly|annual|annually|per year|each year|every year|year by year|year on year|year over year"
+    r"|by year|yoy": "year",
+}
+TREND_CUE = (
+    r"trend|trends|trending|trended|over time|changed|change over|evolved|evolution|develop(ed|ment)?|history"
+    r"|plot|chart|graph|timeline|time series|progress(ed|ion)?|grown|grow|growth|how has|how have|how did"
+)
+COMPARE_GROUPS = r"vs|versus|compared (to|with)|compare|against|between"
+# "Top 5" lists, lowest first.
+ORDER_ASC = (
+    r"(lowest|least|smallest|fewest|worst|bottom|weakest)( [^ ]+){0,2} first|lowest|least|smallest|fewest"
+    r"|ascending|asc|bottom|worst|weakest|from low to high|low to high"
+)
+SPEND_CHANGE = {
+    r"spend(ing|s)? less|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went |dropped |fallen |fell "
+    r"|declined |decreased |shrunk |down)+|(reduced|cut|lowered|decreased) (their |its )?(spend(ing)?|orders)"
+    r"|buying less|ordering less|declining (spend|revenue|sales)|(lower|less) (spend|revenue|sales) than"
+    r"|shrinking (spend|revenue)": "down",
+    r"spend(ing|s)? more|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went |grown |increased |risen "
+    r"|rose |up)+|(increased|grew|raised) (their |its )?(spend(ing)?|orders)|buying more|ordering more"
+    r"|growing (spend|revenue|sales)|(higher|more) (spend|revenue|sales) than|growing accounts": "up",
+}
+# What "than last year" compares with when spend changed: the default comparison, so it is no period.
+SPEND_CHANGE_DEFAULT = r"(than|compared (to|with)|vs|versus) (last|the previous|previous) year|year on year|yoy"
+
+# ---------------------------------------------------------------- amounts and counts
+MAX_COMPARATOR = (
+    r"under|below|less than|lower than|smaller than|at most|max(imum)?( of)?|no more than|not more than|up to"
+    r"|<=?|fewer than|beneath|within"
+)
+MIN_COMPARATOR = MONEY_COMPARATOR + r"|more than|greater than|over|above|at least|>=?|minimum( of)?"
+# "more than 10" is 11 onwards: counts are whole and bounds inclusive (spec).
+STRICT_COMPARATOR = r"more than|over|above|greater than|exceeding|beyond|>|more then|in excess of"
+STRICT_MAX = r"less than|fewer than|under|below|<|lower than|beneath"
+CLV_CUE = r"(predicted |expected |customer )?life ?time value|clv|ltv|cltv|predicted value|future value"
+ORDER_NOUN = r"orders?|purchases?|transactions|invoices|times"
+ONE_TIME = (
+    r"(ordered|bought|purchased) (only )?once|(only|just) (ordered|bought|purchased) once|one ?time (buyers?"
+    r"|customers?|purchasers?|shoppers?|orderers?|accounts?|clients?)|single (order|purchase) (customers|accounts)"
+    r"|(only|just) (1|one) (order|purchase)|once only"
+)
+REPEAT = r"repeat (customers?|buyers?|purchasers?|accounts?|clients?|orderers?)|returning (customers?|buyers?)"
+
+# ---------------------------------------------------------------- lists and exclusions
+LIST_JOIN = words("or and , / plus nor")
+EXCLUDE_CUE = (
+    r"except( for)?|excluding|exclude|excludes|other than|apart from|but not|besides|not in|not from|outside"
+    r"( of)?|leaving out|leave out|without|minus|that are not|who are not|which are not|not owned by|aside from"
+)
+NOT_KEY = r"non ?key( accounts?| customers?| clients?)?|not (a )?key accounts?|other accounts|the rest"
+
+# ---------------------------------------------------------------- countries
+# Countries known without any vocabulary (the data's country column adds its own values).
+COUNTRIES = words("""
+    australia canada mexico brazil argentina chile colombia peru germany france spain italy portugal
+    netherlands holland belgium luxembourg switzerland austria ireland sweden norway denmark finland
+    iceland poland czechia greece cyprus malta lithuania latvia estonia hungary romania bulgaria croatia
+    turkey israel lebanon bahrain uae qatar japan china india singapore korea uk gb england scotland wales
+    usa us vietnam thailand malaysia indonesia philippines egypt nigeria kenya morocco ukraine serbia slovakia
+    slovenia
+    """) | frozenset(
+    (
+        "united kingdom",
+        "united states",
+        "great britain",
+        "hong kong",
+        "saudi arabia",
+        "south africa",
+        "new zealand",
+        "czech republic",
+        "united arab emirates",
+        "south korea",
+    )
+)
+
+# ---------------------------------------------------------------- conversation intents
+DECIDE_VERB = {
+    r"approve|approved|accept|greenlight|green light|go ahead with|go with|ok|okay|sign off( on)?|yes to|confirm"
+    r"|execute|launch": "approve",
+    r"reject|rejected|decline|declined|dismiss|deny|turn down|discard|drop|no to|veto|refuse|kill|pass on": "reject",
+    r"snooze|snoozed|postpone|defer|delay|park|put off|hold off( on)?|push back|remind me (later )?about": "snooze",
+}
+SUGGESTION_NOUN = r"suggestions?|proposals?|actions?|win ?backs?|recommendations?|items?|numbers?|no|nr"
+REASON_CUE = r"because|since|as|reason|reason is|cause|due to|bc"
+EXPORT_CUE = (
+    r"export|download|csv|excel|xlsx|xls|spreadsheet|spread sheet|sheet|as a file|to a file|into a file"
+    r"|send me (that|this|it|the list|the file)|dump"
+)
+FORMAT = {r"csv|comma separated": "csv", r"excel|xlsx|xls|spreadsheet|spread sheet|sheet|workbook": "xlsx"}
+# "What does X mean", "how is X calculated": the term is what sits in the slot.
+DEFINE_FRAMES = (
+    r"^(what|wat) (does|do|is meant by|s meant by) (the )?(term |word |label |segment |stage )?(?P<t>.+?)"
+    r" (mean|means|stand for|refer to|signify)$",
+    r"^(what|wat) do (you|we) mean by (?P<t>.+)$",
+    r"^(meaning|definition) of (?P<t>.+)$",
+    r"^(whats|what is|what s) (the )?(meaning|definition) of (?P<t>.+)$",
+    r"^define (?P<t>.+)$",
+    r"^explain (what )?(?P<t>.+?)( is| are| means)?$",
+    r"^how (do|does) (you|we|it|custseg|the bot) (calculate|compute|estimate|determine|work out|measure|define"
+    r"|decide|score|assign|predict) (?P<t>.+)$",
+    r"^how (is|are) (?P<t>.+?) (calculated|computed|estimated|determined|worked out|measured|defined|decided"
+    r"|scored|assigned|predicted|derived)$",
+    r"^what makes (a |an )?(customer |account |client )?(a |an )?(?P<t>.+)$",
+    r"^(whats|what is|what are|what s|whos|who is|who are) (a |an |the )?(?P<t>.+?)$",
+    r"^(?P<t>.+?) (meaning|definition)$",
+)
+TERMS = {
+    r"rfm( scores?| analysis| model)?": "rfm",
+    r"recency( score)?": "recency",
+    r"frequency( score)?": "frequency",
+    r"monetary( value| score)?": "monetary",
+    r"(customer )?life ?time value|clv|ltv|cltv": "clv",
+    r"churn (risk|probability|score|likelihood)|churn|risk of churn": "churn_risk",
+    r"p ?alive|probability (of being )?alive|p\( ?alive ?\)": "p_alive",
+    r"key accounts?|key account status": "key_account",
+    r"value tiers?|tiers?": "value_tier",
+    r"lifecycle( stages?)?|stages?|life cycle": "lifecycle",
+    r"segments?|segmentation": "segment",
+}
+DEFINE_NOISE = words("a an the our your term word label segment stage tier customer customers account accounts")
+SMALLTALK = words("""
+    great perfect awesome nice cool super brilliant excellent lovely wonderful fantastic good fine okay ok
+    thanks thank you thx ty cheers that thats s helps helped helpful useful very really much so all for now
+    bye goodbye see later got it understood noted morning afternoon evening night day how are doing
+    is was it this appreciated appreciate a lot alright right well done job sounds
+    """)
+# Messages that only greet or thank: the fillers they are made of, said alone.
+SMALLTALK_ONLY = FILLER | words("thanks thank you morning afternoon evening good hello")
+
+# ---------------------------------------------------------------- movements
+MOVE_VERB = (
+    r"moved|move|moving|went|gone|go|going|dropped|drop|dropping|slipped|slip|slipping|fell|fallen|falling"
+    r"|became|become|becoming|turned|turn|changed|change|shifted|migrated|switched|transitioned|progressed"
+    r"|upgraded|downgraded|graduated|jumped|got"
+)
+MOVE_CHANGES = (
+    r"(what|anything|who|which customers|which accounts) (has |have )?(changed|moved)( segments?| stages?)?"
+    r"( since| this| last|$)|(segment|stage|tier|lifecycle|label|risk) (changes|moves|movements|migrations"
+    r"|transitions|shifts)|movements?|migrations?|changed segments?|switched segments?|moved segments?"
+)
+LEFT_LABEL = r"left|exited|dropped out of|fell out of|no longer in|lost their"
+
+# ---------------------------------------------------------------- nothing dropped silently
+# Data the book does not have: a phrase naming it goes to ``unsupported`` with its neighbours.
+UNSUPPORTED = (
+    r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?"
+    r"|nps( scores?)?|net promoter( scores?)?|satisfaction( scores?)?|csat|support tickets?|tickets?|complaints?"
+    r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
+    r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?)"
+)
+UNSUPPORTED_LEAD = (
+    r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
+)
+# Words that may sit around an unsupported phrase and belong to it ("bought office chairs").
+CONDITION_VERB = r"bought|buy|buying|purchased|purchase|ordered|order|ordering|who bought|that bought"

@@ -18,6 +18,7 @@ tables are applied and how their matches become slots.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from custseg.schema import FILTERS
@@ -26,8 +27,30 @@ from . import lexicon as L
 from .grammar import CUE, Message, keyword_index, rx
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
 from .normalize import Token, clean, tokenize
+from .acts import (
+    is_smalltalk,
+    leftover_condition,
+    read_decide,
+    read_define,
+    read_export_format,
+    read_movement,
+    read_unsupported,
+)
+from .figures import Figures, read_figures
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
 from .vocabulary import Vocabulary
+
+# The slots a figure question may carry, in the order they are written.
+FIGURE_SLOTS = ("measure", "stat", "group_by", "interval", "period", "compare_to", "sort", "order", "limit")
+# A sort a list takes from the measure it names ("lowest CLV first").
+MEASURE_SORT = {
+    "clv": "clv",
+    "revenue": "revenue",
+    "aov": "aov",
+    "orders": "frequency",
+    "churn_probability": "churn_risk",
+    "recency_days": "recency",
+}
 
 # Filters that still make sense on channel intents ("any churn alerts for my accounts?").
 CHANNEL_FILTERS = ("owner", "region")
@@ -90,14 +113,54 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     """Decide the intent and fill the slots of one normalised message."""
     if not msg.norms:
         return {"intent": "unknown"}
+    decided = read_decide(msg, vocab)
+    if decided:
+        return decided
+    term = read_define(msg)
+    if term:
+        return {"intent": "define", "term": term}
     if msg.cue("help_question"):
         return {"intent": "help"}
     channel = _channel_query(msg, vocab)
     if channel:
         return channel
+    unsupported = read_unsupported(msg)
+    query = _data_query(msg, vocab)
+    leftover = leftover_condition(msg)
+    if leftover:
+        unsupported.append(leftover)
+    if unsupported:
+        if query["intent"] == "unknown" or set(query) == {"intent"} and query["intent"] in (
+            "find_customers",
+            "trend",
+            "aggregate",
+            "count_customers",
+        ):
+            query = {"intent": "unknown"}
+        query["unsupported"] = unsupported
+    return query
+
+
+def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
+    exporting, fmt = read_export_format(msg)
+    movement = None if exporting else read_movement(msg)
+    if movement is not None:
+        slots, used = movement
+        for k in used:
+            msg.consume(k, k + 1)
+        filters, _sort, _limit = read_filters(msg, vocab, [])
+        query = _assemble("movements", filters, None, None)
+        query.update(slots)
+        return query
 
     customer = known_customer(msg, vocab)
-    filters, sort, limit = read_filters(msg, vocab)
+    periods: list[dict[str, Any]] = []
+    filters, sort, limit = read_filters(msg, vocab, periods)
+    if exporting:
+        query = _assemble("export", filters, sort, limit)
+        if fmt:
+            query["format"] = fmt
+        return query
 
     if msg.cue("propose_action"):
         name = customer or find_name_after(msg, CUE["propose_target"], last=True) or any_capitalised_name(msg)
@@ -116,6 +179,10 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         )
         if name:
             return _customer_query("explain", name)
+    fig = read_figures(msg, vocab, filters)
+    figure = _figure_query(msg, fig, filters, periods, sort, limit)
+    if figure is not None:
+        return figure
     if msg.cue("segment_overview"):
         return _assemble("segment_overview", filters, None, None)
     name = profile_name(msg) if not filters or customer else None
@@ -124,28 +191,79 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     if CUE["count_customers"].search(msg.text):  # "sorted by number of orders" was consumed as a sort
         return _assemble("count_customers", filters, None, None)
 
+    if sort is None and fig.measure in MEASURE_SORT and (fig.order or limit):
+        sort = MEASURE_SORT[fig.measure]
     has_noun = CUSTOMER_NOUN_RE.search(msg.original) is not None
     # A place alone is a search only when it is a known region ("in EMEA"),
     # not any capitalised word after "in" ("what's the weather in Paris").
     region = filters.get("region")
-    known_region = region in L.REGIONS or (vocab is not None and region in vocab.region_names.values())
+    known_region = (
+        region in L.REGIONS
+        or "country" in filters
+        or (vocab is not None and region in vocab.region_names.values())
+    )
     # ...and only when nothing else was said ("what's the capital of France" is not a search).
     known = keyword_index().words
     stray = [w for w in msg.norms if w.isalpha() and w not in L.COMMON_WORDS and w not in known]
-    only_region = set(filters) <= {"region"} and not (known_region and not stray)
+    only_region = set(filters) <= {"region", "country"} and not (known_region and not stray)
     # "my" alone proves nothing either: "what's on my calendar today" is no search.
     only_owner = set(filters) == {"owner"} and bool(stray)
     if msg.cue("help") and not (filters or sort or limit):
         return {"intent": "help"}
     who = filters and QUESTION_WHO_RE.search(msg.original)
     if has_noun or sort or limit or who or msg.cue("find_generic") or not (only_region or only_owner):
-        return _assemble("find_customers", filters, sort, limit)
+        query = _assemble("find_customers", filters, sort, limit)
+        if sort and fig.order:
+            query["order"] = fig.order
+        return query
     if CUE["overview_weak"].search(msg.original):
         return _assemble("segment_overview", filters, None, None)
     topic, _strong = read_topic(msg)
     if topic == "digest":
         return {"intent": "key_account_digest"}
     return {"intent": "unknown"}
+
+
+def _figure_query(
+    msg: Message,
+    fig: Figures,
+    filters: dict[str, Any],
+    periods: list[dict[str, Any]],
+    sort: str | None,
+    limit: int | None,
+) -> dict[str, Any] | None:
+    """A total, a breakdown or a trend, when the message asks for a figure rather than a list."""
+    measure = fig.measure
+    if measure == "customers" and fig.stat in (None, "sum"):
+        measure = None if fig.group_by or fig.interval or fig.trend else "customers"
+    slots: dict[str, Any] = {"measure": measure, "stat": fig.stat}
+    if periods:
+        slots["period"] = periods[0]
+    if len(periods) > 1:
+        slots["compare_to"] = periods[1]
+    if fig.group_by:
+        if fig.group_by == "segment" and not (measure or fig.stat or fig.rank or periods):
+            return None  # the classic segment overview
+        # "Rank the account managers by revenue": the sort names the measure.
+        if sort and not measure:
+            slots["measure"] = {v: k for k, v in MEASURE_SORT.items()}.get(sort, sort)
+        if measure == "customers" and not fig.stat:
+            slots["measure"] = "customers"
+        slots.update(group_by=fig.group_by, sort="value" if fig.rank or sort else None, order=fig.order)
+        return _assemble("breakdown", filters, None, None, slots)
+    trend = fig.interval or (fig.trend and (measure or periods or filters) and not limit and not sort)
+    if trend:
+        slots.update(interval=fig.interval)
+        return _assemble("trend", filters, None, None, slots)
+    if (measure and measure != "customers") or fig.stat or len(periods) > 1:
+        if limit or (sort and not measure):
+            return None
+        if measure is None:
+            slots["measure"] = "customers" if fig.stat == "share" or not periods else "revenue"
+        return _assemble("aggregate", filters, None, None, slots)
+    if measure == "customers" and fig.stat:
+        return _assemble("aggregate", filters, None, None, slots)
+    return None
 
 
 def _customer_query(intent: str, name: str | None) -> dict[str, Any]:
@@ -155,7 +273,13 @@ def _customer_query(intent: str, name: str | None) -> dict[str, Any]:
     return query
 
 
-def _assemble(intent: str, filters: dict[str, Any], sort: str | None, limit: int | None) -> dict[str, Any]:
+def _assemble(
+    intent: str,
+    filters: dict[str, Any],
+    sort: str | None,
+    limit: int | None,
+    slots: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     query: dict[str, Any] = {"intent": intent}
     if filters:
         query["filters"] = {k: filters[k] for k in FILTER_ORDER if k in filters}
@@ -163,6 +287,9 @@ def _assemble(intent: str, filters: dict[str, Any], sort: str | None, limit: int
         query["sort"] = sort
     if limit:
         query["limit"] = limit
+    for key in FIGURE_SLOTS:
+        if slots and slots.get(key) is not None:
+            query[key] = slots[key]
     return query
 
 
@@ -180,12 +307,24 @@ def strip_filler(tokens: list[Token]) -> list[Token]:
     return kept
 
 
+# Steps that turn a message into English before it is parsed (the languages layer plugs in here);
+# each takes the raw text and returns the text to parse.
+PREPROCESSORS: list[Callable[[str], str]] = []
+
+
 def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
+    for step in PREPROCESSORS:
+        text = step(text)
     if CODE_LIKE_RE.search(text[:2000]):
         return {"intent": "unknown"}
     known = vocab.known_words if vocab is not None else frozenset()
-    tokens = strip_filler(tokenize(clean(text), keyword_index(), known))
+    raw = tokenize(clean(text), keyword_index(), known)
+    if is_smalltalk(raw):
+        return {"intent": "smalltalk"}
+    tokens = strip_filler(raw)
+    if not tokens and any(t.norm.isalpha() for t in raw):
+        return {"intent": "smalltalk"}
     if len(tokens) == 1 and tokens[0].norm in L.HELP_ALONE:
         return {"intent": "help"}
     return build(Message(tokens), vocab)

@@ -9,6 +9,7 @@ before tiers, churn-risk phrases before the "at risk" segment, ...).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from . import lexicon as L
@@ -16,6 +17,7 @@ from .fuzzy import FuzzyIndex
 from .grammar import USED, Message, _alternation, _table, rx
 from .normalize import join_orig
 from .numbers import clock_time, to_number
+from .periods import find_periods
 from .vocabulary import MAX_NAME_TOKENS, Vocabulary
 
 MAX_LIMIT = 1000
@@ -51,7 +53,6 @@ DURATION_RE = rx(
 TIME_ONLY_RE = rx(r"\d{1,2}(:\d\d)? (am|pm)|\d{1,2}:\d\d|noon|midnight")
 NOT_OWNER_RE = rx(L.NOT_OWNER)
 NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
-DURATION_CONTEXT_RE = rx(L.DURATION_CONTEXT_ONLY)
 INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
 MONEY_RE = [
     rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
@@ -73,7 +74,30 @@ OWNER_VERB_RE = rx(rf"(does|do|did) (?P<name>[^ ]+) ({L.OWNER_VERB})|(?P<name2>[
 # "does Maria have" names an owner only when the name is capitalised ("do we have" does not).
 OWNER_HAVE_RE = rx(r"(does|do|did) (?P<name>[^ ]+) (have|hold|got)")
 OWNER_POSS_RE = rx(rf"(?P<name>[^ ]+) 's ([^ ]+ ){{0,4}}?({L.OWNER_POSSESSED})")
-REGION_WORDS_RE = rx(_alternation(L.REGIONS))
+REGION_WORDS_RE = rx(_alternation(L.REGIONS - L.COUNTRIES))
+COUNTRY_WORDS_RE = rx(_alternation(L.COUNTRIES))
+NUM_OR_MONEY = r"¤?\d+(?:\.\d+)?"
+CLV_RE = rx(L.CLV_CUE)
+MONEY_CUE_RE = rx(L.MONEY_CUE)
+AMOUNT_RANGE_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?between (?P<a>{NUM_OR_MONEY}) (and|to) (?P<b>{NUM_OR_MONEY})")
+AMOUNT_MAX_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MAX_COMPARATOR}) (?P<n>{NUM_OR_MONEY})")
+AMOUNT_MIN_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MIN_COMPARATOR}) (?P<n>{NUM_OR_MONEY})( plus| or more)?")
+ORDERS_RANGE_RE = rx(rf"between (?P<a>\d+) and (?P<b>\d+) ({L.ORDER_NOUN})")
+ORDERS_BOUND_RE = rx(
+    rf"(?P<cmp>{L.MAX_COMPARATOR}|{L.MIN_COMPARATOR}) (?P<n>\d+) ({L.ORDER_NOUN})"
+)
+STRICT_RE = re.compile(L.STRICT_COMPARATOR)
+STRICT_MAX_RE = re.compile(L.STRICT_MAX)
+MAX_CMP_RE = re.compile(L.MAX_COMPARATOR)
+ONE_TIME_RE = rx(L.ONE_TIME)
+REPEAT_RE = rx(L.REPEAT)
+SPEND_CHANGE_RE = _table(L.SPEND_CHANGE)
+SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
+FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
+ORDERED_RE = rx(L.ORDERED_CUE)
+NOT_KEY_RE = rx(L.NOT_KEY)
+EXCLUDE_RE = rx(L.EXCLUDE_CUE)
+EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|by|lowest|highest|where|and who|having")
 REGION_CUE_RE = rx(rf"({L.REGION_CUE}) (the )?$")
 DAY_RE = _table(L.DAYS)
 DAILY_RE = rx(L.DAILY)
@@ -142,15 +166,33 @@ def read_duration(msg: Message, filters: dict[str, Any]) -> None:
             count = 2.0
         else:
             count = float(n.lstrip("¤"))
-        msg.consume(i, j)
-        if inactive and "inactive_days" not in filters and 0 < count * per < 100_000:
-            filters["inactive_days"] = round(count * per)
-    for i, j, _m in msg.matches(DURATION_CONTEXT_RE):
-        msg.consume(i, j)
+        # Without a word about not buying, the duration is a period, read by ``read_periods``.
+        if inactive:
+            msg.consume(i, j)
+            if "inactive_days" not in filters and 0 < count * per < 100_000:
+                filters["inactive_days"] = round(count * per)
 
 
 def read_money(msg: Message, filters: dict[str, Any]) -> None:
-    """Set ``min_revenue`` from "spent over $10k" and the like."""
+    """Set revenue and lifetime-value bounds: "spent over $10k", "a CLV under 1,000", "between 5k and 20k"."""
+    for i, j, m in msg.matches(AMOUNT_RANGE_RE):
+        key = "clv" if _clv_before(msg, i) or m.group("clv") else "revenue"
+        low, high = _amount(m.group("a")), _amount(m.group("b"))
+        if low is not None and high is not None and (m.group("a")[0] == "¤" or m.group("b")[0] == "¤" or
+                                                     _money_before(msg, i) or m.group("clv")):
+            msg.consume(i, j)
+            filters[f"min_{key}"], filters[f"max_{key}"] = low, high
+            return
+    for pattern, bound in ((AMOUNT_MAX_RE, "max"), (AMOUNT_MIN_RE, "min")):
+        for i, j, m in msg.matches(pattern):
+            value = _amount(m.group("n"))
+            clv = _clv_before(msg, i) or bool(m.groupdict().get("clv"))
+            if value is None or not (m.group("n")[0] == "¤" or clv or _money_before(msg, i)):
+                continue
+            msg.consume(i, j)
+            filters[f"{bound}_{'clv' if clv else 'revenue'}"] = value
+    if "min_revenue" in filters or "max_revenue" in filters:
+        return
     for pattern in MONEY_RE:
         m = msg.take(pattern)
         if m:
@@ -158,6 +200,46 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
             if value > 0:
                 filters["min_revenue"] = to_number(value)
             return
+
+
+def _amount(token: str) -> int | float | None:
+    try:
+        value = float(token.lstrip("¤"))
+    except ValueError:
+        return None
+    return to_number(value) if value > 0 else None
+
+
+def _clv_before(msg: Message, i: int) -> bool:
+    return CLV_RE.search(" ".join(t.norm for t in msg.tokens[max(0, i - 5) : i])) is not None
+
+
+def _money_before(msg: Message, i: int) -> bool:
+    return MONEY_CUE_RE.search(" ".join(t.norm for t in msg.tokens[max(0, i - 4) : i])) is not None
+
+
+def read_counts(msg: Message, filters: dict[str, Any]) -> None:
+    """Bounds on orders to date, inclusive: "more than 10 orders" is 11, "one-time buyers" at most 1."""
+    if msg.take(ONE_TIME_RE):
+        filters["max_orders"] = 1
+    if msg.take(REPEAT_RE):
+        filters["min_orders"] = 2
+    for i, j, m in msg.matches(ORDERS_RANGE_RE):
+        msg.consume(i, j)
+        filters["min_orders"], filters["max_orders"] = int(float(m.group("a"))), int(float(m.group("b")))
+        return
+    for i, j, m in msg.matches(ORDERS_BOUND_RE):
+        n = int(float(m.group("n")))
+        cmp = m.group("cmp")
+        msg.consume(i, j)
+        if STRICT_MAX_RE.fullmatch(cmp):
+            filters["max_orders"] = max(n - 1, 0)
+        elif MAX_CMP_RE.fullmatch(cmp):
+            filters["max_orders"] = n
+        elif STRICT_RE.fullmatch(cmp):
+            filters["min_orders"] = n + 1
+        else:
+            filters["min_orders"] = n
 
 
 def read_limit(msg: Message) -> tuple[int | None, bool]:
@@ -292,25 +374,72 @@ def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyI
     return None
 
 
-def read_region(msg: Message, vocab: Vocabulary | None) -> str | None:
-    """Read the region: known names anywhere, or a capitalised place after "in"."""
+def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
+    """"spending less than last year" -> ``spend_change: down`` (the default comparison is no period)."""
+    value = read_table(msg, SPEND_CHANGE_RE)
+    if value:
+        filters["spend_change"] = value
+        msg.take(SPEND_DEFAULT_RE)
+
+
+def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Read every period; those said of a first order or of ordering become filters.
+
+    Returns
+    -------
+    list of dict
+        The other periods, in the order said: the window of a figure and what it is compared with.
+    """
+    rest: list[dict[str, Any]] = []
+    for found in find_periods(msg):
+        before = " ".join(t.norm for t in msg.tokens[max(0, found.start - 5) : found.start])
+        if FIRST_ORDER_RE.search(before) and "first_order_in" not in filters:
+            filters["first_order_in"] = found.period
+        elif ORDERED_RE.search(before) and "ordered_in" not in filters and "ordered_within_days" not in filters:
+            if "days" in found.period:
+                filters["ordered_within_days"] = found.period["days"]
+            else:
+                filters["ordered_in"] = found.period
+        else:
+            rest.append(found.period)
+    return rest
+
+
+def _many(msg: Message, read: Callable[[], Any]) -> Any:
+    """Read one value, or a list when several are said joined by "or"/"and"/"vs" ("EMEA and APAC")."""
+    found: list[tuple[int, int, Any]] = []
+    for _ in range(6):
+        before = list(msg.norms)
+        value = read()
+        if value is None:
+            break
+        used = [k for k, (a, b) in enumerate(zip(before, msg.norms, strict=True)) if a != b]
+        if used and value not in [f[2] for f in found]:
+            found.append((min(used), max(used) + 1, value))
+    if not found:
+        return None
+    found.sort()
+    values = [found[0][2]]
+    end = found[0][1]
+    for start, stop, value in found[1:]:
+        gap = [t.norm for t in msg.tokens[end:start]]
+        if not all(w in L.LIST_JOIN or w in ("the", "vs", "versus", "with", "compared", "to", "either") for w in gap):
+            break
+        values.append(value)
+        end = stop
+    return values[0] if len(values) == 1 else values
+
+
+def read_region(msg: Message, vocab: Vocabulary | None, places: bool = True) -> str | None:
+    """Read the region: the data's region names, then built-in ones; with ``places``, a capitalised
+    place after "in"."""
     if vocab is not None and vocab.regions:
         hit = _vocab_lookup(msg, vocab.region_names, vocab.region_fuzzy)
         if hit:
             return hit
-    for i, j, m in msg.matches(REGION_WORDS_RE):
-        word = m.group(0)
-        after_cue = REGION_CUE_RE.search(msg.text[: m.start()]) is not None
-        upper = all(msg.tokens[k].orig.isupper() for k in range(i, j))
-        capital = all(msg.is_cap(k) for k in range(i, j))
-        if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
-            continue
-        if not after_cue and capital and not upper and i > 0:
-            continue  # "Asia Pacific Traders" is a company, not a region
-        msg.consume(i, j)
-        if i > 0 and msg.norms[i - 1] == "the":
-            msg.consume(i - 1, i)
-        return word
+    hit = _gazetteer(msg, REGION_WORDS_RE)
+    if hit or not places:
+        return hit
     # A capitalised place after "in": "customers in Lower Saxony".
     for k in range(1, len(msg.norms)):
         if msg.norms[k - 1] in ("in", "from", "across") and msg.is_cap(k) and _name_token_ok(msg, k):
@@ -327,8 +456,77 @@ def read_region(msg: Message, vocab: Vocabulary | None) -> str | None:
     return None
 
 
-def read_filters(msg: Message, vocab: Vocabulary | None) -> tuple[dict[str, Any], str | None, int | None]:
+def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
+    for i, j, m in msg.matches(pattern):
+        word = m.group(0)
+        after_cue = REGION_CUE_RE.search(msg.text[: m.start()]) is not None
+        upper = all(msg.tokens[k].orig.isupper() for k in range(i, j))
+        capital = all(msg.is_cap(k) for k in range(i, j))
+        if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
+            continue
+        if not after_cue and capital and not upper and i > 0 and msg.norms[i - 1] not in L.LIST_JOIN:
+            continue  # "Asia Pacific Traders" is a company, not a region
+        msg.consume(i, j)
+        if i > 0 and msg.norms[i - 1] == "the":
+            msg.consume(i - 1, i)
+        return word
+    return None
+
+
+def read_country(msg: Message, vocab: Vocabulary | None) -> str | None:
+    """Read a country: the data's country values, then a built-in list ("in the UK" -> ``uk``)."""
+    if vocab is not None and vocab.countries:
+        hit = _vocab_lookup(msg, vocab.country_names, vocab.country_fuzzy)
+        if hit:
+            return hit
+    return _gazetteer(msg, COUNTRY_WORDS_RE)
+
+
+def read_attributes(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
+    """Values of the data's other customer columns: "retail customers" -> ``{"industry": "retail"}``."""
+    if vocab is None or not vocab.attribute_names:
+        return {}
+    out: dict[str, Any] = {}
+    for column in vocab.attribute_columns:
+        table = {k: v for k, (c, v) in vocab.attribute_names.items() if c == column}
+        value = _many(msg, lambda table=table: _vocab_lookup(msg, table, FuzzyIndex(())))
+        if value is not None:
+            out[column] = value
+    return out
+
+
+def read_exclude(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None:
+    """The filters after "except", "not in", "outside" …: customers matching them are left out."""
+    m = EXCLUDE_RE.search(msg.text)
+    if not m:
+        return None
+    i, j = msg.span(m)
+    end = j
+    while end < len(msg.norms) and not EXCLUDE_STOP_RE.fullmatch(msg.norms[end]) and msg.norms[end] != USED:
+        end += 1
+        if msg.tokens[end - 1].brk:
+            break
+    if end == j:
+        return None
+    sub = Message(msg.tokens[j:end])
+    excluded, _sort, _limit = read_filters(sub, vocab, nested=True)
+    if not excluded:
+        return None
+    msg.consume(i, end)
+    return excluded
+
+
+def read_filters(
+    msg: Message, vocab: Vocabulary | None, periods: list[dict[str, Any]] | None = None, nested: bool = False
+) -> tuple[dict[str, Any], str | None, int | None]:
     """Read all filters, the sort key and the limit, in the order that resolves overlaps.
+
+    Parameters
+    ----------
+    periods : list, optional
+        Receives the periods that are no filter (the window of a figure, its comparison).
+    nested : bool
+        Reading the words of an exclusion (which cannot hold another).
 
     Returns
     -------
@@ -336,33 +534,58 @@ def read_filters(msg: Message, vocab: Vocabulary | None) -> tuple[dict[str, Any]
         ``(filters, sort, limit)``.
     """
     filters: dict[str, Any] = {}
-    for pattern in (TIME_ONLY_RE, NOT_OWNER_RE, NOT_AMOUNT_RE):
+    excluded = None if nested else read_exclude(msg, vocab)
+    for pattern in (TIME_ONLY_RE, NOT_OWNER_RE):
         while msg.take(pattern):
             pass
+    read_spend_change(msg, filters)
+    read_counts(msg, filters)
+    while msg.take(NOT_AMOUNT_RE):
+        pass
     read_duration(msg, filters)
+    rest = read_periods(msg, filters)
+    if periods is not None:
+        periods.extend(rest)
     read_money(msg, filters)
-    owner = read_owner(msg, vocab)
+    owner = _many(msg, lambda: read_owner(msg, vocab))
     limit, cued = read_limit(msg)
     sort = read_sort(msg, limit is not None)
     if not cued and not (filters or sort or CUSTOMER_NOUN_RE.search(msg.original)):
         limit = None
+    not_key = msg.take(NOT_KEY_RE) is not None
     values = {
-        "churn_risk": read_table(msg, CHURN_RE),
-        "segment": read_table(msg, SEGMENT_RE),
-        "lifecycle": read_table(msg, LIFECYCLE_RE),
-        "value_tier": read_table(msg, TIER_RE),
+        "churn_risk": _many(msg, lambda: read_table(msg, CHURN_RE)),
+        "segment": _many(msg, lambda: read_table(msg, SEGMENT_RE)),
+        "lifecycle": _many(msg, lambda: read_table(msg, LIFECYCLE_RE)),
+        "value_tier": _many(msg, lambda: read_table(msg, TIER_RE)),
     }
     ranking_tier = read_table(msg, TIER_RANKING_RE)
     if sort is None and values["value_tier"] is None:
         values["value_tier"] = ranking_tier
     if msg.take(KEY_ACCOUNT_RE):
         filters["key_account"] = True
-    region = read_region(msg, vocab)
-    values.update(owner=owner, region=region)
+    elif not_key:
+        filters["key_account"] = False
+    attributes = read_attributes(msg, vocab)
+    region = _many(msg, lambda: read_region(msg, vocab, places=False))
+    country = _many(msg, lambda: read_country(msg, vocab))
+    if region is None and country is None:
+        region = read_region(msg, vocab)
+    values.update(owner=owner, region=region, country=country)
     for key, value in values.items():
         if value is not None:
             filters[key] = value
+    if attributes:
+        filters["attributes"] = attributes
     # A stated duration replaces the vague "dormant" it qualifies (spec).
     if "inactive_days" in filters and filters.get("lifecycle") == "dormant":
         del filters["lifecycle"]
+    # "New customers this quarter" is said of the first order, not of the lifecycle stage.
+    if "first_order_in" in filters and filters.get("lifecycle") == "new":
+        del filters["lifecycle"]
+    if excluded:
+        if excluded == {"key_account": True}:
+            filters["key_account"] = False
+        else:
+            filters["exclude"] = excluded
     return filters, sort, limit

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,7 +29,11 @@ class Vocabulary:
     owners : iterable of str
         Account-manager names (first names or full names).
     regions : iterable of str
-        Region or country names.
+        Region names.
+    countries : iterable of str
+        Country names (the data's country column).
+    attributes : mapping of str to iterable of str
+        The data's other customer columns and their values ("industry" -> "Retail", ...).
 
     Notes
     -----
@@ -40,18 +44,27 @@ class Vocabulary:
     customers: Iterable[str] = field(default_factory=tuple)
     owners: Iterable[str] = field(default_factory=tuple)
     regions: Iterable[str] = field(default_factory=tuple)
+    countries: Iterable[str] = field(default_factory=tuple)
+    attributes: Mapping[str, Iterable[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("customers", "owners", "regions"):
+        for name in ("customers", "owners", "regions", "countries"):
             values = tuple(str(v) for v in (getattr(self, name) or ()) if str(v).strip())
             object.__setattr__(self, name, values)
+        columns = {
+            str(c).strip().lower(): tuple(str(v) for v in values if str(v).strip())
+            for c, values in (self.attributes or {}).items()
+            if str(c).strip()
+        }
+        object.__setattr__(self, "attributes", columns)
 
     def warm(self) -> Vocabulary:
         """Build every lookup table now (a few seconds for 100k names) rather than on a user's
         first message; returns self."""
-        for name in ("customer_names", "owner_names", "region_names", "known_words"):
+        for name in ("customer_names", "owner_names", "region_names", "country_names", "attribute_names"):
             getattr(self, name)
-        for name in ("owner_fuzzy", "region_fuzzy", "customer_fuzzy"):
+        getattr(self, "known_words")
+        for name in ("owner_fuzzy", "region_fuzzy", "country_fuzzy", "customer_fuzzy"):
             getattr(self, name)
         return self
 
@@ -81,12 +94,40 @@ class Vocabulary:
         return {k: " ".join(k) for n in self.regions if (k := _norm_name(n))}
 
     @cached_property
+    def country_names(self) -> dict[tuple[str, ...], str]:
+        """Normalised country name -> lower-case name."""
+        return {k: " ".join(k) for n in self.countries if (k := _norm_name(n))}
+
+    @cached_property
+    def attribute_columns(self) -> tuple[str, ...]:
+        """The other customer columns of the data, lower-cased (``country`` is a filter of its own)."""
+        assert isinstance(self.attributes, dict)
+        return tuple(c for c in self.attributes if c != "country")
+
+    @cached_property
+    def attribute_names(self) -> dict[tuple[str, ...], tuple[str, str]]:
+        """Normalised attribute value -> (column, value lower-cased as the data spells it).
+
+        "&" is matched as "and", as the message's tokens have it ("Wholesale & Distribution").
+        """
+        assert isinstance(self.attributes, dict)
+        out: dict[tuple[str, ...], tuple[str, str]] = {}
+        for column in self.attribute_columns:
+            for value in self.attributes[column]:
+                if k := _norm_name(value.replace("&", " and ")):
+                    out.setdefault(k, (column, value.strip().lower()))
+        return out
+
+    @cached_property
     def known_words(self) -> frozenset[str]:
         """Every word of every name: protected from typo correction."""
         words: set[str] = set()
-        for table in (self.customer_names, self.owner_names, self.region_names):
+        for table in (self.customer_names, self.owner_names, self.region_names, self.country_names):
             for key in table:
                 words.update(key)
+        for key in self.attribute_names:
+            words.update(key)
+        words.update(w for c in self.attribute_columns for w in c.split())
         return frozenset(words)
 
     @cached_property
@@ -98,6 +139,11 @@ class Vocabulary:
     def region_fuzzy(self) -> FuzzyIndex:
         """Typo lookup for one-word region names."""
         return FuzzyIndex(k[0] for k in self.region_names if len(k) == 1)
+
+    @cached_property
+    def country_fuzzy(self) -> FuzzyIndex:
+        """Typo lookup for one-word country names."""
+        return FuzzyIndex(k[0] for k in self.country_names if len(k) == 1)
 
     @cached_property
     def customer_fuzzy(self) -> FuzzyIndex:

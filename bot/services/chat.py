@@ -28,6 +28,7 @@ from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
 from custseg.query import Query, QueryEngine, as_query
 from custseg.snapshot.storage import load_snapshot
+from custseg.store.attributes import attribute_values
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOTS
 from custseg.store.orders import recent_orders_lookup
@@ -92,6 +93,8 @@ class ChatService:
                     customers=frame["name"].dropna().tolist(),
                     owners=frame["owner"].dropna().unique().tolist(),
                     regions=frame["region"].dropna().unique().tolist(),
+                    countries=(attributes := attribute_values(self.store)).get("country", ()),
+                    attributes=attributes,
                 ).warm()
                 self._snapshot_id = snap.id
                 currency, self.currency_source = data_currency(self.store, self.configured)

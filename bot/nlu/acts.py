@@ -1,0 +1,228 @@
+"""Conversation intents read from one message: decide, export, define, movements, smalltalk, and the
+words naming data the book does not have (``unsupported``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import lexicon as L
+from .grammar import USED, Message, _table, rx
+from .names import known_customer, take_name
+from .normalize import Token, join_orig
+from .periods import _days
+from .slots import CHURN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
+from .vocabulary import Vocabulary
+
+DECIDE_RE = [(re.compile(rf"^(?:{p})(?![^ ])"), v) for p, v in L.DECIDE_VERB.items()]
+SNOOZE_RE = rx(
+    rf"(for|by|until|till|another|an extra)( another| a further)? (?P<n>\d+|a|an|one|a couple of) "
+    rf"(?P<u>{'|'.join(L.DURATION_UNITS)})"
+)
+REASON_RE = rx(L.REASON_CUE)
+SUGGESTION_RE = rx(rf"(?P<n>\d+)")
+EXPORT_RE = rx(L.EXPORT_CUE)
+FORMAT_RE = _table(L.FORMAT)
+DEFINE_RE = [re.compile(p) for p in L.DEFINE_FRAMES]
+TERM_RE = [(re.compile(rf"(?:{p})"), v) for p, v in L.TERMS.items()]
+LABEL_TABLES = (("churn_risk", CHURN_RE), ("segment", SEGMENT_RE), ("lifecycle", LIFECYCLE_RE), ("value_tier", TIER_RE))
+MOVE_CHANGES_RE = rx(L.MOVE_CHANGES)
+MOVE_VERB_RE = rx(L.MOVE_VERB)
+LEFT_RE = rx(rf"({L.LEFT_LABEL}) (the )?")
+UNSUPPORTED_RE = rx(L.UNSUPPORTED)
+UNSUPPORTED_LEAD_RE = rx(L.UNSUPPORTED_LEAD)
+LEFT_CONTEXT = L.words("sorted ranked ordered by bought purchased buy buying with a an low high open their in of the")
+RIGHT_CONTEXT = L.words("score scores category categories line lines sold")
+CONDITION_RE = rx(L.CONDITION_VERB)
+
+
+def read_decide(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None:
+    """ "approve 12", "reject #23 because …", "snooze the suggestion for Globex for 2 weeks"."""
+    decision = next((v for p, v in DECIDE_RE if p.search(msg.original)), None)
+    if decision is None:
+        return None
+    tokens = msg.tokens
+    # The reason: after "because", or after a comma that closes the suggestion's number.
+    cut = len(tokens)
+    reason: str | None = None
+    for k, t in enumerate(tokens):
+        if k > 0 and REASON_RE.fullmatch(t.norm):
+            cut, reason = k, join_orig(tokens[k + 1 :])
+            break
+        if t.brk and t.norm.isdigit() and k + 1 < len(tokens):
+            cut, reason = k + 1, join_orig(tokens[k + 1 :])
+            break
+    head = Message(tokens[:cut])
+    query: dict[str, Any] = {"intent": "decide", "decision": decision}
+    snooze = None
+    for i, j, m in head.matches(SNOOZE_RE):
+        n = m.group("n")
+        snooze = _days("1" if n in ("a", "an", "one") else "2" if "couple" in n else n, m.group("u"))
+        head.consume(i, j)
+        break
+    number = next((int(n) for n in head.norms if n.isdigit()), None)
+    if number is not None:
+        query["suggestion"] = number
+    else:
+        name = known_customer(head, vocab) or _customer_of(head)
+        if not name:
+            return None
+        query["customer"] = name
+    if reason and decision == "reject" or reason and decision != "reject" and reason.strip():
+        query["reason"] = reason.strip(" \"'.,;:!?")
+        if not query["reason"]:
+            del query["reason"]
+    if snooze and decision == "snooze":
+        query["snooze_days"] = snooze
+    return query
+
+
+def _customer_of(head: Message) -> str | None:
+    """The customer a decision names: "… for Globex", "the Sakura Apparel suggestion"."""
+    norms = head.norms
+    for k, w in enumerate(norms):
+        if w == "for" and k + 1 < len(norms):
+            name = take_name(head, k + 1)
+            if name:
+                return name
+    for k in range(1, len(norms)):
+        if head.is_cap(k) and norms[k] != USED:
+            end = k
+            while end < len(norms) and head.is_cap(end):
+                end += 1
+            if end < len(norms) and re.fullmatch(L.SUGGESTION_NOUN, norms[end]):
+                return join_orig(head.tokens[k:end])
+    return None
+
+
+def read_export_format(msg: Message) -> tuple[bool, str | None]:
+    """Whether the message asks for a file, and in which format."""
+    if not EXPORT_RE.search(msg.original):
+        return False, None
+    fmt = read_table(msg, FORMAT_RE)
+    while msg.take(EXPORT_RE):
+        pass
+    return True, fmt
+
+
+def read_define(msg: Message) -> str | None:
+    """The term of "what does X mean", "how is X calculated", "define X"."""
+    text = msg.original.replace(" ( ", " ").replace(" )", "")
+    for pattern in DEFINE_RE:
+        m = pattern.search(text)
+        if m:
+            term = _term(m.group("t"))
+            if term:
+                return term
+    return None
+
+
+def _term(text: str) -> str | None:
+    words = text.split()
+    while words and words[0] in L.DEFINE_NOISE:
+        words.pop(0)
+    while words and words[-1] in L.DEFINE_NOISE | {"is", "are", "mean", "means"}:
+        words.pop()
+    phrase = " ".join(words)
+    if not phrase:
+        return None
+    for pattern, value in TERM_RE:
+        if pattern.fullmatch(phrase):
+            return value
+    for _kind, table in LABEL_TABLES[1:3]:
+        for pattern, value in table:
+            m = pattern.fullmatch(phrase) or pattern.fullmatch(phrase + " customers")
+            if m:
+                return value
+    return None
+
+
+def _label(tokens: list[Token], like: str | None = None) -> dict[str, str] | None:
+    words = [t.norm for t in tokens if t.norm not in ("the", "a", "an", "segment", "stage")]
+    if like and words and words[-1] in ("high", "medium", "low"):
+        words += {"churn_risk": ["churn", "risk"], "value_tier": ["value"]}.get(like, [])
+    probe = Message([Token(w, w) for w in words])
+    for kind, table in LABEL_TABLES:
+        value = read_table(probe, table)
+        if value:
+            return {kind: value}
+    return None
+
+
+def read_movement(msg: Message) -> tuple[dict[str, Any], list[int]] | None:
+    """ "from champions to at risk", "became high risk from low", "moved into hibernating".
+
+    Returns
+    -------
+    tuple or None
+        The movement's slots and the token indices they used.
+    """
+    norms = msg.norms
+    n = len(norms)
+    has_verb = MOVE_VERB_RE.search(msg.original) is not None
+    if "from" in norms and has_verb:
+        f = norms.index("from")
+        to = next((k for k in range(f + 1, n) if norms[k] in ("to", "into")), None)
+        if to is not None:
+            src, dst = _label(msg.tokens[f + 1 : to]), _label(msg.tokens[to + 1 :])
+            if src and dst:
+                return {"from": src, "to": dst}, list(range(f, n))
+        before = next((k for k in range(f - 1, -1, -1) if MOVE_VERB_RE.fullmatch(norms[k])), None)
+        if before is not None:
+            dst = _label(msg.tokens[before + 1 : f])
+            src = _label(msg.tokens[f + 1 :], next(iter(dst)) if dst else None)
+            if src and dst:
+                return {"from": src, "to": dst}, list(range(before, n))
+    for k in range(n - 1):
+        if MOVE_VERB_RE.fullmatch(norms[k]) and norms[k + 1] in ("into", "to"):
+            dst = _label(msg.tokens[k + 2 :])
+            if dst:
+                return {"to": dst}, list(range(k, n))
+    m = LEFT_RE.search(msg.original)
+    if m:
+        i, j = msg.span(m)
+        src = _label(msg.tokens[j:])
+        if src:
+            return {"from": src}, list(range(i, n))
+    if MOVE_CHANGES_RE.search(msg.original):
+        m2 = MOVE_CHANGES_RE.search(msg.original)
+        assert m2 is not None
+        i, j = msg.span(m2)
+        return {}, list(range(i, n))
+    return None
+
+
+def read_unsupported(msg: Message) -> list[str]:
+    """Consume and return the phrases that name data the book does not have."""
+    found: list[tuple[int, str]] = []
+    for pattern in (UNSUPPORTED_LEAD_RE, UNSUPPORTED_RE):
+        for i, j, _m in msg.matches(pattern):
+            if any(msg.norms[k] == USED for k in range(i, j)):
+                continue
+            while i > 0 and msg.norms[i - 1] in LEFT_CONTEXT and msg.norms[i - 1] != USED:
+                i -= 1
+            while j < len(msg.norms) and msg.norms[j] in RIGHT_CONTEXT:
+                j += 1
+            found.append((i, join_orig(msg.tokens[i:j])))
+            msg.consume(i, j)
+    return [text for _i, text in sorted(found)]
+
+
+def leftover_condition(msg: Message) -> str | None:
+    """ "who bought office chairs": a buying verb whose object no reader used."""
+    for i, j, _m in msg.matches(CONDITION_RE):
+        end = j
+        while end < len(msg.norms) and msg.norms[end] != USED and msg.norms[end].isalpha() and (
+            msg.norms[end] not in L.COMMON_WORDS or msg.norms[end] in ("office", "things")
+        ):
+            end += 1
+        if end > j:
+            text = join_orig(msg.tokens[i:end])
+            msg.consume(i, end)
+            return text
+    return None
+
+
+def is_smalltalk(tokens: list[Token]) -> bool:
+    """Greetings, thanks and other social words with no request in them."""
+    return bool(tokens) and all(t.norm in L.SMALLTALK or t.norm in L.FILLER for t in tokens)
