@@ -88,10 +88,8 @@ def read_figures(msg: Message, vocab: Vocabulary | None, filters: dict[str, Any]
             attr = [c for c, v in filters.get("attributes", {}).items() if isinstance(v, list)]
             if (listed or attr) and COMPARE_RE.search(msg.original):
                 fig.group_by = (listed or attr)[0]
-    fig.stat = read_table(msg, STAT_RE)
     fig.measure = read_table(msg, MEASURE_RE)
-    if fig.measure == "customers":
-        fig.measure = "customers"
+    fig.stat = read_table(msg, STAT_RE)
     if ORDER_ASC_RE.search(msg.text):
         fig.order = "asc"
     if fig.group_by and (fig.rank or re.search(r"(?<![^ ])(which|what) ", msg.original)):

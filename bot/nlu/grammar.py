@@ -53,6 +53,15 @@ def keyword_index() -> FuzzyIndex:
         L.TOPIC_WEAK,
         L.INTENT_CUES,
         L.DAYS,
+        L.MEASURE,
+        L.STAT,
+        L.INTERVAL,
+        L.GROUP_BY,
+        L.SPEND_CHANGE,
+        L.DECIDE_VERB,
+        L.FORMAT,
+        L.TERMS,
+        L.MONTHS,
     ]
     for table in tables:
         for pattern, value in table.items():
@@ -72,6 +81,25 @@ def keyword_index() -> FuzzyIndex:
         L.CUSTOMER_NOUN,
         L.POST_VERB,
         L.HERE,
+        L.MOVE_VERB,
+        L.MOVE_CHANGES,
+        L.LEFT_LABEL,
+        L.ORDER_ASC,
+        L.MOST,
+        L.LEAST,
+        L.EXCLUDE_CUE,
+        L.EXPORT_CUE,
+        L.TREND_CUE,
+        L.UNSUPPORTED,
+        L.FIRST_ORDER_CUE,
+        L.ORDERED_CUE,
+        L.ONE_TIME,
+        L.REPEAT,
+        L.MAX_COMPARATOR,
+        L.CLV_CUE,
+        L.REASON_CUE,
+        " ".join(L.SMALLTALK),
+        " ".join(L.COUNTRIES),
     ):
         words.update(re.findall(r"[a-z]+", text))
     words.update(L.DURATION_UNITS)

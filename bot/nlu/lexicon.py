@@ -687,7 +687,7 @@ STRICT_MAX = r"less than|fewer than|under|below|<|lower than|beneath"
 CLV_CUE = r"(predicted |expected |customer )?life ?time value|clv|ltv|cltv|predicted value|future value"
 ORDER_NOUN = r"orders?|purchases?|transactions|invoices|times"
 ONE_TIME = (
-    r"(ordered|bought|purchased) (only )?once|(only|just) (ordered|bought|purchased) once|one ?time (buyers?"
+    r"(ordered|bought|purchased) (only )?once|(only|just) (ordered|bought|purchased) once|(one|1) ?time (buyers?"
     r"|customers?|purchasers?|shoppers?|orderers?|accounts?|clients?)|single (order|purchase) (customers|accounts)"
     r"|(only|just) (1|one) (order|purchase)|once only"
 )

@@ -179,16 +179,17 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         )
         if name:
             return _customer_query("explain", name)
+    counting = CUE["count_customers"].search(msg.text) is not None
     fig = read_figures(msg, vocab, filters)
     figure = _figure_query(msg, fig, filters, periods, sort, limit)
     if figure is not None:
         return figure
-    if msg.cue("segment_overview"):
+    if CUE["segment_overview"].search(msg.text):
         return _assemble("segment_overview", filters, None, None)
     name = profile_name(msg) if not filters or customer else None
     if customer or name:
         return _customer_query("customer_profile", customer or name)
-    if CUE["count_customers"].search(msg.text):  # "sorted by number of orders" was consumed as a sort
+    if counting:  # "sorted by number of orders" was consumed as a sort
         return _assemble("count_customers", filters, None, None)
 
     if sort is None and fig.measure in MEASURE_SORT and (fig.order or limit):
@@ -198,7 +199,8 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     # not any capitalised word after "in" ("what's the weather in Paris").
     region = filters.get("region")
     known_region = (
-        region in L.REGIONS
+        isinstance(region, list)
+        or region in L.REGIONS
         or "country" in filters
         or (vocab is not None and region in vocab.region_names.values())
     )
@@ -212,10 +214,10 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         return {"intent": "help"}
     who = filters and QUESTION_WHO_RE.search(msg.original)
     if has_noun or sort or limit or who or msg.cue("find_generic") or not (only_region or only_owner):
-        query = _assemble("find_customers", filters, sort, limit)
-        if sort and fig.order:
-            query["order"] = fig.order
-        return query
+        slots = {"order": fig.order if sort else None}
+        if "spend_change" in filters and periods:
+            slots.update(period=periods[0], compare_to=periods[1] if len(periods) > 1 else None)
+        return _assemble("find_customers", filters, sort, limit, slots)
     if CUE["overview_weak"].search(msg.original):
         return _assemble("segment_overview", filters, None, None)
     topic, _strong = read_topic(msg)
@@ -247,7 +249,7 @@ def _figure_query(
         # "Rank the account managers by revenue": the sort names the measure.
         if sort and not measure:
             slots["measure"] = {v: k for k, v in MEASURE_SORT.items()}.get(sort, sort)
-        if measure == "customers" and not fig.stat:
+        if not slots["measure"] and not fig.stat:
             slots["measure"] = "customers"
         slots.update(group_by=fig.group_by, sort="value" if fig.rank or sort else None, order=fig.order)
         return _assemble("breakdown", filters, None, None, slots)
@@ -256,8 +258,8 @@ def _figure_query(
         slots.update(interval=fig.interval)
         return _assemble("trend", filters, None, None, slots)
     if (measure and measure != "customers") or fig.stat or len(periods) > 1:
-        if limit or (sort and not measure):
-            return None
+        if limit or sort or fig.order or "spend_change" in filters:
+            return None  # a list ranked by the figure ("lowest CLV first"), not the figure
         if measure is None:
             slots["measure"] = "customers" if fig.stat == "share" or not periods else "revenue"
         return _assemble("aggregate", filters, None, None, slots)

@@ -97,7 +97,7 @@ FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
 NOT_KEY_RE = rx(L.NOT_KEY)
 EXCLUDE_RE = rx(L.EXCLUDE_CUE)
-EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|by|lowest|highest|where|and who|having")
+EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|lowest|highest|where|and who|having")
 REGION_CUE_RE = rx(rf"({L.REGION_CUE}) (the )?$")
 DAY_RE = _table(L.DAYS)
 DAILY_RE = rx(L.DAILY)
@@ -166,8 +166,9 @@ def read_duration(msg: Message, filters: dict[str, Any]) -> None:
             count = 2.0
         else:
             count = float(n.lstrip("¤"))
-        # Without a word about not buying, the duration is a period, read by ``read_periods``.
-        if inactive:
+        # Without a word about not buying, the duration is a period, read by ``read_periods``;
+        # "over the last 3 months" is the window of a figure even in "dormant customers over …".
+        if inactive and not m.group(0).startswith(("over ", "during ", "across ")):
             msg.consume(i, j)
             if "inactive_days" not in filters and 0 < count * per < 100_000:
                 filters["inactive_days"] = round(count * per)
@@ -190,6 +191,10 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
             if value is None or not (m.group("n")[0] == "¤" or clv or _money_before(msg, i)):
                 continue
             msg.consume(i, j)
+            if clv:
+                for a, b, _c in msg.matches(CLV_RE):
+                    if i - 6 <= a < i:
+                        msg.consume(a, b)
             filters[f"{bound}_{'clv' if clv else 'revenue'}"] = value
     if "min_revenue" in filters or "max_revenue" in filters:
         return
