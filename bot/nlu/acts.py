@@ -119,21 +119,23 @@ def read_define(msg: Message) -> str | None:
 
 def _term(text: str) -> str | None:
     words = text.split()
+    tries = [" ".join(words)]
     while words and words[0] in L.DEFINE_NOISE:
         words.pop(0)
+        tries.append(" ".join(words))
     while words and words[-1] in L.DEFINE_NOISE | {"is", "are", "mean", "means"}:
         words.pop()
-    phrase = " ".join(words)
-    if not phrase:
-        return None
-    for pattern, value in TERM_RE:
-        if pattern.fullmatch(phrase):
-            return value
-    for _kind, table in LABEL_TABLES[1:3]:
-        for pattern, value in table:
-            m = pattern.fullmatch(phrase) or pattern.fullmatch(phrase + " customers")
-            if m:
+        tries.append(" ".join(words))
+    for phrase in tries:
+        if not phrase:
+            continue
+        for pattern, value in TERM_RE:
+            if pattern.fullmatch(phrase):
                 return value
+        for _kind, table in LABEL_TABLES[1:3]:
+            for label, value in table:
+                if label.fullmatch(phrase) or label.fullmatch(phrase + " customers"):
+                    return value
     return None
 
 

@@ -602,7 +602,7 @@ COMPARE_CUE = r"vs|versus|compared (to|with)|compare(d)?|against|than|over|relat
 # The measure a message names; most specific first, so "average order value" is aov, not a mean of orders.
 MEASURE = {
     r"average order values?|avg order values?|aov|order values?|basket size|average basket|average ticket": "aov",
-    r"(average |avg |typical |median |mean )?(number of )?days between (orders|purchases)|gaps? between"
+    r"(number of )?days between (orders|purchases)|gaps? between"
     r" (orders|purchases)|purchase (gap|interval|cycle)|order (gap|interval|cycle)|reorder (interval|cycle)"
     r"|inter ?purchase time": "gap_days",
     r"days since (the |their )?last (order|purchase)|time since (the |their )?last (order|purchase)"

@@ -191,10 +191,9 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
             if value is None or not (m.group("n")[0] == "¤" or clv or _money_before(msg, i)):
                 continue
             msg.consume(i, j)
-            if clv:
-                for a, b, _c in msg.matches(CLV_RE):
-                    if i - 6 <= a < i:
-                        msg.consume(a, b)
+            for a, b, _c in msg.matches(CLV_RE if clv else MONEY_CUE_RE):
+                if i - 6 <= a < i:
+                    msg.consume(a, b)
             filters[f"{bound}_{'clv' if clv else 'revenue'}"] = value
     if "min_revenue" in filters or "max_revenue" in filters:
         return
