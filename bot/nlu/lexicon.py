@@ -666,7 +666,7 @@ ORDER_ASC = (
 SPEND_CHANGE = {
     r"spend(ing|s)? less|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went |dropped |fallen |fell "
     r"|declined |decreased |shrunk |down)+|(reduced|cut|lowered|decreased) (their |its )?(spend(ing)?|orders)"
-    r"|buying less|ordering less|declining (spend|revenue|sales)|(lower|less) (spend|revenue|sales) than"
+    r"|declining (spend|revenue|sales)|(lower|less) (spend|revenue|sales) than"
     r"|shrinking (spend|revenue)": "down",
     r"spend(ing|s)? more|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went |grown |increased |risen "
     r"|rose |up)+|(increased|grew|raised) (their |its )?(spend(ing)?|orders)|buying more|ordering more"

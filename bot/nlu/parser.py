@@ -143,7 +143,7 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
 
 def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     exporting, fmt = read_export_format(msg)
-    movement = None if exporting else read_movement(msg)
+    movement = None if exporting or msg.cue("explain") else read_movement(msg)
     if movement is not None:
         slots, used = movement
         for k in used:
@@ -184,6 +184,8 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     figure = _figure_query(msg, fig, filters, periods, sort, limit)
     if figure is not None:
         return figure
+    if fig.group_by == "segment":
+        return _assemble("segment_overview", filters, None, None)
     if CUE["segment_overview"].search(msg.text):
         return _assemble("segment_overview", filters, None, None)
     name = profile_name(msg) if not filters or customer else None
@@ -236,6 +238,12 @@ def _figure_query(
 ) -> dict[str, Any] | None:
     """A total, a breakdown or a trend, when the message asks for a figure rather than a list."""
     measure = fig.measure
+    # "Accounts with $100k+ in revenue", "no orders in 2 months": the figure's word is the filter's.
+    bounds = {"revenue": ("min_revenue", "max_revenue"), "orders": ("min_orders", "max_orders", "inactive_days")}
+    if any(b in filters for b in bounds.get(measure or "", ())) and not (fig.stat or periods or fig.group_by):
+        measure = None
+    if measure == "customers" and fig.stat == "sum" and not (fig.group_by or fig.interval):
+        return None  # "total customers in EMEA" is a count
     if measure == "customers" and fig.stat in (None, "sum"):
         measure = None if fig.group_by or fig.interval or fig.trend else "customers"
     slots: dict[str, Any] = {"measure": measure, "stat": fig.stat}
@@ -260,6 +268,8 @@ def _figure_query(
     if (measure and measure != "customers") or fig.stat or len(periods) > 1:
         if limit or sort or fig.order or "spend_change" in filters:
             return None  # a list ranked by the figure ("lowest CLV first"), not the figure
+        if not (filters or fig.stat or periods) and profile_name(msg):
+            return None  # "acme corp churn risk" asks for one customer's card
         if measure is None:
             slots["measure"] = "customers" if fig.stat == "share" or not periods else "revenue"
         return _assemble("aggregate", filters, None, None, slots)

@@ -172,6 +172,8 @@ def read_duration(msg: Message, filters: dict[str, Any]) -> None:
             msg.consume(i, j)
             if "inactive_days" not in filters and 0 < count * per < 100_000:
                 filters["inactive_days"] = round(count * per)
+    if "inactive_days" in filters:
+        msg.take(INACTIVE_CUE_RE)  # "no orders" said of the duration names no figure
 
 
 def read_money(msg: Message, filters: dict[str, Any]) -> None:
