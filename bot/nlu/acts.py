@@ -49,7 +49,7 @@ def read_decide(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None
         if k > 0 and REASON_RE.fullmatch(t.norm):
             cut, reason = k, join_orig(tokens[k + 1 :])
             break
-        if t.brk and t.norm.isdigit() and k + 1 < len(tokens):
+        if (t.brk or t.orig.endswith(",")) and t.norm.isdigit() and k + 1 < len(tokens):
             cut, reason = k + 1, join_orig(tokens[k + 1 :])
             break
     head = Message(tokens[:cut])
