@@ -20,18 +20,25 @@ SNOOZE_RE = rx(
     rf"(?P<u>{'|'.join(L.DURATION_UNITS)})"
 )
 REASON_RE = rx(L.REASON_CUE)
-SUGGESTION_RE = rx(rf"(?P<n>\d+)")
+SUGGESTION_RE = rx(r"(?P<n>\d+)")
 EXPORT_RE = rx(L.EXPORT_CUE)
 FORMAT_RE = _table(L.FORMAT)
 DEFINE_RE = [re.compile(p) for p in L.DEFINE_FRAMES]
 TERM_RE = [(re.compile(rf"(?:{p})"), v) for p, v in L.TERMS.items()]
-LABEL_TABLES = (("churn_risk", CHURN_RE), ("segment", SEGMENT_RE), ("lifecycle", LIFECYCLE_RE), ("value_tier", TIER_RE))
+LABEL_TABLES = (
+    ("churn_risk", CHURN_RE),
+    ("segment", SEGMENT_RE),
+    ("lifecycle", LIFECYCLE_RE),
+    ("value_tier", TIER_RE),
+)
 MOVE_CHANGES_RE = rx(L.MOVE_CHANGES)
 MOVE_VERB_RE = rx(L.MOVE_VERB)
 LEFT_RE = rx(L.LEFT_LABEL)
 UNSUPPORTED_RE = rx(L.UNSUPPORTED)
 UNSUPPORTED_LEAD_RE = rx(L.UNSUPPORTED_LEAD)
-LEFT_CONTEXT = L.words("sorted ranked ordered by bought purchased buy buying with a an low high open their in of the")
+LEFT_CONTEXT = L.words(
+    "sorted ranked ordered by bought purchased buy buying with a an low high open their in of the"
+)
 RIGHT_CONTEXT = L.words("score scores category categories line lines sold")
 CONDITION_RE = rx(L.CONDITION_VERB)
 
@@ -68,7 +75,7 @@ def read_decide(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None
         if not name:
             return None
         query["customer"] = name
-    if reason and decision == "reject" or reason and decision != "reject" and reason.strip():
+    if (reason and decision == "reject") or (reason and decision != "reject" and reason.strip()):
         query["reason"] = reason.strip(" \"'.,;:!?")
         if not query["reason"]:
             del query["reason"]
@@ -214,8 +221,11 @@ def leftover_condition(msg: Message) -> str | None:
     """ "who bought office chairs": a buying verb whose object no reader used."""
     for i, j, _m in msg.matches(CONDITION_RE):
         end = j
-        while end < len(msg.norms) and msg.norms[end] != USED and msg.norms[end].isalpha() and (
-            msg.norms[end] not in L.COMMON_WORDS or msg.norms[end] in ("office", "things")
+        while (
+            end < len(msg.norms)
+            and msg.norms[end] != USED
+            and msg.norms[end].isalpha()
+            and (msg.norms[end] not in L.COMMON_WORDS or msg.norms[end] in ("office", "things"))
         ):
             end += 1
         if end > j:

@@ -21,7 +21,9 @@ INTERVAL_RE = _table(L.INTERVAL)
 TREND_RE = rx(L.TREND_CUE)
 ORDER_ASC_RE = rx(L.ORDER_ASC)
 COMPARE_RE = rx(L.COMPARE_GROUPS)
-NOT_KEY_GROUP_RE = rx(rf"(key accounts?|key customers?) ({L.COMPARE_GROUPS}|and|or) ({L.NOT_KEY})|{L.NOT_KEY}")
+NOT_KEY_GROUP_RE = rx(
+    rf"(key accounts?|key customers?) ({L.COMPARE_GROUPS}|and|or) ({L.NOT_KEY})|{L.NOT_KEY}"
+)
 MOST_RE = rx(L.MOST)
 LEAST_RE = rx(L.LEAST)
 
@@ -52,7 +54,12 @@ def read_group(msg: Message, vocab: Vocabulary | None) -> tuple[str | None, bool
     table = _group_table(vocab)
     words = "|".join(f"(?:{p})" for p in table)
     for pattern, ranked in (
-        (rx(rf"(?P<cue>which|what) (?P<g>{words})( has| have| is| are| brings| gives| generates| with| shows)"), True),
+        (
+            rx(
+                rf"(?P<cue>which|what) (?P<g>{words})( has| have| is| are| brings| gives| generates| with| shows)"
+            ),
+            True,
+        ),
         (rx(rf"(rank|ranking|ranked|order|sort)( the| all| our)? (?P<g>{words})"), True),
         (rx(rf"({L.GROUP_CUE}) (the |each |every )?(?P<g>{words})"), False),
         (rx(rf"(?P<g>{words}) (breakdown|split|comparison|leaderboard|ranking)"), False),

@@ -673,7 +673,9 @@ SPEND_CHANGE = {
     r"|growing (spend|revenue|sales)|(higher|more) (spend|revenue|sales) than|growing accounts": "up",
 }
 # What "than last year" compares with when spend changed: the default comparison, so it is no period.
-SPEND_CHANGE_DEFAULT = r"(than|compared (to|with)|vs|versus) (last|the previous|previous) year|year on year|yoy"
+SPEND_CHANGE_DEFAULT = (
+    r"(than|compared (to|with)|vs|versus) (last|the previous|previous) year|year on year|yoy"
+)
 
 # ---------------------------------------------------------------- amounts and counts
 MAX_COMPARATOR = (
@@ -691,7 +693,9 @@ ONE_TIME = (
     r"|customers?|purchasers?|shoppers?|orderers?|accounts?|clients?)|single (order|purchase) (customers|accounts)"
     r"|(only|just) (1|one) (order|purchase)|once only"
 )
-REPEAT = r"repeat (customers?|buyers?|purchasers?|accounts?|clients?|orderers?)|returning (customers?|buyers?)"
+REPEAT = (
+    r"repeat (customers?|buyers?|purchasers?|accounts?|clients?|orderers?)|returning (customers?|buyers?)"
+)
 
 # ---------------------------------------------------------------- lists and exclusions
 LIST_JOIN = words("or and , / plus nor")
@@ -769,7 +773,9 @@ TERMS = {
     r"lifecycle( stages?)?|stages?|life cycle": "lifecycle",
     r"segments?|segmentation": "segment",
 }
-DEFINE_NOISE = words("a an the our your term word label segment stage tier customer customers account accounts")
+DEFINE_NOISE = words(
+    "a an the our your term word label segment stage tier customer customers account accounts"
+)
 SMALLTALK = words("""
     great perfect awesome nice cool super brilliant excellent lovely wonderful fantastic good fine okay ok
     thanks thank you thx ty cheers that thats s helps helped helpful useful very really much so all for now
@@ -800,8 +806,6 @@ UNSUPPORTED = (
     r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
     r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?)"
 )
-UNSUPPORTED_LEAD = (
-    r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
-)
+UNSUPPORTED_LEAD = r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
 # Words that may sit around an unsupported phrase and belong to it ("bought office chairs").
 CONDITION_VERB = r"bought|buy|buying|purchased|purchase|ordered|order|ordering|who bought|that bought"

@@ -24,9 +24,6 @@ from typing import Any
 from custseg.schema import FILTERS
 
 from . import lexicon as L
-from .grammar import CUE, Message, keyword_index, rx
-from .names import any_capitalised_name, find_name_after, known_customer, profile_name
-from .normalize import Token, clean, tokenize
 from .acts import (
     is_smalltalk,
     leftover_condition,
@@ -37,6 +34,9 @@ from .acts import (
     read_unsupported,
 )
 from .figures import Figures, read_figures
+from .grammar import CUE, Message, keyword_index, rx
+from .names import any_capitalised_name, find_name_after, known_customer, profile_name
+from .normalize import Token, clean, tokenize
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
 from .vocabulary import Vocabulary
 
@@ -130,11 +130,15 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     if leftover:
         unsupported.append(leftover)
     if unsupported:
-        if query["intent"] == "unknown" or set(query) == {"intent"} and query["intent"] in (
-            "find_customers",
-            "trend",
-            "aggregate",
-            "count_customers",
+        if query["intent"] == "unknown" or (
+            set(query) == {"intent"}
+            and query["intent"]
+            in (
+                "find_customers",
+                "trend",
+                "aggregate",
+                "count_customers",
+            )
         ):
             query = {"intent": "unknown"}
         query["unsupported"] = unsupported
@@ -239,7 +243,10 @@ def _figure_query(
     """A total, a breakdown or a trend, when the message asks for a figure rather than a list."""
     measure = fig.measure
     # "Accounts with $100k+ in revenue", "no orders in 2 months": the figure's word is the filter's.
-    bounds = {"revenue": ("min_revenue", "max_revenue"), "orders": ("min_orders", "max_orders", "inactive_days")}
+    bounds = {
+        "revenue": ("min_revenue", "max_revenue"),
+        "orders": ("min_orders", "max_orders", "inactive_days"),
+    }
     if any(b in filters for b in bounds.get(measure or "", ())) and not (fig.stat or periods or fig.group_by):
         measure = None
     if measure == "customers" and fig.stat == "sum" and not (fig.group_by or fig.interval):

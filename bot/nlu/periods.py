@@ -36,8 +36,16 @@ PERIOD_RE: list[tuple[str, re.Pattern[str]]] = [
     ("days", rx(rf"((in|during|for|over|within) )?the (last|past) (?P<half>half year|half a year|{UNITS})")),
     ("days", rx(rf"((in|during|for|over|within) )?(the )?past (?P<unit1>{UNITS})")),
     ("before_last", rx(rf"((in|during|for) )?the {UNIT} before last")),
-    ("current", rx(rf"((in|during|for|since the start of) )?(this|the current|current) {UNIT}( so far| to date)?")),
-    ("current_year", rx(r"((in|during|for) )?(ytd|year to date|so far this year)|since (january|jan|the start of the year)")),
+    (
+        "current",
+        rx(rf"((in|during|for|since the start of) )?(this|the current|current) {UNIT}( so far| to date)?"),
+    ),
+    (
+        "current_year",
+        rx(
+            r"((in|during|for) )?(ytd|year to date|so far this year)|since (january|jan|the start of the year)"
+        ),
+    ),
     ("previous", rx(rf"((in|during|for) )?(last|previous|the previous|prior|the prior) {UNIT}")),
     ("year", rx(rf"((in|during|for|of|since) )?{YEAR}")),
 ]

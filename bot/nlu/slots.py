@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from . import lexicon as L
@@ -79,13 +80,15 @@ COUNTRY_WORDS_RE = rx(_alternation(L.COUNTRIES))
 NUM_OR_MONEY = r"¤?\d+(?:\.\d+)?"
 CLV_RE = rx(L.CLV_CUE)
 MONEY_CUE_RE = rx(L.MONEY_CUE)
-AMOUNT_RANGE_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?between (?P<a>{NUM_OR_MONEY}) (and|to) (?P<b>{NUM_OR_MONEY})")
-AMOUNT_MAX_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MAX_COMPARATOR}) (?P<n>{NUM_OR_MONEY})")
-AMOUNT_MIN_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MIN_COMPARATOR}) (?P<n>{NUM_OR_MONEY})( plus| or more)?")
-ORDERS_RANGE_RE = rx(rf"between (?P<a>\d+) and (?P<b>\d+) ({L.ORDER_NOUN})")
-ORDERS_BOUND_RE = rx(
-    rf"(?P<cmp>{L.MAX_COMPARATOR}|{L.MIN_COMPARATOR}) (?P<n>\d+) ({L.ORDER_NOUN})"
+AMOUNT_RANGE_RE = rx(
+    rf"(?P<clv>{L.CLV_CUE} )?(of )?between (?P<a>{NUM_OR_MONEY}) (and|to) (?P<b>{NUM_OR_MONEY})"
 )
+AMOUNT_MAX_RE = rx(rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MAX_COMPARATOR}) (?P<n>{NUM_OR_MONEY})")
+AMOUNT_MIN_RE = rx(
+    rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MIN_COMPARATOR}) (?P<n>{NUM_OR_MONEY})( plus| or more)?"
+)
+ORDERS_RANGE_RE = rx(rf"between (?P<a>\d+) and (?P<b>\d+) ({L.ORDER_NOUN})")
+ORDERS_BOUND_RE = rx(rf"(?P<cmp>{L.MAX_COMPARATOR}|{L.MIN_COMPARATOR}) (?P<n>\d+) ({L.ORDER_NOUN})")
 STRICT_RE = re.compile(L.STRICT_COMPARATOR)
 STRICT_MAX_RE = re.compile(L.STRICT_MAX)
 MAX_CMP_RE = re.compile(L.MAX_COMPARATOR)
@@ -181,8 +184,11 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
     for i, j, m in msg.matches(AMOUNT_RANGE_RE):
         key = "clv" if _clv_before(msg, i) or m.group("clv") else "revenue"
         low, high = _amount(m.group("a")), _amount(m.group("b"))
-        if low is not None and high is not None and (m.group("a")[0] == "¤" or m.group("b")[0] == "¤" or
-                                                     _money_before(msg, i) or m.group("clv")):
+        if (
+            low is not None
+            and high is not None
+            and (m.group("a")[0] == "¤" or m.group("b")[0] == "¤" or _money_before(msg, i) or m.group("clv"))
+        ):
             msg.consume(i, j)
             filters[f"min_{key}"], filters[f"max_{key}"] = low, high
             return
@@ -200,9 +206,9 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
     if "min_revenue" in filters or "max_revenue" in filters:
         return
     for pattern in MONEY_RE:
-        m = msg.take(pattern)
-        if m:
-            value = float((m.group("n") or m.groupdict().get("n2") or "0").lstrip("¤"))
+        hit = msg.take(pattern)
+        if hit:
+            value = float((hit.group("n") or hit.groupdict().get("n2") or "0").lstrip("¤"))
             if value > 0:
                 filters["min_revenue"] = to_number(value)
             return
@@ -381,7 +387,7 @@ def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyI
 
 
 def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
-    """"spending less than last year" -> ``spend_change: down`` (the default comparison is no period)."""
+    """ "spending less than last year" -> ``spend_change: down`` (the default comparison is no period)."""
     value = read_table(msg, SPEND_CHANGE_RE)
     if value:
         filters["spend_change"] = value
@@ -401,7 +407,9 @@ def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
         before = " ".join(t.norm for t in msg.tokens[max(0, found.start - 5) : found.start])
         if FIRST_ORDER_RE.search(before) and "first_order_in" not in filters:
             filters["first_order_in"] = found.period
-        elif ORDERED_RE.search(before) and "ordered_in" not in filters and "ordered_within_days" not in filters:
+        elif (
+            ORDERED_RE.search(before) and "ordered_in" not in filters and "ordered_within_days" not in filters
+        ):
             if "days" in found.period:
                 filters["ordered_within_days"] = found.period["days"]
             else:
@@ -429,7 +437,9 @@ def _many(msg: Message, read: Callable[[], Any]) -> Any:
     end = found[0][1]
     for start, stop, value in found[1:]:
         gap = [t.norm for t in msg.tokens[end:start]]
-        if not all(w in L.LIST_JOIN or w in ("the", "vs", "versus", "with", "compared", "to", "either") for w in gap):
+        if not all(
+            w in L.LIST_JOIN or w in ("the", "vs", "versus", "with", "compared", "to", "either") for w in gap
+        ):
             break
         values.append(value)
         end = stop
@@ -495,7 +505,8 @@ def read_attributes(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in vocab.attribute_columns:
         table = {k: v for k, (c, v) in vocab.attribute_names.items() if c == column}
-        value = _many(msg, lambda table=table: _vocab_lookup(msg, table, FuzzyIndex(())))
+        lookup: Callable[[], Any] = partial(_vocab_lookup, msg, table, FuzzyIndex(()))
+        value = _many(msg, lookup)
         if value is not None:
             out[column] = value
     return out

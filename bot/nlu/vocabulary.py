@@ -63,7 +63,7 @@ class Vocabulary:
         first message; returns self."""
         for name in ("customer_names", "owner_names", "region_names", "country_names", "attribute_names"):
             getattr(self, name)
-        getattr(self, "known_words")
+        self.known_words  # noqa: B018  built now, not on a first message
         for name in ("owner_fuzzy", "region_fuzzy", "country_fuzzy", "customer_fuzzy"):
             getattr(self, name)
         return self

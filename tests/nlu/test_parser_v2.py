@@ -104,7 +104,10 @@ def test_top_five_is_a_limit_and_top_customers_a_tier() -> None:
 
 
 def test_exclude_and_lists() -> None:
-    assert parse("champions not in EMEA")["filters"] == {"segment": "champions", "exclude": {"region": "emea"}}
+    assert parse("champions not in EMEA")["filters"] == {
+        "segment": "champions",
+        "exclude": {"region": "emea"},
+    }
     assert parse("high value customers outside Germany and France")["filters"] == {
         "value_tier": "high",
         "exclude": {"country": ["germany", "france"]},
@@ -133,15 +136,24 @@ def test_periods(text: str, key: str, period: dict[str, Any]) -> None:
 def test_period_said_of_orders_is_a_filter() -> None:
     assert parse("who bought last week")["filters"] == {"ordered_in": {"unit": "week", "offset": -1}}
     assert parse("who ordered in the last 30 days")["filters"] == {"ordered_within_days": 30}
-    assert parse("new customers this quarter")["filters"] == {"first_order_in": {"unit": "quarter", "offset": 0}}
+    assert parse("new customers this quarter")["filters"] == {
+        "first_order_in": {"unit": "quarter", "offset": 0}
+    }
     assert parse("customers who haven't ordered in 90 days")["filters"] == {"inactive_days": 90}
 
 
 def test_defaults_are_left_out() -> None:
     query = parse("total revenue of champions")
-    assert query == {"intent": "aggregate", "filters": {"segment": "champions"}, "measure": "revenue", "stat": "sum"}
+    assert query == {
+        "intent": "aggregate",
+        "filters": {"segment": "champions"},
+        "measure": "revenue",
+        "stat": "sum",
+    }
     assert "order" not in parse("top 5 customers by revenue")
-    assert canonical(parse("customers per region")) == canonical({"intent": "breakdown", "group_by": "region"})
+    assert canonical(parse("customers per region")) == canonical(
+        {"intent": "breakdown", "group_by": "region"}
+    )
 
 
 def test_unsupported_is_never_dropped() -> None:
