@@ -24,6 +24,7 @@ from custseg.schema import FILTERS
 
 from . import lexicon as L
 from .grammar import CUE, Message, keyword_index, rx
+from .languages import to_english
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
 from .normalize import Token, clean, tokenize
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
@@ -182,6 +183,7 @@ def strip_filler(tokens: list[Token]) -> list[Token]:
 
 def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
+    text = to_english(text)
     if CODE_LIKE_RE.search(text[:2000]):
         return {"intent": "unknown"}
     known = vocab.known_words if vocab is not None else frozenset()
