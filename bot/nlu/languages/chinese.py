@@ -18,8 +18,8 @@ from .numbers import ZH_NUMBER, format_number, zh_number
 from .phrases import COND, FILTER, GROUP, LEAD, MEASURE, NAME, NOUN, PERIOD, SKIP, TAIL, Lexicon, Piece, table
 
 # Traditional → simplified, for the characters of the domain words below.
-_TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯"
-_SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显"
+_TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯風動覽讀號碼則漲減內調貨運務產員處對紀錄續約遠進選擇警"
+_SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显风动览读号码则涨减内调货运务产员处对纪录续约远进选择警"
 TRAD_TO_SIMP = str.maketrans(_TRAD, _SIMP)
 PUNCT = str.maketrans({"？": "?", "！": "!", "，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")",
                        "、": ",", "　": " "})
@@ -63,7 +63,13 @@ TERMS = table("""
 低流失风险/流失风险低的/流失风险低/不太可能流失 | low churn risk
 重点客户/关键客户/大客户/核心客户/战略客户/关键账户/重点账户 | key accounts
 非重点客户/非关键客户/非大客户 | non-key accounts
-我的/我负责的/我名下的/我管理的 | my
+我的/我负责的/我名下的/我管理的/我有/我 | my
+# --- the channel intents, named by their own nouns
+细分概览/细分总览/细分分布/细分情况/分群概览/分群情况/客群概览/rfm概览/细分报告 | the segment overview | lead
+重点客户摘要/重点客户简报/重点客户周报/大客户摘要/大客户简报/关键客户摘要 | the key account digest | lead
+流失预警/流失警报/流失提醒/流失告警 | any churn alerts | lead
+等待审批/等待批准/待审批/待批准/等待确认 | waiting for approval | cond
+挽回行动/行动/操作/措施 | actions | noun
 # --- regions by code or common Chinese name
 欧洲中东非洲/欧非中东 | in EMEA | cond
 亚太地区/亚太区/亚太 | in APAC | cond

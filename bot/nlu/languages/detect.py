@@ -18,11 +18,13 @@ der die das den dem des und oder nicht mit ist sind wie viele welche welcher wel
 meinen mein alle im letzten letzte letztes jahr monat woche kunden kunde umsatz bestellungen haben hat wir uns
 seit pro bei von vom für gibt es durchschnittlicher durchschnittliche exportiere als nach wer warum erzähl
 genehmige lehne ab weil noch schon nur aus auch diese dieses diesem einen eine ein inaktiv gefährdet hallo danke
+kannst du bedeutet heißt bitte habe hab gib welchen warten aktionen
 """.split())
 SPANISH_WORDS = frozenset("""
 el la los las de del que qué y o con en por para cuántos cuántas cuantos cuales cuáles clientes cliente muéstrame
 muestrame mis mi este esta año mes semana ingresos pedidos hay son es están estan más mas menos pasado pasada
 desde hace sin exporta dame gracias hola cuánto cuanto quién quiénes por qué porque aprueba rechaza valor alto
+significa puedes tengo acciones mejores cómo como
 """.split())
 ENGLISH_WORDS = frozenset("""
 the of and or not with is are how many which who what show me my all last this year month week customers customer
@@ -47,12 +49,13 @@ def detect_language(text: str) -> str:
         ``"zh"`` when it has Chinese characters; ``"de"`` / ``"es"`` when that language's
         function words and letters outweigh English ones; ``"en"`` otherwise.
     """
-    if CJK_RE.search(text):
-        return "zh"
     words = [w.lower() for w in WORD_RE.findall(text)]
+    en = sum(w in ENGLISH_WORDS for w in words)
+    # An English sentence naming a Chinese customer or quoting a reason ("tell me about 华为") stays English.
+    if CJK_RE.search(text):
+        return "zh" if en < 2 else "en"
     if not words:
         return "en"
-    en = sum(w in ENGLISH_WORDS for w in words)
     de = sum(w in GERMAN_WORDS for w in words) + len(GERMAN_LETTERS.findall(text))
     es = sum(w in SPANISH_WORDS for w in words) + len(SPANISH_LETTERS.findall(text))
     best, score = max((("de", de), ("es", es)), key=lambda pair: pair[1])

@@ -36,6 +36,13 @@ abwanderungsrisiko/churn-risiko/abwanderungswahrscheinlichkeit | churn risk
 schlüsselkunden/key accounts/key account/schlüsselkonten/strategische kunden/wichtige kunden/großkunden | key accounts
 keine schlüsselkunden/nicht-schlüsselkunden | non-key accounts
 meine/meiner/meinen/meinem/mein | my
+habe ich/hab ich/ich habe/habe/ich | do I have
+segmentübersicht/segmentaufteilung/segmentverteilung/übersicht der segmente | the segment overview
+schlüsselkunden-digest/schlüsselkunden-übersicht/schlüsselkundenbericht/key-account-digest | the key account digest
+abwanderungswarnungen/abwanderungswarnung/abwanderungsalarme/churn-warnungen/churn-alarme | churn alerts
+gibt es | any
+warten auf freigabe/warten auf genehmigung/auf freigabe warten/auf genehmigung warten/ausstehende/offene | waiting for approval
+aktionen/maßnahmen/rückgewinnungsaktionen | actions
 # --- nouns
 kunden/kunde/kundinnen/firmen/unternehmen/accounts/konten | customers
 kundenanzahl/anzahl der kunden/anzahl kunden | the number of customers
@@ -148,6 +155,8 @@ der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade
 """)
 
 PATTERNS = [
+    # "Was bedeutet X?" → "what does X mean?": the verb goes after the term in English.
+    (re.compile(r"^\s*was (?:bedeutet|heißt|meint ihr mit) [„\"']?(.+?)[“\"']?\s*\?*\s*$", re.IGNORECASE), r'was bedeutet "\1" bedeutung?'),
     # "Kunden von Maria" / "Marias Kunden" → the parser's possessive owner.
     (re.compile(r"\b(Kunden|Accounts|Konten) von ([A-ZÄÖÜ][\w-]+)"), r"\2' Kunden"),
     # "in den letzten 3 Monaten nicht bestellt" reads in English order already; "seit 3 Monaten

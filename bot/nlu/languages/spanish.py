@@ -34,6 +34,13 @@ riesgo de abandono/riesgo de fuga/riesgo de churn | churn risk
 cuentas clave/clientes clave/cuentas estratégicas/cuentas estrategicas/key accounts | key accounts
 que no son cuentas clave/no clave | non-key accounts
 mis/mi/míos/mios/mías | my
+tengo/tienes | do I have
+resumen de cuentas clave/resumen de las cuentas clave/informe de cuentas clave/resumen de clientes clave | the key account digest
+alertas de abandono/alertas de fuga/alertas de churn | churn alerts
+pendientes de aprobación/pendientes de aprobacion/pendientes de aprobar/esperando aprobación/esperando aprobacion/pendientes | waiting for approval
+acciones/propuestas | actions
+mejores | top
+por | by
 # --- nouns
 clientes/cliente/empresas/cuentas/compañías | customers
 número de clientes/numero de clientes/cantidad de clientes | the number of customers
@@ -144,10 +151,14 @@ aquí/aqui/en este canal | here
 hola/buenos días/buenos dias/buenas tardes/buenas | hi
 gracias/muchas gracias/mil gracias | thanks
 ayuda/qué puedes hacer/que puedes hacer | help
-el/la/los/las/un/una/unos/unas/por favor/tenemos/tengo/hay/son/es/están/estan/está/todos/todas/se/nos/me | 
+el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/todos/todas/se/nos/me | 
 """)
 
 PATTERNS = [
+    # "¿Qué significa X?" → "what does X mean?": the verb goes after the term in English.
+    (re.compile(r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) [«\"']?(.+?)[»\"']?\s*\?*\s*$", re.IGNORECASE), r'qué significa "\1" significa?'),
+    # "los 5 mejores clientes" → "the top 5 customers".
+    (re.compile(r"\b(?:los|las) (\d+|\w+) mejores\b", re.IGNORECASE), r"top \1"),
     # "los clientes de María" → the parser's possessive owner (a capitalised name after "de").
     (re.compile(r"\b(?:los |las )?(clientes|cuentas) de ([A-ZÁÉÍÓÚÑ][\w-]+)(?<!EMEA)(?<!APAC)(?<!LATAM)"), r"\2' \1"),
     # "sin pedidos desde hace 3 meses" / "inactivos desde hace 3 meses" → inactivity for a duration.
