@@ -13,6 +13,7 @@ period tail``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .numbers import ZH_NUMBER, format_number, zh_number
 from .phrases import COND, FILTER, GROUP, LEAD, MEASURE, NAME, NOUN, PERIOD, SKIP, TAIL, Lexicon, Piece, table
@@ -21,10 +22,23 @@ from .phrases import COND, FILTER, GROUP, LEAD, MEASURE, NAME, NOUN, PERIOD, SKI
 _TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯風動覽讀號碼則漲減內調貨運務產員處對紀錄續約遠進選擇警"
 _SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显风动览读号码则涨减内调货运务产员处对纪录续约远进选择警"
 TRAD_TO_SIMP = str.maketrans(_TRAD, _SIMP)
-PUNCT = str.maketrans({"？": "?", "！": "!", "，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")",
-                       "、": ",", "　": " "})
+PUNCT = str.maketrans(
+    {
+        "？": "?",
+        "！": "!",
+        "，": ",",
+        "。": ".",
+        "：": ":",
+        "；": ";",
+        "（": "(",
+        "）": ")",
+        "、": ",",
+        "　": " ",
+    }
+)
 QUOTES_RE = re.compile(r"[「」『』“”\"'‘’《》]")
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+KANA_RE = re.compile(r"[\u3040-\u30ff]")
 
 TERMS = table("""
 # --- the RFM segments. Chinese practice names the eight classes of the R/F/M high-low cube
@@ -120,6 +134,10 @@ TERMS = table("""
 今天/今日 | today | period
 # --- tails
 这里/这儿/本频道/这个频道 | here | tail
+# --- follow-ups in a conversation
+那么/那 | and | lead
+把他们/把它们/他们/它们/这些客户 | them
+列出来/列一下 | show me | lead
 # --- particles and politeness
 处于/处在/状态/属于/算是/被归为/的/了/吗/呢/吧/啊/呀/是/在/有/都/请/帮我/麻烦/一下/我们/给我/和我/一共/目前/现在/所有/全部/所有的/中/里/里面/当中/之中/为/成/按照/按/分别 | | skip
 和/与/及/以及/跟 | and
@@ -131,18 +149,50 @@ TERMS = table("""
 LEXICON = Lexicon(TERMS)
 
 GROUP_WORDS = {
-    "区域": "region", "地区": "region", "大区": "region", "国家": "country", "细分": "segment", "分群": "segment",
-    "客群": "segment", "群组": "segment", "rfm分群": "segment", "生命周期阶段": "lifecycle stage",
-    "生命周期": "lifecycle stage", "阶段": "lifecycle stage", "价值层级": "value tier", "价值等级": "value tier",
-    "价值层": "value tier", "客户经理": "account manager", "销售": "account manager", "负责人": "account manager",
-    "行业": "industry", "流失风险等级": "churn risk", "风险等级": "churn risk",
+    "区域": "region",
+    "地区": "region",
+    "大区": "region",
+    "国家": "country",
+    "细分": "segment",
+    "分群": "segment",
+    "客群": "segment",
+    "群组": "segment",
+    "rfm分群": "segment",
+    "生命周期阶段": "lifecycle stage",
+    "生命周期": "lifecycle stage",
+    "阶段": "lifecycle stage",
+    "价值层级": "value tier",
+    "价值等级": "value tier",
+    "价值层": "value tier",
+    "客户经理": "account manager",
+    "销售": "account manager",
+    "负责人": "account manager",
+    "行业": "industry",
+    "流失风险等级": "churn risk",
+    "风险等级": "churn risk",
 }
 _GROUP_ALT = "|".join(sorted(GROUP_WORDS, key=len, reverse=True))
 GROUP_RE = re.compile(rf"(?:各个|各|每个|每一个|每|按照|按|分)({_GROUP_ALT})(?:划分|分组|来分|分)?")
-INTERVALS = {"周": "weekly", "星期": "weekly", "月": "monthly", "季度": "quarterly", "季": "quarterly", "年": "yearly"}
+INTERVALS = {
+    "周": "weekly",
+    "星期": "weekly",
+    "月": "monthly",
+    "季度": "quarterly",
+    "季": "quarterly",
+    "年": "yearly",
+}
 INTERVAL_RE = re.compile(r"(?:每|按|逐)(周|星期|月|季度|季|年)(?:的|度)?")
-UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "礼拜": "weeks", "个月": "months",
-         "月": "months", "年": "years", "季度": "quarters"}
+UNITS = {
+    "天": "days",
+    "日": "days",
+    "周": "weeks",
+    "星期": "weeks",
+    "礼拜": "weeks",
+    "个月": "months",
+    "月": "months",
+    "年": "years",
+    "季度": "quarters",
+}
 _UNIT_ALT = "天|日|周|星期|礼拜|个月|月|年|季度"
 N = rf"({ZH_NUMBER})"
 # "过去6个月" / "最近30天" / "近三个月内": the N units up to the snapshot.
@@ -151,8 +201,20 @@ LAST_N_RE = re.compile(rf"(?:过去|最近|近|前|这)的?{N}个?({_UNIT_ALT})(
 INACTIVE_RE = re.compile(
     rf"(?:超过|已经|已|有)?{N}个?({_UNIT_ALT})(?:以上|多)?(?:都|内|里)?(?:没有|没|未|无)(?:下单|订单|购买|买|下过单|消费)"
 )
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 YEAR_QUARTER_RE = re.compile(r"(\d{4})\s*年?\s*(?:第\s*([一二三四1-4])\s*季度?|q([1-4]))", re.IGNORECASE)
 YEAR_MONTH_RE = re.compile(rf"(\d{{4}})\s*年\s*{N}\s*月(?:份)?")
 YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
@@ -161,27 +223,78 @@ ORDERS_RE = re.compile(
     rf"(超过|多于|大于|高于|至少|最少|不少于|少于|低于|小于|不超过|最多){N}(?:个|笔|次|单)?(?:订单|单|次订单|次)"
     rf"|(?:订单|下单)(?:数|次数|数量)?(超过|多于|大于|至少|少于|不超过|最多){N}(?:个|笔|次|单)?"
 )
-ORDER_WORDS = {"超过": "more than", "多于": "more than", "大于": "more than", "高于": "more than", "至少": "at least",
-               "最少": "at least", "不少于": "at least", "少于": "fewer than", "低于": "fewer than",
-               "小于": "fewer than", "不超过": "at most", "最多": "at most"}
+ORDER_WORDS = {
+    "超过": "more than",
+    "多于": "more than",
+    "大于": "more than",
+    "高于": "more than",
+    "至少": "at least",
+    "最少": "at least",
+    "不少于": "at least",
+    "少于": "fewer than",
+    "低于": "fewer than",
+    "小于": "fewer than",
+    "不超过": "at most",
+    "最多": "at most",
+}
 MONEY_RE = re.compile(
     rf"(?:消费|花费|花了|收入|营收|销售额|贡献)(?:金额)?(超过|多于|大于|高于|至少|少于|低于|小于|不超过){N}(?:元|块|美元|欧元)?"
 )
-MONEY_WORDS = {"超过": "over", "多于": "over", "大于": "over", "高于": "over", "至少": "at least",
-               "少于": "under", "低于": "under", "小于": "under", "不超过": "under"}
-SUPER_RE = re.compile(r"(收入|营收|销售额|消费|花费|生命周期价值|终身价值|clv|订单数|订单|流失风险|风险)(?:最高|最多|最大)(?:的)?")
-SUPER_WORDS = {"收入": "revenue", "营收": "revenue", "销售额": "revenue", "消费": "revenue", "花费": "revenue",
-               "生命周期价值": "clv", "终身价值": "clv", "clv": "clv", "订单数": "orders", "订单": "orders",
-               "流失风险": "churn risk", "风险": "churn risk"}
+MONEY_WORDS = {
+    "超过": "over",
+    "多于": "over",
+    "大于": "over",
+    "高于": "over",
+    "至少": "at least",
+    "少于": "under",
+    "低于": "under",
+    "小于": "under",
+    "不超过": "under",
+}
+SUPER_RE = re.compile(
+    r"(收入|营收|销售额|消费|花费|生命周期价值|终身价值|clv|订单数|订单|流失风险|风险)(?:最高|最多|最大)(?:的)?"
+)
+SUPER_WORDS = {
+    "收入": "revenue",
+    "营收": "revenue",
+    "销售额": "revenue",
+    "消费": "revenue",
+    "花费": "revenue",
+    "生命周期价值": "clv",
+    "终身价值": "clv",
+    "clv": "clv",
+    "订单数": "orders",
+    "订单": "orders",
+    "流失风险": "churn risk",
+    "风险": "churn risk",
+}
 TOP_RE = re.compile(rf"(?:前|排名前|top\s*){N}(?:名|个|位|家)?", re.IGNORECASE)
-SORT_RE = re.compile(r"(?:按|按照)(收入|营收|销售额|生命周期价值|终身价值|clv|流失风险|风险|订单数|订单)(?:从高到低|降序)?(?:排序|排名|排列|排)")
-SORT_WORDS = {"收入": "revenue", "营收": "revenue", "销售额": "revenue", "生命周期价值": "clv", "终身价值": "clv",
-              "clv": "clv", "流失风险": "churn risk", "风险": "churn risk", "订单数": "orders", "订单": "orders"}
-MOVEMENT_RE = re.compile(r"从(.+?)(?:变成了|变成|变为|转为|转成|掉到|降到|跌到|降为|变到|到|成为|成了)(.+?)(?:的)?(?:客户|顾客)?(?:有哪些|是哪些|是谁|有谁|了)?[?]?$")
+SORT_RE = re.compile(
+    r"(?:按|按照)(收入|营收|销售额|生命周期价值|终身价值|clv|流失风险|风险|订单数|订单)(?:从高到低|降序)?(?:排序|排名|排列|排)"
+)
+SORT_WORDS = {
+    "收入": "revenue",
+    "营收": "revenue",
+    "销售额": "revenue",
+    "生命周期价值": "clv",
+    "终身价值": "clv",
+    "clv": "clv",
+    "流失风险": "churn risk",
+    "风险": "churn risk",
+    "订单数": "orders",
+    "订单": "orders",
+}
+MOVEMENT_RE = re.compile(
+    r"从(.+?)(?:变成了|变成|变为|转为|转成|掉到|降到|跌到|降为|变到|到|成为|成了)(.+?)(?:的)?(?:客户|顾客)?(?:有哪些|是哪些|是谁|有谁|了)?[?]?$"
+)
 DEFINE_RES = (
     re.compile(r"^(?:什么是|啥是|何为|何谓)(.+?)[?]?$"),
-    re.compile(r"^(.+?)(?:是什么意思|什么意思|是什么|是啥意思|是啥|的意思是什么|的意思|指的是什么|的定义是什么|的定义)[?]?$"),
-    re.compile(r"^(.+?)(?:是怎么计算的|怎么计算|如何计算|是如何计算的|怎么算|是怎么算的|如何估算|是怎么估算的|怎么估算)(?:的)?[?]?$"),
+    re.compile(
+        r"^(.+?)(?:是什么意思|什么意思|是什么|是啥意思|是啥|的意思是什么|的意思|指的是什么|的定义是什么|的定义)[?]?$"
+    ),
+    re.compile(
+        r"^(.+?)(?:是怎么计算的|怎么计算|如何计算|是如何计算的|怎么算|是怎么算的|如何估算|是怎么估算的|怎么估算)(?:的)?[?]?$"
+    ),
 )
 DEFINE_TERMS = table("""
 rfm | rfm
@@ -196,15 +309,31 @@ rfm | rfm
 生命周期阶段/生命周期 | lifecycle
 细分/分群 | segment
 """)
-PROFILE_RE = re.compile(r"^(?:告诉我|说说|介绍一下|介绍|讲讲|查看|看看|显示)(?:一下)?(?:关于)?(.+?)(?:的)?(?:情况|资料|档案|信息|详情|概况)?[?]?$")
-EXPLAIN_RE = re.compile(r"^为什么(?:说)?(.+?)(?:会被|会是|会有|会|被列为|被归为|被|是|处于|有|属于|算)(.*?)[?]?$")
+PROFILE_RE = re.compile(
+    r"^(?:告诉我|说说|介绍一下|介绍|讲讲|查看|看看|显示)(?:一下)?(?:关于)?(.+?)(?:的)?(?:情况|资料|档案|信息|详情|概况)?[?]?$"
+)
+EXPLAIN_RE = re.compile(
+    r"^为什么(?:说)?(.+?)(?:会被|会是|会有|会|被列为|被归为|被|是|处于|有|属于|算)(.*?)[?]?$"
+)
 EXPLAIN_BARE_RE = re.compile(r"^为什么(?:说)?(.+?)[?]?$")
 PROFILE2_RE = re.compile(r"^(.+?)的?(?:资料|档案|详情|概况|情况|信息)[?]?$")
-PROPOSE_RE = re.compile(r"^(?:给|为|对)(.+?)(?:提供|提出|建议|推荐|出|做)(?:一个|一下|个)?(?:挽回|挽留|召回|赢回)(?:方案|建议|措施|行动)?[?]?$")
+PROPOSE_RE = re.compile(
+    r"^(?:给|为|对)(.+?)(?:提供|提出|建议|推荐|出|做)(?:一个|一下|个)?(?:挽回|挽留|召回|赢回)(?:方案|建议|措施|行动)?[?]?$"
+)
 PROPOSE2_RE = re.compile(r"^(?:怎么|如何|怎样)(?:挽回|挽留|召回|赢回)(.+?)[?]?$")
-DECIDE_RE = re.compile(rf"^(批准|同意|通过|拒绝|驳回|推迟|暂缓|延后)(?:第|建议|#)?\s*(\d+)\s*(?:号|条|个)?(?:建议)?[,]?\s*(.*)$")
-DECIDE_WORDS = {"批准": "approve", "同意": "approve", "通过": "approve", "拒绝": "reject", "驳回": "reject",
-                "推迟": "snooze", "暂缓": "snooze", "延后": "snooze"}
+DECIDE_RE = re.compile(
+    r"^(批准|同意|通过|拒绝|驳回|推迟|暂缓|延后)(?:第|建议|#)?\s*(\d+)\s*(?:号|条|个)?(?:建议)?[,]?\s*(.*)$"
+)
+DECIDE_WORDS = {
+    "批准": "approve",
+    "同意": "approve",
+    "通过": "approve",
+    "拒绝": "reject",
+    "驳回": "reject",
+    "推迟": "snooze",
+    "暂缓": "snooze",
+    "延后": "snooze",
+}
 REASON_RE = re.compile(r"(?:因为|原因是|理由是)(.+)$")
 WHOLE = table("""
 你好/您好/嗨/哈喽/早上好/下午好/晚上好 | hi
@@ -250,7 +379,12 @@ def _segment(text: str, original: str) -> list[Piece]:
             continue
         # A run of characters that are in no table: a name, kept as written.
         j = i + 1
-        while j < len(text) and CJK_RE.match(text[j]) and _special(text, j) is None and LEXICON.match_chars(text, j) is None:
+        while (
+            j < len(text)
+            and CJK_RE.match(text[j])
+            and _special(text, j) is None
+            and LEXICON.match_chars(text, j) is None
+        ):
             j += 1
         pieces.append(Piece(original[i:j], NAME))
         i = j
@@ -286,7 +420,7 @@ def _unit(m: re.Match[str], number: int, unit: int) -> str:
     return f"{n} {word[:-1] if n == '1' else word}"
 
 
-_SPECIALS: list[tuple[re.Pattern[str], object]] = []
+_SPECIALS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Piece]]] = []
 
 
 def _register() -> None:
@@ -329,7 +463,9 @@ def _assemble(pieces: list[Piece]) -> str:
         leads.append("top")
     measures = by.get(MEASURE, [])
     trend = "trend of" in leads
-    if measures and any(m not in ("the number of", "weekly", "monthly", "quarterly", "yearly") for m in measures):
+    if measures and any(
+        m not in ("the number of", "weekly", "monthly", "quarterly", "yearly") for m in measures
+    ):
         # "收入有多少" asks for an amount, not a count.
         leads = [w for w in leads if w != "how many"]
     if "how many" in leads and "the number of" in measures:
@@ -356,6 +492,7 @@ def _assemble(pieces: list[Piece]) -> str:
     words += periods + tails
     text = " ".join(words)
     text = re.sub(r"\b(and|or) (and|or)\b", r"\1", text)
+    text = re.sub(r"\b(in|not in) in\b", r"\1", text)
     text = re.sub(r"\bin (\S+) (and|or) in\b", r"in \1 \2", text)
     text = re.sub(r"^(and|or) | (and|or)$", "", text)
     return text + ("?" if question else "")
@@ -395,7 +532,7 @@ def _whole(text: str, original: str) -> str | None:
         reason = REASON_RE.search(rest)
         out = f"{decision} {m.group(2)}"
         if reason:
-            out += f" because {original[len(original) - len(rest) + reason.start(1):].strip(' ?!.,。')}"
+            out += f" because {original[len(original) - len(rest) + reason.start(1) :].strip(' ?!.,。')}"
         if decision == "snooze":
             span = re.search(rf"{N}个?({_UNIT_ALT})", rest)
             if span:
@@ -407,6 +544,7 @@ def _whole(text: str, original: str) -> str | None:
         lead = _assemble([p for p in _segment(bare[:start], original[:start]) if p.role != NOUN])
         source = _phrase(m.group(1), original[m.start(1) : m.end(1)])
         target = _phrase(m.group(2), original[m.start(2) : m.end(2)])
+        lead = " ".join(w for w in lead.split() if w not in ("which", "who", "show", "me"))
         return " ".join(w for w in (lead, f"which customers went from {source} to {target}?") if w)
     m = PROPOSE_RE.match(bare) or PROPOSE2_RE.match(bare)
     if m:
@@ -416,7 +554,10 @@ def _whole(text: str, original: str) -> str | None:
         name = original[m.start(1) : m.end(1)].strip()
         return f"why is {name} at risk?"
     m = PROFILE_RE.match(bare) or PROFILE2_RE.match(bare)
-    if m and all(p.role == NAME or p.text == original[m.start(1) : m.end(1)].strip() for p in _segment(m.group(1), original[m.start(1) : m.end(1)])):
+    if m and all(
+        p.role == NAME or p.text == original[m.start(1) : m.end(1)].strip()
+        for p in _segment(m.group(1), original[m.start(1) : m.end(1)])
+    ):
         return f"tell me about {original[m.start(1) : m.end(1)].strip()}"
     return None
 

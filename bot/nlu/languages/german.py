@@ -39,8 +39,7 @@ meine/meiner/meinen/meinem/mein | my
 habe ich/hab ich/ich habe/habe/ich | do I have
 segmentübersicht/segmentaufteilung/segmentverteilung/übersicht der segmente | the segment overview
 schlüsselkunden-digest/schlüsselkunden-übersicht/schlüsselkundenbericht/key-account-digest | the key account digest
-abwanderungswarnungen/abwanderungswarnung/abwanderungsalarme/churn-warnungen/churn-alarme | churn alerts
-gibt es | any
+abwanderungswarnungen/abwanderungswarnung/abwanderungsalarme/churn-warnungen/churn-alarme | any churn alerts
 warten auf freigabe/warten auf genehmigung/auf freigabe warten/auf genehmigung warten/ausstehende/offene | waiting for approval
 aktionen/maßnahmen/rückgewinnungsaktionen | actions
 # --- nouns
@@ -54,7 +53,11 @@ zeig mir/zeige mir/zeig/zeige/liste/listen/liste mir/auflisten/gib mir/finde/suc
 exportiere/exportieren/export/exportier/lade/herunterladen/download | export
 als csv/als csv-datei/in csv | as csv
 als excel/als excel-datei/in excel/als tabelle/als xlsx | as excel
-entwicklung/verlauf/trend/wie hat sich/wie haben sich | trend of
+entwicklung/verlauf/trend | trend of
+wie hat sich/wie haben sich | how has
+die anzahl der/die anzahl an/die zahl der/der anzahl der | the number of
+wechselten von | went from
+zu | to
 verändert/entwickelt/geändert | changed
 vergleiche/vergleich/vergleichen | compare
 was bedeutet/was heißt/was ist/was sind | what does
@@ -67,7 +70,6 @@ schlage eine rückgewinnung für/schlag eine rückgewinnung für/rückgewinnung 
 genehmige/genehmigen/freigeben/gib frei | approve
 lehne ab/ablehnen/lehne | reject
 vorschlag/vorschlags/nummer | suggestion
-weil/da | because
 verschiebe/zurückstellen/stelle zurück | snooze
 für | for
 # --- figures
@@ -91,7 +93,7 @@ pro lebenszyklusphase/nach lebenszyklusphase/nach phase/pro phase | by lifecycle
 nach wertstufe/pro wertstufe | by value tier
 pro kundenbetreuer/nach kundenbetreuer/pro account manager/nach account manager | by account manager
 pro branche/nach branche | by industry
-monatlich/monatliche/monatlichen/pro monat | monthly
+monatlich/monatliche/monatlichen/monatlicher/monatliches/pro monat | monthly
 wöchentlich/wöchentliche/wöchentlichen/pro woche | weekly
 quartalsweise/vierteljährlich/pro quartal | quarterly
 jährlich/jährliche/jährlichen/pro jahr | yearly
@@ -113,7 +115,11 @@ nicht in/außerhalb/außerhalb von | not in
 außer/ausgenommen/ohne | except
 oder | or
 und | and
-sortiert nach/sortieren nach/geordnet nach/nach | sorted by
+sortiert nach/sortieren nach/geordnet nach | sorted by
+nach | by
+nur | only
+als csv exportieren/als csv-datei exportieren | export that as csv
+als excel exportieren | export that as excel
 die ersten/die top/top | top
 höchsten/höchste/größten/meisten | most
 niedrigsten/wenigsten/geringsten | fewest
@@ -151,12 +157,26 @@ hier/in diesen kanal/in diesem kanal | here
 hallo/guten morgen/guten tag/moin/servus/grüß gott | hi
 danke/danke schön/vielen dank/danke sehr | thanks
 hilfe/was kannst du/was kannst du tun | help
-der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade/derzeit/aktuell/alle/sämtliche/haben/hat/sind/ist/gibt/wir/uns/an/dass | 
+der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade/derzeit/aktuell/alle/sämtliche/haben/hat/sind/ist/gibt/wir/uns/an/dass |
 """)
 
 PATTERNS = [
+    # Separable verbs: "lehne 23 ab", "schlage … für Globex vor" — the particle at the end is dropped.
+    (re.compile(r"\b(lehne|lehn) (#?\d+) ab\b", re.IGNORECASE), r"\1 \2"),
+    (re.compile(r"^(\s*schlag.*?)\s+vor\s*([.!?]*)\s*$", re.IGNORECASE), r"\1\2"),
+    # "von Champions zu gefährdet gewechselt" → "went from champions to at risk".
+    (
+        re.compile(
+            r"\bvon (.+?) (?:zu|nach|in) (.+?) (?:gewechselt|gewandert|übergegangen|gerutscht|abgerutscht|gefallen)",
+            re.IGNORECASE,
+        ),
+        r"wechselten von \1 zu \2",
+    ),
     # "Was bedeutet X?" → "what does X mean?": the verb goes after the term in English.
-    (re.compile(r"^\s*was (?:bedeutet|heißt|meint ihr mit) [„\"']?(.+?)[“\"']?\s*\?*\s*$", re.IGNORECASE), r'was bedeutet "\1" bedeutung?'),
+    (
+        re.compile(r"^\s*was (?:bedeutet|heißt|meint ihr mit) [„\"']?(.+?)[“\"']?\s*\?*\s*$", re.IGNORECASE),
+        r'was bedeutet "\1" bedeutung?',
+    ),
     # "Kunden von Maria" / "Marias Kunden" → the parser's possessive owner.
     (re.compile(r"\b(Kunden|Accounts|Konten) von ([A-ZÄÖÜ][\w-]+)"), r"\2' Kunden"),
     # "in den letzten 3 Monaten nicht bestellt" reads in English order already; "seit 3 Monaten
@@ -171,4 +191,4 @@ PATTERNS = [
     ),
 ]
 
-GERMAN = Language(piece_table(TERMS), DE_NUMBERS, PATTERNS)
+GERMAN = Language(piece_table(TERMS), DE_NUMBERS, PATTERNS, frozenset({"weil", "da", "denn"}))

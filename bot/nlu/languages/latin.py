@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .numbers import format_number
 from .phrases import Lexicon, Piece
 
-WORD_RE = re.compile(r"\d[\d.,]*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
+WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
 
 
 @dataclass
@@ -30,11 +30,14 @@ class Language:
         Number words → value ("zehn" → 10).
     patterns : list
         ``(regex, replacement)`` applied to the message before the words are looked up.
+    verbatim_after : frozenset
+        Words after which the rest of the message is a reason, kept as written ("weil …").
     """
 
     lexicon: Lexicon
     numbers: dict[str, int]
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    verbatim_after: frozenset[str] = frozenset()
 
 
 def rewrite(text: str, language: Language) -> str:
@@ -60,6 +63,13 @@ def rewrite(text: str, language: Language) -> str:
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        if lowered[i] in language.verbatim_after:
+            if out and out[-1] == ",":
+                out.pop()
+            out.append("because")
+            rest = re.split(rf"\b{re.escape(tokens[i])}\b", text, maxsplit=1)[-1]
+            out.append(rest.strip(" ,.!?"))
+            break
         found = language.lexicon.match_words(lowered, i)
         if found is not None:
             size, piece = found
@@ -76,7 +86,9 @@ def rewrite(text: str, language: Language) -> str:
             out.append(token)
         i += 1
     english = " ".join(out)
-    english = re.sub(r' ([?!,;:)%])|(\() |" (.*?) "', lambda m: m.group(1) or m.group(2) or f'"{m.group(3)}"', english)
+    english = re.sub(
+        r' ([?!,;:)%])|(\() |" (.*?) "', lambda m: m.group(1) or m.group(2) or f'"{m.group(3)}"', english
+    )
     return english.strip()
 
 

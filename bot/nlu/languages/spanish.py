@@ -36,7 +36,19 @@ que no son cuentas clave/no clave | non-key accounts
 mis/mi/míos/mios/mías | my
 tengo/tienes | do I have
 resumen de cuentas clave/resumen de las cuentas clave/informe de cuentas clave/resumen de clientes clave | the key account digest
-alertas de abandono/alertas de fuga/alertas de churn | churn alerts
+alertas de abandono/alertas de fuga/alertas de churn | any churn alerts
+resumen por segmentos/resumen de segmentos/desglose por segmentos/desglose por segmento | the segment breakdown
+de este trimestre | this quarter
+de este año | this year
+de este mes | this month
+de esta semana | this week
+del año pasado | last year
+del mes pasado | last month
+de la semana pasada | last week
+del trimestre pasado | last quarter
+cómo ha/como ha/cómo han/como han | how has
+cambiado | changed
+el número de/el numero de/la cantidad de | the number of
 pendientes de aprobación/pendientes de aprobacion/pendientes de aprobar/esperando aprobación/esperando aprobacion/pendientes | waiting for approval
 acciones/propuestas | actions
 mejores | top
@@ -53,7 +65,7 @@ muéstrame/muestrame/muestra/enséñame/enseñame/lista/listar/dame/buscar/busca
 exporta/exportar/exportame/expórtame/descarga/descargar/descárgame | export
 como csv/en csv/a csv | as csv
 como excel/en excel/a excel/como hoja de cálculo/en una hoja de cálculo/como xlsx | as excel
-evolución/evolucion/tendencia/cómo ha cambiado/como ha cambiado/cómo han cambiado/como han cambiado | trend of
+evolución/evolucion/tendencia | trend of
 compara/comparar/comparación/comparacion | compare
 qué significa/que significa/qué quiere decir/que quiere decir/qué es/que es/qué son | what does
 significa | mean
@@ -65,7 +77,6 @@ aprueba/aprobar/aprueba la sugerencia | approve
 rechaza/rechazar/rechaza la sugerencia | reject
 pospón/pospon/posponer/aplaza/aplazar | snooze
 sugerencia/propuesta | suggestion
-porque/ya que | because
 # --- figures
 ingreso medio/ingresos medios/ingreso promedio/ingresos promedio/promedio de ingresos | average revenue
 valor medio del pedido/valor promedio del pedido/ticket medio/ticket promedio | average order value
@@ -151,19 +162,40 @@ aquí/aqui/en este canal | here
 hola/buenos días/buenos dias/buenas tardes/buenas | hi
 gracias/muchas gracias/mil gracias | thanks
 ayuda/qué puedes hacer/que puedes hacer | help
-el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/todos/todas/se/nos/me | 
+el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/todos/todas/se/nos/me |
 """)
 
 PATTERNS = [
+    # "cómo ha cambiado el número de X en …" → "how has the number of X changed in …".
+    (
+        re.compile(
+            r"\bc[óo]mo han? cambiado (.+?)(\s+(?:en|durante) (?:los|las) [úu]ltim\w+ .*|\s*\?*\s*$)",
+            re.IGNORECASE,
+        ),
+        r"cómo ha \1 cambiado\2",
+    ),
+    # "de 2025" is a year: "in 2025".
+    (re.compile(r"\bde (\d{4})\b"), r"en \1"),
     # "¿Qué significa X?" → "what does X mean?": the verb goes after the term in English.
-    (re.compile(r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) [«\"']?(.+?)[»\"']?\s*\?*\s*$", re.IGNORECASE), r'qué significa "\1" significa?'),
+    (
+        re.compile(
+            r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) [«\"']?(.+?)[»\"']?\s*\?*\s*$", re.IGNORECASE
+        ),
+        r'qué significa "\1" significa?',
+    ),
     # "los 5 mejores clientes" → "the top 5 customers".
     (re.compile(r"\b(?:los|las) (\d+|\w+) mejores\b", re.IGNORECASE), r"top \1"),
     # "los clientes de María" → the parser's possessive owner (a capitalised name after "de").
-    (re.compile(r"\b(?:los |las )?(clientes|cuentas) de ([A-ZÁÉÍÓÚÑ][\w-]+)(?<!EMEA)(?<!APAC)(?<!LATAM)"), r"\2' \1"),
+    (
+        re.compile(r"\b(?:los |las )?(clientes|cuentas) de ([A-ZÁÉÍÓÚÑ][\w-]+)(?<!EMEA)(?<!APAC)(?<!LATAM)"),
+        r"\2' \1",
+    ),
     # "sin pedidos desde hace 3 meses" / "inactivos desde hace 3 meses" → inactivity for a duration.
-    (re.compile(r"\b(?:desde hace|hace|durante|en) (\S+ (?:días|dias|semanas|meses|años))", re.IGNORECASE), r"durante \1"),
+    (
+        re.compile(r"\b(?:desde hace|hace|durante|en) (\S+ (?:días|dias|semanas|meses|años))", re.IGNORECASE),
+        r"durante \1",
+    ),
     (re.compile(r"\bdurante\b", re.IGNORECASE), "for"),
 ]
 
-SPANISH = Language(piece_table(TERMS), ES_NUMBERS, PATTERNS)
+SPANISH = Language(piece_table(TERMS), ES_NUMBERS, PATTERNS, frozenset({"porque"}))
