@@ -18,7 +18,6 @@ tables are applied and how their matches become slots.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from custseg.schema import FILTERS
@@ -35,6 +34,7 @@ from .acts import (
 )
 from .figures import Figures, read_figures
 from .grammar import CUE, Message, keyword_index, rx
+from .languages import to_english
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
 from .normalize import Token, clean, tokenize
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
@@ -326,15 +326,10 @@ def strip_filler(tokens: list[Token]) -> list[Token]:
     return kept
 
 
-# Steps that turn a message into English before it is parsed (the languages layer plugs in here);
-# each takes the raw text and returns the text to parse.
-PREPROCESSORS: list[Callable[[str], str]] = []
-
-
 def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
-    for step in PREPROCESSORS:
-        text = step(text)
+    # Chinese, German and Spanish are read by rewriting them into the English the rules know.
+    text = to_english(text)
     if CODE_LIKE_RE.search(text[:2000]):
         return {"intent": "unknown"}
     known = vocab.known_words if vocab is not None else frozenset()

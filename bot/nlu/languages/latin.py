@@ -1,0 +1,97 @@
+"""German and Spanish → the plain English the parser reads.
+
+Both languages put a question's words in nearly English order, so the message
+is rewritten word by word: the longest phrase of the language's table first,
+numbers in words as digits, and any other word kept as written (a name, a
+country, a region code: the engine resolves them). A few patterns that do need
+another order ("Lukas' Kunden", "los clientes de María") are rewritten first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import format_number
+from .phrases import Lexicon, Piece
+
+WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
+
+
+@dataclass
+class Language:
+    """One language's wording: phrase table, number words and whole-message patterns.
+
+    Attributes
+    ----------
+    lexicon : Lexicon
+        Phrase (lower-case words) → English piece.
+    numbers : dict
+        Number words → value ("zehn" → 10).
+    patterns : list
+        ``(regex, replacement)`` applied to the message before the words are looked up.
+    verbatim_after : frozenset
+        Words after which the rest of the message is a reason, kept as written ("weil …").
+    """
+
+    lexicon: Lexicon
+    numbers: dict[str, int]
+    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    verbatim_after: frozenset[str] = frozenset()
+
+
+def rewrite(text: str, language: Language) -> str:
+    """Rewrite ``text`` word by word into English (see the module's docstring).
+
+    Parameters
+    ----------
+    text : str
+        The message as typed.
+    language : Language
+        The tables of the message's language.
+
+    Returns
+    -------
+    str
+        Plain English: "ingresos por región este año" → "revenue by region this year".
+    """
+    text = re.sub(r"[¿¡«»„“”‚‘]", lambda m: '"' if m.group(0) in "«»„“”" else " ", text)
+    for regex, replacement in language.patterns:
+        text = regex.sub(replacement, text)
+    tokens = WORD_RE.findall(text)
+    lowered = [t.lower() for t in tokens]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if lowered[i] in language.verbatim_after:
+            if out and out[-1] == ",":
+                out.pop()
+            out.append("because")
+            rest = re.split(rf"\b{re.escape(tokens[i])}\b", text, maxsplit=1)[-1]
+            out.append(rest.strip(" ,.!?"))
+            break
+        found = language.lexicon.match_words(lowered, i)
+        if found is not None:
+            size, piece = found
+            if piece.text:
+                out.append(piece.text)
+            i += size
+            continue
+        token = tokens[i]
+        if lowered[i] in language.numbers:
+            out.append(format_number(language.numbers[lowered[i]]))
+        elif token.endswith(("'", "’")):
+            out.append(token[:-1] + "'s")  # "Lukas' Kunden": the owner's possessive
+        else:
+            out.append(token)
+        i += 1
+    english = " ".join(out)
+    english = re.sub(
+        r' ([?!,;:)%])|(\() |" (.*?) "', lambda m: m.group(1) or m.group(2) or f'"{m.group(3)}"', english
+    )
+    return english.strip()
+
+
+def piece_table(entries: dict[str, Piece]) -> Lexicon:
+    """The lexicon of a phrase table (phrases are lower-cased words)."""
+    return Lexicon({k.lower(): v for k, v in entries.items()})
