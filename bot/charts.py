@@ -110,7 +110,8 @@ def _bar_chart(
     height = max(2.4, 0.9 + 0.36 * len(labels))
     fig = Figure(figsize=(7, height), dpi=100)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.27, 0.9 / height, 0.66, 1 - 1.5 / height))
+    # Fixed margins in inches (tick labels below, title above) whatever the number of bars.
+    ax = fig.add_axes((0.27, 0.5 / height, 0.66, 1 - 0.95 / height))
     y = list(range(len(labels)))
     bars = ax.barh(y, values, height=0.6, color=BAR_COLOR)
     ax.set_yticks(y, [label if len(label) <= 28 else label[:27] + "…" for label in labels])

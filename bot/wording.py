@@ -492,11 +492,13 @@ ALL_ORDERS_TO = "all orders to {day}"
 SPAN = "{asked}, {span}"
 BASIS_BOOK = {True: "the whole book", False: "your book"}
 BASIS_POSSESSIVE = {True: "the whole book's", False: "your book's"}
+# Whom a figure is about when its filters do not start with a noun ("Customers in APAC").
+CUSTOMERS_WHO = {"noun": "Customers {filters}", "with": "Customers with {filters}"}
 # Who a figure is about when no filter narrows it.
 EVERYONE = {True: "All customers", False: "Your customers"}
 # One sentence per kind of figure: {who} the customers, {value} the figure, {when} its period.
 AGGREGATE_SENTENCE = {
-    ("customers", None): "{who}: *{value}* customers ({when}).",
+    ("customers", None): "{who}: *{value}* customers, {pct} of {basis} {total:,} ({when}).",
     ("revenue", "sum"): "{who} brought in *{value}* in revenue ({when}).",
     ("orders", "sum"): "{who} placed *{value}* orders ({when}).",
     ("clv", "sum"): "{who} carry *{value}* of predicted lifetime value.",
@@ -504,14 +506,14 @@ AGGREGATE_SENTENCE = {
     "share": "{who} make up *{value}* of {basis} {measure} ({when}).",
     "other": "{figure} of {whom}: *{value}* ({when}).",
 }
-SHARE_OF_BOOK = "{pct} of {basis} {measure}"
-OF_CUSTOMERS = "{n:,} of {basis} {total:,} customers ({pct})"
+SHARE_OF_BOOK = ", {pct} of {basis} {measure}"
+OF_CUSTOMERS = "They are {n:,} of {basis} {total:,} customers ({pct})."
 NO_VALUE = "There are no customers to compute this over, so there is no figure."
-COMPARED = "{figure}: *{value}* {asked} ({span}) vs *{other}* {other_asked} ({other_span})."
+COMPARED = "{figure}: *{value}* {asked} ({span}) vs *{other}* {other_asked} ({other_span}), {diff}."
 DIFFERENCE = "{sign}{diff} ({change})"
 NO_CHANGE_BASE = "no figure to compare with"
 DIFFERENCE_LABEL = "Difference"
-VERSUS = "{first} vs {second}: {diff} ({first} {first_value}, {second} {second_value})."
+VERSUS = "{first} vs {second}: {first} {first_value}, {second} {second_value}; difference {diff}."
 BREAKDOWN_HEAD = {
     "ranked": "{figure} by {group}, best first ({when}).",
     "ranked_asc": "{figure} by {group}, lowest first ({when}).",
@@ -520,7 +522,7 @@ BREAKDOWN_HEAD = {
 BREAKDOWN_LEADER = "*{key}* is first with {value}."
 BREAKDOWN_EMPTY = "No customers match, so there is nothing to break down."
 BREAKDOWN_HEADERS = ("{group}", "{figure}", "Customers")
-TREND_HEAD = "{figure} per {interval}, {span}: {first} → {last} ({change})."
+TREND_HEAD = "{figure} per {interval}, {span}: {first} → {last}, {change}."
 TREND_SOURCE = {
     "orders": "from each {interval}'s orders of the customers selected today",
     "snapshots": "from the stored snapshot of each {interval} (the latest on or before its end)",

@@ -65,7 +65,12 @@ def _who(answer: Figure, currency: str) -> str:
     if not parts:
         return wording.EVERYONE[answer.whole_book]
     head = " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if parts[2:] else "")
-    return head if head[0].isupper() else f"Customers {head}"
+    if head[0].isupper():
+        return head
+    if head.split(",")[0].endswith("accounts"):
+        return head[0].upper() + head[1:]
+    after = "noun" if head.startswith(("in ", "owned by", "ordered", "first order", "not ")) else "with"
+    return wording.CUSTOMERS_WHO[after].format(filters=head)
 
 
 def _whom(answer: Figure, currency: str) -> str:
@@ -136,22 +141,18 @@ def aggregate_reply(
         measure=what,
         figure=figure_name(measure, stat),
     )
-    extra = []
-    if stat != "share" and book_total and measure in ("revenue", "orders", "clv") and stat == "sum":
-        extra.append(
-            wording.SHARE_OF_BOOK.format(pct=percent(answer.value / book_total), basis=basis, measure=what)
+    if stat == "sum" and book_total and measure in ("revenue", "clv"):
+        share = wording.SHARE_OF_BOOK.format(
+            pct=percent(answer.value / book_total), basis=basis, measure=what
         )
-    if answer.of_total and not (measure == "customers" and stat == "share"):
-        extra.append(
-            wording.OF_CUSTOMERS.format(
-                n=answer.customers,
-                basis=basis.removesuffix("'s"),
-                total=answer.of_total,
-                pct=percent(answer.customers / answer.of_total),
-            )
+        text = text.removesuffix(".") + share + "."
+    if answer.of_total and measure != "customers":
+        text += " " + wording.OF_CUSTOMERS.format(
+            n=answer.customers,
+            basis=basis,
+            total=answer.of_total,
+            pct=percent(answer.customers / answer.of_total),
         )
-    if extra:
-        text = text.removesuffix(".") + "; " + "; ".join(extra) + "."
     return Reply(context=context, text=text, footer=small)
 
 
@@ -172,6 +173,7 @@ def _comparison(query: Query, answer: AggregateAnswer, currency: str, context: s
         other=other,
         other_asked=other_asked,
         other_span=other_span,
+        diff=diff,
     )
     fields = [
         (f"{asked[0].upper()}{asked[1:]}, {span}", value),
