@@ -637,8 +637,8 @@ DEFINITION = {
     "more, medium from {medium} %, low below.",
     "key_account": "Key accounts: the top {per_owner} customers of each account manager by {basis}; one leaves "
     "only after missing the criteria in {misses} snapshots in a row.",
-    "value_tier": "Value tiers: customers ranked by {basis}; those making the first {high} % of it are high "
-    "value, up to {medium} % medium, the rest low.",
+    "value_tier": "Value tiers: customers ranked by {basis}; those making the first {tier_high} % of it are "
+    "high value, up to {tier_medium} % medium, the rest low.",
     "lifecycle": "Lifecycle stage: each customer's silence against their own buying rhythm: new (first order "
     "within {window} days), active, declining (over {declining}× their usual gap), dormant (over "
     "{dormant}×), lost (over {lost}×).",
@@ -669,8 +669,8 @@ STAGE_DEFINITION = {
 }
 LEVEL_DEFINITION = "'{level}' is a value tier and a churn risk level. Value tier: {tier} Churn risk: {risk}"
 TIER_LEVEL = {
-    "high": "the customers making the first {high} % of {basis}.",
-    "medium": "the next customers, up to {medium} % of {basis}.",
+    "high": "the customers making the first {tier_high} % of {basis}.",
+    "medium": "the next customers, up to {tier_medium} % of {basis}.",
     "low": "the rest.",
 }
 RISK_LEVEL = {

@@ -136,19 +136,14 @@ def definition(ctx: Context, term: str) -> str | None:
         "declining": f"{life.declining_after:g}",
         "dormant": f"{life.dormant_after:g}",
         "lost": f"{life.lost_after:g}",
+        "tier_high": f"{100 * tiers.high_share:g}",
+        "tier_medium": f"{100 * tiers.medium_share:g}",
     }
     parts: list[str] = []
     if term in wording.DEFINITION:
         basis = {"key_account": s.key_accounts.basis, "value_tier": tiers.basis}.get(term, "revenue")
         parts.append(
-            wording.DEFINITION[term].format(
-                **{**thresholds, "basis": wording.VALUE_BASIS[basis]},
-                **(
-                    {"high": f"{100 * tiers.high_share:g}", "medium": f"{100 * tiers.medium_share:g}"}
-                    if term == "value_tier"
-                    else {}
-                ),
-            )
+            wording.DEFINITION[term].format(**thresholds, basis=wording.VALUE_BASIS[basis])
         )
     if term in STAGES:
         parts.append(wording.STAGE_DEFINITION[term].format(**thresholds))
@@ -159,11 +154,7 @@ def definition(ctx: Context, term: str) -> str | None:
             + f" ({wording.SEGMENT_MEANING[term]})."
         )
     if term in LEVELS:
-        tier = wording.TIER_LEVEL[term].format(
-            high=f"{100 * tiers.high_share:g}",
-            medium=f"{100 * tiers.medium_share:g}",
-            basis=wording.VALUE_BASIS[tiers.basis],
-        )
+        tier = wording.TIER_LEVEL[term].format(**thresholds, basis=wording.VALUE_BASIS[tiers.basis])
         risk = wording.RISK_LEVEL[term].format(**thresholds)
         parts.append(wording.LEVEL_DEFINITION.format(level=term, tier=tier, risk=risk))
     return "\n".join(parts) or None
