@@ -86,6 +86,8 @@ SUBSCRIBE_REFUSED = (
 )
 SUBSCRIBE_VERB = {"subscribe": "set up", "unsubscribe": "stop"}
 NO_MATCH_CHOICES = "Known {slot}s: {choices}."
+# What a name that does not match is called, by the slot it was typed in.
+SLOT_LABEL = {"owner": "account manager", "group_by": "column", "column": "column"}
 NOT_FOUND = "I couldn't find a customer called '{typed}'."
 DID_YOU_MEAN = "Did you mean one of these?"
 AMBIGUOUS = "Several customers match '{typed}'. Which one?"
@@ -494,6 +496,8 @@ BASIS_BOOK = {True: "the whole book", False: "your book"}
 BASIS_POSSESSIVE = {True: "the whole book's", False: "your book's"}
 # Whom a figure is about when its filters do not start with a noun ("Customers in APAC").
 CUSTOMERS_WHO = {"noun": "Customers {filters}", "with": "Customers with {filters}"}
+YOUR_NOUN = "Your {noun}"
+YOUR_CUSTOMERS = "Your customers"
 # Who a figure is about when no filter narrows it.
 EVERYONE = {True: "All customers", False: "Your customers"}
 # One sentence per kind of figure: {who} the customers, {value} the figure, {when} its period.

@@ -142,9 +142,7 @@ def definition(ctx: Context, term: str) -> str | None:
     parts: list[str] = []
     if term in wording.DEFINITION:
         basis = {"key_account": s.key_accounts.basis, "value_tier": tiers.basis}.get(term, "revenue")
-        parts.append(
-            wording.DEFINITION[term].format(**thresholds, basis=wording.VALUE_BASIS[basis])
-        )
+        parts.append(wording.DEFINITION[term].format(**thresholds, basis=wording.VALUE_BASIS[basis]))
     if term in STAGES:
         parts.append(wording.STAGE_DEFINITION[term].format(**thresholds))
     if term in SEGMENTS:

@@ -60,17 +60,21 @@ def notes_footer(answer: OnCustomers, extra: Sequence[str] = ()) -> str:
 
 
 def _who(answer: Figure, currency: str) -> str:
-    """Whom a figure is about, as the start of a sentence ("Champions in APAC")."""
+    """Whom a figure is about, as the start of a sentence ("Champions in APAC", "Your champions",
+    "Customers in EMEA", "Key accounts")."""
     parts = describe_filters(answer.filters, currency)
-    if not parts:
-        return wording.EVERYONE[answer.whole_book]
-    head = " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if parts[2:] else "")
-    if head[0].isupper():
-        return head
-    if head.split(",")[0].endswith("accounts"):
-        return head[0].upper() + head[1:]
+    yours = "your accounts" in parts
+    rest = [p for p in parts if p != "your accounts"]
+    if not rest:
+        return wording.YOUR_CUSTOMERS if yours else wording.EVERYONE[answer.whole_book]
+    head = " ".join(rest[:2]) + (", " + ", ".join(rest[2:]) if rest[2:] else "")
+    if head[0].isupper() or head.split(",")[0].endswith("accounts"):
+        return (
+            wording.YOUR_NOUN.format(noun=head[0].lower() + head[1:]) if yours else head[0].upper() + head[1:]
+        )
     after = "noun" if head.startswith(("in ", "owned by", "ordered", "first order", "not ")) else "with"
-    return wording.CUSTOMERS_WHO[after].format(filters=head)
+    who = wording.CUSTOMERS_WHO[after].format(filters=head)
+    return wording.YOUR_NOUN.format(noun=who[0].lower() + who[1:]) if yours else who
 
 
 def _whom(answer: Figure, currency: str) -> str:
@@ -140,6 +144,8 @@ def aggregate_reply(
         basis=basis,
         measure=what,
         figure=figure_name(measure, stat),
+        pct=percent(answer.customers / answer.of_total) if answer.of_total else "—",
+        total=answer.of_total,
     )
     if stat == "sum" and book_total and measure in ("revenue", "clv"):
         share = wording.SHARE_OF_BOOK.format(
@@ -249,9 +255,10 @@ def breakdown_reply(
 
 # -- trend --------------------------------------------------------------------------------------
 def trend_notes(answer: TrendAnswer) -> list[str]:
-    """Where the points come from, and the intervals without a snapshot."""
+    """Where the points come from, and the intervals without a snapshot (unless the engine's notes
+    already count them)."""
     notes = [wording.TREND_SOURCE.get(answer.source, answer.source).format(interval=answer.interval)]
-    if answer.missing:
+    if answer.missing and not any("snapshot" in note for note in answer.notes):
         notes.append(
             wording.TREND_MISSING.format(
                 n=answer.missing, interval=answer.interval, s="s" if answer.missing != 1 else ""

@@ -337,8 +337,8 @@ def test_movements_count_from_to_and_list_the_customers_by_value_at_stake():
     reply = movements_reply(query, answer)
     assert reply.context == "Movements · loyal → champions"
     assert reply.text.startswith(
-        "*151 customers* moved from loyal to champions between 6 Nov 2026 and 13 Nov 2026, $2.3M of "
-        "lifetime value at stake."
+        "*151 customers* moved from loyal to champions since 6 Nov 2026 (snapshot of 13 Nov 2026), "
+        "$2.3M of lifetime value at stake."
     )
     assert "149 more" in reply.text
     assert reply.fields == [("loyal → champions", "151 ($2.3M)")]
@@ -369,7 +369,7 @@ def test_no_movement_says_so_with_the_dates():
     )
     reply = movements_reply(query, answer)
     assert reply.context == "Movements · into dormant"
-    assert reply.text == "No customer moved into dormant between 6 Nov 2026 and 13 Nov 2026."
+    assert reply.text == "No customer moved into dormant since 6 Nov 2026 (snapshot of 13 Nov 2026)."
 
 
 @pytest.mark.parametrize(

@@ -193,5 +193,5 @@ def test_movements_from_loyal_to_champions(brain):
     query = {"intent": "movements", "from": {"segment": "loyal"}, "to": {"segment": "champions"}}
     reply = run(brain, query, BOSS)
     assert reply.context == "Movements · loyal → champions"
-    assert reply.text.startswith("*151 customers* moved from loyal to champions between")
+    assert reply.text.startswith("*151 customers* moved from loyal to champions since")
     assert reply.table is not None and reply.table.rows
