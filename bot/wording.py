@@ -502,7 +502,7 @@ YOUR_CUSTOMERS = "Your customers"
 EVERYONE = {True: "All customers", False: "Your customers"}
 # One sentence per kind of figure: {who} the customers, {value} the figure, {when} its period.
 AGGREGATE_SENTENCE = {
-    ("customers", None): "{who}: *{value}* customers, {pct} of {basis} {total:,} ({when}).",
+    ("customers", None): "*{value}* customers, {pct} of {basis} {total:,} ({when}).",
     ("revenue", "sum"): "{who} brought in *{value}* in revenue ({when}).",
     ("orders", "sum"): "{who} placed *{value}* orders ({when}).",
     ("clv", "sum"): "{who} carry *{value}* of predicted lifetime value.",
@@ -534,12 +534,10 @@ TREND_SOURCE = {
 TREND_MISSING = "{n} {interval}{s} without a stored snapshot left out of the chart"
 TREND_EMPTY = "There are no points to show for this period."
 TREND_HEADERS = ("{interval}", "{figure}")
-MOVEMENTS_HEAD = (
-    "*{n:,} customer{s}* moved {what} between {since} and {until}, {value} of lifetime value at stake."
-)
-MOVEMENTS_HEAD_NO_CLV = "*{n:,} customer{s}* moved {what} between {since} and {until}."
-MOVEMENTS_NONE = "No customer moved {what} between {since} and {until}."
-MOVED_ANY = "between labels"
+MOVEMENTS_HEAD = "*{n:,} customer{s}* moved {what} since {since} (snapshot of {until}), {value} of lifetime value at stake."
+MOVEMENTS_HEAD_NO_CLV = "*{n:,} customer{s}* moved {what} since {since} (snapshot of {until})."
+MOVEMENTS_NONE = "No customer moved {what} since {since} (snapshot of {until})."
+MOVED_ANY = "to another label"
 MOVED_FROM_TO = "from {from_} to {to}"
 MOVED_FROM = "out of {from_}"
 MOVED_TO = "into {to}"

@@ -67,7 +67,10 @@ def _who(answer: Figure, currency: str) -> str:
     rest = [p for p in parts if p != "your accounts"]
     if not rest:
         return wording.YOUR_CUSTOMERS if yours else wording.EVERYONE[answer.whole_book]
-    head = " ".join(rest[:2]) + (", " + ", ".join(rest[2:]) if rest[2:] else "")
+    # A place or an owner reads on after a space ("Champions in APAC"); other conditions are listed.
+    head = rest[0] + "".join(
+        (" " if p.startswith(("in ", "owned by ", "not in ")) else ", ") + p for p in rest[1:]
+    )
     if head[0].isupper() or head.split(",")[0].endswith("accounts"):
         return (
             wording.YOUR_NOUN.format(noun=head[0].lower() + head[1:]) if yours else head[0].upper() + head[1:]

@@ -399,3 +399,35 @@ def test_teams_shows_at_most_six_actions_keeping_the_last_and_breaks_lines():
     built = card(Reply(context="Help", text="one\ntwo", buttons=[*buttons, Button("Share", "teams.share")]))
     assert [a["title"] for a in built["actions"]] == [*(f"Example {n}" for n in range(5)), "Share"]
     assert any(b.get("text") == "one\n\ntwo" for b in built["body"])
+
+
+def test_figures_on_my_own_book_read_as_mine_and_counts_say_their_share():
+    mine = applied(segment="champions", owner="me")
+    query = Query.from_json(
+        {
+            "intent": "aggregate",
+            "measure": "revenue",
+            "filters": {"segment": "champions", "owner": "me"},
+            "period": {"unit": "year", "offset": 0},
+        }
+    )
+    answer = AggregateAnswer(
+        **figure(filters=mine, period=THIS_YEAR), value=3_500_000.0, customers=85, of_total=493
+    )
+    reply = aggregate_reply(query, answer)
+    assert reply.context == "Revenue · Champions · your accounts · this year"
+    assert reply.text == (
+        "Your champions brought in *$3.5M* in revenue (this year, 1 Jan – 13 Nov 2026). They are 85 of "
+        "your book's 493 customers (17 %)."
+    )
+    count = Query.from_json({"intent": "aggregate", "filters": {"country": "germany"}})
+    answer = AggregateAnswer(
+        **figure(measure="customers", stat=None, filters=applied(country="Germany"), whole_book=True),
+        value=15,
+        customers=15,
+        of_total=2000,
+    )
+    assert (
+        aggregate_reply(count, answer).text
+        == "*15* customers, 0.8 % of the whole book's 2,000 (as of 13 Nov 2026)."
+    )
