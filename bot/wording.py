@@ -33,6 +33,9 @@ SORT_LABEL = {
 EXAMPLES = [
     "who are the dormant high-value customers?",
     "how many champions do we have in EMEA?",
+    "revenue by region this year",
+    "monthly revenue since January",
+    "who moved from champions to at risk?",
     "my declining customers",
     "top 5 customers by revenue",
     "give me the segment breakdown",
@@ -48,10 +51,14 @@ HELP_TITLE = "What I can do"
 HELP_TEXT = (
     "Ask me in plain words about your customers: find or count them by segment, lifecycle stage "
     "(new, active, declining, dormant, lost), value tier, churn risk, key accounts, owner, region, "
-    "revenue or days without orders; get the segment breakdown; look up one customer or ask why "
-    "they have their label; see the key-account digest and churn alerts, or have them posted here "
-    "on a schedule. Managers decide win-back suggestions with their buttons, or by typing "
-    "*approve 12*, *reject 12 because they switched supplier* or *snooze 12 for 2 weeks*."
+    "country, your data's columns (e.g. industry), revenue, orders or when they ordered; totals, "
+    "averages and shares (*revenue of champions this year*, *this year vs last year*); breakdowns and "
+    "comparisons (*revenue by region*, *EMEA vs APAC*); trends (*monthly revenue since January*) and who "
+    "moved between segments; what a word means (*what does about to sleep mean?*); the segment "
+    "breakdown; look up one customer or ask why they have their label; see the key-account digest and "
+    "churn alerts, or have them posted here on a schedule. Managers decide win-back suggestions with "
+    "their buttons, or by typing *approve 12*, *reject 12 because they switched supplier* or *snooze 12 "
+    "for 2 weeks*."
 )
 UNKNOWN = "Sorry, I didn't catch that. Here is what I can answer:"
 EMPTY_MESSAGE = "Ask me something about your customers, or type *help*."
@@ -544,7 +551,7 @@ MOVED_TO = "into {to}"
 MOVES_FIELD = "{from_} → {to}"
 MOVES_VALUE = "{n:,} ({value})"
 MOVES_TITLE = "Moves"
-MOVEMENTS_HEADERS = ("Customer", "Now", "Lifetime value", "Owner")
+MOVEMENTS_HEADERS = ("Customer", "Now", "CLV", "Owner")
 MOVEMENTS_MORE = "… and {n:,} more, ask for a narrower movement to see them."
 # The figure's words on a chart's axis.
 CHART_CUSTOMERS = "customers"

@@ -50,8 +50,8 @@ from custseg.schema import ORDER_MEASURES
 MAX_LABEL = 24
 
 
-def _cell(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+def _cell(text: str, width: int = MAX_LABEL) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def notes_footer(answer: OnCustomers, extra: Sequence[str] = ()) -> str:
@@ -370,10 +370,10 @@ def movements_reply(
     column = label.column if label is not None else (answer.moves[0].column if answer.moves else "segment")
     rows = [
         [
-            _cell((c.name or c.customer_id) + (" ★" if c.key_account else "")),
-            _cell(_now(c, column)),
+            _cell((c.name or c.customer_id) + (" ★" if c.key_account else ""), 20),
+            _cell(_now(c, column), 16),
             money(c.clv, currency) if c.clv is not None else "—",
-            _cell(c.owner or "—"),
+            _cell(c.owner or "—", 8),
         ]
         for c in answer.customers
     ]

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.console.render import render as console
 from adapters.slack.render import render as slack
-from adapters.teams.render import card
+from adapters.teams.render import card, summary
 from bot.handlers.figures import aggregate_reply, breakdown_reply, movements_reply, trend_reply
 from bot.reply import Button, Reply
 from custseg.query import Query
@@ -65,7 +65,7 @@ def channels_read(reply: Reply) -> dict[str, str]:
     built = card(reply)
     assert len(json.dumps(built).encode()) <= TEAMS_LIMIT
     assert len(built.get("actions", [])) <= 6
-    assert built.get("summary") is None or built["summary"]
+    assert summary(built) == reply.context
     blocks = [b for m in messages for b in m.blocks]
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b]
     small = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
@@ -319,6 +319,13 @@ def test_movements_count_from_to_and_list_the_customers_by_value_at_stake():
             "C1", name="Fjord Medical", owner="Maria", segment="champions", clv=88_000.0, key_account=True
         ),
         ListedCustomer("C2", name="Globex", owner="John", segment="champions", clv=41_000.0),
+        ListedCustomer(
+            "C3",
+            name="Frontier Electronics K.K. Holdings",
+            owner="Alexandra Papadopoulou",
+            segment="potential_loyalist",
+            clv=30_000.0,
+        ),
     ]
     answer = MovementsAnswer(
         as_of=AS_OF,
@@ -346,6 +353,7 @@ def test_movements_count_from_to_and_list_the_customers_by_value_at_stake():
     assert reply.table.rows == [
         ["Fjord Medical ★", "champions", "$88k", "Maria"],
         ["Globex", "champions", "$41k", "John"],
+        ["Frontier Electronic…", "potential loyal…", "$30k", "Alexand…"],
     ]
     shown = channels_read(reply)
     assert "compared with the snapshot of 2026-11-06" in shown["teams"]
