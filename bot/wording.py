@@ -499,7 +499,6 @@ MONTH_NAMES = (
 WEEK_OF = "week of {day}"
 ALL_ORDERS_TO = "all orders to {day}"
 SPAN = "{asked}, {span}"
-BASIS_BOOK = {True: "the whole book", False: "your book"}
 BASIS_POSSESSIVE = {True: "the whole book's", False: "your book's"}
 # Whom a figure is about when its filters do not start with a noun ("Customers in APAC").
 CUSTOMERS_WHO = {"noun": "Customers {filters}", "with": "Customers with {filters}"}
@@ -540,6 +539,7 @@ TREND_SOURCE = {
 }
 TREND_MISSING = "{n} {interval}{s} without a stored snapshot left out of the chart"
 TREND_EMPTY = "There are no points to show for this period."
+TREND_ONE = "{figure} per {interval}, {span}: {value} in {label}, the only {interval} with data."
 TREND_HEADERS = ("{interval}", "{figure}")
 MOVEMENTS_HEAD = "*{n:,} customer{s}* moved {what} since {since} (snapshot of {until}), {value} of lifetime value at stake."
 MOVEMENTS_HEAD_NO_CLV = "*{n:,} customer{s}* moved {what} since {since} (snapshot of {until})."
@@ -550,11 +550,8 @@ MOVED_FROM = "out of {from_}"
 MOVED_TO = "into {to}"
 MOVES_FIELD = "{from_} → {to}"
 MOVES_VALUE = "{n:,} ({value})"
-MOVES_TITLE = "Moves"
 MOVEMENTS_HEADERS = ("Customer", "Now", "CLV", "Owner")
 MOVEMENTS_MORE = "… and {n:,} more, ask for a narrower movement to see them."
-# The figure's words on a chart's axis.
-CHART_CUSTOMERS = "customers"
 # -- words the query could not use (the contract's "unsupported") --
 UNSUPPORTED = "I could not apply {words}: {why}, so what follows is without {it}."
 UNSUPPORTED_ONLY = "I could not apply {words}: {why}."
@@ -655,7 +652,7 @@ DEFINITION = {
     "champions, loyal, potential loyalists, new, promising, need attention, about to sleep, at risk, "
     "can't lose, hibernating, lost.",
 }
-SEGMENT_DEFINITION = "The {name} segment: recency score {r} and frequency score {f} (1–5, 5 best)."
+SEGMENT_DEFINITION = "The {name} segment: {meaning}; recency score {r} and frequency score {f} (1–5, 5 best)."
 SEGMENT_MEANING = {
     "champions": "bought recently and often: the best customers",
     "loyal": "buy often, fairly recently",

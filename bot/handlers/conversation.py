@@ -148,8 +148,9 @@ def definition(ctx: Context, term: str) -> str | None:
     if term in SEGMENTS:
         r, f = next((r, f) for r, f, name in RF_GRID if name == term)
         parts.append(
-            wording.SEGMENT_DEFINITION.format(name=SEGMENT_LABEL[term], r=_scores(r), f=_scores(f))
-            + f" ({wording.SEGMENT_MEANING[term]})."
+            wording.SEGMENT_DEFINITION.format(
+                name=SEGMENT_LABEL[term], meaning=wording.SEGMENT_MEANING[term], r=_scores(r), f=_scores(f)
+            )
         )
     if term in LEVELS:
         tier = wording.TIER_LEVEL[term].format(**thresholds, basis=wording.VALUE_BASIS[tiers.basis])

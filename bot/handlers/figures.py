@@ -285,7 +285,16 @@ def trend_reply(
     values = [figure_value(measure, stat, p.value, currency) for p in points]
     known = [p for p in points if p.value is not None]
     span = answer.period or Span(points[0].start, points[-1].end, {})
-    if known:
+    if len(known) == 1:
+        (only,) = known
+        text = wording.TREND_ONE.format(
+            figure=figure,
+            interval=answer.interval,
+            span=date_span(span.start, span.end),
+            value=figure_value(measure, stat, only.value, currency),
+            label=interval_label(only.start, answer.interval),
+        )
+    elif known:
         first, last = known[0], known[-1]
         assert first.value is not None and last.value is not None
         text = wording.TREND_HEAD.format(

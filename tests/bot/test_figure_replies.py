@@ -439,3 +439,24 @@ def test_figures_on_my_own_book_read_as_mine_and_counts_say_their_share():
         aggregate_reply(count, answer).text
         == "*15* customers, 0.8 % of the whole book's 2,000 (as of 13 Nov 2026)."
     )
+
+
+def test_a_trend_with_one_point_says_it_is_the_only_one():
+    query = Query.from_json({"intent": "trend", "filters": {"segment": "champions"}, "period": {"days": 180}})
+    answer = TrendAnswer(
+        **figure(
+            measure="customers",
+            stat=None,
+            filters=applied(segment="champions"),
+            period=Span("2026-05-18", AS_OF, {"days": 180}),
+        ),
+        interval="month",
+        source="snapshots",
+        points=[Point("2026-11-01", "2026-11-30", 85.0)],
+        missing=5,
+    )
+    reply = trend_reply(query, answer)
+    assert (
+        reply.text == "Customers per month, 18 May – 13 Nov 2026: 85 in Nov 2026, the only month with data."
+    )
+    assert "5 months without a stored snapshot" in (reply.footer or "")

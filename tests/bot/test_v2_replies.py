@@ -105,7 +105,12 @@ def test_an_export_says_what_and_shows_the_list_instead_of_a_file(brain):
 @pytest.mark.parametrize(
     ("term", "says"),
     [
-        ("about_to_sleep", ["about to sleep segment: recency score 3 and frequency score 1–2"]),
+        (
+            "about_to_sleep",
+            [
+                "about to sleep segment: not very recent and not frequent: slipping away; recency score 3 and frequency score 1–2"
+            ],
+        ),
         ("churn_risk", ["high at 70 % or more", "medium from 40 %"]),
         ("lifecycle", ["within 90 days", "declining (over 2× their usual gap)", "lost (over 7.5×)"]),
         ("clv", ["next 12 months", "10 % a year"]),
