@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.handlers import action_lists, actions, customers, digest, one_customer, schedule, talk
+from bot.handlers import (
+    action_lists,
+    actions,
+    conversation,
+    customers,
+    digest,
+    figures,
+    one_customer,
+    schedule,
+    talk,
+)
 from bot.registry import Handlers
 from bot.services.access import AccessService
 from bot.services.chat import ChatService
@@ -19,7 +29,17 @@ from config.settings import Settings
 from custseg.store.db import Store
 
 # Every module with handlers; the order is the digest sections' order.
-HANDLER_MODULES = (talk, customers, one_customer, digest, action_lists, actions, schedule)
+HANDLER_MODULES = (
+    talk,
+    conversation,
+    customers,
+    figures,
+    one_customer,
+    digest,
+    action_lists,
+    actions,
+    schedule,
+)
 
 
 def standard_handlers() -> Handlers:

@@ -7,8 +7,15 @@ from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot.interpret import figure_value
 from bot.wording import SEGMENT_LABEL
+
+BAR_COLOR = "#4C78A8"
+LINE_COLOR = "#F58518"
+# Bars beyond this many are too thin to label; a breakdown shows the first ones.
+MAX_BARS = 20
 
 
 def segment_chart(rows: list[dict], title: str = "Customers and revenue by segment") -> bytes:
@@ -65,3 +72,93 @@ def key_account_value_chart(
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _value_axis(axis: object, measure: str, stat: str | None, currency: str) -> None:
+    """Tick labels in the figure's own units ("$1.2M", "35 %", "1,200"), never matplotlib's offset
+    or scientific notation ("1e7"), which readers take for the value."""
+    formatter = FuncFormatter(lambda v, _pos: figure_value(measure, stat, v, currency))
+    axis.set_major_formatter(formatter)  # type: ignore[attr-defined]
+    axis.set_major_locator(MaxNLocator(nbins=5))  # type: ignore[attr-defined]
+
+
+def bar_chart(
+    labels: list[str],
+    values: list[float],
+    title: str,
+    measure: str,
+    stat: str | None = None,
+    currency: str = "$",
+) -> bytes:
+    """Horizontal bars, first label on top, each bar labelled with its value in the figure's units
+    (money, a count, a percentage)."""
+    key = (tuple(labels[:MAX_BARS]), tuple(round(v, 6) for v in values[:MAX_BARS]))
+    return _bar_chart(key, title, measure, stat, currency)
+
+
+@lru_cache(maxsize=64)
+def _bar_chart(
+    rows: tuple[tuple[str, ...], tuple[float, ...]], title: str, measure: str, stat: str | None, currency: str
+) -> bytes:
+    labels, values = list(rows[0])[::-1], list(rows[1])[::-1]
+    height = max(2.4, 0.9 + 0.36 * len(labels))
+    fig = Figure(figsize=(7, height), dpi=100)
+    FigureCanvasAgg(fig)
+    # Fixed margins in inches (tick labels below, title above) whatever the number of bars.
+    ax = fig.add_axes((0.27, 0.5 / height, 0.66, 1 - 0.95 / height))
+    y = list(range(len(labels)))
+    bars = ax.barh(y, values, height=0.6, color=BAR_COLOR)
+    ax.set_yticks(y, [label if len(label) <= 28 else label[:27] + "…" for label in labels])
+    ax.bar_label(bars, labels=[figure_value(measure, stat, v, currency) for v in values], padding=3)
+    _value_axis(ax.xaxis, measure, stat, currency)
+    low, high = min(0.0, *values), max(0.0, *values)
+    # Room on the right for the value labels of the longest bar.
+    ax.set_xlim(low * 1.2, high * 1.2 if high > 0 else 1)
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
+def line_chart(
+    labels: list[str],
+    values: list[float | None],
+    title: str,
+    measure: str,
+    stat: str | None = None,
+    currency: str = "$",
+) -> bytes:
+    """A line over time: ``labels`` are the intervals as said ("Nov 2026", "Q3 2025", "week of 3
+    Nov") on the x axis, the figure in its units on the y axis; intervals without a value are gaps."""
+    key = (tuple(labels), tuple(None if v is None else round(v, 6) for v in values))
+    return _line_chart(key, title, measure, stat, currency)
+
+
+@lru_cache(maxsize=64)
+def _line_chart(
+    rows: tuple[tuple[str, ...], tuple[float | None, ...]],
+    title: str,
+    measure: str,
+    stat: str | None,
+    currency: str,
+) -> bytes:
+    labels, values = list(rows[0]), [float("nan") if v is None else v for v in rows[1]]
+    fig = Figure(figsize=(7, 3.6), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.14, 0.22, 0.82, 0.68))
+    x = list(range(len(labels)))
+    ax.plot(x, values, marker="o", color=LINE_COLOR)
+    # Every label when they fit, else every n-th, so month names never overlap.
+    step = max(1, -(-len(labels) // 8))
+    ax.set_xticks(x[::step], labels[::step], rotation=30, ha="right")
+    _value_axis(ax.yaxis, measure, stat, currency)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)

@@ -78,6 +78,8 @@ class Context:
     digest_parts: Sequence[DigestPartFn] = field(default_factory=tuple)
     # For a button press: the message carrying the button (Slack ts, Teams activity id), when known.
     message_id: str | None = None
+    # The words the user typed, when the query came from a message (smalltalk answers in kind).
+    text: str | None = None
 
     @property
     def book(self) -> ScopedBook:

@@ -14,8 +14,9 @@ from typing import Literal
 
 # What the interpretation line shows after the intent's words: the selection itself, led by its
 # filters, with the count or list that answered it ("Dormant · high value — 14 customers, top 10 by
-# revenue"); the customer named; the filters; the topic of a scheduled post; or nothing more.
-Shows = Literal["selection", "customer", "filters", "topic", "label"]
+# revenue"); the customer named; the filters; the topic of a scheduled post; the figure computed
+# ("Revenue by region · this year"); the labels moved between; the term defined; or nothing more.
+Shows = Literal["selection", "customer", "filters", "topic", "figure", "movement", "term", "label"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Intent:
         out of channels outsiders can read.
     open_to_strangers : bool
         Whether someone the settings do not map to a person may use it.
-    shows : {"selection", "customer", "filters", "topic", "label"}
+    shows : {"selection", "customer", "filters", "topic", "figure", "movement", "term", "label"}
         What the interpretation line adds to the label (see ``Shows``).
     """
 
@@ -47,15 +48,23 @@ class Intent:
 DECLARATIONS: tuple[Intent, ...] = (
     Intent("find_customers", "Customers", shows="selection"),
     Intent("count_customers", "Customer count", shows="selection"),
+    Intent("aggregate", "Figure", shows="figure"),
+    Intent("breakdown", "Breakdown", shows="figure"),
     Intent("segment_overview", "Segment breakdown", shows="filters"),
+    Intent("trend", "Trend", shows="figure"),
+    Intent("movements", "Movements", shows="movement"),
     Intent("customer_profile", "Customer profile", shows="customer"),
     Intent("explain", "Why", shows="customer"),
     Intent("key_account_digest", "Key-account digest", shows="filters"),
     Intent("churn_alerts", "Churn alerts", shows="filters"),
     Intent("pending_actions", "Actions awaiting a decision", shows="filters"),
     Intent("propose_action", "Win-back suggestion", shows="customer"),
+    Intent("decide", "Decision", shows="customer"),
+    Intent("export", "Export", shows="filters"),
+    Intent("define", "Definition", customer_data=False, shows="term"),
     Intent("subscribe", "Schedule a post", customer_data=False, shows="topic"),
     Intent("unsubscribe", "Stop a scheduled post", customer_data=False, shows="topic"),
+    Intent("smalltalk", "Hello", customer_data=False),
     Intent("help", "Help", customer_data=False, open_to_strangers=True),
     Intent("unknown", "Not understood", customer_data=False, open_to_strangers=True),
 )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from bot import wording
 from bot.intents import declaration
 from bot.wording import (
     ALL_CUSTOMERS,
@@ -13,6 +18,10 @@ from bot.wording import (
     TOPIC_LABEL,
 )
 from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
+from custseg.query.contract import Label, Period
+
+# Measures in the data's currency.
+MONEY_MEASURES = ("revenue", "aov", "clv")
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -24,6 +33,12 @@ def money(value: float, currency: str = "$") -> str:
     if value >= 1e4:
         return f"{sign}{currency}{value / 1e3:.0f}k"
     return f"{sign}{currency}{value:,.0f}"
+
+
+def percent(fraction: float) -> str:
+    """A fraction 0–1 as a percentage: "9 %", "0.4 %" (one decimal only under 1 %)."""
+    pct = 100 * fraction
+    return f"{pct:.1f} %" if 0 < abs(pct) < 1 else f"{pct:.0f} %"
 
 
 def days(n: float) -> str:
@@ -41,30 +56,212 @@ def days_ago(n: float) -> str:
     return DAYS_AGO["ago"].format(days=days(n))
 
 
+def _either(values: tuple[str, ...], label: Mapping[str, str] | None = None) -> str:
+    return " or ".join(label.get(v, v) if label else v for v in values)
+
+
 def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
-    """Each filter as a short phrase, in a fixed, readable order."""
+    """Each filter as a short phrase, in a fixed, readable order ("Champions or loyal", "in EMEA",
+    "industry: retail", "revenue ≥ $10k", "ordered this month", "not in APAC")."""
     parts: list[str] = []
+    values = Filters.values
     if filters.lifecycle is not None:
-        stages = Filters.values(filters.lifecycle)
+        stages = values(filters.lifecycle)
         parts.append(" or ".join(STAGE_FILTER_LABEL.get(s, STAGE_LABEL[s]) for s in stages).capitalize())
     if filters.segment is not None:
-        parts.append(" or ".join(SEGMENT_LABEL[s] for s in Filters.values(filters.segment)).capitalize())
+        parts.append(_either(values(filters.segment), SEGMENT_LABEL).capitalize())
     if filters.value_tier is not None:
-        parts.append(f"{filters.value_tier} value")
+        parts.append(f"{_either(values(filters.value_tier))} value")
     if filters.churn_risk is not None:
-        parts.append(f"{filters.churn_risk} churn risk")
-    if filters.key_account:
+        parts.append(f"{_either(values(filters.churn_risk))} churn risk")
+    if filters.key_account is True:
         parts.append("key accounts")
+    elif filters.key_account is False:
+        parts.append("not key accounts")
     if filters.owner is not None:
-        who = filters.owner
-        parts.append("your accounts" if who == "me" else f"owned by {str(who).title()}")
+        owners = values(filters.owner)
+        names = [o.title() for o in owners if o != "me"]
+        if "me" in owners:
+            parts.append("your accounts" + (f" or owned by {' or '.join(names)}" if names else ""))
+        else:
+            parts.append(f"owned by {' or '.join(names)}")
     if filters.region is not None:
-        parts.append(f"in {filters.region}")
-    if filters.min_revenue is not None:
-        parts.append(f"revenue ≥ {money(float(filters.min_revenue), currency)}")
+        parts.append(f"in {_either(values(filters.region))}")
+    if filters.country is not None:
+        parts.append(f"in {_either(values(filters.country))}")
+    for column, wanted in (filters.attributes or {}).items():
+        parts.append(f"{column.replace('_', ' ')}: {_either(values(wanted))}")
+    for low, high, what in (
+        ("min_revenue", "max_revenue", "revenue"),
+        ("min_clv", "max_clv", "lifetime value"),
+    ):
+        for slot, sign in ((low, "≥"), (high, "≤")):
+            amount = getattr(filters, slot)
+            if amount is not None:
+                parts.append(f"{what} {sign} {money(float(amount), currency)}")
+    for slot, sign in (("min_orders", "≥"), ("max_orders", "≤")):
+        n = getattr(filters, slot)
+        if n is not None:
+            parts.append(f"{sign} {n:,} order{'s' if n != 1 else ''}")
     if filters.inactive_days is not None:
         parts.append(f"no order for {days(int(filters.inactive_days))}+")
+    if filters.ordered_within_days is not None:
+        parts.append(f"ordered in the last {days(int(filters.ordered_within_days))}")
+    if filters.ordered_in is not None:
+        parts.append(f"ordered {period_in(filters.ordered_in)}")
+    if filters.first_order_in is not None:
+        parts.append(f"first order {period_in(filters.first_order_in)}")
+    if filters.spend_change is not None:
+        parts.append(f"spending {filters.spend_change}")
+    if filters.exclude is not None:
+        parts += [f"not {part[0].lower() + part[1:]}" for part in describe_filters(filters.exclude, currency)]
     return parts
+
+
+def period_words(period: Period | Mapping[str, Any]) -> str:
+    """A period as said: "this year", "last month", "3 weeks ago", "the last 90 days", "2025",
+    "Q3 2025", "March 2025"."""
+    p = period.to_json() if isinstance(period, Period) else dict(period)
+    if "unit" in p:
+        unit, offset = str(p["unit"]), int(p.get("offset", 0))
+        if offset == 0:
+            return wording.PERIOD_THIS[unit]
+        if offset == -1:
+            return wording.PERIOD_LAST[unit]
+        return wording.PERIOD_AGO.format(n=-offset, unit=unit)
+    if "days" in p:
+        return wording.PERIOD_DAYS.format(n=int(p["days"]))
+    if "quarter" in p:
+        return wording.PERIOD_QUARTER.format(quarter=p["quarter"], year=p["year"])
+    if "month" in p:
+        return f"{wording.MONTH_NAMES[int(p['month']) - 1]} {p['year']}"
+    return str(p.get("year", ""))
+
+
+def period_in(period: Period | Mapping[str, Any]) -> str:
+    """A period after a verb: "this week", "in the last 30 days", "in Q3 2025"."""
+    p = period.to_json() if isinstance(period, Period) else dict(period)
+    words = period_words(p)
+    return words if "unit" in p else f"in {words}"
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso[:10])
+
+
+def short_day(iso: str) -> str:
+    """An ISO date as "13 Nov 2026"."""
+    d = _day(iso)
+    return f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
+
+
+def date_span(start: str, end: str) -> str:
+    """Two ISO dates as a span: "1 Jan – 13 Nov 2026", "3–9 Nov 2026", "1 Dec 2025 – 13 Nov 2026"."""
+    a, b = _day(start), _day(end)
+    month = [m[:3] for m in wording.MONTH_NAMES]
+    if a == b:
+        return short_day(end)
+    if a.year != b.year:
+        return f"{short_day(start)} – {short_day(end)}"
+    if a.month != b.month:
+        return f"{a.day} {month[a.month - 1]} – {short_day(end)}"
+    return f"{a.day}–{short_day(end)}"
+
+
+def interval_label(start: str, interval: str) -> str:
+    """An interval of a trend by its first day: "Nov 2026", "Q3 2025", "2025", "week of 3 Nov"."""
+    d = _day(start)
+    if interval == "month":
+        return f"{wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
+    if interval == "quarter":
+        return wording.PERIOD_QUARTER.format(quarter=(d.month - 1) // 3 + 1, year=d.year)
+    if interval == "year":
+        return str(d.year)
+    return wording.WEEK_OF.format(day=f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]}")
+
+
+def figure_name(measure: str, stat: str | None) -> str:
+    """What a figure is: "Revenue", "Average revenue per customer", "Share of revenue", "Customers"."""
+    what = wording.MEASURE_LABEL.get(measure, measure.replace("_", " "))
+    if measure == "customers" and stat in (None, "sum"):
+        return wording.FIGURE_NAME["count"]
+    if measure == "aov" and stat in (None, "mean"):
+        return wording.FIGURE_NAME["aov"]
+    template = wording.FIGURE_NAME.get(stat or "sum", wording.FIGURE_NAME["sum"])
+    name = template.format(measure=what, Measure=what[0].upper() + what[1:])
+    if stat in ("mean", "median") and measure in wording.PER_CUSTOMER:
+        name += wording.PER_CUSTOMER_SUFFIX
+    return name
+
+
+def figure_value(measure: str, stat: str | None, value: float | None, currency: str = "$") -> str:
+    """A figure formatted for its measure: money, a count, a percentage, days."""
+    if value is None:
+        return "—"
+    if stat == "share" or measure == "churn_probability":
+        return percent(value)
+    if measure in MONEY_MEASURES:
+        return money(value, currency)
+    if measure == "customers" or (measure == "orders" and stat in (None, "sum")):
+        return f"{round(value):,}"
+    if measure in ("recency_days", "gap_days"):
+        return days(value)
+    return f"{value:,.1f}"
+
+
+def group_label(group_by: str) -> str:
+    return wording.GROUP_LABEL.get(group_by, group_by.replace("_", " "))
+
+
+def key_label(group_by: str, key: object) -> str:
+    """A breakdown group's key as shown: label words for labels, the data's spelling otherwise."""
+    if isinstance(key, bool) or group_by == "key_account":
+        return wording.KEY_ACCOUNT_GROUP[bool(key)]
+    if key is None or key == "":
+        return wording.NO_GROUP
+    text = str(key)
+    if group_by == "segment":
+        return SEGMENT_LABEL.get(text, text)
+    if group_by == "lifecycle":
+        return STAGE_LABEL.get(text, text)
+    return text
+
+
+def label_words(label: Label) -> str:
+    """A movement's label as said: "champions", "dormant", "high value", "high churn risk"."""
+    column, value = label.column, label.value
+    if column == "segment":
+        return SEGMENT_LABEL[value]
+    if column == "lifecycle":
+        return STAGE_LABEL[value]
+    return f"{value} value" if column == "value_tier" else f"{value} churn risk"
+
+
+def figure_title(query: Query) -> str:
+    """The figure a query asks for, as the interpretation names it: "Revenue by region",
+    "Revenue per month", "Average order value"."""
+    figure = figure_name(*query.figure)
+    if query.intent == "breakdown" and query.group_by:
+        return wording.BY_GROUP.format(figure=figure, group=group_label(query.group_by))
+    if query.intent == "trend":
+        return wording.PER_INTERVAL.format(figure=figure, interval=query.interval or "month")
+    return figure
+
+
+def unsupported_sentence(words: tuple[str, ...], alone: bool = False) -> str:
+    """What could not be applied and why: "I could not apply 'bought office chairs': I have no
+    product data, so what follows is without that condition." (``alone``: nothing follows)."""
+    lowered = " ".join(words).lower()
+    product = any(w in lowered for w in wording.PRODUCT_WORDS)
+    why = wording.UNSUPPORTED_WHY["product" if product else "other"]
+    if alone:
+        return wording.UNSUPPORTED_ONLY.format(words=quoted(words), why=why)
+    it = wording.UNSUPPORTED_IT[min(len(words), 2)]
+    return wording.UNSUPPORTED.format(words=quoted(words), why=why, it=it)
+
+
+def quoted(words: tuple[str, ...] | list[str]) -> str:
+    return " and ".join(f"'{w}'" for w in words)
 
 
 def interpretation(query: Query | None, answer: Answer | None = None, currency: str = "$") -> str:
@@ -75,14 +272,40 @@ def interpretation(query: Query | None, answer: Answer | None = None, currency: 
     applied = getattr(answer, "filters", None)
     filters: Filters = applied if applied else query.filters
     words = " · ".join(describe_filters(filters, currency))
-    if declared.shows == "selection":
+    line = _line(query, declared.shows, declared.label, words, answer)
+    if query.unsupported:
+        line += " · " + wording.NOT_APPLIED.format(words=quoted(query.unsupported))
+    return line
+
+
+def _line(query: Query, shows: str, label: str, words: str, answer: Answer | None) -> str:
+    if shows == "selection":
         return _selection(words or ALL_CUSTOMERS, answer)
-    label = declared.label
-    if declared.shows == "customer" and query.customer:
+    if shows == "figure":
+        parts = [figure_title(query), words]
+        if query.period is not None:
+            when = period_words(query.period)
+            if query.compare_to is not None:
+                when += f" vs {period_words(query.compare_to)}"
+            parts.append(when)
+        return " · ".join(p for p in parts if p)
+    if shows == "movement":
+        moved = [label_words(x) for x in (query.from_, query.to) if x is not None]
+        if query.from_ is not None and query.to is None:
+            moved = [f"from {moved[0]}"]
+        elif query.to is not None and query.from_ is None:
+            moved = [f"into {moved[0]}"]
+        since = [f"since {period_words(query.period)}"] if query.period is not None else []
+        return " · ".join(p for p in [label, " → ".join(moved), words, *since] if p)
+    if shows == "term" and query.term:
+        return f"{label} · {key_label('segment', query.term).replace('_', ' ')}"
+    if shows == "customer" and query.customer:
         return f"{label} · {query.customer}"
-    if declared.shows == "topic" and query.topic:
+    if shows == "customer" and query.suggestion:
+        return f"{label} · #{query.suggestion}"
+    if shows == "topic" and query.topic:
         return f"{label} · {TOPIC_LABEL.get(query.topic, query.topic)}"
-    if declared.shows == "filters" and words:
+    if shows == "filters" and words:
         return f"{label} · {words}"
     return label
 

@@ -33,6 +33,9 @@ SORT_LABEL = {
 EXAMPLES = [
     "who are the dormant high-value customers?",
     "how many champions do we have in EMEA?",
+    "revenue by region this year",
+    "monthly revenue since January",
+    "who moved from champions to at risk?",
     "my declining customers",
     "top 5 customers by revenue",
     "give me the segment breakdown",
@@ -48,10 +51,14 @@ HELP_TITLE = "What I can do"
 HELP_TEXT = (
     "Ask me in plain words about your customers: find or count them by segment, lifecycle stage "
     "(new, active, declining, dormant, lost), value tier, churn risk, key accounts, owner, region, "
-    "revenue or days without orders; get the segment breakdown; look up one customer or ask why "
-    "they have their label; see the key-account digest and churn alerts, or have them posted here "
-    "on a schedule. Managers decide win-back suggestions with their buttons, or by typing "
-    "*approve 12*, *reject 12 because they switched supplier* or *snooze 12 for 2 weeks*."
+    "country, your data's columns (e.g. industry), revenue, orders or when they ordered; totals, "
+    "averages and shares (*revenue of champions this year*, *this year vs last year*); breakdowns and "
+    "comparisons (*revenue by region*, *EMEA vs APAC*); trends (*monthly revenue since January*) and who "
+    "moved between segments; what a word means (*what does about to sleep mean?*); the segment "
+    "breakdown; look up one customer or ask why they have their label; see the key-account digest and "
+    "churn alerts, or have them posted here on a schedule. Managers decide win-back suggestions with "
+    "their buttons, or by typing *approve 12*, *reject 12 because they switched supplier* or *snooze 12 "
+    "for 2 weeks*."
 )
 UNKNOWN = "Sorry, I didn't catch that. Here is what I can answer:"
 EMPTY_MESSAGE = "Ask me something about your customers, or type *help*."
@@ -86,6 +93,8 @@ SUBSCRIBE_REFUSED = (
 )
 SUBSCRIBE_VERB = {"subscribe": "set up", "unsubscribe": "stop"}
 NO_MATCH_CHOICES = "Known {slot}s: {choices}."
+# What a name that does not match is called, by the slot it was typed in.
+SLOT_LABEL = {"owner": "account manager", "group_by": "column", "column": "column"}
 NOT_FOUND = "I couldn't find a customer called '{typed}'."
 DID_YOU_MEAN = "Did you mean one of these?"
 AMBIGUOUS = "Several customers match '{typed}'. Which one?"
@@ -431,3 +440,247 @@ STALE_DATA = (
 FACTS_AS_OF = "As of {as_of} ({age} before this suggestion): "
 CURRENCY_FROM_DATA = "amounts in {currency} (the currency of the {mapping} column mapping)"
 CHURN_TIMING_TODAY = "last order today vs. a usual {gap}"
+
+# -- issue 14: figures (aggregate, breakdown, trend, movements) --
+MEASURE_LABEL = {
+    "customers": "customers",
+    "revenue": "revenue",
+    "orders": "orders",
+    "aov": "order value",
+    "clv": "lifetime value",
+    "churn_probability": "churn probability",
+    "recency_days": "days since the last order",
+    "gap_days": "days between orders",
+}
+# Measures whose mean or median is per customer ("average revenue per customer").
+PER_CUSTOMER = ("revenue", "orders", "clv")
+FIGURE_NAME = {
+    "count": "Customers",
+    "aov": "Average order value",
+    "sum": "{Measure}",
+    "mean": "Average {measure}",
+    "median": "Median {measure}",
+    "share": "Share of {measure}",
+}
+PER_CUSTOMER_SUFFIX = " per customer"
+GROUP_LABEL = {
+    "segment": "segment",
+    "lifecycle": "lifecycle stage",
+    "value_tier": "value tier",
+    "churn_risk": "churn risk",
+    "key_account": "key account",
+    "owner": "account manager",
+    "region": "region",
+    "country": "country",
+}
+BY_GROUP = "{figure} by {group}"
+PER_INTERVAL = "{figure} per {interval}"
+KEY_ACCOUNT_GROUP = {True: "key accounts", False: "other customers"}
+NO_GROUP = "(none)"
+PERIOD_THIS = {"week": "this week", "month": "this month", "quarter": "this quarter", "year": "this year"}
+PERIOD_LAST = {"week": "last week", "month": "last month", "quarter": "last quarter", "year": "last year"}
+PERIOD_AGO = "{n} {unit}s ago"
+PERIOD_DAYS = "the last {n:,} days"
+PERIOD_QUARTER = "Q{quarter} {year}"
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEK_OF = "week of {day}"
+ALL_ORDERS_TO = "all orders to {day}"
+SPAN = "{asked}, {span}"
+BASIS_POSSESSIVE = {True: "the whole book's", False: "your book's"}
+# Whom a figure is about when its filters do not start with a noun ("Customers in APAC").
+CUSTOMERS_WHO = {"noun": "Customers {filters}", "with": "Customers with {filters}"}
+YOUR_NOUN = "Your {noun}"
+YOUR_CUSTOMERS = "Your customers"
+# Who a figure is about when no filter narrows it.
+EVERYONE = {True: "All customers", False: "Your customers"}
+# One sentence per kind of figure: {who} the customers, {value} the figure, {when} its period.
+AGGREGATE_SENTENCE = {
+    ("customers", None): "*{value}* customers, {pct} of {basis} {total:,} ({when}).",
+    ("revenue", "sum"): "{who} brought in *{value}* in revenue ({when}).",
+    ("orders", "sum"): "{who} placed *{value}* orders ({when}).",
+    ("clv", "sum"): "{who} carry *{value}* of predicted lifetime value.",
+    ("aov", None): "{who}: average order value *{value}* ({when}).",
+    "share": "{who} make up *{value}* of {basis} {measure} ({when}).",
+    "other": "{figure} of {whom}: *{value}* ({when}).",
+}
+SHARE_OF_BOOK = ", {pct} of {basis} {measure}"
+OF_CUSTOMERS = "They are {n:,} of {basis} {total:,} customers ({pct})."
+NO_VALUE = "There are no customers to compute this over, so there is no figure."
+COMPARED = "{figure}: *{value}* {asked} ({span}) vs *{other}* {other_asked} ({other_span}), {diff}."
+DIFFERENCE = "{sign}{diff} ({change})"
+NO_CHANGE_BASE = "no figure to compare with"
+DIFFERENCE_LABEL = "Difference"
+VERSUS = "{first} vs {second}: {first} {first_value}, {second} {second_value}; difference {diff}."
+BREAKDOWN_HEAD = {
+    "ranked": "{figure} by {group}, best first ({when}).",
+    "ranked_asc": "{figure} by {group}, lowest first ({when}).",
+    "plain": "{figure} by {group} ({when}).",
+}
+BREAKDOWN_LEADER = "*{key}* is first with {value}."
+BREAKDOWN_EMPTY = "No customers match, so there is nothing to break down."
+BREAKDOWN_HEADERS = ("{group}", "{figure}", "Customers")
+TREND_HEAD = "{figure} per {interval}, {span}: {first} → {last}, {change}."
+TREND_SOURCE = {
+    "orders": "from each {interval}'s orders of the customers selected today",
+    "snapshots": "from the stored snapshot of each {interval} (the latest on or before its end)",
+}
+TREND_MISSING = "{n} {interval}{s} without a stored snapshot left out of the chart"
+TREND_EMPTY = "There are no points to show for this period."
+TREND_ONE = "{figure} per {interval}, {span}: {value} in {label}, the only {interval} with data."
+TREND_HEADERS = ("{interval}", "{figure}")
+MOVEMENTS_HEAD = "*{n:,} customer{s}* moved {what} since {since} (snapshot of {until}), {value} of lifetime value at stake."
+MOVEMENTS_HEAD_NO_CLV = "*{n:,} customer{s}* moved {what} since {since} (snapshot of {until})."
+MOVEMENTS_NONE = "No customer moved {what} since {since} (snapshot of {until})."
+MOVED_ANY = "to another label"
+MOVED_FROM_TO = "from {from_} to {to}"
+MOVED_FROM = "out of {from_}"
+MOVED_TO = "into {to}"
+MOVES_FIELD = "{from_} → {to}"
+MOVES_VALUE = "{n:,} ({value})"
+MOVEMENTS_HEADERS = ("Customer", "Now", "CLV", "Owner")
+MOVEMENTS_MORE = "… and {n:,} more, ask for a narrower movement to see them."
+# -- words the query could not use (the contract's "unsupported") --
+UNSUPPORTED = "I could not apply {words}: {why}, so what follows is without {it}."
+UNSUPPORTED_ONLY = "I could not apply {words}: {why}."
+UNSUPPORTED_WHY = {
+    "product": "I have no product data (only customers, their labels and their orders' dates and amounts)",
+    "other": "your data has nothing I could match it to",
+}
+UNSUPPORTED_IT = {1: "that condition", 2: "those conditions"}
+# Words that mark a condition on products, which the book never has.
+PRODUCT_WORDS = (
+    "product",
+    "category",
+    "categories",
+    "item",
+    "sku",
+    "brand",
+    "bought",
+    "purchased",
+    "chairs",
+    "electronics",
+    "shoes",
+    "laptops",
+)
+NOT_APPLIED = "not applied: {words}"
+
+# -- issue 14: what the conversation issue builds later, answered honestly for now --
+SMALLTALK = {
+    "greeting": "Hi! Ask me about your customers: who to call, how many, how much revenue, and how it changes.",
+    "thanks": "You're welcome! Anything else about your customers?",
+    "bye": "Bye! I'm here whenever you need your customers' figures.",
+    "other": "I'm here to help with your customers. Try one of these:",
+}
+SMALLTALK_WORDS = {
+    "thanks": ("thank", "thx", "cheers", "appreciate", "danke", "gracias", "谢谢", "謝謝", "多谢", "多謝"),
+    "bye": ("bye", "see you", "later", "good night", "tschüss", "adiós", "adios", "再见", "再見"),
+    "greeting": (
+        "hi",
+        "hello",
+        "hey",
+        "morning",
+        "good afternoon",
+        "hallo",
+        "hola",
+        "servus",
+        "你好",
+        "您好",
+    ),
+}
+DECIDE_UNDERSTOOD = "You want to {decision} {what}."
+DECIDE_WHAT = {
+    "suggestion": "suggestion #{n}",
+    "customer": "the suggestion for {customer}",
+    "none": "a suggestion",
+}
+DECIDE_REASON = " (reason: {reason})"
+DECIDE_SNOOZE = " for {days}"
+DECIDE_PRESS = "Press the button to confirm; it goes through the same checks and audit log as on the card."
+DECIDE_BY_NAME = (
+    "I can't decide a suggestion by the customer's name yet. Open *pending actions* and use the buttons, "
+    "or type the suggestion's number: *approve 12*, *reject 12 because …*, *snooze 12 for 2 weeks*."
+)
+DECISION_VERB = {"approve": "approve", "reject": "reject", "snooze": "snooze"}
+DECIDE_BUTTON = {"approve": "Approve #{n}", "reject": "Reject #{n}", "snooze": "Snooze #{n}"}
+PENDING_BUTTON = "Pending actions"
+EXPORT_UNDERSTOOD = "You want {what} as {format}."
+EXPORT_WHAT = {"filters": "the customers: {filters}", "all": "all your customers"}
+EXPORT_FORMAT = {"csv": "a CSV file", "xlsx": "an Excel file", None: "a file"}
+SHOW_LIST = "Show the list"
+CHURN_HORIZON_GAPS = "{gaps}× their usual gap between orders ({low}–{high} days)"
+EXPORT_NOT_YET = (
+    "I can't send files in chat yet. Here is the list to look at; for the file, an admin can run "
+    "`custseg ask --json` with the same question."
+)
+DEFINE_UNKNOWN = "I don't have a definition for that yet; *help* lists the words I use."
+DEFINITION = {
+    "rfm": "RFM scores every customer 1–5 on *recency* (days since the last order), *frequency* (number of "
+    "orders) and *monetary* value (revenue), each as quintiles of the book; the R and F scores place them in "
+    "one of eleven segments.",
+    "recency": "Recency: days since the customer's last order, as of the snapshot. Scored 1–5 by quintile "
+    "(5 = most recent).",
+    "frequency": "Frequency: how many orders the customer placed (orders on the same day count once). Scored "
+    "1–5 by quintile (5 = most orders).",
+    "monetary": "Monetary value: the customer's revenue to date, net of returns. Scored 1–5 by quintile.",
+    "clv": "Lifetime value (CLV): the revenue a customer is expected to bring over the next {horizon} months "
+    "(BG/NBD for how often they buy, Gamma-Gamma for how much), discounted at {discount} % a year.",
+    "p_alive": "P(alive): the chance, from the customer's buying history (BG/NBD), that they are still an "
+    "active customer; under {dormant_p} % with a long silence makes them dormant.",
+    "churn_risk": "Churn risk: the model's chance of no order in the next {horizon_days}; high at {high} % or "
+    "more, medium from {medium} %, low below.",
+    "key_account": "Key accounts: the top {per_owner} customers of each account manager by {basis}; one leaves "
+    "only after missing the criteria in {misses} snapshots in a row.",
+    "value_tier": "Value tiers: customers ranked by {basis}; those making the first {tier_high} % of it are "
+    "high value, up to {tier_medium} % medium, the rest low.",
+    "lifecycle": "Lifecycle stage: each customer's silence against their own buying rhythm: new (first order "
+    "within {window} days), active, declining (over {declining}× their usual gap), dormant (over "
+    "{dormant}×), lost (over {lost}×).",
+    "segment": "Segments: the eleven classic RFM segments, from the recency and frequency scores (1–5): "
+    "champions, loyal, potential loyalists, new, promising, need attention, about to sleep, at risk, "
+    "can't lose, hibernating, lost.",
+}
+SEGMENT_DEFINITION = "The {name} segment: {meaning}; recency score {r} and frequency score {f} (1–5, 5 best)."
+SEGMENT_MEANING = {
+    "champions": "bought recently and often: the best customers",
+    "loyal": "buy often, fairly recently",
+    "potential_loyalist": "recent customers with a few orders, who could become loyal",
+    "new": "bought very recently, for the first time or nearly",
+    "promising": "recent buyers with few orders so far",
+    "need_attention": "middling recency and frequency: worth a nudge",
+    "about_to_sleep": "not very recent and not frequent: slipping away",
+    "at_risk": "used to buy often but have not for a while",
+    "cant_lose": "among the most frequent buyers, but silent for long",
+    "hibernating": "long silent, few orders",
+    "lost": "the longest silent, with few orders",
+}
+STAGE_DEFINITION = {
+    "new": "New (stage): first order within the last {window} days.",
+    "active": "Active: ordering on their usual rhythm (silent less than {declining}× their usual gap).",
+    "declining": "Declining: silent for over {declining}× their usual gap, or on rhythm but spending much less.",
+    "dormant": "Dormant: silent for over {dormant}× their usual gap.",
+    "lost": "Lost (stage): silent for over {lost}× their usual gap.",
+}
+LEVEL_DEFINITION = "'{level}' is a value tier and a churn risk level. Value tier: {tier} Churn risk: {risk}"
+TIER_LEVEL = {
+    "high": "the customers making the first {tier_high} % of {basis}.",
+    "medium": "the next customers, up to {tier_medium} % of {basis}.",
+    "low": "the rest.",
+}
+RISK_LEVEL = {
+    "high": "a chance of no order in the next {horizon_days} of {high} % or more.",
+    "medium": "a chance from {medium} % to {high} %.",
+    "low": "a chance below {medium} %.",
+}

@@ -14,6 +14,7 @@ from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from custseg.query import (
     CountAnswer,
     CustomersAnswer,
+    Filters,
     ListedCustomer,
     NeedsIdentity,
     OnCustomers,
@@ -29,17 +30,38 @@ def special(ctx: Context, query: Query, answer: Refusal) -> Reply:
     if isinstance(answer, NeedsIdentity):
         return Reply(context=context, text=wording.NEEDS_IDENTITY.format(user_id=ctx.user.user_id))
     else:
-        slot = "account manager" if answer.slot == "owner" else answer.slot
+        slot = wording.SLOT_LABEL.get(answer.slot, answer.slot.replace("_", " "))
         template = wording.NO_MATCH_IN_SCOPE if answer.scoped else wording.NO_MATCH
         text = template.format(slot=slot, typed=answer.typed)
         choices = answer.candidates
         buttons = []
         for name in choices[:5]:
-            fixed = query.replace(filters=query.filters.replace(**{answer.slot: name.lower()}))
-            buttons.append(Button(name, "run_query", {"query": fixed.to_json()}))
+            fixed = _corrected(query, answer.slot, answer.typed, name)
+            if fixed is not None:
+                buttons.append(Button(name, "run_query", {"query": fixed.to_json()}))
         if choices:
             text += " " + wording.NO_MATCH_CHOICES.format(slot=slot, choices=", ".join(choices))
         return Reply(context=context, text=text, buttons=buttons)
+
+
+def _corrected(query: Query, slot: str, typed: str, name: str) -> Query | None:
+    """``query`` with the name the data has instead of the one typed, where a button can say it
+    (a filter, an attribute's value, the column grouped by); None for a column name in filters."""
+    if slot == "group_by":
+        return query.replace(group_by=name)
+    if slot in ("owner", "region", "country"):
+        values = Filters.values(getattr(query.filters, slot))
+        swapped = tuple(name.lower() if v == typed else v for v in values)
+        return query.replace(
+            filters=query.filters.replace(**{slot: swapped[0] if len(swapped) == 1 else swapped})
+        )
+    attributes = dict(query.filters.attributes or {})
+    if slot in attributes:
+        values = Filters.values(attributes[slot])
+        swapped = tuple(name.lower() if v == typed else v for v in values)
+        attributes[slot] = swapped[0] if len(swapped) == 1 else swapped
+        return query.replace(filters=query.filters.replace(attributes=attributes))
+    return None
 
 
 def _risk(r: ListedCustomer) -> str:

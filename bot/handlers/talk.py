@@ -11,7 +11,8 @@ from bot.reply import Button, Reply
 from custseg.query import Query
 
 
-def _examples() -> list[Button]:
+def examples() -> list[Button]:
+    """Example questions as buttons that ask them."""
     return [Button(text, "ask", {"text": text}) for text in wording.EXAMPLES[:5]]
 
 
@@ -29,7 +30,7 @@ def help_(ctx: Context, query: Query) -> Reply:
         context="Help",
         title=wording.HELP_TITLE,
         text=wording.HELP_TEXT + "\n\nFor example:\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
-        buttons=[*_examples(), overview_button()],
+        buttons=[*examples(), overview_button()],
     )
 
 
@@ -45,7 +46,7 @@ def unknown(ctx: Context, query: Query) -> Reply:
     return Reply(
         context="Not understood",
         text=wording.UNKNOWN + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
-        buttons=_examples(),
+        buttons=examples(),
     )
 
 

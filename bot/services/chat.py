@@ -18,7 +18,7 @@ from bot.context import Channel, ChatUser, Context
 from bot.freshness import data_currency
 from bot.handlers import talk
 from bot.intents import Intent, declaration
-from bot.interpret import interpretation
+from bot.interpret import interpretation, unsupported_sentence
 from bot.nlu import Vocabulary, parse
 from bot.registry import Handlers
 from bot.reply import Reply
@@ -45,6 +45,14 @@ def who_are_you(user: ChatUser) -> str:
         user_id=user.user_id,
         how=how.format(user_id=user.user_id),
     )
+
+
+def with_unsupported(reply: Reply, query: Query) -> Reply:
+    """``reply`` led by what of the message could not be applied and why."""
+    if not query.unsupported:
+        return reply
+    lead = unsupported_sentence(query.unsupported, alone=query.intent == "unknown")
+    return dataclasses.replace(reply, text=f"{lead}\n\n{reply.text}" if reply.text else lead)
 
 
 def unreachable() -> Reply:
@@ -112,6 +120,7 @@ class ChatService:
         engine: QueryEngine | None,
         access: Access | None = None,
         message_id: str | None = None,
+        text: str | None = None,
     ) -> Context:
         """What a handler answering ``user`` in ``channel`` receives (``access`` defaults to what
         the settings say of ``user``; the worker passes the whole book for an operator)."""
@@ -130,6 +139,7 @@ class ChatService:
             currency_source=self.currency_source,
             digest_parts=self.handlers.digest_parts,
             message_id=message_id,
+            text=text,
         )
 
     def whole_book(self, user: ChatUser, channel: Channel) -> Context:
@@ -170,9 +180,9 @@ class ChatService:
             except NoSnapshotError:
                 query = as_query(parse(text[:MAX_MESSAGE]))
                 if declaration(query.intent).open_to_strangers:
-                    return self.run(query, user, channel, engine=None)
+                    return self.run(query, user, channel, engine=None, text=text)
                 return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
-            return self.run(self.understand(text), user, channel)
+            return self.run(self.understand(text), user, channel, text=text)
         except (OperationalError, DatabaseUnreachable) as err:
             log.warning("cannot answer a message, the database is unreachable (%s)", err)
             return unreachable()
@@ -187,17 +197,23 @@ class ChatService:
         channel: Channel,
         engine: QueryEngine | None = None,
         access: Access | None = None,
+        text: str | None = None,
     ) -> Reply:
-        """Answer an already-structured query (the contract's JSON is validated into a Query first)."""
+        """Answer an already-structured query (the contract's JSON is validated into a Query first).
+
+        ``text`` is the message it was read from, when there was one. Words the query could not
+        use (``unsupported``) are said first in the answer, so no result reads as if they applied.
+        """
         checked: Query | None = None
         try:
             checked = as_query(query)
             handler = self.handlers.intent(checked.intent)
-            ctx = self.context(user, channel, engine if engine is not None else self.engine(), access)
+            engine = engine if engine is not None else self.engine()
+            ctx = self.context(user, channel, engine, access, text=text)
             declared = declaration(checked.intent)
             if ctx.stranger and not declared.open_to_strangers:
                 return Reply(context=interpretation(checked), text=who_are_you(user))
-            reply = handler(ctx, checked)
+            reply = with_unsupported(handler(ctx, checked), checked)
             if declared.customer_data and not reply.private:
                 return dataclasses.replace(reply, customer_data=True)
             return reply
@@ -207,7 +223,10 @@ class ChatService:
             log.warning("cannot answer a query, the database is unreachable (%s)", err)
             return unreachable()
         except QueryError as err:
-            return Reply(context="Not understood", text=f"{err} Try *help* for examples.")
+            # A query that was valid but could not be answered as asked (a column the data does
+            # not have) was understood: the interpretation says so, the error says why.
+            context = interpretation(checked) if checked is not None else "Not understood"
+            return Reply(context=context, text=f"{err} Try *help* for examples.")
         except CustsegError as err:
             return Reply(context=interpretation(checked), text=str(err))
         except Exception:
