@@ -171,6 +171,7 @@ class QueryEngine:
         self._columns: dict[str, pd.Categorical] = {}
         self._attributes: pd.DataFrame | None = None
         self._at: dict[dt.date, QueryEngine] = {}
+        self._before: dict[tuple[dt.date, str], np.ndarray] = {}
         # Per scope (lower-cased owner names): its row mask and the names it may resolve.
         self._scoped: dict[frozenset[str], _ScopeView] = {}
         self._everyone = _ScopeView(
@@ -992,6 +993,15 @@ class QueryEngine:
             notes.append(f"movements: the snapshot nearest {target} is that of {since}")
         return since
 
+    def _labels_at(self, since: dt.date, column: str) -> np.ndarray:
+        """Each of this snapshot's customers' ``column`` label in the snapshot of ``since``
+        ("(new customer)" for those not in it), kept: reindexing a million ids is the slow part."""
+        key = (since, column)
+        if key not in self._before:
+            old = self.at(since).frame[column].astype(object)
+            self._before[key] = old.reindex(self.frame.index).fillna("(new customer)").to_numpy(dtype=object)
+        return self._before[key]
+
     def movements(
         self, query: Query, user_owner: str | None = None, offset: int = 0, scope: Scope = None
     ) -> MovementsAnswer | Refusal:
@@ -1015,8 +1025,7 @@ class QueryEngine:
             moved = np.zeros(len(self.frame), dtype=bool)
             before = np.full(len(self.frame), "(new customer)", dtype=object)
         else:
-            old = self.at(since).frame[from_col].astype(object)
-            before = old.reindex(self.frame.index).fillna("(new customer)").to_numpy(dtype=object)
+            before = self._labels_at(since, from_col)
             moved = selected.mask.copy()
             if from_col == to_col:
                 moved &= before != self.frame[to_col].to_numpy(dtype=object)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,6 @@ from custseg.query.answers import (
     AggregateAnswer,
     BreakdownAnswer,
     CountAnswer,
-    CustomersAnswer,
     MovementsAnswer,
     NoMatch,
     TrendAnswer,
