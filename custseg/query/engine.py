@@ -749,17 +749,19 @@ class QueryEngine:
             compare_period=compare_window.span() if compare_window else None,
         )
 
-    def _groups(self, name: str, view: _ScopeView) -> tuple[np.ndarray, list[str | bool]] | NoMatch:
-        """Group codes per snapshot row (-1: in no group) and the group keys, for ``group_by``."""
+    def _groups(self, name: str, view: _ScopeView) -> tuple[str, np.ndarray, list[str | bool]] | NoMatch:
+        """For ``group_by``: the column as the data names it, group codes per snapshot row (-1: in
+        no group) and the group keys."""
         if name in CATEGORICAL:
-            return self._codes[name], list(CATEGORICAL[name])
+            return name, self._codes[name], list(CATEGORICAL[name])
         if name == "key_account":
-            return (~self._key).astype(np.int64), [True, False]
+            return name, (~self._key).astype(np.int64), [True, False]
         column = self._column_name(name)
         if column is None:
             return NoMatch("group_by", name, self.columns(), view is not self._everyone)
         cat = self._column(column)
-        return cat.codes.astype(np.int64), list(cat.categories)
+        # "country" on a book whose regions are countries keeps its name: the filter reads it so too.
+        return "country" if name.lower() == "country" else column, cat.codes.astype(np.int64), list(cat.categories)
 
     def breakdown(
         self, query: Query, user_owner: str | None = None, scope: Scope = None
@@ -780,7 +782,7 @@ class QueryEngine:
         groups = self._groups(name, view)
         if isinstance(groups, NoMatch):
             return groups
-        codes, keys = groups
+        name, codes, keys = groups
         measure, stat = query.figure
         whole = view.mask
         window = self._figure_window(query, notes)
