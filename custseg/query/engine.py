@@ -761,7 +761,11 @@ class QueryEngine:
             return NoMatch("group_by", name, self.columns(), view is not self._everyone)
         cat = self._column(column)
         # "country" on a book whose regions are countries keeps its name: the filter reads it so too.
-        return "country" if name.lower() == "country" else column, cat.codes.astype(np.int64), list(cat.categories)
+        return (
+            "country" if name.lower() == "country" else column,
+            cat.codes.astype(np.int64),
+            list(cat.categories),
+        )
 
     def breakdown(
         self, query: Query, user_owner: str | None = None, scope: Scope = None
