@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, String, cast, func, select, type_coerce
+from sqlalchemy import Date, Float, Integer, cast, func, literal, select, type_coerce
 
 from config.mappings import ColumnMapping
 from custseg.store.db import Store
@@ -40,15 +40,18 @@ def read_orders(store: Store, until: dt.date) -> tuple[np.ndarray, np.ndarray, n
     """Every stored order up to the end of ``until``: customer ids (object array), days
     (``datetime64[D]``) and amounts (currency units, returns negative), in no particular order.
 
-    The day is taken in the database, so ten million rows cross as short strings or dates rather
-    than datetime objects built one by one.
+    The day is computed in the database as a day number since 1970-01-01, so ten million rows cross
+    as plain integers and floats rather than datetime objects built one by one.
     """
     t = ORDERS
-    day: Any = (
-        func.date(t.c.ordered_at) if store.engine.dialect.name == "sqlite" else cast(t.c.ordered_at, Date)
-    )
+    if store.engine.dialect.name == "sqlite":
+        day: Any = cast(func.julianday(func.date(t.c.ordered_at)) - 2440587.5, Integer)
+    else:
+        day = cast(t.c.ordered_at, Date) - literal(dt.date(1970, 1, 1), Date)
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
-    stmt = select(t.c.customer_id, type_coerce(day, String), t.c.amount).where(t.c.ordered_at < end)
+    stmt = select(t.c.customer_id, type_coerce(day, Integer), type_coerce(t.c.amount, Float)).where(
+        t.c.ordered_at < end
+    )
     with store.connect() as conn:
         rows = conn.execute(stmt).all()
     if not rows:
@@ -56,7 +59,7 @@ def read_orders(store: Store, until: dt.date) -> tuple[np.ndarray, np.ndarray, n
     ids, days, amounts = zip(*rows, strict=True)
     return (
         np.array(ids, dtype=object),
-        np.array([str(d)[:10] for d in days], dtype="datetime64[D]"),
+        np.array(days, dtype=np.int64).astype("datetime64[D]"),
         np.array(amounts, dtype="float64"),
     )
 
