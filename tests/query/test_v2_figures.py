@@ -14,7 +14,12 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
+from config.labels import LEVELS, SEGMENTS, STAGES
+from custseg import schema
 from custseg.query import Query, QueryEngine
 from custseg.query.answers import (
     AggregateAnswer,
@@ -325,3 +330,82 @@ def test_online_retail_figures_equal_its_orders(retail):
     expected = [g["amount"].sum() / (g["amount"] > 0).sum() for _, g in year.groupby(year["day"].dt.quarter)]
     assert [p.value for p in quarterly.points] == pytest.approx(np.round(expected, 2).tolist(), abs=0.01)
     assert quarterly.points[-1].end == "2011-12-09"
+
+
+PERIODS = st.one_of(
+    st.fixed_dictionaries({"unit": st.sampled_from(schema.PERIOD_UNITS), "offset": st.integers(-40, 0)}),
+    st.fixed_dictionaries({"days": st.integers(1, 2000)}),
+    st.fixed_dictionaries({"year": st.integers(2020, 2028)}),
+    st.fixed_dictionaries({"year": st.integers(2022, 2027), "quarter": st.integers(1, 4)}),
+    st.fixed_dictionaries({"year": st.integers(2022, 2027), "month": st.integers(1, 12)}),
+)
+ONE_FILTER = {
+    "segment": st.sampled_from(SEGMENTS),
+    "lifecycle": st.lists(st.sampled_from(STAGES), min_size=1, max_size=2, unique=True),
+    "churn_risk": st.sampled_from(LEVELS),
+    "key_account": st.booleans(),
+    "owner": st.sampled_from(["me", "maria", "priya", "nobody"]),
+    "region": st.lists(st.sampled_from(["emea", "apac", "latam", "emae", "mars"]), min_size=1, max_size=2),
+    "country": st.sampled_from(["france", "uk", "deutschland", "atlantis"]),
+    "attributes": st.sampled_from(
+        [{"industry": "retail"}, {"Industry": ["retail", "logistics"]}, {"colour": "red"}]
+    ),
+    "min_orders": st.integers(0, 60),
+    "max_revenue": st.integers(0, 10**6),
+    "min_clv": st.integers(0, 10**5),
+    "ordered_within_days": st.integers(0, 400),
+    "ordered_in": PERIODS,
+    "first_order_in": PERIODS,
+    "spend_change": st.sampled_from(schema.SPEND_CHANGES),
+}
+FILTERS = st.dictionaries(st.sampled_from(sorted(ONE_FILTER)), st.none(), max_size=3).flatmap(
+    lambda keys: st.fixed_dictionaries({k: ONE_FILTER[k] for k in keys})
+)
+V2_QUERIES = st.fixed_dictionaries(
+    {
+        "intent": st.sampled_from(
+            ["aggregate", "breakdown", "trend", "movements", "find_customers", "count_customers"]
+        )
+    },
+    optional={
+        "filters": FILTERS.flatmap(
+            lambda f: st.one_of(
+                st.just(f), ONE_FILTER["region"].map(lambda r: {**f, "exclude": {"region": r}})
+            )
+        ),
+        "measure": st.sampled_from(schema.MEASURES),
+        "stat": st.sampled_from(schema.STATS),
+        "group_by": st.sampled_from([*schema.GROUP_BY, "industry", "colour"]),
+        "interval": st.sampled_from(schema.INTERVALS),
+        "period": PERIODS,
+        "compare_to": PERIODS,
+        "sort": st.sampled_from(schema.SORTS),
+        "order": st.sampled_from(schema.ORDERS),
+        "limit": st.integers(1, 300),
+        "from": st.sampled_from([{"segment": "loyal"}, {"lifecycle": "active"}]),
+        "to": st.sampled_from([{"segment": "champions"}, {"churn_risk": "high"}]),
+    },
+)
+
+
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=V2_QUERIES)
+def test_every_v2_query_is_answered_or_refused_with_a_reason(engine, query):
+    """Any well-formed v2 query gets an answer of its kind or a refusal naming the slot, never a crash;
+    a figure is a finite number or None, and a share lies between 0 and 1."""
+    answer = engine.run(Query.from_json(query), user_owner="Maria", scope=None).to_json()
+    assert answer["kind"] in (
+        "aggregate",
+        "breakdown",
+        "trend",
+        "movements",
+        "customers",
+        "count",
+        "no_match",
+    )
+    figures = [answer.get("value"), answer.get("compare_value")]
+    figures += [g["value"] for g in answer.get("groups", [])] + [p["value"] for p in answer.get("points", [])]
+    for value in figures:
+        assert value is None or np.isfinite(value)
+        if answer.get("stat") == "share" and value is not None:
+            assert -1e-9 <= value <= 1 + 1e-9 or answer["measure"] in ("revenue", "clv")  # returns can exceed
