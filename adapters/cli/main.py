@@ -140,11 +140,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def _engine(settings: Settings):
     from custseg.query import QueryEngine
+    from custseg.query.sources import StoredBook
     from custseg.snapshot.storage import load_snapshot
     from custseg.store.orders import recent_orders_lookup
 
     store = open_store_for(settings)
-    return QueryEngine(load_snapshot(store), recent_orders_lookup(store))
+    return QueryEngine(load_snapshot(store), recent_orders_lookup(store), StoredBook(store))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from bot.winback.typed import typed_decision
 from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
 from custseg.query import Query, QueryEngine, as_query
+from custseg.query.sources import StoredBook
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.attributes import attribute_values
 from custseg.store.db import Store
@@ -94,7 +95,7 @@ class ChatService:
         with self._lock:
             if self._engine is None or latest != self._snapshot_id:
                 snap = load_snapshot(self.store)
-                self._engine = QueryEngine(snap, recent_orders_lookup(self.store))
+                self._engine = QueryEngine(snap, recent_orders_lookup(self.store), StoredBook(self.store))
                 self._engine.customer_names  # noqa: B018  built now, not on a user's first profile request
                 frame = snap.customers
                 self._vocabulary = Vocabulary(

@@ -1,8 +1,11 @@
 """Execute the structured chat query (``shared/spec/query-schema.md``) on a snapshot.
 
-The engine answers the data intents (find, count, overview, profile, explain) with typed answers
-(``custseg.query.answers``); wording and layout belong to the bot. Filters run as vectorised masks
-on categorical codes, so a find or count on a million-customer snapshot takes milliseconds.
+The engine answers the data intents (find, count, aggregate, breakdown, overview, trend, movements,
+profile, explain) with typed answers (``custseg.query.answers``); wording and layout belong to the
+bot. Filters run as vectorised masks on categorical codes, so a find or count on a million-customer
+snapshot takes milliseconds. Label-based figures come from the snapshot (and, over time, from the
+stored snapshots); order-based ones (revenue, orders, order value in a period) from the orders,
+read once per engine on the first question that needs them (``custseg.query.ledger``).
 
 Every entry point takes the asker's ``scope`` (the account managers whose customers they may see;
 None for everyone). Rows outside it are removed before anything else runs, so counts, totals,
@@ -12,8 +15,9 @@ lists, names resolved and "did you mean" suggestions only ever come from inside 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,8 +26,10 @@ import pandas as pd
 from custseg.errors import QueryError
 from custseg.query.answers import (
     LIST_FIELDS,
+    AggregateAnswer,
     Ambiguous,
     Answer,
+    BreakdownAnswer,
     BreakdownRow,
     Candidate,
     CountAnswer,
@@ -32,15 +38,20 @@ from custseg.query.answers import (
     ExplanationAnswer,
     Factor,
     Found,
+    Group,
     ListedCustomer,
+    Move,
+    MovementsAnswer,
     NeedsIdentity,
     NoMatch,
     NotFound,
     OutsideScope,
     OverviewAnswer,
+    Point,
     ProfileAnswer,
     RecentOrder,
     Refusal,
+    TrendAnswer,
     Unresolved,
 )
 from custseg.query.contract import (
@@ -50,12 +61,18 @@ from custseg.query.contract import (
     AppliedFilters,
     Filters,
     JSONObject,
+    Period,
     Query,
     as_query,
 )
 from custseg.query.explain import factors
 from custseg.query.explain import plain_value as _plain
+from custseg.query.figures import Values, figure, grouped
+from custseg.query.ledger import Ledger
 from custseg.query.names import NameIndex, plain, resolve_region
+from custseg.query.periods import Window, intervals, last_intervals, resolve, twelve_months, year_before
+from custseg.query.sources import BookData
+from custseg.schema import GROUP_BY, ORDER_MEASURES, ORDINAL_GROUPS
 from custseg.snapshot.build import Snapshot
 
 # ``(customer_id, n) -> [{"order_id", "ordered_at", "amount"}, …]``, newest first.
@@ -75,13 +92,30 @@ class Selection:
 
 @dataclass
 class _ScopeView:
-    """What one scope sees: its rows, and the names it may resolve (customers built on first use)."""
+    """What one scope sees: its rows, and the names it may resolve (customers built on first use;
+    the values of the data's other columns per column, on first use too)."""
 
     mask: np.ndarray
     owners: NameIndex
     regions: NameIndex
     customers: NameIndex | None = None
     snapshot: Snapshot | None = None
+    values: dict[str, NameIndex] = field(default_factory=dict)
+
+
+# Label filters: a trend with one of them reads each interval's stored snapshot.
+_LABEL_FILTERS = ("segment", "value_tier", "lifecycle", "churn_risk", "key_account")
+# Snapshot columns behind the snapshot measures.
+_SNAPSHOT_MEASURES = {
+    "clv": "clv",
+    "churn_probability": "churn_probability",
+    "recency_days": "recency_days",
+    "gap_days": "typical_gap_days",
+}
+# Trends default to the last this-many intervals.
+TREND_POINTS = 12
+# A breakdown by an attribute with more groups than this shows the largest ones only.
+MAX_GROUPS = 200
 
 
 class QueryEngine:
@@ -94,11 +128,26 @@ class QueryEngine:
     recent_orders : callable, optional
         ``(customer_id, n) -> list of {"order_id", "ordered_at", "amount"}``, newest first; used by
         profiles. Without it profiles show no order lines.
+    data : BookData, optional
+        The orders, the customers' other attributes and the stored snapshots
+        (``custseg.query.sources.StoredBook``), each read on first use. Without it, order-based
+        figures over a period, attribute filters, trends of labels and movements are refused with
+        a ``QueryError`` saying what is missing.
+    currency : str, optional
+        The symbol amounts are in, carried on figure answers.
     """
 
-    def __init__(self, snapshot: Snapshot, recent_orders: OrdersLookup | None = None):
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        recent_orders: OrdersLookup | None = None,
+        data: BookData | None = None,
+        currency: str | None = None,
+    ):
         self.snapshot = snapshot
         self.recent_orders = recent_orders
+        self.data = data
+        self.currency = currency
         frame = snapshot.customers
         self.frame = frame
         self.ids = frame.index.to_numpy()
@@ -110,13 +159,19 @@ class QueryEngine:
         self._region = pd.Categorical(frame["region"].fillna("").str.lower())
         self._num = {
             col: frame[col].to_numpy(dtype="float64")
-            for col in ("revenue", "recency_days", "frequency", "overdue_ratio")
+            for col in ("revenue", "recency_days", "frequency", "overdue_ratio", "avg_order_value")
         }
         if "clv" in frame:
             # Customers without a lifetime value rank after every customer with one.
             self._num["clv"] = np.nan_to_num(frame["clv"].to_numpy(dtype="float64"), nan=-np.inf)
         self._key = frame["key_account"].to_numpy(dtype=bool)
+        self._first = frame["first_order"].to_numpy().astype("datetime64[D]")
         self._customer_names: NameIndex | None = None
+        self._ledger: Ledger | None = None
+        self._columns: dict[str, pd.Categorical] = {}
+        self._attributes: pd.DataFrame | None = None
+        self._at: dict[dt.date, QueryEngine] = {}
+        self._before: dict[tuple[dt.date, str], np.ndarray] = {}
         # Per scope (lower-cased owner names): its row mask and the names it may resolve.
         self._scoped: dict[frozenset[str], _ScopeView] = {}
         self._everyone = _ScopeView(
@@ -126,10 +181,65 @@ class QueryEngine:
         )
 
     @property
+    def as_of(self) -> dt.date:
+        return self.snapshot.as_of
+
+    @property
     def customer_names(self) -> NameIndex:
         if self._customer_names is None:
             self._customer_names = NameIndex(self.frame["name"].dropna().tolist() + list(self.ids))
         return self._customer_names
+
+    def _needs(self, what: str) -> BookData:
+        if self.data is None:
+            raise QueryError(f"This engine has no access to the stored {what}.")
+        return self.data
+
+    @property
+    def ledger(self) -> Ledger:
+        """The orders of this snapshot's customers up to its as-of date, read on first use."""
+        if self._ledger is None:
+            ids, days, amounts = self._needs("orders").orders(self.as_of)
+            self._ledger = Ledger(ids, days, amounts, self.frame.index, self.as_of)
+        return self._ledger
+
+    def _attribute_frame(self) -> pd.DataFrame:
+        if self._attributes is None:
+            attrs = self.data.attributes() if self.data is not None else pd.DataFrame()
+            self._attributes = attrs.reindex(self.frame.index) if len(attrs.columns) else pd.DataFrame()
+        return self._attributes
+
+    def columns(self) -> list[str]:
+        """The customer columns a breakdown may group by or an attribute filter may name."""
+        extra = [c for c in self._attribute_frame().columns if c not in GROUP_BY]
+        return [*GROUP_BY, *extra]
+
+    def _column_name(self, typed: str) -> str | None:
+        """The data's spelling of a column typed in any case ("Industry" → "industry"), if it exists."""
+        key = typed.strip().lower()
+        if key == "country" and "country" not in self._attribute_frame().columns:
+            # A book whose regions are countries (one region per country) answers "country" from them.
+            return "region"
+        attrs = {c.lower(): c for c in self._attribute_frame().columns}
+        if key in ("owner", "region"):
+            return key
+        return attrs.get(key)
+
+    def _column(self, name: str) -> pd.Categorical:
+        """A column of the data (owner, region or an attribute) as categories spelled as the data
+        spells them, one code per snapshot row (-1 where the customer has none)."""
+        if name not in self._columns:
+            series = self.frame[name] if name in ("owner", "region") else self._attribute_frame()[name]
+            self._columns[name] = pd.Categorical(series.where(series.notna(), None).astype(object))
+        return self._columns[name]
+
+    def _values_in(self, view: _ScopeView, name: str) -> NameIndex:
+        """The values of column ``name`` a scope may resolve, built once per scope and column."""
+        if name not in view.values:
+            cat = self._column(name)
+            codes = np.unique(cat.codes[view.mask])
+            view.values[name] = NameIndex([cat.categories[c] for c in codes if c >= 0])
+        return view.values[name]
 
     def scope_mask(self, scope: Scope) -> np.ndarray:
         """The rows of customers whose account manager is in ``scope`` (all rows for None).
@@ -202,7 +312,8 @@ class QueryEngine:
         Returns
         -------
         Answer
-            By intent: ``CustomersAnswer``, ``CountAnswer``, ``OverviewAnswer``, ``ProfileAnswer``,
+            By intent: ``CustomersAnswer``, ``CountAnswer``, ``AggregateAnswer``, ``BreakdownAnswer``,
+            ``TrendAnswer``, ``MovementsAnswer``, ``OverviewAnswer``, ``ProfileAnswer``,
             ``ExplanationAnswer``; or ``NeedsIdentity`` / ``NoMatch`` when a filter cannot be
             applied, ``Ambiguous`` / ``NotFound`` / ``OutsideScope`` when a customer's name does
             not resolve.
@@ -216,9 +327,17 @@ class QueryEngine:
         if query.intent == "find_customers":
             return self.find(query, user_owner, offset, scope)
         if query.intent == "count_customers":
-            return self.count(query.filters, user_owner, scope)
+            return self.count(query.filters, user_owner, scope, query)
+        if query.intent == "aggregate":
+            return self.aggregate(query, user_owner, scope)
+        if query.intent == "breakdown":
+            return self.breakdown(query, user_owner, scope)
+        if query.intent == "trend":
+            return self.trend(query, user_owner, scope)
+        if query.intent == "movements":
+            return self.movements(query, user_owner, offset, scope)
         if query.intent == "segment_overview":
-            return self.overview(query.filters, user_owner, scope)
+            return self.overview(query.filters, user_owner, scope, query)
         if query.intent == "customer_profile":
             return self.profile(query.customer or "", scope)
         if query.intent == "explain":
@@ -235,16 +354,17 @@ class QueryEngine:
         self, query: Query, user_owner: str | None = None, offset: int = 0, scope: Scope = None
     ) -> CustomersAnswer | Refusal:
         """One page of the customers ``query.filters`` selects, ranked by ``query.sort``."""
-        selected = self.select(query.filters, user_owner, scope)
+        selected = self._filter(query.filters, user_owner, scope, query)
         if not isinstance(selected, Selection):
             return selected
         return self._list(selected, query, offset)
 
     def count(
-        self, filters: Filters, user_owner: str | None = None, scope: Scope = None
+        self, filters: Filters, user_owner: str | None = None, scope: Scope = None, query: Query | None = None
     ) -> CountAnswer | Refusal:
-        """How many customers ``filters`` selects, their revenue, and how many there are in all."""
-        selected = self.select(filters, user_owner, scope)
+        """How many customers ``filters`` selects, their revenue, and how many there are in all
+        (``query`` gives ``spend_change`` its windows)."""
+        selected = self.select(filters, user_owner, scope, query)
         if not isinstance(selected, Selection):
             return selected
         mask = selected.mask
@@ -258,25 +378,33 @@ class QueryEngine:
         )
 
     def overview(
-        self, filters: Filters, user_owner: str | None = None, scope: Scope = None
+        self, filters: Filters, user_owner: str | None = None, scope: Scope = None, query: Query | None = None
     ) -> OverviewAnswer | Refusal:
         """Customers and revenue by segment, value tier and stage, of those ``filters`` selects."""
-        selected = self.select(filters, user_owner, scope)
+        selected = self.select(filters, user_owner, scope, query)
         if not isinstance(selected, Selection):
             return selected
         return self._overview(selected)
 
     def select(
-        self, filters: Filters | Mapping[str, Any], user_owner: str | None = None, scope: Scope = None
+        self,
+        filters: Filters | Mapping[str, Any],
+        user_owner: str | None = None,
+        scope: Scope = None,
+        query: Query | None = None,
     ) -> Selection | Refusal:
         """The rows a set of filters selects within ``scope``, with names resolved against the data;
         or why the filters cannot be applied (``NeedsIdentity``, ``NoMatch``)."""
         if not isinstance(filters, Filters):
             filters = Filters.from_json(dict(filters))
-        return self._filter(filters, user_owner, scope)
+        return self._filter(filters, user_owner, scope, query)
 
     # ----------------------------------------------------------------------------------------------
-    def _filter(self, filters: Filters, user_owner: str | None, scope: Scope) -> Selection | Refusal:
+    def _filter(
+        self, filters: Filters, user_owner: str | None, scope: Scope, query: Query | None = None
+    ) -> Selection | Refusal:
+        """The rows ``filters`` selects within ``scope``. ``query`` gives ``spend_change`` its windows
+        (its ``period`` / ``compare_to``). Every filter is applied or refused: none is skipped."""
         view = self._view(scope)
         mask = view.mask.copy()
         # Within a scope only its own account managers and regions are known, so a typo is never
@@ -287,67 +415,185 @@ class QueryEngine:
         # Values were validated with the query; only names still need resolving against the data.
         for key, value in filters.items():
             if key in CATEGORICAL:
-                mask &= self._codes[key] == CATEGORICAL[key].index(value)
+                wanted = [CATEGORICAL[key].index(v) for v in Filters.values(value)]
+                mask &= np.isin(self._codes[key], wanted)
                 applied[key] = value
             elif key == "key_account":
                 mask &= self._key if value else ~self._key
                 applied[key] = bool(value)
             elif key == "owner":
-                owner = user_owner if value == "me" else value
-                if owner is None:
-                    return NeedsIdentity(AppliedFilters.of(applied))
-                found = view.owners.resolve(str(owner))
-                if found.exact is None:
-                    return NoMatch("owner", str(owner), found.candidates or view.owners.names, scoped)
-                if found.corrected:
-                    notes.append(f"owner: '{owner}' read as {found.exact}")
-                mask &= self._match_category(self._owner, found.exact)
-                applied[key] = found.exact if value != "me" else "me"
-                if value == "me":
-                    applied["owner_name"] = found.exact
-            elif key == "region":
-                found = resolve_region(str(value), view.regions)
-                if found.exact is None:
-                    return NoMatch("region", str(value), found.candidates or view.regions.names, scoped)
-                if found.corrected:
-                    notes.append(f"region: '{value}' read as {found.exact}")
-                mask &= self._match_category(self._region, found.exact)
-                applied[key] = found.exact
-            elif key == "min_revenue":
-                mask &= self._num["revenue"] >= value
-                applied[key] = float(value)
+                names: list[str] = []
+                for typed in Filters.values(value):
+                    owner = user_owner if typed == "me" else typed
+                    if owner is None:
+                        return NeedsIdentity(AppliedFilters.of(applied))
+                    found = view.owners.resolve(str(owner))
+                    if found.exact is None:
+                        return NoMatch("owner", str(owner), found.candidates or view.owners.names, scoped)
+                    if found.corrected:
+                        notes.append(f"owner: '{owner}' read as {found.exact}")
+                    names.append(found.exact)
+                    if typed == "me":
+                        applied["owner_name"] = found.exact
+                mask &= np.isin(self._owner.codes, self._codes_of(self._owner, names))
+                shown = ["me" if t == "me" else n for t, n in zip(Filters.values(value), names, strict=True)]
+                applied[key] = shown[0] if isinstance(value, str) else tuple(shown)
+            elif key in ("region", "country"):
+                column = "region" if key == "region" else self._column_name("country")
+                if column is None:
+                    return NoMatch("country", str(Filters.values(value)[0]), [], scoped)
+                picked = self._pick(key, column, Filters.values(value), view, notes, scoped)
+                if isinstance(picked, NoMatch):
+                    return picked
+                mask &= picked[0]
+                applied[key] = picked[1][0] if isinstance(value, str) else tuple(picked[1])
+            elif key == "attributes":
+                spelled: dict[str, str | tuple[str, ...]] = {}
+                for typed_column, wanted_values in value.items():
+                    column = self._column_name(typed_column)
+                    if column is None or column in ("owner", "region"):
+                        return NoMatch("column", typed_column, self.columns()[len(GROUP_BY) :], scoped)
+                    picked = self._pick(column, column, Filters.values(wanted_values), view, notes, scoped)
+                    if isinstance(picked, NoMatch):
+                        return picked
+                    mask &= picked[0]
+                    spelled[column] = picked[1][0] if isinstance(wanted_values, str) else tuple(picked[1])
+                applied[key] = spelled
+            elif key in ("min_revenue", "max_revenue"):
+                revenue = self._num["revenue"]
+                mask &= revenue >= value if key == "min_revenue" else revenue <= value
+                applied[key] = value
+            elif key in ("min_clv", "max_clv"):
+                clv = self.frame["clv"].to_numpy(dtype="float64")
+                if not self.snapshot.notes.get("clv_available"):
+                    notes.append(
+                        f"{key}: lifetime value is not modelled on this book, so no customer could match it"
+                    )
+                # Customers without a lifetime value match neither bound.
+                mask &= (clv >= value) if key == "min_clv" else (clv <= value)
+                applied[key] = value
+            elif key in ("min_orders", "max_orders"):
+                orders = self._num["frequency"]
+                mask &= orders >= value if key == "min_orders" else orders <= value
+                applied[key] = value
             elif key == "inactive_days":
                 mask &= self._num["recency_days"] >= value
                 applied[key] = value
+            elif key == "ordered_within_days":
+                mask &= self._num["recency_days"] <= value
+                applied[key] = value
+            elif key == "ordered_in":
+                window = self._window(value, notes, key)
+                mask &= self.ledger.purchases(window.start, window.end) > 0
+                applied[key] = value
+            elif key == "first_order_in":
+                window = self._window(value, notes, key)
+                first = self._first
+                mask &= (first >= np.datetime64(window.start, "D")) & (
+                    first <= np.datetime64(window.end, "D")
+                )
+                applied[key] = value
+            elif key == "spend_change":
+                change = self._spend_change(query, notes)
+                mask &= change < 0 if value == "down" else change > 0
+                applied[key] = value
+            elif key == "exclude":
+                excluded = self._filter(value, user_owner, scope, query)
+                if not isinstance(excluded, Selection):
+                    return excluded
+                mask &= ~excluded.mask
+                notes += excluded.notes
+                applied[key] = excluded.filters
+            else:
+                raise QueryError(f"The engine cannot apply the filter '{key}'.")
         return Selection(mask=mask, filters=AppliedFilters.of(applied), notes=notes)
 
-    @staticmethod
-    def _match_category(cat: pd.Categorical, name: str) -> np.ndarray:
-        categories = list(cat.categories)
-        key = name.lower()
-        return cat.codes == categories.index(key) if key in categories else np.zeros(len(cat), dtype=bool)
+    def _pick(
+        self, slot: str, column: str, typed: tuple[str, ...], view: _ScopeView, notes: list[str], scoped: bool
+    ) -> tuple[np.ndarray, list[str]] | NoMatch:
+        """The rows whose ``column`` is any of the ``typed`` values, and those values as the data
+        spells them; or ``NoMatch`` for the first value the data (within the scope) does not have."""
+        known = view.regions if column == "region" else self._values_in(view, column)
+        names: list[str] = []
+        for one in typed:
+            found = resolve_region(one, known) if slot in ("region", "country") else known.resolve(one)
+            if found.exact is None:
+                return NoMatch(slot, one, found.candidates or known.names, scoped)
+            if found.corrected:
+                notes.append(f"{slot}: '{one}' read as {found.exact}")
+            names.append(found.exact)
+        if column == "region":
+            return np.isin(self._region.codes, self._codes_of(self._region, names)), names
+        cat = self._column(column)
+        codes = [cat.categories.get_loc(n) for n in names]
+        return np.isin(cat.codes, codes), names
 
-    def _primary(self, idx: np.ndarray, sort: str) -> np.ndarray:
-        """One float key per row, smaller is better, for the first criterion of ``sort``."""
+    @staticmethod
+    def _codes_of(cat: pd.Categorical, names: list[str]) -> list[int]:
+        categories = list(cat.categories)
+        return [categories.index(n.lower()) for n in names if n.lower() in categories]
+
+    def _window(self, period: Period, notes: list[str], slot: str) -> Window:
+        window = resolve(period, self.as_of)
+        if window.start > window.end:
+            notes.append(f"{slot}: the period starts after the as-of date {self.as_of}, so it has no orders")
+        elif window.clipped:
+            notes.append(f"{slot}: {window.describe()}")
+        return window
+
+    def _spend_windows(self, query: Query | None, notes: list[str]) -> tuple[Window, Window]:
+        """The windows ``spend_change`` compares: the query's ``period`` and ``compare_to`` when
+        given, else the 12 months to the as-of date and the 12 months before."""
+        now = (
+            self._window(query.period, notes, "spend_change")
+            if query is not None and query.period is not None
+            else twelve_months(self.as_of)
+        )
+        if query is not None and query.compare_to is not None:
+            before = self._window(query.compare_to, notes, "spend_change")
+        else:
+            before = year_before(now)
+        return now, before
+
+    def _spend_change(self, query: Query | None, notes: list[str]) -> np.ndarray:
+        """Revenue per customer row in the later window minus the earlier one (currency units)."""
+        now, before = self._spend_windows(query, notes)
+        return self.ledger.revenue(now.start, now.end) - self.ledger.revenue(before.start, before.end)
+
+    def _goodness(self, idx: np.ndarray, sort: str, query: Query | None) -> np.ndarray:
+        """One float per row, larger ranks first in a descending list, for the first criterion of
+        ``sort``; NaN where the customer has no such figure."""
         if sort == "recency":
-            return self._num["recency_days"][idx]
-        if sort == "frequency":
-            return -self._num["frequency"][idx]
+            return -self._num["recency_days"][idx]
+        if sort in ("frequency", "orders"):
+            return self._num["frequency"][idx]
+        if sort == "aov":
+            return self._num["avg_order_value"][idx]
         if sort == "churn_risk":
             # Risk band first (codes: high 0, medium 1, low 2), then how overdue within the band.
             ratio = np.minimum(self._num["overdue_ratio"][idx], 1e6)
-            return self._codes["churn_risk"][idx].astype("float64") * 1e7 - ratio
+            return -(self._codes["churn_risk"][idx].astype("float64") * 1e7 - ratio)
+        if sort == "spend_change":
+            change = self._spend_change(query, [])[idx]
+            # The biggest drop first, unless the list is of customers spending more.
+            rising = query is not None and query.filters.spend_change == "up"
+            return change if rising else -change
         if sort == "clv" and "clv" in self._num:
-            return -self._num["clv"][idx]
-        return -self._num["revenue"][idx]
+            clv = self._num["clv"][idx]
+            return np.where(np.isinf(clv), np.nan, clv)
+        return self._num["revenue"][idx]
 
-    def _order(self, idx: np.ndarray, sort: str, want: int) -> np.ndarray:
-        """The first ``want`` indices best-first for ``sort``; ties by revenue, then customer id.
+    def _order(
+        self, idx: np.ndarray, sort: str, want: int, ascending: bool = False, query: Query | None = None
+    ) -> np.ndarray:
+        """The first ``want`` indices best-first for ``sort`` (worst-first when ``ascending``); ties by
+        revenue, then customer id; customers without the figure last either way.
 
         Only rows that can make the top ``want`` (those at or before the cut-off of the primary
         key, ties included) are fully sorted, so a top-10 on a million rows takes milliseconds.
         """
-        key = self._primary(idx, sort)
+        good = self._goodness(idx, sort, query)
+        key = np.where(np.isnan(good), np.inf, good if ascending else -good)
         if len(idx) > want:
             cutoff = np.partition(key, want - 1)[want - 1]
             close = key <= cutoff
@@ -356,6 +602,14 @@ class QueryEngine:
         order = np.lexsort((idx, -self._num["revenue"][idx], key))
         return idx[order][:want]
 
+    def _listed(self, ordered: np.ndarray) -> list[ListedCustomer]:
+        rows = self.frame.iloc[ordered]
+        present = [f for f in LIST_FIELDS if f in rows]
+        return [
+            ListedCustomer(customer_id=_plain(cid), **{f: _plain(rows.at[cid, f]) for f in present})
+            for cid in rows.index
+        ]
+
     def _list(self, selected: Selection, query: Query, offset: int) -> CustomersAnswer:
         mask, notes = selected.mask, selected.notes
         asked = query.limit if query.limit is not None else DEFAULT_LIMIT
@@ -363,19 +617,16 @@ class QueryEngine:
         if asked > MAX_LIMIT:
             notes.append(f"lists are capped at {MAX_LIMIT} rows")
         sort = query.sort or ("clv" if self.snapshot.notes.get("clv_available") else "revenue")
+        if sort == "value":
+            sort = "revenue"
         applied_sort = sort
         if sort == "clv" and not self.snapshot.notes.get("clv_available"):
             applied_sort = "revenue"
             notes.append("lifetime value is not modelled yet, so the list is ranked by revenue to date")
         idx = np.flatnonzero(mask)
         want = offset + limit
-        ordered = self._order(idx, applied_sort, want)[offset:want]
-        rows = self.frame.iloc[ordered]
-        present = [f for f in LIST_FIELDS if f in rows]
-        customers = [
-            ListedCustomer(customer_id=_plain(cid), **{f: _plain(rows.at[cid, f]) for f in present})
-            for cid in rows.index
-        ]
+        ordered = self._order(idx, applied_sort, want, query.order == "asc", query)[offset:want]
+        customers = self._listed(ordered)
         total = int(mask.sum())
         return CustomersAnswer(
             as_of=str(self.snapshot.as_of),
@@ -422,6 +673,404 @@ class QueryEngine:
             value_tiers=table("value_tier"),
             lifecycle=table("lifecycle"),
             key_accounts=int(self._key[mask].sum()),
+        )
+
+    # -- figures --------------------------------------------------------------------------------------
+    def _values(self, measure: str, window: Window | None, notes: list[str]) -> Values:
+        """The measure per customer row: over ``window`` from the orders when it is order-based and a
+        window is given, else from the snapshot (revenue and purchases to date, labels, forecasts)."""
+        if measure == "customers":
+            return Values(measure, np.ones(len(self.frame)))
+        if measure in ORDER_MEASURES:
+            if window is not None:
+                revenue = self.ledger.revenue(window.start, window.end)
+                bought = self.ledger.purchases(window.start, window.end)
+            else:
+                revenue, bought = self._num["revenue"], self._num["frequency"]
+            if measure == "revenue":
+                return Values(measure, revenue)
+            if measure == "orders":
+                return Values(measure, bought)
+            return Values(measure, revenue, bought)
+        column = _SNAPSHOT_MEASURES[measure]
+        values = self.frame[column].to_numpy(dtype="float64")
+        if np.isnan(values).all():
+            notes.append(f"{measure.replace('_', ' ')}: this snapshot has no such figure for any customer")
+        return Values(measure, values)
+
+    def _figure_window(self, query: Query, notes: list[str], slot: str = "period") -> Window | None:
+        """The window of the figure for ``period`` / ``compare_to``; None without one. A snapshot
+        measure cannot be windowed: it is computed as of the snapshot and a note says so."""
+        period = query.period if slot == "period" else query.compare_to
+        if period is None:
+            return None
+        measure, _ = query.figure
+        if measure not in ORDER_MEASURES:
+            notes.append(
+                f"{slot}: {measure.replace('_', ' ')} is a figure of the snapshot as of {self.as_of}, "
+                "so it is not computed over a period"
+            )
+            return None
+        return self._window(period, notes, slot)
+
+    def _figure_parts(self, query: Query, user_owner: str | None, scope: Scope) -> Selection | Refusal:
+        return self._filter(query.filters, user_owner, scope, query)
+
+    def aggregate(
+        self, query: Query, user_owner: str | None = None, scope: Scope = None
+    ) -> AggregateAnswer | Refusal:
+        """One figure (``query.figure``) over the customers the filters select, over ``period`` when
+        given, and the same over ``compare_to`` side by side; a share is of the asker's whole book."""
+        selected = self._figure_parts(query, user_owner, scope)
+        if not isinstance(selected, Selection):
+            return selected
+        measure, stat = query.figure
+        notes = list(selected.notes)
+        whole = self.scope_mask(scope)
+        window = self._figure_window(query, notes)
+        value = figure(self._values(measure, window, notes), stat, selected.mask, whole)
+        compare_window = self._figure_window(query, notes, "compare_to")
+        compare_value = None
+        if compare_window is not None:
+            compare_value = figure(self._values(measure, compare_window, notes), stat, selected.mask, whole)
+        return AggregateAnswer(
+            as_of=str(self.as_of),
+            filters=selected.filters,
+            notes=notes,
+            measure=measure,
+            stat=stat,
+            period=window.span() if window else None,
+            whole_book=scope is None,
+            currency=self.currency,
+            value=value,
+            customers=int(selected.mask.sum()),
+            of_total=int(whole.sum()),
+            compare_value=compare_value,
+            compare_period=compare_window.span() if compare_window else None,
+        )
+
+    def _groups(self, name: str, view: _ScopeView) -> tuple[str, np.ndarray, list[str | bool]] | NoMatch:
+        """For ``group_by``: the column as the data names it, group codes per snapshot row (-1: in
+        no group) and the group keys."""
+        if name in CATEGORICAL:
+            return name, self._codes[name], list(CATEGORICAL[name])
+        if name == "key_account":
+            return name, (~self._key).astype(np.int64), [True, False]
+        column = self._column_name(name)
+        if column is None:
+            return NoMatch("group_by", name, self.columns(), view is not self._everyone)
+        cat = self._column(column)
+        # "country" on a book whose regions are countries keeps its name: the filter reads it so too.
+        return (
+            "country" if name.lower() == "country" else column,
+            cat.codes.astype(np.int64),
+            list(cat.categories),
+        )
+
+    def breakdown(
+        self, query: Query, user_owner: str | None = None, scope: Scope = None
+    ) -> BreakdownAnswer | Refusal:
+        """The figure per group of ``group_by`` over the customers the filters select.
+
+        Ordinal groups (segment, stage, tier, risk) keep their natural order unless ``sort: value``;
+        the others go by value, largest first (smallest with ``order: asc``); ``limit`` keeps the first.
+        """
+        selected = self._figure_parts(query, user_owner, scope)
+        if not isinstance(selected, Selection):
+            return selected
+        notes = list(selected.notes)
+        name = query.group_by or "segment"
+        if query.group_by is None:
+            notes.append("group_by: none was given, so the figure is shown by segment")
+        view = self._view(scope)
+        groups = self._groups(name, view)
+        if isinstance(groups, NoMatch):
+            return groups
+        name, codes, keys = groups
+        measure, stat = query.figure
+        whole = view.mask
+        window = self._figure_window(query, notes)
+        values, counts = grouped(
+            self._values(measure, window, notes), stat, codes, len(keys), selected.mask, whole
+        )
+        ordinal = name in ORDINAL_GROUPS or name == "key_account"
+        named = self._named_groups(name, selected.filters)
+        shown = [
+            i
+            for i in range(len(keys))
+            if (keys[i] in named if named else counts[i] > 0 or (ordinal and whole.any()))
+        ]
+        ranked = query.sort == "value" or not ordinal
+        if ranked:
+            sign = 1.0 if query.order == "asc" else -1.0
+            shown.sort(key=lambda i: (values[i] is None, sign * (values[i] or 0.0), str(keys[i])))
+        elif query.order == "asc":
+            shown.reverse()
+        if query.limit is not None:
+            shown = shown[: query.limit]
+        elif len(shown) > MAX_GROUPS:
+            notes.append(f"group_by: {len(shown)} groups, showing the first {MAX_GROUPS}")
+            shown = shown[:MAX_GROUPS]
+        missing = int((selected.mask & (codes < 0)).sum())
+        if missing:
+            notes.append(f"group_by: {missing} customers have no {name} and are in no group")
+        return BreakdownAnswer(
+            as_of=str(self.as_of),
+            filters=selected.filters,
+            notes=notes,
+            measure=measure,
+            stat=stat,
+            period=window.span() if window else None,
+            whole_book=scope is None,
+            currency=self.currency,
+            group_by=name,
+            groups=[Group(key=_plain(keys[i]), value=values[i], customers=int(counts[i])) for i in shown],
+            ranked=ranked,
+            order=query.order or "desc",
+            customers=int(selected.mask.sum()),
+            of_total=int(whole.sum()),
+        )
+
+    @staticmethod
+    def _named_groups(name: str, applied: AppliedFilters) -> set[Any]:
+        """The group keys the filters name for the grouped column ("EMEA vs APAC"), if any."""
+        if name == "owner" and applied.owner_name is not None:
+            return {applied.owner_name} | set(v for v in Filters.values(applied.owner) if v != "me")
+        if name in (*CATEGORICAL, "owner", "region", "country"):
+            return set(Filters.values(getattr(applied, name)))
+        if name == "key_account" and applied.key_account is not None:
+            return {applied.key_account}
+        if applied.attributes and name in applied.attributes:
+            return set(Filters.values(applied.attributes[name]))
+        return set()
+
+    # -- over time ------------------------------------------------------------------------------------
+    def at(self, as_of: dt.date) -> QueryEngine:
+        """The engine on the stored snapshot of ``as_of`` (this engine for its own date), kept."""
+        if as_of == self.as_of:
+            return self
+        if as_of not in self._at:
+            data = self._needs("snapshots")
+            self._at[as_of] = QueryEngine(data.snapshot(as_of), data=data, currency=self.currency)
+        return self._at[as_of]
+
+    def _trend_span(self, query: Query, interval: str, notes: list[str]) -> Window:
+        if query.period is None:
+            window = last_intervals(interval, self.as_of, TREND_POINTS)
+            notes.append(f"period: none was given, so the last {TREND_POINTS} {interval}s")
+            return window
+        return self._window(query.period, notes, "period")
+
+    def trend(
+        self, query: Query, user_owner: str | None = None, scope: Scope = None
+    ) -> TrendAnswer | Refusal:
+        """The figure per ``interval`` over ``period`` (default: the last 12 intervals).
+
+        Order-based figures come from each interval's orders, of the customers the filters select
+        today; labels and snapshot figures (a label filter, customers counted, lifetime value, …)
+        from the latest stored snapshot on or before each interval's end within the interval;
+        intervals with none are counted in ``missing``.
+        """
+        notes: list[str] = []
+        interval = query.interval or "month"
+        if query.interval is None:
+            notes.append("interval: none was given, so one point per month")
+        measure, stat = query.figure
+        span = self._trend_span(query, interval, notes)
+        edges = [(max(a, span.start), min(b, span.end)) for a, b in intervals(interval, span.start, span.end)]
+        if edges and edges[0][0] != intervals(interval, span.start, span.start)[0][0]:
+            notes.append(f"the first {interval} starts on {edges[0][0]}, where the period does")
+        labelled = measure not in ORDER_MEASURES or any(k in query.filters for k in _LABEL_FILTERS)
+        if labelled:
+            return self._trend_snapshots(query, user_owner, scope, interval, edges, span, notes)
+        selected = self._figure_parts(query, user_owner, scope)
+        if not isinstance(selected, Selection):
+            return selected
+        notes = selected.notes + notes
+        points = self._order_points(measure, stat, selected.mask, self.scope_mask(scope), edges)
+        return TrendAnswer(
+            as_of=str(self.as_of),
+            filters=selected.filters,
+            notes=notes,
+            measure=measure,
+            stat=stat,
+            period=span.span(),
+            whole_book=scope is None,
+            currency=self.currency,
+            interval=interval,
+            source="orders",
+            points=points,
+        )
+
+    def _order_points(
+        self,
+        measure: str,
+        stat: str | None,
+        mask: np.ndarray,
+        whole: np.ndarray,
+        edges: list[tuple[dt.date, dt.date]],
+    ) -> list[Point]:
+        if stat in (None, "sum") or (measure == "aov" and stat not in ("mean", "median")):
+            revenue, bought = self.ledger.sums(mask, edges)
+            figures: list[float | None] = []
+            for r, b in zip(revenue, bought, strict=True):
+                if measure == "revenue":
+                    figures.append(round(float(r), 2))
+                elif measure == "orders":
+                    figures.append(float(b))
+                else:
+                    figures.append(round(float(r / b), 2) if b else None)
+        else:
+            figures = [figure(self._values(measure, Window(a, b), []), stat, mask, whole) for a, b in edges]
+        return [Point(a.isoformat(), b.isoformat(), v) for (a, b), v in zip(edges, figures, strict=True)]
+
+    def _trend_snapshots(
+        self,
+        query: Query,
+        user_owner: str | None,
+        scope: Scope,
+        interval: str,
+        edges: list[tuple[dt.date, dt.date]],
+        span: Window,
+        notes: list[str],
+    ) -> TrendAnswer | Refusal:
+        dates = self._needs("snapshots").snapshot_dates()
+        measure, stat = query.figure
+        points: list[Point] = []
+        missing = 0
+        applied: AppliedFilters | None = None
+        for start, end in edges:
+            inside = [d for d in dates if start <= d <= end]
+            if not inside:
+                missing += 1
+                continue
+            engine = self.at(inside[-1])
+            selected = engine._filter(query.filters, user_owner, scope, query)
+            if not isinstance(selected, Selection):
+                return selected
+            applied = applied or selected.filters
+            whole = engine.scope_mask(scope)
+            if measure in ORDER_MEASURES:
+                # Who carried the label comes from that snapshot; what they spent from the orders.
+                rows = self.frame.index.get_indexer(engine.ids[selected.mask])
+                mask = np.zeros(len(self.frame), dtype=bool)
+                mask[rows[rows >= 0]] = True
+                base = self.scope_mask(scope)
+                value = figure(self._values(measure, Window(start, end), []), stat, mask, base)
+            else:
+                value = figure(engine._values(measure, None, []), stat, selected.mask, whole)
+            points.append(Point(start.isoformat(), end.isoformat(), value))
+        if missing:
+            notes.append(f"only {len(points)} of {len(edges)} {interval}s have a snapshot")
+        if applied is None:
+            selected = self._filter(query.filters, user_owner, scope, query)
+            if not isinstance(selected, Selection):
+                return selected
+            applied = selected.filters
+        return TrendAnswer(
+            as_of=str(self.as_of),
+            filters=applied,
+            notes=notes,
+            measure=measure,
+            stat=stat,
+            period=span.span(),
+            whole_book=scope is None,
+            currency=self.currency,
+            interval=interval,
+            source="snapshots",
+            points=points,
+            missing=missing,
+        )
+
+    def _since(self, query: Query, notes: list[str]) -> dt.date | None:
+        """The stored snapshot a movement starts from: the one before this engine's, or the one
+        nearest ``period`` back ("since last month"); None when there is none."""
+        earlier = [d for d in self._needs("snapshots").snapshot_dates() if d < self.as_of]
+        if not earlier:
+            notes.append(
+                f"movements: there is no snapshot before {self.as_of}, so there is nothing to compare with"
+            )
+            return None
+        if query.period is None:
+            return earlier[-1]
+        target = resolve(query.period, self.as_of).start
+        since = min(earlier, key=lambda d: (abs((d - target).days), d))
+        if since != target:
+            notes.append(f"movements: the snapshot nearest {target} is that of {since}")
+        return since
+
+    def _labels_at(self, since: dt.date, column: str) -> np.ndarray:
+        """Each of this snapshot's customers' ``column`` label in the snapshot of ``since``
+        ("(new customer)" for those not in it), kept: reindexing a million ids is the slow part."""
+        key = (since, column)
+        if key not in self._before:
+            old = self.at(since).frame[column].astype(object)
+            self._before[key] = old.reindex(self.frame.index).fillna("(new customer)").to_numpy(dtype=object)
+        return self._before[key]
+
+    def movements(
+        self, query: Query, user_owner: str | None = None, offset: int = 0, scope: Scope = None
+    ) -> MovementsAnswer | Refusal:
+        """Who moved between labels from an earlier stored snapshot to this one.
+
+        The filters (and scope) apply to the customers as they are in this snapshot. ``from`` /
+        ``to`` restrict the labels (both optional; without either, segments); customers who were
+        not in the earlier snapshot come from "(new customer)". Customers are listed by value at
+        stake (lifetime value; revenue when it is not modelled), one page from ``offset``.
+        """
+        selected = self._filter(query.filters, user_owner, scope, query)
+        if not isinstance(selected, Selection):
+            return selected
+        notes = list(selected.notes)
+        since = self._since(query, notes)
+        first = query.from_ or query.to
+        from_col = first.column if first else "segment"
+        to_col = (query.to or query.from_).column if first else "segment"  # type: ignore[union-attr]
+        limit = max(1, min(query.limit or DEFAULT_LIMIT, MAX_LIMIT))
+        if since is None:
+            moved = np.zeros(len(self.frame), dtype=bool)
+            before = np.full(len(self.frame), "(new customer)", dtype=object)
+        else:
+            before = self._labels_at(since, from_col)
+            moved = selected.mask.copy()
+            if from_col == to_col:
+                moved &= before != self.frame[to_col].to_numpy(dtype=object)
+        after = self.frame[to_col].to_numpy(dtype=object)
+        if query.from_ is not None:
+            moved &= before == query.from_.value
+        if query.to is not None:
+            moved &= after == query.to.value
+        idx = np.flatnonzero(moved)
+        clv = self.frame["clv"].to_numpy(dtype="float64")
+        moves_frame = pd.DataFrame({"from": before[idx], "to": after[idx], "clv": clv[idx]})
+        grouped_moves = moves_frame.groupby(["from", "to"], sort=False).agg(
+            customers=("clv", "size"), clv=("clv", lambda v: float(v.sum()) if v.notna().any() else None)
+        )
+        moves = [
+            Move(
+                column=from_col if from_col == to_col else f"{from_col}/{to_col}",
+                from_value=str(f),
+                to_value=str(t),
+                customers=int(r["customers"]),
+                clv=None if r["clv"] is None or pd.isna(r["clv"]) else round(float(r["clv"]), 2),
+            )
+            for (f, t), r in grouped_moves.sort_values("customers", ascending=False, kind="stable").iterrows()
+        ]
+        sort = "clv" if self.snapshot.notes.get("clv_available") else "revenue"
+        ordered = self._order(idx, sort, offset + limit)[offset : offset + limit]
+        return MovementsAnswer(
+            as_of=str(self.as_of),
+            filters=selected.filters,
+            notes=notes,
+            since=str(since or self.as_of),
+            until=str(self.as_of),
+            from_=query.from_,
+            to=query.to,
+            total=len(idx),
+            moves=moves,
+            customers=self._listed(ordered),
+            more=max(0, len(idx) - offset - len(ordered)),
+            whole_book=scope is None,
         )
 
     # ----------------------------------------------------------------------------------------------

@@ -149,8 +149,17 @@ REGION_ALIASES: tuple[tuple[str, ...], ...] = (
     ("netherlands", "the netherlands", "holland", "nl"),
     ("united arab emirates", "uae"),
     ("south africa", "rsa"),
-    ("germany", "deutschland", "de"),
+    ("germany", "deutschland", "de", "allemagne", "alemania"),
+    ("austria", "österreich", "oesterreich", "osterreich"),
     ("switzerland", "schweiz", "suisse", "ch"),
+    ("spain", "españa", "espana", "spanien", "es"),
+    ("france", "frankreich", "francia", "fr"),
+    ("italy", "italien", "italia"),
+    ("mexico", "méxico", "mexiko", "mx"),
+    ("japan", "日本", "jp"),
+    ("china", "中国", "cn"),
+    ("australia", "australien", "au"),
+    ("singapore", "新加坡", "sg"),
 )
 _ALIAS_GROUP = {name: group for group in REGION_ALIASES for name in group}
 
