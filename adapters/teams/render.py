@@ -24,8 +24,6 @@ VERSION = "1.5"
 # Teams rejects messages over ~28 KB (card JSON included); stay clearly below it.
 MAX_CARD_BYTES = 24_000
 PAGE_ROWS = 10
-# Teams shows at most six actions on a card and hides the rest behind nothing at all.
-MAX_ACTIONS = 6
 # The key that marks an Action.Submit fallback's data as ours (Action.Execute carries the verb itself).
 SUBMIT_KEY = "custseg_action"
 # Input ids of the optional reason under a button that asks for one (``reason.<button index>``:
@@ -122,15 +120,6 @@ def with_reason(data: dict[str, Any]) -> dict[str, Any]:
     clean = {k: v for k, v in data.items() if not k.startswith(prefix)}
     typed = [v.strip() for k, v in data.items() if k.startswith(prefix) and isinstance(v, str) and v.strip()]
     return {**clean, "reason": typed[0]} if typed else clean
-
-
-def _shown_buttons(buttons: list[Button]) -> list[tuple[int, Button]]:
-    """(index, button) of the buttons a card shows: all of them up to ``MAX_ACTIONS``, else the
-    first ones and the last (the channel's own button, e.g. *Share*, is added last)."""
-    numbered = list(enumerate(buttons))
-    if len(numbered) <= MAX_ACTIONS:
-        return numbered
-    return [*numbered[: MAX_ACTIONS - 1], numbered[-1]]
 
 
 def _execute(button: Button) -> dict[str, Any]:
@@ -301,5 +290,5 @@ def _build(
         "body": body,
     }
     if reply.buttons:
-        built["actions"] = [action(b, n) for n, b in _shown_buttons(reply.buttons)]
+        built["actions"] = [action(b, n) for n, b in enumerate(reply.buttons)]
     return built
