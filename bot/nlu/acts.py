@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from . import lexicon as L
-from .grammar import USED, Message, _table, rx
+from .grammar import USED, Message, _table, is_content, rx
 from .names import known_customer, take_name
 from .normalize import Token, join_orig
 from .periods import _days
@@ -232,6 +232,35 @@ def leftover_condition(msg: Message) -> str | None:
             text = join_orig(msg.tokens[i:end])
             msg.consume(i, end)
             return text
+    return None
+
+
+def leftover_words(msg: Message, vocab: Vocabulary | None) -> str | None:
+    """The words no rule read that form a condition: "who use our mobile app" (nothing dropped silently).
+
+    Returns
+    -------
+    str or None
+        The phrase around the first content word left over, as the user wrote it.
+    """
+    extra = vocab.known_words if vocab is not None else frozenset()
+    norms = msg.norms
+    for k, word in enumerate(norms):
+        if word == USED or not is_content(word, extra):
+            continue
+        i = k
+        while i > 0 and norms[i - 1] != USED and not msg.tokens[i - 1].brk:
+            if norms[i - 1] not in L.LEFTOVER_LEAD and not is_content(norms[i - 1], extra):
+                break
+            i -= 1
+        j = k + 1
+        while j < len(norms) and norms[j] != USED and not msg.tokens[j - 1].brk and norms[j].isalpha():
+            if norms[j] in L.LIST_JOIN:
+                break
+            j += 1
+        text = join_orig(msg.tokens[i:j]).strip(" ?!.,;:")
+        msg.consume(i, j)
+        return text
     return None
 
 

@@ -807,5 +807,21 @@ UNSUPPORTED = (
     r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?)"
 )
 UNSUPPORTED_LEAD = r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
+# Function words and request verbs that say nothing about which customers: left over after the rules,
+# they are no sign of a condition the rules did not read.
+LEFTOVER_STOP = words("""
+    show list give find tell get fetch pull display see view return bring gimme lemme
+    customers customer accounts account clients client companies company buyers buyer
+    their theirs ours yours hers his whose whom which whichever whoever anyone everyone
+    are is was were been being have has had having do does did doing done
+    please pls plz bot custseg quick question
+    sit sits sitting lie lies come comes belong belongs fall falls go goes account accounted
+    prioritise prioritize focus chase target worry care matter matters
+    """)
+# Words that lead into a condition and belong to it ("*who use* our mobile app", "*through* the campaign").
+LEFTOVER_LEAD = words("""
+    who that which whose with without through via using use uses used came come coming from in on at of
+    by for the a an our their any some and or excluding exclude except bought buy purchased ordered
+    """)
 # Words that may sit around an unsupported phrase and belong to it ("bought office chairs").
 CONDITION_VERB = r"bought|buy|buying|purchased|purchase|ordered|order|ordering|who bought|that bought"

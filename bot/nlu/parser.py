@@ -26,6 +26,7 @@ from . import lexicon as L
 from .acts import (
     is_smalltalk,
     leftover_condition,
+    leftover_words,
     read_decide,
     read_define,
     read_export_format,
@@ -52,6 +53,10 @@ MEASURE_SORT = {
     "recency_days": "recency",
 }
 
+# Intents whose result depends on every condition said, so a word no rule read must be reported.
+LEFTOVER_INTENTS = frozenset(
+    {"find_customers", "count_customers", "aggregate", "breakdown", "trend", "export", "segment_overview"}
+)
 # Filters that still make sense on channel intents ("any churn alerts for my accounts?").
 CHANNEL_FILTERS = ("owner", "region")
 FILTER_ORDER = FILTERS
@@ -127,6 +132,8 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     unsupported = read_unsupported(msg)
     query = _data_query(msg, vocab)
     leftover = leftover_condition(msg)
+    if not leftover and query["intent"] in LEFTOVER_INTENTS:
+        leftover = leftover_words(msg, vocab)
     if leftover:
         unsupported.append(leftover)
     if unsupported:
