@@ -11,10 +11,10 @@ from .grammar import USED, Message, _table, is_content, rx
 from .names import known_customer, take_name
 from .normalize import Token, join_orig
 from .periods import _days
-from .slots import CHURN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
+from .slots import CUSTOMER_NOUN_RE, CHURN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
 from .vocabulary import Vocabulary
 
-DECIDE_RE = [(re.compile(rf"^(?:{p})(?![^ ])"), v) for p, v in L.DECIDE_VERB.items()]
+DECIDE_RE = [(re.compile(rf"^(?:(?:{L.DECIDE_LEAD}) )*(?:{p})(?![^ ])"), v) for p, v in L.DECIDE_VERB.items()]
 SNOOZE_RE = rx(
     rf"(for|by|until|till|another|an extra)( another| a further)? (?P<n>\d+|a|an|one|a couple of) "
     rf"(?P<u>{'|'.join(L.DURATION_UNITS)})"
@@ -255,7 +255,7 @@ def leftover_words(msg: Message, vocab: Vocabulary | None) -> str | None:
             i -= 1
         j = k + 1
         while j < len(norms) and norms[j] != USED and not msg.tokens[j - 1].brk and norms[j].isalpha():
-            if norms[j] in L.LIST_JOIN:
+            if norms[j] in L.LIST_JOIN or CUSTOMER_NOUN_RE.fullmatch(norms[j]):
                 break
             j += 1
         text = join_orig(msg.tokens[i:j]).strip(" ?!.,;:")

@@ -36,12 +36,12 @@ TOKEN_RE = re.compile(
     r"[$€£¥]?\d[\d,]*(?:\.\d+)?(?::\d\d)?[a-z]*\+?"  # numbers, money, 8am, 5:30pm, 10k+
     r"|[^\W\d_]+(?:['’][^\W\d_]+)*"  # words, with inner apostrophes
     r"|[?!.,;:()\"]"  # punctuation that ends a name
-    r"|[<>]=?|\+|&",
+    r"|[<>]=?|\+|&|%",
     re.UNICODE,
 )
 # Contractions whose "'s" is "is"/"has", not a possessive.
 S_CONTRACTIONS = words("what who it that there here let how why where he she what when")
-SYMBOLS = {">": "over", ">=": "over", "<": "under", "<=": "under", "+": "plus", "&": "and"}
+SYMBOLS = {">": "over", ">=": "over", "<": "under", "<=": "under", "+": "plus", "&": "and", "%": "percent"}
 SUFFIX_WORDS = {"am": ["am"], "pm": ["pm"], "a": ["am"], "p": ["pm"]}
 ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 DURATION_SUFFIX = {

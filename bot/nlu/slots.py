@@ -15,13 +15,14 @@ from typing import Any
 
 from . import lexicon as L
 from .fuzzy import FuzzyIndex
-from .grammar import USED, Message, _alternation, _table, rx
+from .grammar import USED, Message, _alternation, _table, is_foreign_noun, rx
 from .normalize import join_orig
 from .numbers import clock_time, to_number
 from .periods import find_periods
 from .vocabulary import MAX_NAME_TOKENS, Vocabulary
 
 MAX_LIMIT = 1000
+HIDDEN = "~"
 SORT_BY_RE = [
     (
         rx(
@@ -378,9 +379,10 @@ def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyI
                 msg.consume(i, i + size)
                 return table[key]
     for i, word in enumerate(msg.norms):
-        if len(word) >= 5 and word.isalpha() and word not in L.COMMON_WORDS:
+        if len(word) >= 4 and word.isalpha() and word not in L.COMMON_WORDS:
             hit = fuzzy.lookup(word)
-            if hit and (hit,) in table:
+            # Four letters allow only swapped letters ("emae"), or any short word would be a name.
+            if hit and (hit,) in table and (len(word) > 4 or sorted(hit) == sorted(word)):
                 msg.consume(i, i + 1)
                 return table[(hit,)]
     return None
@@ -533,6 +535,35 @@ def read_exclude(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | Non
     return excluded
 
 
+def _not_a_tier(msg: Message, ranked: bool, vocab: Vocabulary | None) -> list[int]:
+    """Tier words that are no tier: "premium support package" names a product; in "5 smallest customers"
+    the superlative ranks."""
+    extra = vocab.known_words if vocab is not None else frozenset()
+    out = []
+    for k, word in enumerate(msg.norms):
+        after = msg.norms[k + 1] if k + 1 < len(msg.norms) else ""
+        if (word in L.BARE_TIER and after and is_foreign_noun(after, extra)) or (
+            ranked and word in L.SUPERLATIVE_TIER
+        ):
+            out.append(k)
+    return out
+
+
+def _with_hidden(msg: Message, hidden: list[int], read: Callable[[], Any]) -> Any:
+    """Run ``read`` with the tokens ``hidden`` out of its sight, then give them back unconsumed."""
+    saved = {k: msg.norms[k] for k in hidden}
+    for k in hidden:
+        msg.norms[k] = HIDDEN
+    msg._rebuild()
+    try:
+        return read()
+    finally:
+        for k, word in saved.items():
+            if msg.norms[k] == HIDDEN:
+                msg.norms[k] = word
+        msg._rebuild()
+
+
 def read_filters(
     msg: Message, vocab: Vocabulary | None, periods: list[dict[str, Any]] | None = None, nested: bool = False
 ) -> tuple[dict[str, Any], str | None, int | None]:
@@ -574,7 +605,11 @@ def read_filters(
         "churn_risk": _many(msg, lambda: read_table(msg, CHURN_RE)),
         "segment": _many(msg, lambda: read_table(msg, SEGMENT_RE)),
         "lifecycle": _many(msg, lambda: read_table(msg, LIFECYCLE_RE)),
-        "value_tier": _many(msg, lambda: read_table(msg, TIER_RE)),
+        "value_tier": _with_hidden(
+            msg,
+            _not_a_tier(msg, limit is not None, vocab),
+            lambda: _many(msg, lambda: read_table(msg, TIER_RE)),
+        ),
     }
     ranking_tier = read_table(msg, TIER_RANKING_RE)
     if sort is None and values["value_tier"] is None:
