@@ -668,6 +668,8 @@ TREND_CUE = (
     r"trend|trends|trending|trended|over time|changed|change over|evolved|evolution|develop(ed|ment)?|history"
     r"|plot|chart|graph|timeline|time series|progress(ed|ion)?|grown|grow|growth|how has|how have|how did"
 )
+# Words before the first of the groups compared: "compare Germany and Austria".
+COMPARE_LEAD = words("compare comparing versus vs between")
 COMPARE_GROUPS = r"vs|versus|compared (to|with)|compare|against|between"
 # "Top 5" lists, lowest first.
 ORDER_ASC = (
@@ -719,6 +721,19 @@ NOT_KEY = r"non ?key( accounts?| customers?| clients?)?|not (a )?key accounts?|o
 EVERYONE_ELSE = r"everyone else|everybody else|all (the )?others|the others|everything else|all the rest|the remainder"
 
 # ---------------------------------------------------------------- countries
+# Countries as German, Spanish and Chinese messages name them (kept as written, the engine resolves them).
+FOREIGN_COUNTRIES = words("""
+    deutschland österreich schweiz frankreich spanien italien niederlande belgien polen schweden norwegen
+    dänemark finnland irland griechenland tschechien ungarn türkei indien brasilien mexiko kanada australien
+    großbritannien russland südafrika vereinigte
+    alemania suiza francia españa italia holanda bélgica polonia suecia noruega dinamarca finlandia irlanda
+    grecia turquía japón méxico canadá brasil perú reino unido estados unidos sudáfrica rusia
+    中国 日本 韩国 德国 法国 英国 美国 意大利 西班牙 葡萄牙 荷兰 比利时 瑞士 奥地利 瑞典 挪威 丹麦 芬兰 波兰
+    爱尔兰 希腊 土耳其 俄罗斯 印度 新加坡 澳大利亚 新西兰 加拿大 墨西哥 巴西 阿根廷 智利 哥伦比亚 秘鲁 南非 泰国
+    越南 马来西亚 印度尼西亚 菲律宾 日本国 德國 法國 英國 美國 韓國 義大利 荷蘭 澳洲
+    """) - {"reino", "unido", "estados", "unidos", "vereinigte"} | frozenset(
+    ("reino unido", "estados unidos", "vereinigte staaten", "países bajos")
+)
 # Countries known without any vocabulary (the data's country column adds its own values).
 COUNTRIES = words("""
     australia canada mexico brazil argentina chile colombia peru germany france spain italy portugal
@@ -727,7 +742,7 @@ COUNTRIES = words("""
     turkey israel lebanon bahrain uae qatar japan china india singapore korea uk gb england scotland wales
     usa us vietnam thailand malaysia indonesia philippines egypt nigeria kenya morocco ukraine serbia slovakia
     slovenia
-    """) | frozenset(
+    """) | FOREIGN_COUNTRIES | frozenset(
     (
         "united kingdom",
         "united states",

@@ -482,7 +482,8 @@ def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
         capital = all(msg.is_cap(k) for k in range(i, j))
         if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
             continue
-        if not after_cue and capital and not upper and i > 0 and msg.norms[i - 1] not in L.LIST_JOIN:
+        joined = msg.norms[i - 1] in L.LIST_JOIN or msg.norms[i - 1] in L.COMPARE_LEAD if i > 0 else True
+        if not after_cue and capital and not upper and not joined:
             continue  # "Asia Pacific Traders" is a company, not a region
         msg.consume(i, j)
         if i > 0 and msg.norms[i - 1] == "the":

@@ -18,6 +18,9 @@ from .phrases import Lexicon, Piece
 WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
 
 
+CURRENCY_AFTER_RE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?(?:\s?[kK])?)\s?(?:€|euros?|eur)(?!\w)", re.IGNORECASE)
+
+
 @dataclass
 class Language:
     """One language's wording: phrase table, number words and whole-message patterns.
@@ -58,6 +61,8 @@ def rewrite(text: str, language: Language) -> str:
     text = re.sub(r"[¿¡«»„“”‚‘]", lambda m: '"' if m.group(0) in "«»„“”" else " ", text)
     for regex, replacement in language.patterns:
         text = regex.sub(replacement, text)
+    # "25000 €", "15000 euros": the English reader takes the currency in front of the amount.
+    text = CURRENCY_AFTER_RE.sub(r"€\1", text)
     tokens = WORD_RE.findall(text)
     lowered = [t.lower() for t in tokens]
     out: list[str] = []
