@@ -19,6 +19,8 @@ SNOOZE_RE = rx(
     rf"(for|by|until|till|another|an extra)( another| a further)? (?P<n>\d+|a|an|one|a couple of) "
     rf"(?P<u>{'|'.join(L.DURATION_UNITS)})"
 )
+# "snooze 33 two weeks": a length without "for", read only after the suggestion's number.
+SNOOZE_BARE_RE = rx(rf"(?P<n>\d+|a|an|one|a couple of) (?P<u>{'|'.join(L.DURATION_UNITS)})")
 REASON_RE = rx(L.REASON_CUE)
 SUGGESTION_RE = rx(r"(?P<n>\d+)")
 EXPORT_RE = rx(L.EXPORT_CUE)
@@ -62,7 +64,8 @@ def read_decide(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None
     head = Message(tokens[:cut])
     query: dict[str, Any] = {"intent": "decide", "decision": decision}
     snooze = None
-    for i, j, m in head.matches(SNOOZE_RE):
+    bare = [(i, j, m) for i, j, m in head.matches(SNOOZE_BARE_RE) if any(w.isdigit() for w in head.norms[:i])]
+    for i, j, m in [*head.matches(SNOOZE_RE), *bare]:
         n = m.group("n")
         snooze = _days("1" if n in ("a", "an", "one") else "2" if "couple" in n else n, m.group("u"))
         head.consume(i, j)

@@ -366,8 +366,14 @@ def _owner_by_pattern(
     return None
 
 
-def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyIndex) -> str | None:
-    """Find a name from the data anywhere in the unconsumed words (exact, then fuzzy)."""
+def _vocab_lookup(
+    msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyIndex, keep: frozenset[str] = frozenset()
+) -> str | None:
+    """Find a name from the data anywhere in the unconsumed words (exact, then fuzzy).
+
+    ``keep`` holds words that are names in their own right and are not corrected ("Brasil" is no typo
+    of the data's "Brazil": it is the country as written).
+    """
     n = len(msg.norms)
     for size in range(min(MAX_NAME_TOKENS, n), 0, -1):
         for i in range(n - size + 1):
@@ -379,7 +385,7 @@ def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyI
                 msg.consume(i, i + size)
                 return table[key]
     for i, word in enumerate(msg.norms):
-        if len(word) >= 4 and word.isalpha() and word not in L.COMMON_WORDS:
+        if len(word) >= 4 and word.isalpha() and word not in L.COMMON_WORDS and word not in keep:
             hit = fuzzy.lookup(word)
             # Four letters allow only swapped letters ("emae"), or any short word would be a name.
             if hit and (hit,) in table and (len(word) > 4 or sorted(hit) == sorted(word)):
@@ -495,7 +501,7 @@ def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
 def read_country(msg: Message, vocab: Vocabulary | None) -> str | None:
     """Read a country: the data's country values, then a built-in list ("in the UK" -> ``uk``)."""
     if vocab is not None and vocab.countries:
-        hit = _vocab_lookup(msg, vocab.country_names, vocab.country_fuzzy)
+        hit = _vocab_lookup(msg, vocab.country_names, vocab.country_fuzzy, L.COUNTRIES)
         if hit:
             return hit
     return _gazetteer(msg, COUNTRY_WORDS_RE)

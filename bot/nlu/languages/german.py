@@ -208,10 +208,10 @@ PATTERNS = [
     ),
     # "um 2 Wochen zurückstellen": the snooze's length.
     (re.compile(r"\bum (\S+ (?:Tage|Tagen|Woche|Wochen|Monat|Monate|Monaten))\b", re.IGNORECASE), r"für \1"),
-    # A final participle said of ordering: "… in den letzten 60 Tagen bestellt" → "bestellt in den letzten …".
+    # A final participle said of ordering (not of not ordering, read below): "… in den letzten 60 Tagen bestellt" → "bestellt in den letzten …".
     (
         re.compile(
-            r"\b((?:in den|in der|im|seit|innerhalb)\b.*?)\s+(bestellt|gekauft|eingekauft)(?: haben| hat)?\s*([?.!]*)\s*$",
+            r"\b((?:in den|in der|im|seit|innerhalb)\b(?:(?!\b(?:nicht|nichts|kein|keine)\b).)*?)\s+(bestellt|gekauft|eingekauft)(?: haben| hat)?\s*([?.!]*)\s*$",
             re.IGNORECASE,
         ),
         r"\2 \1\3",

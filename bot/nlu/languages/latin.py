@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .numbers import format_number
 from .phrases import Lexicon, Piece
@@ -39,7 +40,7 @@ class Language:
 
     lexicon: Lexicon
     numbers: dict[str, int]
-    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    patterns: list[tuple[re.Pattern[str], Any]] = field(default_factory=list)
     verbatim_after: frozenset[str] = frozenset()
 
 
