@@ -269,4 +269,6 @@ def leftover_words(msg: Message, vocab: Vocabulary | None) -> str | None:
 
 def is_smalltalk(tokens: list[Token]) -> bool:
     """Greetings, thanks and other social words with no request in them."""
-    return bool(tokens) and all(t.norm in L.SMALLTALK or t.norm in L.FILLER for t in tokens)
+    return bool(tokens) and all(
+        t.norm in L.SMALLTALK or t.norm in L.FILLER or t.orig.lower() in L.SMALLTALK for t in tokens
+    )

@@ -105,7 +105,7 @@ def keyword_index() -> FuzzyIndex:
     words.update(L.DURATION_UNITS)
     words.update(w for r in L.REGIONS for w in r.split())
     words.update(["customers", "accounts", "clients", "segment", "segments", "many"])
-    return FuzzyIndex((w for w in words if len(w) > 1), protected=L.COMMON_WORDS)
+    return FuzzyIndex((w for w in words if len(w) > 1), protected=L.COMMON_WORDS | L.REAL_WORDS)
 
 
 class Message:
@@ -179,7 +179,7 @@ def _known_words() -> frozenset[str]:
     """Every word the lexicon names anywhere, in a pattern, a table or a word list."""
     found: set[str] = set(keyword_index().words)
     for name, value in vars(L).items():
-        if name.startswith("_") or name == "UNSUPPORTED":
+        if name.startswith("_") or name in ("UNSUPPORTED", "REAL_WORDS"):
             continue
         parts: list[Any] = []
         if isinstance(value, str):

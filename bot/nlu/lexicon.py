@@ -556,6 +556,10 @@ COMMON_WORDS = words("""
     least leave leaves leaving left last lasting most mostly must lose loses losing loss lots lot
     whats whos hows wheres thats theres heres lets its im ive dont doesnt isnt arent wasnt
     cost costs coast host most post posts past pasta paste
+    """)
+# Real words one edit from a keyword, kept as typed ("shipping" is no "slipping"); unlike COMMON_WORDS they
+# are content words, so left over they go to ``unsupported``.
+REAL_WORDS = words("""
     shipping shopping skipping clipping sipping royal native disk church valve tip toy lust mist
     """)
 

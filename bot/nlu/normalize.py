@@ -116,7 +116,7 @@ def clean(text: str) -> str:
     out = []
     for ch in text[: MAX_CHARS * 2]:
         cat = unicodedata.category(ch)
-        if cat[0] in "LN" or ch in " '’$€£¥?!.,;:+<>=&/\"()-":
+        if cat[0] in "LN" or ch in " '’$€£¥%?!.,;:+<>=&/\"()-":
             out.append(ch)
         else:
             out.append(" ")

@@ -386,11 +386,20 @@ def _vocab_lookup(
                 return table[key]
     for i, word in enumerate(msg.norms):
         if len(word) >= 4 and word.isalpha() and word not in L.COMMON_WORDS and word not in keep:
-            hit = fuzzy.lookup(word)
-            # Four letters allow only swapped letters ("emae"), or any short word would be a name.
-            if hit and (hit,) in table and (len(word) > 4 or sorted(hit) == sorted(word)):
+            # Four letters allow only two swapped letters ("emae"), or any short word would be a name.
+            hit = fuzzy.lookup(word) if len(word) > 4 else _swapped(word, table)
+            if hit and (hit,) in table:
                 msg.consume(i, i + 1)
                 return table[(hit,)]
+    return None
+
+
+def _swapped(word: str, table: dict[tuple[str, ...], str]) -> str | None:
+    """The one-word name of ``table`` that is ``word`` with two neighbouring letters swapped."""
+    for k in range(len(word) - 1):
+        probe = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        if probe != word and (probe,) in table:
+            return probe
     return None
 
 
