@@ -239,6 +239,8 @@ DURATION_UNITS = {
     "fortnights": 14,
 }
 # A duration is an inactivity threshold only when the message says nobody bought.
+# Inactivity cues that name a stage rather than a time without orders.
+INACTIVE_STAGE = words("inactive dormant sleeping lapsed quiet silent idle")
 INACTIVE_CUE = (
     r"(havent|hasnt|have not|has not|not|didnt|did not|dont|doesnt|wont|never|nothing|no one has) (yet )?"
     r"(placed|made|ordered|bought|purchased|buy|order|purchase|spent|transacted|been active|come back|returned"

@@ -56,6 +56,7 @@ TIME_ONLY_RE = rx(r"\d{1,2}(:\d\d)? (am|pm)|\d{1,2}:\d\d|noon|midnight")
 NOT_OWNER_RE = rx(L.NOT_OWNER)
 NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
 INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
+INTERVAL_SAID_RE = rx("|".join(L.INTERVAL))
 MONEY_RE = [
     rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
     rx(rf"({L.MONEY_CUE}) (?P<n>{NUM})( plus| or more)?"),
@@ -157,7 +158,12 @@ def read_schedule(msg: Message) -> dict[str, str]:
 
 def read_duration(msg: Message, filters: dict[str, Any]) -> None:
     """Set ``inactive_days`` from a stated duration when the message speaks of not buying."""
-    inactive = INACTIVE_CUE_RE.search(msg.original) is not None
+    cues = [m.group(0) for m in INACTIVE_CUE_RE.finditer(msg.original)]
+    inactive = bool(cues)
+    # In a trend ("dormant customers by week for the last 30 days") a stage word says which customers are
+    # counted, and "the last 30 days" is the range plotted, not a time without orders.
+    if cues and all(c in L.INACTIVE_STAGE for c in cues) and INTERVAL_SAID_RE.search(msg.original):
+        inactive = False
     for i, j, m in msg.matches(DURATION_RE):
         n, unit = m.group("n") or "one", m.group("u") or m.group("u2")
         per = L.DURATION_UNITS[unit]
