@@ -843,7 +843,9 @@ UNSUPPORTED = (
     r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?"
     r"|nps( scores?)?|net promoter( scores?)?|satisfaction( scores?)?|csat|support tickets?|tickets?|complaints?"
     r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
-    r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?)"
+    r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?"
+    r"|loyalty (programs?|programmes?|schemes?|cards?|clubs?|points|members(hip)?)|memberships?|webinars?"
+    r"|trade (fairs?|shows?)|mobile apps?|apps?|web ?portal|portal)"
 )
 UNSUPPORTED_LEAD = r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
 # Function words and request verbs that say nothing about which customers: left over after the rules,
