@@ -211,7 +211,8 @@ PATTERNS = [
     # A final participle said of ordering (not of not ordering, read below): "… in den letzten 60 Tagen bestellt" → "bestellt in den letzten …".
     (
         re.compile(
-            r"\b((?:in den|in der|im|seit|innerhalb)\b(?:(?!\b(?:nicht|nichts|kein|keine)\b).)*?)\s+(bestellt|gekauft|eingekauft)(?: haben| hat)?\s*([?.!]*)\s*$",
+            r"\b((?:in den|in der|im|seit|innerhalb|letzte|letzten|vergangene|vergangenen|vorige|vorigen|diese|dieses"
+            r"|diesen|diesem)\b(?:(?!\b(?:nicht|nichts|kein|keine)\b).)*?)\s+(bestellt|gekauft|eingekauft)(?: haben| hat)?\s*([?.!]*)\s*$",
             re.IGNORECASE,
         ),
         r"\2 \1\3",
