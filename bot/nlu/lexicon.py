@@ -840,7 +840,7 @@ LEFT_LABEL = r"left|exited|dropped out of|fell out of|no longer in|lost their"
 # ---------------------------------------------------------------- nothing dropped silently
 # Data the book does not have: a phrase naming it goes to ``unsupported`` with its neighbours.
 UNSUPPORTED = (
-    r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?"
+    r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?(?! new)"
     r"|nps( scores?)?|net promoter( scores?)?|satisfaction( scores?)?|csat|support tickets?|tickets?|complaints?"
     r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
     r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?"
@@ -857,7 +857,7 @@ LEFTOVER_STOP = words("""
     are is was were been being have has had having do does did doing done
     please pls plz bot custseg quick question
     sit sits sitting lie lies come comes belong belongs fall falls go goes account accounted
-    prioritise prioritize focus chase target worry care matter matters brand
+    prioritise prioritize focus chase target worry care matter matters
     """)
 # Words that lead into a condition and belong to it ("*who use* our mobile app", "*through* the campaign").
 LEFTOVER_LEAD = words("""

@@ -213,7 +213,9 @@ PATTERNS = [
         r"cómo ha \1 cambiado\2",
     ),
     # "de 2025" is a year: "in 2025".
-    (re.compile(r"\bde (\d{4})\b"), r"en \1"),
+    (re.compile(r"\bde ((?:19|20)\d\d)\b"), r"en \1"),
+    # "de México" names a place: "in México".
+    (re.compile(rf"\b(?:de|del) (?=(?i:{COUNTRY_ALT})\b)"), "en "),
     # "¿Qué significa X?" → "what does X mean?": the verb goes after the term in English.
     (
         re.compile(
