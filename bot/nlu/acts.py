@@ -11,7 +11,7 @@ from .grammar import USED, Message, _table, is_content, rx
 from .names import known_customer, take_name
 from .normalize import Token, join_orig
 from .periods import _days
-from .slots import CUSTOMER_NOUN_RE, CHURN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
+from .slots import CHURN_RE, CUSTOMER_NOUN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
 from .vocabulary import Vocabulary
 
 DECIDE_RE = [(re.compile(rf"^(?:(?:{L.DECIDE_LEAD}) )*(?:{p})(?![^ ])"), v) for p, v in L.DECIDE_VERB.items()]

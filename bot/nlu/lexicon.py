@@ -724,7 +724,9 @@ EXCLUDE_CUE = (
 )
 NOT_KEY = r"non ?key( accounts?| customers?| clients?)?|not (a )?key accounts?|other accounts|the rest"
 # "Key accounts and everyone else": the rest of the book, the other side of a key-account comparison.
-EVERYONE_ELSE = r"everyone else|everybody else|all (the )?others|the others|everything else|all the rest|the remainder"
+EVERYONE_ELSE = (
+    r"everyone else|everybody else|all (the )?others|the others|everything else|all the rest|the remainder"
+)
 
 # ---------------------------------------------------------------- countries
 # Countries as German, Spanish and Chinese messages name them (kept as written, the engine resolves them).
@@ -741,25 +743,29 @@ FOREIGN_COUNTRIES = words("""
     ("reino unido", "estados unidos", "vereinigte staaten", "países bajos")
 )
 # Countries known without any vocabulary (the data's country column adds its own values).
-COUNTRIES = words("""
+COUNTRIES = (
+    words("""
     australia canada mexico brazil argentina chile colombia peru germany france spain italy portugal
     netherlands holland belgium luxembourg switzerland austria ireland sweden norway denmark finland
     iceland poland czechia greece cyprus malta lithuania latvia estonia hungary romania bulgaria croatia
     turkey israel lebanon bahrain uae qatar japan china india singapore korea uk gb england scotland wales
     usa us vietnam thailand malaysia indonesia philippines egypt nigeria kenya morocco ukraine serbia slovakia
     slovenia
-    """) | FOREIGN_COUNTRIES | frozenset(
-    (
-        "united kingdom",
-        "united states",
-        "great britain",
-        "hong kong",
-        "saudi arabia",
-        "south africa",
-        "new zealand",
-        "czech republic",
-        "united arab emirates",
-        "south korea",
+    """)
+    | FOREIGN_COUNTRIES
+    | frozenset(
+        (
+            "united kingdom",
+            "united states",
+            "great britain",
+            "hong kong",
+            "saudi arabia",
+            "south africa",
+            "new zealand",
+            "czech republic",
+            "united arab emirates",
+            "south korea",
+        )
     )
 )
 

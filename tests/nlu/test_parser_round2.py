@@ -166,7 +166,11 @@ def test_thousands_and_currency_after_the_amount() -> None:
 
 
 def test_german_word_order() -> None:
-    assert parse("Den Vorschlag 4 bitte genehmigen", VOCAB) == {"intent": "decide", "decision": "approve", "suggestion": 4}
+    assert parse("Den Vorschlag 4 bitte genehmigen", VOCAB) == {
+        "intent": "decide",
+        "decision": "approve",
+        "suggestion": 4,
+    }
     assert parse("Priyas Kunden mit hohem Wert", VOCAB)["filters"] == {"value_tier": "high", "owner": "priya"}
     query = parse("Wie viele Kunden haben im letzten Monat gekauft?", VOCAB)
     assert query == {"intent": "count_customers", "filters": {"ordered_in": {"unit": "month", "offset": -1}}}

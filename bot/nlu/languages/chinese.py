@@ -353,9 +353,17 @@ DECIDE_NAMED_RE = re.compile(
 RANK_GROUP_RE = re.compile(
     rf"^(?:哪个|哪一个|哪些|哪家|哪位)({_GROUP_ALT})(?:的)?(.+?)(最多|最高|最大|最少|最低)(?:的)?[?]?$"
 )
-RANK_WORDS = {"最多": "the most", "最高": "the most", "最大": "the most", "最少": "the fewest", "最低": "the fewest"}
+RANK_WORDS = {
+    "最多": "the most",
+    "最高": "the most",
+    "最大": "the most",
+    "最少": "the fewest",
+    "最低": "the fewest",
+}
 # "除了 John 负责的之外": customers of an account manager, left out.
-EXCEPT_OWNER_RE = re.compile(r"除了?\s*([A-Za-z][\w\-]*(?: [A-Z][\w\-]*)?)\s*(?:负责|管理|名下)的?(?:客户)?(?:之外|以外)?")
+EXCEPT_OWNER_RE = re.compile(
+    r"除了?\s*([A-Za-z][\w\-]*(?: [A-Z][\w\-]*)?)\s*(?:负责|管理|名下)的?(?:客户)?(?:之外|以外)?"
+)
 REASON_RE = re.compile(r"(?:因为|原因是|理由是)(.+)$")
 WHOLE = table("""
 你好/您好/嗨/哈喽/早上好/下午好/晚上好 | hi

@@ -19,7 +19,9 @@ from .phrases import Lexicon, Piece
 WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
 
 
-CURRENCY_AFTER_RE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?(?:\s?[kK])?)\s?(?:€|euros?|eur)(?!\w)", re.IGNORECASE)
+CURRENCY_AFTER_RE = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?(?:\s?[kK])?)\s?(?:€|euros?|eur)(?!\w)", re.IGNORECASE
+)
 
 
 @dataclass

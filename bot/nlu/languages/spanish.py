@@ -198,11 +198,20 @@ PATTERNS = [
     # "compara a Sofia y Lukas": the personal "a" is no "to".
     (re.compile(r"\b(compara|comparar|compárame|comparame) a\b", re.IGNORECASE), r"\1"),
     # "¿cómo se calcula X?" → "how is X calculated?".
-    (re.compile(r"\bc[óo]mo se (?:calcula|calculan|mide|miden|define|definen) (.+?)\s*\?*\s*$", re.IGNORECASE), r"how is \1 calculated"),
+    (
+        re.compile(
+            r"\bc[óo]mo se (?:calcula|calculan|mide|miden|define|definen) (.+?)\s*\?*\s*$", re.IGNORECASE
+        ),
+        r"how is \1 calculated",
+    ),
     # "el primer trimestre de 2026" → "Q1 2026".
     (
-        re.compile(r"\b(?:el |en el )?(primer|segundo|tercer|cuarto) trimestre (?:de |del )?(\d{4})\b", re.IGNORECASE),
-        lambda m: f"en Q{['primer', 'segundo', 'tercer', 'cuarto'].index(m.group(1).lower()) + 1} {m.group(2)}",
+        re.compile(
+            r"\b(?:el |en el )?(primer|segundo|tercer|cuarto) trimestre (?:de |del )?(\d{4})\b", re.IGNORECASE
+        ),
+        lambda m: (
+            f"en Q{['primer', 'segundo', 'tercer', 'cuarto'].index(m.group(1).lower()) + 1} {m.group(2)}"
+        ),
     ),
     # "cómo ha cambiado el número de X en …" → "how has the number of X changed in …".
     (
