@@ -56,6 +56,7 @@ TIME_ONLY_RE = rx(r"\d{1,2}(:\d\d)? (am|pm)|\d{1,2}:\d\d|noon|midnight")
 NOT_OWNER_RE = rx(L.NOT_OWNER)
 NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
 INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
+COMPARING_RE = rx(L.COMPARE_GROUPS)
 INTERVAL_SAID_RE = rx("|".join(L.INTERVAL))
 MONEY_RE = [
     rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
@@ -409,6 +410,22 @@ def _swapped(word: str, table: dict[tuple[str, ...], str]) -> str | None:
     return None
 
 
+def _compared_owner(msg: Message, owner: str, used: list[int]) -> str | list[str]:
+    """ "compare Sofia and Lukas": a capitalised name listed with a known owner is compared as an owner."""
+    if not used:
+        return owner
+    a, b = min(used), max(used) + 1
+    for k, join in ((a - 2, a - 1), (b + 1, b)):
+        if not (0 <= join < len(msg.norms) and 0 <= k < len(msg.norms)) or msg.norms[join] not in L.LIST_JOIN:
+            continue
+        word = msg.norms[k]
+        if msg.is_cap(k) and _name_token_ok(msg, k) and word not in L.REGIONS and word not in L.COUNTRIES:
+            name = msg.tokens[k].orig.lower()
+            msg.consume(min(k, join), max(k, join) + 1)
+            return [name, owner] if k < a else [owner, name]
+    return owner
+
+
 def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
     """ "spending less than last year" -> ``spend_change: down`` (the default comparison is no period)."""
     value = read_table(msg, SPEND_CHANGE_RE)
@@ -617,7 +634,10 @@ def read_filters(
     if periods is not None:
         periods.extend(rest)
     read_money(msg, filters)
+    before = list(msg.norms)
     owner = _many(msg, lambda: read_owner(msg, vocab))
+    if isinstance(owner, str) and owner != "me" and COMPARING_RE.search(msg.original):
+        owner = _compared_owner(msg, owner, [k for k, w in enumerate(before) if w != msg.norms[k]])
     limit, cued = read_limit(msg)
     sort = read_sort(msg, limit is not None)
     if not cued and not (filters or sort or CUSTOMER_NOUN_RE.search(msg.original)):

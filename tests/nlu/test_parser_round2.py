@@ -195,3 +195,9 @@ def test_chinese_phrasings() -> None:
 def test_english_is_unchanged_by_the_language_layer() -> None:
     for text in ("customers in Frankreich?", "approve 12", "what % of revenue", "25.000 customers €"):
         assert to_english(text) == text
+
+
+def test_a_name_compared_with_a_known_owner_is_an_owner() -> None:
+    query = parse("compare Sofia and Lukas on revenue", VOCAB)
+    assert query["filters"] == {"owner": ["sofia", "lukas"]} and query["group_by"] == "owner"
+    assert parse("Maria 和 Sofia 的客户数量对比一下", VOCAB)["filters"] == {"owner": ["maria", "sofia"]}
