@@ -7,18 +7,20 @@ import re
 from typing import Any
 
 from . import lexicon as L
-from .grammar import USED, Message, _table, rx
+from .grammar import USED, Message, _table, is_content, rx
 from .names import known_customer, take_name
 from .normalize import Token, join_orig
 from .periods import _days
-from .slots import CHURN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
+from .slots import CHURN_RE, CUSTOMER_NOUN_RE, LIFECYCLE_RE, SEGMENT_RE, TIER_RE, read_table
 from .vocabulary import Vocabulary
 
-DECIDE_RE = [(re.compile(rf"^(?:{p})(?![^ ])"), v) for p, v in L.DECIDE_VERB.items()]
+DECIDE_RE = [(re.compile(rf"^(?:(?:{L.DECIDE_LEAD}) )*(?:{p})(?![^ ])"), v) for p, v in L.DECIDE_VERB.items()]
 SNOOZE_RE = rx(
     rf"(for|by|until|till|another|an extra)( another| a further)? (?P<n>\d+|a|an|one|a couple of) "
     rf"(?P<u>{'|'.join(L.DURATION_UNITS)})"
 )
+# "snooze 33 two weeks": a length without "for", read only after the suggestion's number.
+SNOOZE_BARE_RE = rx(rf"(?P<n>\d+|a|an|one|a couple of) (?P<u>{'|'.join(L.DURATION_UNITS)})")
 REASON_RE = rx(L.REASON_CUE)
 SUGGESTION_RE = rx(r"(?P<n>\d+)")
 EXPORT_RE = rx(L.EXPORT_CUE)
@@ -62,7 +64,8 @@ def read_decide(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None
     head = Message(tokens[:cut])
     query: dict[str, Any] = {"intent": "decide", "decision": decision}
     snooze = None
-    for i, j, m in head.matches(SNOOZE_RE):
+    bare = [(i, j, m) for i, j, m in head.matches(SNOOZE_BARE_RE) if any(w.isdigit() for w in head.norms[:i])]
+    for i, j, m in [*head.matches(SNOOZE_RE), *bare]:
         n = m.group("n")
         snooze = _days("1" if n in ("a", "an", "one") else "2" if "couple" in n else n, m.group("u"))
         head.consume(i, j)
@@ -235,6 +238,37 @@ def leftover_condition(msg: Message) -> str | None:
     return None
 
 
+def leftover_words(msg: Message, vocab: Vocabulary | None) -> str | None:
+    """The words no rule read that form a condition: "who use our mobile app" (nothing dropped silently).
+
+    Returns
+    -------
+    str or None
+        The phrase around the first content word left over, as the user wrote it.
+    """
+    extra = vocab.known_words if vocab is not None else frozenset()
+    norms = msg.norms
+    for k, word in enumerate(norms):
+        if word == USED or not is_content(word, extra):
+            continue
+        i = k
+        while i > 0 and norms[i - 1] != USED and not msg.tokens[i - 1].brk:
+            if norms[i - 1] not in L.LEFTOVER_LEAD and not is_content(norms[i - 1], extra):
+                break
+            i -= 1
+        j = k + 1
+        while j < len(norms) and norms[j] != USED and not msg.tokens[j - 1].brk and norms[j].isalpha():
+            if norms[j] in L.LIST_JOIN or CUSTOMER_NOUN_RE.fullmatch(norms[j]):
+                break
+            j += 1
+        text = join_orig(msg.tokens[i:j]).strip(" ?!.,;:")
+        msg.consume(i, j)
+        return text
+    return None
+
+
 def is_smalltalk(tokens: list[Token]) -> bool:
     """Greetings, thanks and other social words with no request in them."""
-    return bool(tokens) and all(t.norm in L.SMALLTALK or t.norm in L.FILLER for t in tokens)
+    return bool(tokens) and all(
+        t.norm in L.SMALLTALK or t.norm in L.FILLER or t.orig.lower() in L.SMALLTALK for t in tokens
+    )

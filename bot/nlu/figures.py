@@ -22,7 +22,7 @@ TREND_RE = rx(L.TREND_CUE)
 ORDER_ASC_RE = rx(L.ORDER_ASC)
 COMPARE_RE = rx(L.COMPARE_GROUPS)
 NOT_KEY_GROUP_RE = rx(
-    rf"(key accounts?|key customers?) ({L.COMPARE_GROUPS}|and|or) ({L.NOT_KEY})|{L.NOT_KEY}"
+    rf"(key accounts?|key customers?) ({L.COMPARE_GROUPS}|and|or) ({L.NOT_KEY}|{L.EVERYONE_ELSE})|{L.NOT_KEY}"
 )
 MOST_RE = rx(L.MOST)
 LEAST_RE = rx(L.LEAST)
@@ -73,8 +73,15 @@ def read_group(msg: Message, vocab: Vocabulary | None) -> tuple[str | None, bool
     return None, False
 
 
-def read_figures(msg: Message, vocab: Vocabulary | None, filters: dict[str, Any]) -> Figures:
+def read_figures(
+    msg: Message,
+    vocab: Vocabulary | None,
+    filters: dict[str, Any],
+    group: tuple[str | None, bool] = (None, False),
+) -> Figures:
     """Read the figure slots from the words the filters left.
+
+    ``group`` is a ``(group_by, ranked)`` already read before the filters, if any.
 
     ``filters`` is edited for comparisons: "EMEA vs APAC" keeps ``region`` as the list of groups and
     groups by it; "key accounts vs the rest" groups by ``key_account`` and drops that filter.
@@ -85,7 +92,7 @@ def read_figures(msg: Message, vocab: Vocabulary | None, filters: dict[str, Any]
             fig.interval = value
             break
     fig.trend = fig.interval is not None or TREND_RE.search(msg.text) is not None
-    fig.group_by, fig.rank = read_group(msg, vocab)
+    fig.group_by, fig.rank = group if group[0] else read_group(msg, vocab)
     if fig.group_by is None:
         if NOT_KEY_GROUP_RE.search(msg.original) and "key_account" in filters:
             fig.group_by = "key_account"

@@ -105,7 +105,7 @@ def keyword_index() -> FuzzyIndex:
     words.update(L.DURATION_UNITS)
     words.update(w for r in L.REGIONS for w in r.split())
     words.update(["customers", "accounts", "clients", "segment", "segments", "many"])
-    return FuzzyIndex((w for w in words if len(w) > 1), protected=L.COMMON_WORDS)
+    return FuzzyIndex((w for w in words if len(w) > 1), protected=L.COMMON_WORDS | L.REAL_WORDS)
 
 
 class Message:
@@ -172,3 +172,43 @@ class Message:
         """Whether token ``k`` looks like part of a proper name."""
         o = self.tokens[k].orig
         return (not self.shouting and o[:1].isupper()) or o[:1].isdigit()
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word the lexicon names anywhere, in a pattern, a table or a word list."""
+    found: set[str] = set(keyword_index().words)
+    for name, value in vars(L).items():
+        if name.startswith("_") or name in ("UNSUPPORTED", "REAL_WORDS"):
+            continue
+        parts: list[Any] = []
+        if isinstance(value, str):
+            parts = [value]
+        elif isinstance(value, dict):
+            parts = [*value.keys(), *(v for v in value.values() if isinstance(v, str))]
+        elif isinstance(value, (frozenset, set, tuple, list)):
+            parts = [v for v in value if isinstance(v, str)]
+        for part in parts:
+            found.update(re.findall(r"[a-z]+", part))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _unsupported_words() -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", L.UNSUPPORTED)) - {"s", "y", "ies", "ity", "ability"}
+
+
+def is_content(word: str, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether ``word`` is a content word no rule knows: a sign of a condition the rules did not read.
+
+    Parameters
+    ----------
+    extra : frozenset of str
+        Further known words (the names of the company's data).
+    """
+    return len(word) > 2 and word.isalpha() and word not in _known_words() and word not in extra
+
+
+def is_foreign_noun(word: str, extra: frozenset[str] = frozenset()) -> bool:
+    """A word naming something outside the book: unknown to the rules, or data the book does not have."""
+    return is_content(word, extra) or word in _unsupported_words()

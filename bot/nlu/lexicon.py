@@ -36,14 +36,17 @@ SORT_BY = {
     r"average order value|avg order value|aov|order value|basket size": "aov",
     r"spend(ing)? change|change in (spend(ing)?|revenue)|(drop|decline|fall|decrease|increase|growth|rise)"
     r" in (spend(ing)?|revenue)": "spend_change",
-    r"(customer )?life ?time value|clv|ltv|cltv|value": "clv",
+    r"(customer )?life ?time value|clv|ltv|cltv|value(?! (tiers?|bands?|segments?|levels?))": "clv",
     r"revenue|spend|spending|sales|turnover|total spend|amount spent|money spent|spent|size": "revenue",
     r"recency|last (order|purchase)( date)?|most recent|recent activity|date": "recency",
     r"frequency|order count|number of orders|(how )?often|orders|purchase count": "frequency",
     r"(churn )?risk|churn( risk)? score|likelihood to churn|churn probability|churn": "churn_risk",
 }
 SORT_SUPERLATIVE = {
-    r"most at risk|riskiest|most risky|highest (churn )?risk|most likely to (churn|leave)"
+    # Before the revenue entry, whose bare "biggest" would take "the biggest drop in spend".
+    r"(biggest|largest|steepest|sharpest|greatest|most|strongest|fastest) (drops?|falls?|declines?|decreases?"
+    r"|increases?|growth|rises?|jumps?|changes?) in (spend(ing)?|revenue|sales)": "spend_change",
+    r"most at risk(?! (revenue|sales|value|clv|ltv|spend))|riskiest|most risky|highest (churn )?risk|most likely to (churn|leave)"
     r"|likeliest to (churn|leave)|most in danger|highest churn( risk)?|most endangered": "churn_risk",
     r"(biggest|largest|highest) (spenders?|revenue|spend|sales)|biggest|largest|heaviest spenders?"
     r"|spen(d|ds|t|ding) (the )?most|highest paying|top (spending|revenue)": "revenue",
@@ -67,7 +70,7 @@ CHURN_RISK = {
     r"|could|would) (churn|leave( us)?|walk( away)?|defect|quit|cancel)|at risk of (churn(ing)?|leaving|losing)"
     r"|risk of (churn(ing)?|leaving)|in danger of (churn(ing)?|leaving)|flight risks?|churn candidates"
     r"|(thinking|considering) (of|about) leaving|on the verge of (churn(ing)?|leaving)": "high",
-    r"(medium|moderate|mid|middling|average|some) (churn )?risk|churn risk (is )?medium|risk is medium": "medium",
+    r"(medium|moderate|mid|middling|some) (churn )?risk|average risk|churn risk (is )?medium|risk is medium": "medium",
     r"(low|lowest|minimal|little|no) (churn )?risk|churn risk (is )?low|risk is low|unlikely to (churn|leave)"
     r"|(not|wont|will not) (churn|leave)|safe( from churn)?": "low",
 }
@@ -121,6 +124,11 @@ VALUE_TIER = {
     r"(low|lowest|small|smallest|little|tiny|minor) (value|spend(ing)?|spenders?|tier|ticket|revenue|ones"
     r"|accounts?|customers?|clients?|buyers?)|low|small|tier (3|three)": "low",
 }
+
+# Tier words said alone, which may also qualify a thing the book does not have ("premium support").
+BARE_TIER = words("big valuable premium platinum gold high low small")
+# Superlatives that rank when a count is given ("5 smallest customers"), rather than name a tier.
+SUPERLATIVE_TIER = words("biggest largest smallest lowest tiniest highest")
 
 # "Top customers" is the high tier, but "top customers by revenue" is a ranking:
 # these phrases set the tier only when no sort order was asked for.
@@ -231,10 +239,12 @@ DURATION_UNITS = {
     "fortnights": 14,
 }
 # A duration is an inactivity threshold only when the message says nobody bought.
+# Inactivity cues that name a stage rather than a time without orders.
+INACTIVE_STAGE = words("inactive dormant sleeping lapsed quiet silent idle")
 INACTIVE_CUE = (
     r"(havent|hasnt|have not|has not|not|didnt|did not|dont|doesnt|wont|never|nothing|no one has) (yet )?"
     r"(placed|made|ordered|bought|purchased|buy|order|purchase|spent|transacted|been active|come back|returned"
-    r"|shopped|reordered)|(no|zero|without( an| any)?|without placing( an| any)?) (orders?|purchases?|activity"
+    r"|shopped|reordered)|(but )?(none|nothing) (since|in|for|during|within)|(no|zero|without( an| any)?|without placing( an| any)?) (orders?|purchases?|activity"
     r"|sales|transactions?|buys|invoices?|spend|business|revenue)|inactive|in active|dormant|quiet|silent|idle"
     r"|sleeping|lapsed|dark|since (their|the|its)? ?last (order|purchase)|last (order|purchase|bought|ordered)"
     r"|not (been )?active|inactivity|gone|stopped|absent|ago|(not|havent|hasnt|have not|has not|never) (been )?"
@@ -549,6 +559,11 @@ COMMON_WORDS = words("""
     whats whos hows wheres thats theres heres lets its im ive dont doesnt isnt arent wasnt
     cost costs coast host most post posts past pasta paste
     """)
+# Real words one edit from a keyword, kept as typed ("shipping" is no "slipping"); unlike COMMON_WORDS they
+# are content words, so left over they go to ``unsupported``.
+REAL_WORDS = words("""
+    shipping shopping skipping clipping sipping royal native disk church valve tip toy lust mist
+    """)
 
 # Company legal forms: part of a customer's name as the user wrote it ("Soylent Corp" stays whole
 # even when the data calls the customer just "Soylent").
@@ -607,13 +622,15 @@ MEASURE = {
     r"|inter ?purchase time": "gap_days",
     r"days since (the |their )?last (order|purchase)|time since (the |their )?last (order|purchase)"
     r"|how long since (the |their )?last (order|purchase)|since (the |their )?last (order|purchase)"
-    r"|recency|recency days|days inactive": "recency_days",
+    r"|recency|recency days|days inactive|how (many days|long) (has it been |is it |it s been |it has been |since )"
+    r"?(since )?([^ ]+ ){0,3}?last (ordered|order|bought|purchased|purchase|shopped)": "recency_days",
     r"churn probabilit(y|ies)|probability of churn(ing)?|chance of churn(ing)?|churn (risk|score|rate|likelihood)"
     r"|likelihood (of|to) churn": "churn_probability",
     r"(predicted |expected |customer )?life ?time values?|clv|ltv|cltv|value at stake|value at risk"
     r"|future value": "clv",
     r"(number of |count of |no of |total )?(orders|purchases|transactions)|order count|order volume": "orders",
-    r"revenue|revenues|sales|turnover|spend|spending|income|money|billings|takings|bring in|brought in"
+    r"how much (did|have|has|do|does) (we|i|they|you|he|she|[^ ]+) (sell|sold|make|made|earn|earned|bill|billed"
+    r"|invoice|invoiced)|revenue|revenues|sales|turnover|spend|spending|income|money|billings|takings|bring in|brought in"
     r"|brings in|earn|earned|generate|generated": "revenue",
     r"(number|count|headcount) of (customers|accounts|clients)|customer count|how many (customers|accounts"
     r"|clients)": "customers",
@@ -657,6 +674,8 @@ TREND_CUE = (
     r"trend|trends|trending|trended|over time|changed|change over|evolved|evolution|develop(ed|ment)?|history"
     r"|plot|chart|graph|timeline|time series|progress(ed|ion)?|grown|grow|growth|how has|how have|how did"
 )
+# Words before the first of the groups compared: "compare Germany and Austria".
+COMPARE_LEAD = words("compare comparing versus vs between")
 COMPARE_GROUPS = r"vs|versus|compared (to|with)|compare|against|between"
 # "Top 5" lists, lowest first.
 ORDER_ASC = (
@@ -664,12 +683,12 @@ ORDER_ASC = (
     r"|ascending|asc|bottom|worst|weakest|from low to high|low to high"
 )
 SPEND_CHANGE = {
-    r"spend(ing|s)? less|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went |dropped |fallen |fell "
-    r"|declined |decreased |shrunk |down)+|(reduced|cut|lowered|decreased) (their |its )?(spend(ing)?|orders)"
+    r"spend(ing|s)? less|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went )?(down|dropped|fallen"
+    r"|fell|declined|decreased|shrunk|shrank|dipped|slumped)|(reduced|cut|lowered|decreased) (their |its )?(spend(ing)?|orders)"
     r"|declining (spend|revenue|sales)|(lower|less) (spend|revenue|sales) than"
     r"|shrinking (spend|revenue)": "down",
-    r"spend(ing|s)? more|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went |grown |increased |risen "
-    r"|rose |up)+|(increased|grew|raised) (their |its )?(spend(ing)?|orders)|buying more|ordering more"
+    r"spend(ing|s)? more|(spend(ing)?|revenue|sales) (has |have |is |are )?(gone |went )?(up|grown|increased"
+    r"|risen|rose|grew|jumped)|(increased|grew|raised) (their |its )?(spend(ing)?|orders)|buying more|ordering more"
     r"|growing (spend|revenue|sales)|(higher|more) (spend|revenue|sales) than|growing accounts": "up",
 }
 # What "than last year" compares with when spend changed: the default comparison, so it is no period.
@@ -704,28 +723,49 @@ EXCLUDE_CUE = (
     r"( of)?|leaving out|leave out|without|minus|that are not|who are not|which are not|not owned by|aside from"
 )
 NOT_KEY = r"non ?key( accounts?| customers?| clients?)?|not (a )?key accounts?|other accounts|the rest"
+# "Key accounts and everyone else": the rest of the book, the other side of a key-account comparison.
+EVERYONE_ELSE = (
+    r"everyone else|everybody else|all (the )?others|the others|everything else|all the rest|the remainder"
+)
 
 # ---------------------------------------------------------------- countries
+# Countries as German, Spanish and Chinese messages name them (kept as written, the engine resolves them).
+FOREIGN_COUNTRIES = words("""
+    deutschland österreich schweiz frankreich spanien italien niederlande belgien polen schweden norwegen
+    dänemark finnland irland griechenland tschechien ungarn türkei indien brasilien mexiko kanada australien
+    großbritannien russland südafrika vereinigte
+    alemania suiza francia españa italia holanda bélgica polonia suecia noruega dinamarca finlandia irlanda
+    grecia turquía japón méxico canadá brasil perú reino unido estados unidos sudáfrica rusia
+    中国 日本 韩国 德国 法国 英国 美国 意大利 西班牙 葡萄牙 荷兰 比利时 瑞士 奥地利 瑞典 挪威 丹麦 芬兰 波兰
+    爱尔兰 希腊 土耳其 俄罗斯 印度 新加坡 澳大利亚 新西兰 加拿大 墨西哥 巴西 阿根廷 智利 哥伦比亚 秘鲁 南非 泰国
+    越南 马来西亚 印度尼西亚 菲律宾 日本国 德國 法國 英國 美國 韓國 義大利 荷蘭 澳洲
+    """) - {"reino", "unido", "estados", "unidos", "vereinigte"} | frozenset(
+    ("reino unido", "estados unidos", "vereinigte staaten", "países bajos")
+)
 # Countries known without any vocabulary (the data's country column adds its own values).
-COUNTRIES = words("""
+COUNTRIES = (
+    words("""
     australia canada mexico brazil argentina chile colombia peru germany france spain italy portugal
     netherlands holland belgium luxembourg switzerland austria ireland sweden norway denmark finland
     iceland poland czechia greece cyprus malta lithuania latvia estonia hungary romania bulgaria croatia
     turkey israel lebanon bahrain uae qatar japan china india singapore korea uk gb england scotland wales
     usa us vietnam thailand malaysia indonesia philippines egypt nigeria kenya morocco ukraine serbia slovakia
     slovenia
-    """) | frozenset(
-    (
-        "united kingdom",
-        "united states",
-        "great britain",
-        "hong kong",
-        "saudi arabia",
-        "south africa",
-        "new zealand",
-        "czech republic",
-        "united arab emirates",
-        "south korea",
+    """)
+    | FOREIGN_COUNTRIES
+    | frozenset(
+        (
+            "united kingdom",
+            "united states",
+            "great britain",
+            "hong kong",
+            "saudi arabia",
+            "south africa",
+            "new zealand",
+            "czech republic",
+            "united arab emirates",
+            "south korea",
+        )
     )
 )
 
@@ -749,6 +789,10 @@ DEFINE_FRAMES = (
     r" (mean|means|stand for|refer to|signify)$",
     r"^(what|wat) do (you|we) mean by (?P<t>.+)$",
     r"^(meaning|definition) of (?P<t>.+)$",
+    r"^(what|which customers?|who) (counts?|qualifies|qualify|classifies|passes|pass) as (a |an )?(?P<t>.+)$",
+    r"^(what|whats|what s|what is) (considered|classed as|classified as|counted as) (a |an )?(?P<t>.+)$",
+    r"^when (is|does|do|are) (a |an )?(customer|account|client|someone)s? (considered|counted|classed|classified"
+    r"|labelled|labeled|marked|flagged) (as )?(a |an )?(?P<t>.+)$",
     r"^(whats|what is|what s) (the )?(meaning|definition) of (?P<t>.+)$",
     r"^define (?P<t>.+)$",
     r"^explain (what )?(?P<t>.+?)( is| are| means)?$",
@@ -781,6 +825,7 @@ SMALLTALK = words("""
     thanks thank you thx ty cheers that thats s helps helped helpful useful very really much so all for now
     bye goodbye see later got it understood noted morning afternoon evening night day how are doing
     is was it this appreciated appreciate a lot alright right well done job sounds
+    one mate guys team again heaps legend brill ace sweet
     """)
 # Messages that only greet or thank: the fillers they are made of, said alone.
 SMALLTALK_ONLY = FILLER | words("thanks thank you morning afternoon evening good hello")
@@ -801,11 +846,36 @@ LEFT_LABEL = r"left|exited|dropped out of|fell out of|no longer in|lost their"
 # ---------------------------------------------------------------- nothing dropped silently
 # Data the book does not have: a phrase naming it goes to ``unsupported`` with its neighbours.
 UNSUPPORTED = (
-    r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?"
+    r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?(?! new)"
     r"|nps( scores?)?|net promoter( scores?)?|satisfaction( scores?)?|csat|support tickets?|tickets?|complaints?"
     r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
-    r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?)"
+    r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?"
+    r"|loyalty (programs?|programmes?|schemes?|cards?|clubs?|points|members(hip)?)|memberships?|webinars?"
+    r"|trade (fairs?|shows?)|mobile apps?|apps?|web ?portal|portal)"
 )
 UNSUPPORTED_LEAD = r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
+# Function words and request verbs that say nothing about which customers: left over after the rules,
+# they are no sign of a condition the rules did not read.
+LEFTOVER_STOP = words("""
+    show list give find tell get fetch pull display see view return bring gimme lemme
+    customers customer accounts account clients client companies company buyers buyer
+    their theirs ours yours hers his whose whom which whichever whoever anyone everyone
+    are is was were been being have has had having do does did doing done
+    please pls plz bot custseg quick question
+    sit sits sitting lie lies come comes belong belongs fall falls go goes account accounted
+    prioritise prioritize focus chase target worry care matter matters
+    """)
+# Words that lead into a condition and belong to it ("*who use* our mobile app", "*through* the campaign").
+LEFTOVER_LEAD = words("""
+    who that which whose with without through via using use uses used came come coming from in on at of
+    by for the a an our their any some and or excluding exclude except bought buy purchased ordered
+    """)
+# Words after a superlative sort that make its drop a ranking, lowest change first ("the biggest drop in spend").
+SPEND_DROP = r"(drops?|falls?|declines?|decreases?|dips?) in (spend(ing)?|revenue|sales)"
+# Said in front of a decision: "yes approve #8", "go ahead and approve …".
+DECIDE_LEAD = (
+    r"yes|yeah|yep|yup|sure|ok|okay|alright|right|fine|please|pls|then|so|and|lets|let s|let us"
+    r"|go ahead and|go on and|just|ill|i ll|i will|i want to|we can|you can"
+)
 # Words that may sit around an unsupported phrase and belong to it ("bought office chairs").
 CONDITION_VERB = r"bought|buy|buying|purchased|purchase|ordered|order|ordering|who bought|that bought"

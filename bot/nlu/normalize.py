@@ -36,12 +36,12 @@ TOKEN_RE = re.compile(
     r"[$€£¥]?\d[\d,]*(?:\.\d+)?(?::\d\d)?[a-z]*\+?"  # numbers, money, 8am, 5:30pm, 10k+
     r"|[^\W\d_]+(?:['’][^\W\d_]+)*"  # words, with inner apostrophes
     r"|[?!.,;:()\"]"  # punctuation that ends a name
-    r"|[<>]=?|\+|&",
+    r"|[<>]=?|\+|&|%",
     re.UNICODE,
 )
 # Contractions whose "'s" is "is"/"has", not a possessive.
 S_CONTRACTIONS = words("what who it that there here let how why where he she what when")
-SYMBOLS = {">": "over", ">=": "over", "<": "under", "<=": "under", "+": "plus", "&": "and"}
+SYMBOLS = {">": "over", ">=": "over", "<": "under", "<=": "under", "+": "plus", "&": "and", "%": "percent"}
 SUFFIX_WORDS = {"am": ["am"], "pm": ["pm"], "a": ["am"], "p": ["pm"]}
 ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 DURATION_SUFFIX = {
@@ -116,7 +116,7 @@ def clean(text: str) -> str:
     out = []
     for ch in text[: MAX_CHARS * 2]:
         cat = unicodedata.category(ch)
-        if cat[0] in "LN" or ch in " '’$€£¥?!.,;:+<>=&/\"()-":
+        if cat[0] in "LN" or ch in " '’$€£¥%?!.,;:+<>=&/\"()-":
             out.append(ch)
         else:
             out.append(" ")

@@ -26,13 +26,14 @@ from . import lexicon as L
 from .acts import (
     is_smalltalk,
     leftover_condition,
+    leftover_words,
     read_decide,
     read_define,
     read_export_format,
     read_movement,
     read_unsupported,
 )
-from .figures import Figures, read_figures
+from .figures import Figures, read_figures, read_group
 from .grammar import CUE, Message, keyword_index, rx
 from .languages import to_english
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
@@ -52,11 +53,18 @@ MEASURE_SORT = {
     "recency_days": "recency",
 }
 
+# Intents whose result depends on every condition said, so a word no rule read must be reported.
+LEFTOVER_INTENTS = frozenset(
+    {"find_customers", "count_customers", "aggregate", "breakdown", "trend", "export", "segment_overview"}
+)
 # Filters that still make sense on channel intents ("any churn alerts for my accounts?").
 CHANNEL_FILTERS = ("owner", "region")
 FILTER_ORDER = FILTERS
 POST_HERE_RE = rx(rf"({L.POST_VERB}) .*({L.HERE})|({L.HERE}) .*({L.POST_VERB})|(into|to|in) ({L.HERE})")
 QUESTION_WHO_RE = rx(L.SEARCH_WORDS)
+SPEND_DROP_RE = rx(L.SPEND_DROP)
+# A figure asked for: "customer count by churn risk" groups, where "customers by churn risk" sorts a list.
+FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|customer count|breakdown of")
 
 CODE_LIKE_RE = re.compile(L.CODE_LIKE, re.IGNORECASE)
 FILLER_PHRASES_RE = re.compile(rf"^(?:(?:{L.FILLER_PHRASES}) ?)+|(?: ?(?:{L.FILLER_PHRASES}))+$")
@@ -127,6 +135,8 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     unsupported = read_unsupported(msg)
     query = _data_query(msg, vocab)
     leftover = leftover_condition(msg)
+    if not leftover and query["intent"] in LEFTOVER_INTENTS:
+        leftover = leftover_words(msg, vocab)
     if leftover:
         unsupported.append(leftover)
     if unsupported:
@@ -159,6 +169,8 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
 
     customer = known_customer(msg, vocab)
     periods: list[dict[str, Any]] = []
+    # Read before the sort, which would take "by churn risk" of a figure question.
+    group = read_group(msg, vocab) if FIGURE_CUE_RE.search(msg.original) else (None, False)
     filters, sort, limit = read_filters(msg, vocab, periods)
     if exporting:
         query = _assemble("export", filters, sort, limit)
@@ -184,7 +196,7 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         if name:
             return _customer_query("explain", name)
     counting = CUE["count_customers"].search(msg.text) is not None
-    fig = read_figures(msg, vocab, filters)
+    fig = read_figures(msg, vocab, filters, group)
     figure = _figure_query(msg, fig, filters, periods, sort, limit)
     if figure is not None:
         return figure
@@ -221,6 +233,8 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     who = filters and QUESTION_WHO_RE.search(msg.original)
     if has_noun or sort or limit or who or msg.cue("find_generic") or not (only_region or only_owner):
         slots = {"order": fig.order if sort else None}
+        if sort == "spend_change" and SPEND_DROP_RE.search(msg.original):
+            slots["order"] = "asc"  # the biggest drop is the lowest change
         if "spend_change" in filters and periods:
             slots.update(period=periods[0], compare_to=periods[1] if len(periods) > 1 else None)
         return _assemble("find_customers", filters, sort, limit, slots)
@@ -246,6 +260,7 @@ def _figure_query(
     bounds = {
         "revenue": ("min_revenue", "max_revenue"),
         "orders": ("min_orders", "max_orders", "inactive_days"),
+        "clv": ("min_clv", "max_clv"),
     }
     if any(b in filters for b in bounds.get(measure or "", ())) and not (fig.stat or periods or fig.group_by):
         measure = None

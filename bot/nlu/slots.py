@@ -15,13 +15,14 @@ from typing import Any
 
 from . import lexicon as L
 from .fuzzy import FuzzyIndex
-from .grammar import USED, Message, _alternation, _table, rx
+from .grammar import USED, Message, _alternation, _table, is_foreign_noun, rx
 from .normalize import join_orig
 from .numbers import clock_time, to_number
 from .periods import find_periods
 from .vocabulary import MAX_NAME_TOKENS, Vocabulary
 
 MAX_LIMIT = 1000
+HIDDEN = "~"
 SORT_BY_RE = [
     (
         rx(
@@ -55,6 +56,8 @@ TIME_ONLY_RE = rx(r"\d{1,2}(:\d\d)? (am|pm)|\d{1,2}:\d\d|noon|midnight")
 NOT_OWNER_RE = rx(L.NOT_OWNER)
 NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
 INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
+COMPARING_RE = rx(L.COMPARE_GROUPS)
+INTERVAL_SAID_RE = rx("|".join(L.INTERVAL))
 MONEY_RE = [
     rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
     rx(rf"({L.MONEY_CUE}) (?P<n>{NUM})( plus| or more)?"),
@@ -156,7 +159,12 @@ def read_schedule(msg: Message) -> dict[str, str]:
 
 def read_duration(msg: Message, filters: dict[str, Any]) -> None:
     """Set ``inactive_days`` from a stated duration when the message speaks of not buying."""
-    inactive = INACTIVE_CUE_RE.search(msg.original) is not None
+    cues = [m.group(0) for m in INACTIVE_CUE_RE.finditer(msg.original)]
+    inactive = bool(cues)
+    # In a trend ("dormant customers by week for the last 30 days") a stage word says which customers are
+    # counted, and "the last 30 days" is the range plotted, not a time without orders.
+    if cues and all(c in L.INACTIVE_STAGE for c in cues) and INTERVAL_SAID_RE.search(msg.original):
+        inactive = False
     for i, j, m in msg.matches(DURATION_RE):
         n, unit = m.group("n") or "one", m.group("u") or m.group("u2")
         per = L.DURATION_UNITS[unit]
@@ -365,8 +373,14 @@ def _owner_by_pattern(
     return None
 
 
-def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyIndex) -> str | None:
-    """Find a name from the data anywhere in the unconsumed words (exact, then fuzzy)."""
+def _vocab_lookup(
+    msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyIndex, keep: frozenset[str] = frozenset()
+) -> str | None:
+    """Find a name from the data anywhere in the unconsumed words (exact, then fuzzy).
+
+    ``keep`` holds words that are names in their own right and are not corrected ("Brasil" is no typo
+    of the data's "Brazil": it is the country as written).
+    """
     n = len(msg.norms)
     for size in range(min(MAX_NAME_TOKENS, n), 0, -1):
         for i in range(n - size + 1):
@@ -378,12 +392,38 @@ def _vocab_lookup(msg: Message, table: dict[tuple[str, ...], str], fuzzy: FuzzyI
                 msg.consume(i, i + size)
                 return table[key]
     for i, word in enumerate(msg.norms):
-        if len(word) >= 5 and word.isalpha() and word not in L.COMMON_WORDS:
-            hit = fuzzy.lookup(word)
+        if len(word) >= 4 and word.isalpha() and word not in L.COMMON_WORDS and word not in keep:
+            # Four letters allow only two swapped letters ("emae"), or any short word would be a name.
+            hit = fuzzy.lookup(word) if len(word) > 4 else _swapped(word, table)
             if hit and (hit,) in table:
                 msg.consume(i, i + 1)
                 return table[(hit,)]
     return None
+
+
+def _swapped(word: str, table: dict[tuple[str, ...], str]) -> str | None:
+    """The one-word name of ``table`` that is ``word`` with two neighbouring letters swapped."""
+    for k in range(len(word) - 1):
+        probe = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        if probe != word and (probe,) in table:
+            return probe
+    return None
+
+
+def _compared_owner(msg: Message, owner: str, used: list[int]) -> str | list[str]:
+    """ "compare Sofia and Lukas": a capitalised name listed with a known owner is compared as an owner."""
+    if not used:
+        return owner
+    a, b = min(used), max(used) + 1
+    for k, join in ((a - 2, a - 1), (b + 1, b)):
+        if not (0 <= join < len(msg.norms) and 0 <= k < len(msg.norms)) or msg.norms[join] not in L.LIST_JOIN:
+            continue
+        word = msg.norms[k]
+        if msg.is_cap(k) and _name_token_ok(msg, k) and word not in L.REGIONS and word not in L.COUNTRIES:
+            name = msg.tokens[k].orig.lower()
+            msg.consume(min(k, join), max(k, join) + 1)
+            return [name, owner] if k < a else [owner, name]
+    return owner
 
 
 def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
@@ -480,7 +520,8 @@ def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
         capital = all(msg.is_cap(k) for k in range(i, j))
         if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
             continue
-        if not after_cue and capital and not upper and i > 0 and msg.norms[i - 1] not in L.LIST_JOIN:
+        joined = msg.norms[i - 1] in L.LIST_JOIN or msg.norms[i - 1] in L.COMPARE_LEAD if i > 0 else True
+        if not after_cue and capital and not upper and not joined:
             continue  # "Asia Pacific Traders" is a company, not a region
         msg.consume(i, j)
         if i > 0 and msg.norms[i - 1] == "the":
@@ -492,7 +533,7 @@ def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
 def read_country(msg: Message, vocab: Vocabulary | None) -> str | None:
     """Read a country: the data's country values, then a built-in list ("in the UK" -> ``uk``)."""
     if vocab is not None and vocab.countries:
-        hit = _vocab_lookup(msg, vocab.country_names, vocab.country_fuzzy)
+        hit = _vocab_lookup(msg, vocab.country_names, vocab.country_fuzzy, L.COUNTRIES)
         if hit:
             return hit
     return _gazetteer(msg, COUNTRY_WORDS_RE)
@@ -533,6 +574,35 @@ def read_exclude(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | Non
     return excluded
 
 
+def _not_a_tier(msg: Message, ranked: bool, vocab: Vocabulary | None) -> list[int]:
+    """Tier words that are no tier: "premium support package" names a product; in "5 smallest customers"
+    the superlative ranks."""
+    extra = vocab.known_words if vocab is not None else frozenset()
+    out = []
+    for k, word in enumerate(msg.norms):
+        after = msg.norms[k + 1] if k + 1 < len(msg.norms) else ""
+        if (word in L.BARE_TIER and after and is_foreign_noun(after, extra)) or (
+            ranked and word in L.SUPERLATIVE_TIER
+        ):
+            out.append(k)
+    return out
+
+
+def _with_hidden(msg: Message, hidden: list[int], read: Callable[[], Any]) -> Any:
+    """Run ``read`` with the tokens ``hidden`` out of its sight, then give them back unconsumed."""
+    saved = {k: msg.norms[k] for k in hidden}
+    for k in hidden:
+        msg.norms[k] = HIDDEN
+    msg._rebuild()
+    try:
+        return read()
+    finally:
+        for k, word in saved.items():
+            if msg.norms[k] == HIDDEN:
+                msg.norms[k] = word
+        msg._rebuild()
+
+
 def read_filters(
     msg: Message, vocab: Vocabulary | None, periods: list[dict[str, Any]] | None = None, nested: bool = False
 ) -> tuple[dict[str, Any], str | None, int | None]:
@@ -564,7 +634,10 @@ def read_filters(
     if periods is not None:
         periods.extend(rest)
     read_money(msg, filters)
+    before = list(msg.norms)
     owner = _many(msg, lambda: read_owner(msg, vocab))
+    if isinstance(owner, str) and owner != "me" and COMPARING_RE.search(msg.original):
+        owner = _compared_owner(msg, owner, [k for k, w in enumerate(before) if w != msg.norms[k]])
     limit, cued = read_limit(msg)
     sort = read_sort(msg, limit is not None)
     if not cued and not (filters or sort or CUSTOMER_NOUN_RE.search(msg.original)):
@@ -574,7 +647,11 @@ def read_filters(
         "churn_risk": _many(msg, lambda: read_table(msg, CHURN_RE)),
         "segment": _many(msg, lambda: read_table(msg, SEGMENT_RE)),
         "lifecycle": _many(msg, lambda: read_table(msg, LIFECYCLE_RE)),
-        "value_tier": _many(msg, lambda: read_table(msg, TIER_RE)),
+        "value_tier": _with_hidden(
+            msg,
+            _not_a_tier(msg, limit is not None, vocab),
+            lambda: _many(msg, lambda: read_table(msg, TIER_RE)),
+        ),
     }
     ranking_tier = read_table(msg, TIER_RANKING_RE)
     if sort is None and values["value_tier"] is None:

@@ -19,8 +19,8 @@ from .numbers import ZH_NUMBER, format_number, zh_number
 from .phrases import COND, FILTER, GROUP, LEAD, MEASURE, NAME, NOUN, PERIOD, SKIP, TAIL, Lexicon, Piece, table
 
 # Traditional → simplified, for the characters of the domain words below.
-_TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯風動覽讀號碼則漲減內調貨運務產員處對紀錄續約遠進選擇警"
-_SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显风动览读号码则涨减内调货运务产员处对纪录续约远进选择警"
+_TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯風動覽讀號碼則漲減內調貨運務產員處對紀錄續約遠進選擇警終匯躍負責軍謝幫驗雙問題種樣釋義寫聯絡係歷覺識講說語換閉頭體齊賣貴賓穩擊圖邊戰簡靜夠確論齡紅綠藍銀輸"
+_SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显风动览读号码则涨减内调货运务产员处对纪录续约远进选择警终汇跃负责军谢帮验双问题种样释义写联络系历觉识讲说语换闭头体齐卖贵宾稳击图边战简静够确论龄红绿蓝银输"
 TRAD_TO_SIMP = str.maketrans(_TRAD, _SIMP)
 PUNCT = str.maketrans(
     {
@@ -97,6 +97,8 @@ TERMS = table("""
 有多少个/有多少位/有多少家/有多少/多少个/多少位/多少家/几个/几位/几家/数一数 | how many | lead
 列出/列举/显示/展示/给我看看/给我看/看看/查看/查一下/查找/找出/找到/找 | show me | lead
 导出/下载/输出 | export | lead
+最多的/最多 | the most | tail
+最少的/最少 | the fewest | tail
 变化趋势/的趋势/趋势/走势/变化情况/怎么变化/如何变化/变化 | trend of | lead
 是多少/为多少/多少/是什么/怎么样/如何 | | skip
 # --- figures
@@ -143,6 +145,15 @@ TERMS = table("""
 和/与/及/以及/跟 | and
 或/或者 | or
 对比/比较/相比/相比较/比一比 | compare | lead
+# --- round 2: shares, comparisons of periods, recency, first orders, exports
+占总收入的比例/占总收入比例/占总营收的比例/占总营收比例/占收入的比例/占营收的比例/收入占比/营收占比/收入的占比/占总收入的百分比/占总收入多少 | share of revenue | measure
+占/占了/而且/并且/同时/还有 | | skip
+比起来如何/比起来怎么样/比起来/比较起来如何/比较起来/相比如何/相比怎么样 | | skip
+多少天没下单/多少天没有下单/多少天未下单/多久没下单/多久没有下单/几天没下单/多少天没买/多久没买 | days since the last order | measure
+距上次下单的天数/距离上次下单的天数/上次下单至今的天数/最近一次下单距今天数 | days since the last order | measure
+第一次下单的/第一次下单/首次下单的/首次下单/第一次购买的/第一次购买/首次购买/首单 | who placed their first order | cond
+汇出/导出成/导出为 | export | lead
+百分比/百分之几 | share of | measure
 最有价值的/最有价值 | most valuable
 最/最高的 | | skip
 """)
@@ -322,7 +333,7 @@ PROPOSE_RE = re.compile(
 )
 PROPOSE2_RE = re.compile(r"^(?:怎么|如何|怎样)(?:挽回|挽留|召回|赢回)(.+?)[?]?$")
 DECIDE_RE = re.compile(
-    r"^(批准|同意|通过|拒绝|驳回|推迟|暂缓|延后)(?:第|建议|#)?\s*(\d+)\s*(?:号|条|个)?(?:建议)?[,]?\s*(.*)$"
+    r"^(批准|同意|通过|拒绝|驳回|推迟|暂缓|延后)\s*(?:第|建议|#)?\s*(\d+)\s*(?:号|条|个)?(?:建议)?[,]?\s*(.*)$"
 )
 DECIDE_WORDS = {
     "批准": "approve",
@@ -334,10 +345,30 @@ DECIDE_WORDS = {
     "暂缓": "snooze",
     "延后": "snooze",
 }
+# "把 Globex 的建议推迟两周": the decision on the suggestion for a named customer.
+DECIDE_NAMED_RE = re.compile(
+    r"^把\s*(.+?)\s*的?(?:建议|推荐|方案|挽回方案|行动)\s*(批准|同意|通过|拒绝|驳回|推迟|暂缓|延后)(?:了|掉)?(.*)$"
+)
+# "哪个国家的休眠客户最多": a ranking of groups.
+RANK_GROUP_RE = re.compile(
+    rf"^(?:哪个|哪一个|哪些|哪家|哪位)({_GROUP_ALT})(?:的)?(.+?)(最多|最高|最大|最少|最低)(?:的)?[?]?$"
+)
+RANK_WORDS = {
+    "最多": "the most",
+    "最高": "the most",
+    "最大": "the most",
+    "最少": "the fewest",
+    "最低": "the fewest",
+}
+# "除了 John 负责的之外": customers of an account manager, left out.
+EXCEPT_OWNER_RE = re.compile(
+    r"除了?\s*([A-Za-z][\w\-]*(?: [A-Z][\w\-]*)?)\s*(?:负责|管理|名下)的?(?:客户)?(?:之外|以外)?"
+)
 REASON_RE = re.compile(r"(?:因为|原因是|理由是)(.+)$")
 WHOLE = table("""
 你好/您好/嗨/哈喽/早上好/下午好/晚上好 | hi
 谢谢/谢谢你/多谢/感谢/谢了/好的谢谢/非常感谢 | thanks
+很有帮助/有帮助/太好了/好的/收到/明白了/了解/很好/不错/辛苦了 | thanks
 帮助/帮忙/你能做什么/你会做什么/你可以做什么/你能干什么/怎么用 | help
 """)
 
@@ -427,6 +458,7 @@ def _register() -> None:
     _SPECIALS.extend(
         [
             (GROUP_RE, lambda m: Piece(f"by {GROUP_WORDS[m.group(1)]}", GROUP)),
+            (EXCEPT_OWNER_RE, lambda m: Piece(f"except owned by {m.group(1)}", COND)),
             (INTERVAL_RE, lambda m: Piece(INTERVALS[m.group(1)], MEASURE)),
             (YEAR_QUARTER_RE, lambda m: Piece(f"in Q{_n(m.group(2) or m.group(3))} {m.group(1)}", PERIOD)),
             (YEAR_MONTH_RE, lambda m: Piece(f"in {MONTHS[int(_n(m.group(2))) - 1]} {m.group(1)}", PERIOD)),
@@ -516,6 +548,9 @@ def _whole(text: str, original: str) -> str | None:
     bare = text.strip(" ?!.,")
     if bare in WHOLE:
         return WHOLE[bare].text
+    parts = [p for p in re.split(r"[ ?!.,]+", bare) if p]
+    if len(parts) > 1 and all(p in WHOLE for p in parts):
+        return WHOLE[parts[0]].text  # "谢谢,很有帮助!"
     for regex in DEFINE_RES:
         m = regex.match(bare)
         if m:
@@ -525,6 +560,18 @@ def _whole(text: str, original: str) -> str | None:
             if regex is DEFINE_RES[2]:
                 return f"how do you calculate {english}?"
             return f'what does "{english}" mean?'
+    m = DECIDE_NAMED_RE.match(bare)
+    if m:
+        name = original[m.start(1) : m.end(1)].strip()
+        out = f"{DECIDE_WORDS[m.group(2)]} the suggestion for {name}"
+        span = re.search(rf"{N}个?({_UNIT_ALT})", m.group(3))
+        if DECIDE_WORDS[m.group(2)] == "snooze" and span:
+            out += f" for {_unit(span, 1, 2)}"
+        return out
+    m = RANK_GROUP_RE.match(bare)
+    if m:
+        rest = _phrase(m.group(2), original[m.start(2) : m.end(2)])
+        return f"which {GROUP_WORDS[m.group(1)]} has {RANK_WORDS[m.group(3)]} {rest}?"
     m = DECIDE_RE.match(bare)
     if m:
         decision = DECIDE_WORDS[m.group(1)]

@@ -62,7 +62,9 @@ verändert/entwickelt/geändert | changed
 vergleiche/vergleich/vergleichen | compare
 was bedeutet/was heißt/was ist/was sind | what does
 bedeutet/bedeutung | mean
-wie berechnet ihr/wie berechnest du/wie wird/wie berechnet man/wie wird berechnet | how do you calculate
+wie berechnet ihr/wie berechnest du/wie berechnet man | how do you calculate
+wie wird | how is
+wie werden | how are
 berechnet/geschätzt | calculated
 warum ist/wieso ist/weshalb ist/warum/wieso | why is
 erzähl mir von/erzähl mir etwas über/erzähl mir über/infos zu/informationen zu/profil von | tell me about
@@ -127,6 +129,34 @@ von/vom/bei den/bei/unter den | of
 mit | with
 in/im | in
 aus | from
+# --- round 2: question frames, comparisons, groups, first orders, smalltalk
+wie hoch ist/wie hoch sind/wie groß ist/wie groß sind/was ist der/was ist die | what is
+im vergleich zum/im vergleich zur/im vergleich zu/verglichen mit/gegenüber dem/gegenüber | compared to
+entfällt auf/entfallen auf/kommt von/kommen von/stammt von/stammen von | comes from
+beim/bei der | on
+pro/je | per
+lebenszyklusphase/lebenszyklus phase/lebenszyklusphasen/lebenszyklus phasen/lebenszyklus/phase/phasen | lifecycle stage
+wertstufe/wertstufen/wertklasse/wertklassen/wertsegment | value tier
+land/länder/ländern | country
+branche/branchen | industry
+kundenbetreuer/kundenbetreuerin/betreuer/account manager/account managerin | account manager
+mittleren wert/mittlere wert/mittleres wert/mittelwert/mittlerer wertstufe | medium value
+hohen wert/hohe wert/hoher wertstufe | high value
+niedrigen wert/geringen wert/niedrige wert | low value
+deren erste bestellung/dessen erste bestellung/deren erster kauf/erste bestellung/ersten bestellung/erstbestellung/erster kauf | whose first order
+deren/dessen | whose
+war/waren/lag | was
+mir | me
+hat die meisten/haben die meisten/hat den höchsten/hat die höchsten/hat die höchste/hat am meisten | has the most
+hat die wenigsten/haben die wenigsten/hat den niedrigsten/hat die niedrigste | has the fewest
+hohem/hohen | high
+mittlerem/mittleren | medium
+niedrigem/niedrigen/geringem | low
+unsere/unseren/unserer/unser/unserem | our
+datei/allen |
+danke dir/danke euch/dankeschön/merci | thanks
+passt/passt schon/super/prima/perfekt/toll/klasse/alles klar/gut/sehr gut | great
+hilfreich/sehr hilfreich/hat geholfen | helpful
 # --- periods
 letzte woche/letzten woche/vergangene woche/vergangenen woche/vorige woche/vorigen woche | last week
 diese woche/dieser woche | this week
@@ -161,6 +191,41 @@ der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade
 """)
 
 PATTERNS = [
+    # German thousands: "25.000 €" is 25000.
+    (re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?:\.(\d{3}))?(?![\d.,])"), r"\1\2\3"),
+    # The genitive owner: "Johns Kunden" → "John's customers" (a capitalised name, then customers).
+    (re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+[^s\W])s (Kunden|Accounts|Konten)\b"), r"\1' \2"),
+    # Separable "geben … weniger aus" → "weniger ausgeben".
+    (re.compile(r"\b(?:geben|gibt|gaben|gab) (weniger|mehr) aus\b", re.IGNORECASE), r"\1 ausgeben"),
+    # The verb at the end of a decision: "Vorschlag 9 ablehnen, weil …" → "ablehnen Vorschlag 9, weil …".
+    (
+        re.compile(
+            r"^\s*((?:den |die )?(?:vorschlag|vorschläge|aktion|empfehlung)\b.*?)\s+"
+            r"(ablehnen|genehmigen|freigeben|annehmen|zurückstellen|verschieben|aufschieben)\b",
+            re.IGNORECASE,
+        ),
+        r"\2 \1",
+    ),
+    # "um 2 Wochen zurückstellen": the snooze's length.
+    (re.compile(r"\bum (\S+ (?:Tage|Tagen|Woche|Wochen|Monat|Monate|Monaten))\b", re.IGNORECASE), r"für \1"),
+    # A final participle said of ordering (not of not ordering, read below): "… in den letzten 60 Tagen bestellt" → "bestellt in den letzten …".
+    (
+        re.compile(
+            r"\b((?:in den|in der|im|seit|innerhalb|letzte|letzten|vergangene|vergangenen|vorige|vorigen|diese|dieses"
+            r"|diesen|diesem)\b(?:(?!\b(?:nicht|nichts|kein|keine)\b).)*?)\s+(bestellt|gekauft|eingekauft)(?: haben| hat)?\s*([?.!]*)\s*$",
+            re.IGNORECASE,
+        ),
+        r"\2 \1\3",
+    ),
+    # Movements whose target follows "auf": "von hohem auf mittleren Wert gefallen".
+    (
+        re.compile(
+            r"\bvon (.+?) auf (.+?) (?:gewechselt|gewandert|übergegangen|gerutscht|abgerutscht|gefallen|gesunken"
+            r"|gestiegen|aufgestiegen)",
+            re.IGNORECASE,
+        ),
+        r"wechselten von \1 zu \2",
+    ),
     # Separable verbs: "lehne 23 ab", "schlage … für Globex vor" — the particle at the end is dropped.
     (re.compile(r"\b(lehne|lehn) (#?\d+) ab\b", re.IGNORECASE), r"\1 \2"),
     (re.compile(r"^(\s*schlag.*?)\s+vor\s*([.!?]*)\s*$", re.IGNORECASE), r"\1\2"),
@@ -178,7 +243,7 @@ PATTERNS = [
         r'was bedeutet "\1" bedeutung?',
     ),
     # "Kunden von Maria" / "Marias Kunden" → the parser's possessive owner.
-    (re.compile(r"\b(Kunden|Accounts|Konten) von ([A-ZÄÖÜ][\w-]+)"), r"\2' Kunden"),
+    (re.compile(r"\b((?:Key )?(?:Kunden|Accounts|Konten)) von ([A-ZÄÖÜ][\w-]+)"), r"\2' \1"),
     # "in den letzten 3 Monaten nicht bestellt" reads in English order already; "seit 3 Monaten
     # nicht bestellt" needs "in" for the parser's inactivity reading.
     (

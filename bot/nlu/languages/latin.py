@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .numbers import format_number
 from .phrases import Lexicon, Piece
 
 WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
+
+
+CURRENCY_AFTER_RE = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?(?:\s?[kK])?)\s?(?:€|euros?|eur)(?!\w)", re.IGNORECASE
+)
 
 
 @dataclass
@@ -36,7 +42,7 @@ class Language:
 
     lexicon: Lexicon
     numbers: dict[str, int]
-    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    patterns: list[tuple[re.Pattern[str], Any]] = field(default_factory=list)
     verbatim_after: frozenset[str] = frozenset()
 
 
@@ -58,6 +64,8 @@ def rewrite(text: str, language: Language) -> str:
     text = re.sub(r"[¿¡«»„“”‚‘]", lambda m: '"' if m.group(0) in "«»„“”" else " ", text)
     for regex, replacement in language.patterns:
         text = regex.sub(replacement, text)
+    # "25000 €", "15000 euros": the English reader takes the currency in front of the amount.
+    text = CURRENCY_AFTER_RE.sub(r"€\1", text)
     tokens = WORD_RE.findall(text)
     lowered = [t.lower() for t in tokens]
     out: list[str] = []

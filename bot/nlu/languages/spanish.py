@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import COUNTRIES
 from .latin import Language, piece_table
 from .numbers import ES_NUMBERS
 from .phrases import table
@@ -128,6 +129,29 @@ menor/menos | fewest
 de la/del/de los/de las/de | of
 con | with
 en/en el/en la | in
+# --- round 2: question frames, figures, groups, first orders, alerts, snooze lengths
+cuál es/cual es/cuál fue/cuáles son/cuales son/cuál/cual | what is
+valor medio de pedido/valor medio por pedido/valor promedio de pedido/valor promedio por pedido/valor medio de los pedidos/valor medio de pedidos | average order value
+viene de/vienen de/proviene de/provienen de/procede de/corresponde a | comes from
+país/pais/países/paises | country
+tiene/tienen | has
+semana a semana/semana tras semana/cada semana | week by week
+mes a mes/mes tras mes/cada mes | month by month
+trimestre a trimestre/cada trimestre | quarter by quarter
+año a año/año tras año/cada año | year by year
+valor alto/alto valor | high value
+valor bajo/bajo valor | low value
+primer pedido/primera compra/primer compra | first order
+hicieron su/hicieron/realizaron su/realizaron/hizo su | placed their
+una semana | a week
+un mes | a month
+un día/un dia | a day
+recencia | recency
+frecuencia | frequency
+alguna alerta de churn nueva/alguna alerta nueva de churn/alguna nueva alerta de churn/alertas de churn nuevas/nuevas alertas de churn/alertas nuevas de churn/alguna alerta de abandono nueva | any new churn alerts
+alguna/alguno/algún/algunas/algunos | any
+mándame/mandame/envíame/enviame/mándanos/mandanos/pásame/pasame | send me
+nuestro/nuestra/nuestros/nuestras | our
 # --- periods
 la semana pasada/semana pasada | last week
 esta semana | this week
@@ -165,7 +189,30 @@ ayuda/qué puedes hacer/que puedes hacer | help
 el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/todos/todas/se/nos/me |
 """)
 
+# A country after "de" is a place, not the owner of "los clientes de …".
+COUNTRY_ALT = "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
+
 PATTERNS = [
+    # Spanish thousands: "15.000" is 15000.
+    (re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?:\.(\d{3}))?(?![\d.,])"), r"\1\2\3"),
+    # "compara a Sofia y Lukas": the personal "a" is no "to".
+    (re.compile(r"\b(compara|comparar|compárame|comparame) a\b", re.IGNORECASE), r"\1"),
+    # "¿cómo se calcula X?" → "how is X calculated?".
+    (
+        re.compile(
+            r"\bc[óo]mo se (?:calcula|calculan|mide|miden|define|definen) (.+?)\s*\?*\s*$", re.IGNORECASE
+        ),
+        r"how is \1 calculated",
+    ),
+    # "el primer trimestre de 2026" → "Q1 2026".
+    (
+        re.compile(
+            r"\b(?:el |en el )?(primer|segundo|tercer|cuarto) trimestre (?:de |del )?(\d{4})\b", re.IGNORECASE
+        ),
+        lambda m: (
+            f"en Q{['primer', 'segundo', 'tercer', 'cuarto'].index(m.group(1).lower()) + 1} {m.group(2)}"
+        ),
+    ),
     # "cómo ha cambiado el número de X en …" → "how has the number of X changed in …".
     (
         re.compile(
@@ -175,7 +222,9 @@ PATTERNS = [
         r"cómo ha \1 cambiado\2",
     ),
     # "de 2025" is a year: "in 2025".
-    (re.compile(r"\bde (\d{4})\b"), r"en \1"),
+    (re.compile(r"\bde ((?:19|20)\d\d)\b"), r"en \1"),
+    # "de México" names a place: "in México".
+    (re.compile(rf"\b(?:de|del) (?=(?i:{COUNTRY_ALT})\b)"), "en "),
     # "¿Qué significa X?" → "what does X mean?": the verb goes after the term in English.
     (
         re.compile(
@@ -187,7 +236,9 @@ PATTERNS = [
     (re.compile(r"\b(?:los|las) (\d+|\w+) mejores\b", re.IGNORECASE), r"top \1"),
     # "los clientes de María" → the parser's possessive owner (a capitalised name after "de").
     (
-        re.compile(r"\b(?:los |las )?(clientes|cuentas) de ([A-ZÁÉÍÓÚÑ][\w-]+)(?<!EMEA)(?<!APAC)(?<!LATAM)"),
+        re.compile(
+            rf"\b(?:los |las )?(clientes|cuentas) de (?!(?i:{COUNTRY_ALT})\b)([A-ZÁÉÍÓÚÑ][\w-]+)(?<!EMEA)(?<!APAC)(?<!LATAM)"
+        ),
         r"\2' \1",
     ),
     # "sin pedidos desde hace 3 meses" / "inactivos desde hace 3 meses" → inactivity for a duration.
