@@ -801,7 +801,10 @@ DEFINE_FRAMES = (
     r"^how (is|are) (?P<t>.+?) (calculated|computed|estimated|determined|worked out|measured|defined|decided"
     r"|scored|assigned|predicted|derived)$",
     r"^what makes (a |an )?(customer |account |client )?(a |an )?(?P<t>.+)$",
-    r"^(whats|what is|what are|what s|whos|who is|who are) (a |an |the )?(?P<t>.+?)$",
+    # "What is a champion?" asks for a meaning; "who are the declining customers?" and "what are my
+    # at-risk accounts?" ask for the customers themselves.
+    r"^(whats|what is|what s) (a |an |the )?(?P<t>.+?)$",
+    r"^what are (the )?(?P<t>(?!.*\b(customers|accounts|clients|buyers)$).+?)$",
     r"^(?P<t>.+?) (meaning|definition)$",
 )
 TERMS = {
