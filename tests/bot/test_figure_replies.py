@@ -13,7 +13,7 @@ from adapters.console.render import render as console
 from adapters.slack.render import render as slack
 from adapters.teams.render import card, summary
 from bot.handlers.figures import aggregate_reply, breakdown_reply, movements_reply, trend_reply
-from bot.reply import Button, Reply
+from bot.reply import Reply
 from custseg.query import Query
 from custseg.query.answers import (
     AggregateAnswer,
