@@ -95,7 +95,12 @@ class ChatService:
         with self._lock:
             if self._engine is None or latest != self._snapshot_id:
                 snap = load_snapshot(self.store)
-                self._engine = QueryEngine(snap, recent_orders_lookup(self.store), StoredBook(self.store))
+                currency, self.currency_source = data_currency(self.store, self.configured)
+                if currency != self.settings.currency:
+                    self.settings = self.configured.model_copy(update={"currency": currency})
+                self._engine = QueryEngine(
+                    snap, recent_orders_lookup(self.store), StoredBook(self.store), currency=currency
+                )
                 self._engine.customer_names  # noqa: B018  built now, not on a user's first profile request
                 frame = snap.customers
                 self._vocabulary = Vocabulary(
@@ -106,9 +111,6 @@ class ChatService:
                     attributes=attributes,
                 ).warm()
                 self._snapshot_id = snap.id
-                currency, self.currency_source = data_currency(self.store, self.configured)
-                if currency != self.settings.currency:
-                    self.settings = self.configured.model_copy(update={"currency": currency})
             return self._engine
 
     def vocabulary(self) -> Vocabulary | None:
