@@ -557,8 +557,19 @@ UNSUPPORTED = "I could not apply {words}: {why}, so what follows is without {it}
 UNSUPPORTED_ONLY = "I could not apply {words}: {why}."
 UNSUPPORTED_WHY = {
     "product": "I have no product data (only customers, their labels and their orders' dates and amounts)",
-    "other": "your data has nothing I could match it to",
+    "similar": "finding customers similar to another one is not something I can do",
+    "assign": "I can't change who a customer belongs to (that is done in your CRM)",
+    "other": "your data has no column or value I could match it to",
 }
+# Words that mark a request for look-alike customers, and for changing a customer's owner.
+SIMILAR_WORDS = ("similar", "lookalike", "look-alike", "look alike", "like our", "resembl")
+ASSIGN_WORDS = ("reassign", "assign", "hand over", "transfer")
+# After a message that held nothing but words I could not use: what I can filter and answer instead.
+UNSUPPORTED_INSTEAD = (
+    "I can select customers by segment, lifecycle stage, value tier, churn risk, key account, account "
+    "manager, region, country and your customer columns, and by revenue, lifetime value, orders and order "
+    "dates; and answer counts, lists, totals, breakdowns, trends and who moved. For example:"
+)
 UNSUPPORTED_IT = {1: "that condition", 2: "those conditions"}
 # Words that mark a condition on products, which the book never has.
 PRODUCT_WORDS = (
@@ -600,20 +611,20 @@ SMALLTALK_WORDS = {
         "您好",
     ),
 }
-DECIDE_UNDERSTOOD = "You want to {decision} {what}."
-DECIDE_WHAT = {
-    "suggestion": "suggestion #{n}",
-    "customer": "the suggestion for {customer}",
-    "none": "a suggestion",
-}
-DECIDE_REASON = " (reason: {reason})"
-DECIDE_SNOOZE = " for {days}"
-DECIDE_PRESS = "Press the button to confirm; it goes through the same checks and audit log as on the card."
-DECIDE_BY_NAME = (
-    "I can't decide a suggestion by the customer's name yet. Open *pending actions* and use the buttons, "
-    "or type the suggestion's number: *approve 12*, *reject 12 because …*, *snooze 12 for 2 weeks*."
+DECIDE_HOW = (
+    "Approve, reject or snooze which suggestion? Type its number (*approve 12*, *reject 12 because …*, "
+    "*snooze 12 for 2 weeks*) or the customer (*approve the suggestion for Globex*)."
 )
-DECISION_VERB = {"approve": "approve", "reject": "reject", "snooze": "snooze"}
+DECIDE_WHICH = "Which suggestion? Give its number (*approve 12*) or the customer (*approve the suggestion for Globex*)."
+DECIDE_NO_ROW = (
+    "I have no list in this conversation to take that row from. Name the customer "
+    "(*approve the suggestion for Globex*) or the suggestion's number (*approve 12*)."
+)
+DECIDE_SEVERAL = "{name} has {n} open suggestions; which one?"
+DECIDE_SEVERAL_HEADERS = ("Suggestion", "Task", "Status")
+DECIDE_NONE_OPEN = "{name} has no open suggestion. The latest, #{n}: {status}"
+DECIDE_NONE = "{name} has no suggestion to decide yet. Ask me to suggest one first."
+SUGGEST_BUTTON = "Suggest a win-back"
 DECIDE_BUTTON = {"approve": "Approve #{n}", "reject": "Reject #{n}", "snooze": "Snooze #{n}"}
 PENDING_BUTTON = "Pending actions"
 EXPORT_UNDERSTOOD = "You want {what} as {format}."

@@ -3,15 +3,20 @@ later: each answered with what was understood and what to do now, never "not und
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from bot import wording
 from bot.context import Context
+from bot.handlers import actions as card_actions
+from bot.handlers.one_customer import named_customer
 from bot.handlers.talk import examples
 from bot.interpret import days, describe_filters, interpretation
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, Table
+from bot.winback.cards import status
 from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
+from custseg.actions import Suggestion, last_transition, list_suggestions, open_for
 from custseg.query import Query
 from custseg.segmentation.rfm import RF_GRID
 
@@ -49,43 +54,92 @@ def _pending_button() -> Button:
     return Button(wording.PENDING_BUTTON, "run_query", {"query": {"intent": "pending_actions"}})
 
 
-def decide(ctx: Context, query: Query) -> Reply:
-    """A decision in words: with the suggestion's number, a button that makes exactly that
-    decision (the card's own action, so the same rights and audit); by name, the way to do it."""
-    decision = query.decision
-    if query.suggestion:
-        what = wording.DECIDE_WHAT["suggestion"].format(n=query.suggestion)
-    elif query.customer:
-        what = wording.DECIDE_WHAT["customer"].format(customer=query.customer)
-    else:
-        what = wording.DECIDE_WHAT["none"]
-    buttons = [_pending_button()]
-    if decision is None:
-        return Reply(context=interpretation(query), text=wording.DECIDE_BY_NAME, buttons=buttons)
-    understood = wording.DECIDE_UNDERSTOOD.format(decision=wording.DECISION_VERB[decision], what=what)
-    if query.reason:
-        understood = understood.removesuffix(".") + wording.DECIDE_REASON.format(reason=query.reason) + "."
-    if query.snooze_days:
-        understood = (
-            understood.removesuffix(".") + wording.DECIDE_SNOOZE.format(days=days(query.snooze_days)) + "."
-        )
-    if query.suggestion:
-        payload: dict[str, object] = {"suggestion_id": query.suggestion}
-        if decision == "reject" and query.reason:
-            payload["reason"] = query.reason
-        if decision == "snooze":
-            payload["days"] = query.snooze_days or ctx.settings.playbook.snooze_days
-        button = Button(
-            wording.DECIDE_BUTTON[decision].format(n=query.suggestion),
-            DECISION_ACTIONS[decision],
-            payload,
-            "danger" if decision == "reject" else "primary",
-        )
-        text = f"{understood} {wording.DECIDE_PRESS}"
-        return Reply(context=interpretation(query), text=text, buttons=[button, *buttons])
-    return Reply(
-        context=interpretation(query), text=f"{understood} {wording.DECIDE_BY_NAME}", buttons=buttons
+def _decision_payload(ctx: Context, query: Query, suggestion_id: int) -> dict[str, object]:
+    """The payload the card's own button would carry for this decision."""
+    payload: dict[str, object] = {"suggestion_id": suggestion_id}
+    if query.decision == "reject" and query.reason:
+        payload["reason"] = query.reason
+    if query.decision == "snooze":
+        payload["days"] = query.snooze_days or ctx.settings.playbook.snooze_days
+    return payload
+
+
+def _decided(ctx: Context, query: Query, suggestion_id: int) -> Reply:
+    """The decision made exactly as the card's button makes it: the same rights, state machine,
+    audit row, account manager's task and updates of every posted copy."""
+    assert query.decision is not None
+    press = card_actions.ACTIONS[DECISION_ACTIONS[query.decision]]
+    reply = press(ctx, _decision_payload(ctx, query, suggestion_id))
+    if not reply.private:
+        reply.context = interpretation(query)
+    return dataclasses.replace(
+        reply,
+        answer={"kind": "decision", "suggestion": suggestion_id, "decision": query.decision, "notes": []},
     )
+
+
+def _choices(ctx: Context, query: Query, name: str, found: list[Suggestion]) -> Reply:
+    """Several open suggestions for one customer: each with the button for the decision asked."""
+    assert query.decision is not None
+    rows = [[f"#{s.id}", s.task, wording.ACTION_STATE[s.state]] for s in found]
+    buttons = [
+        Button(
+            wording.DECIDE_BUTTON[query.decision].format(n=s.id),
+            DECISION_ACTIONS[query.decision],
+            _decision_payload(ctx, query, s.id),
+            "danger" if query.decision == "reject" else "primary",
+        )
+        for s in found
+    ]
+    return Reply(
+        context=interpretation(query),
+        text=wording.DECIDE_SEVERAL.format(n=len(found), name=name),
+        table=Table(list(wording.DECIDE_SEVERAL_HEADERS), rows),
+        buttons=buttons,
+    )
+
+
+def _by_customer(ctx: Context, query: Query) -> Reply:
+    """The decision on the named customer's open suggestion; the choice when there are several;
+    where the last one stands when none is open."""
+    answer = named_customer(ctx, query)
+    if isinstance(answer, Reply):  # not found, ambiguous or someone else's: asks which one
+        return answer
+    cid = answer.customer["customer_id"]
+    name = answer.customer.get("name") or cid
+    found = open_for(ctx.store, cid)
+    if len(found) == 1:
+        return _decided(ctx, query, found[0].id)
+    if found:
+        return _choices(ctx, query, name, found)
+    closed = list_suggestions(ctx.store, customer_id=cid)
+    if closed:
+        latest = closed[0]
+        text = wording.DECIDE_NONE_OPEN.format(
+            name=name, n=latest.id, status=status(ctx.settings, latest, last_transition(ctx.store, latest.id))
+        )
+    else:
+        text = wording.DECIDE_NONE.format(name=name)
+    suggest = Button(
+        wording.SUGGEST_BUTTON,
+        "run_query",
+        {"query": {"intent": "propose_action", "customer": name}},
+    )
+    return Reply(context=interpretation(query), text=text, buttons=[suggest, _pending_button()])
+
+
+def decide(ctx: Context, query: Query) -> Reply:
+    """A decision in words ("approve 12", "reject the suggestion for Globex because …"), made
+    as if the card's button had been pressed."""
+    if query.decision is None:
+        return Reply(context=interpretation(query), text=wording.DECIDE_HOW, buttons=[_pending_button()])
+    if query.suggestion:
+        return _decided(ctx, query, query.suggestion)
+    if query.customer:
+        return _by_customer(ctx, query)
+    # A list row the conversation could not resolve to a customer (no list shown in it yet).
+    text = wording.DECIDE_NO_ROW if query.customer_row else wording.DECIDE_WHICH
+    return Reply(context=interpretation(query), text=text, buttons=[_pending_button()])
 
 
 def export(ctx: Context, query: Query) -> Reply:
