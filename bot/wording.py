@@ -615,7 +615,9 @@ DECIDE_HOW = (
     "Approve, reject or snooze which suggestion? Type its number (*approve 12*, *reject 12 because …*, "
     "*snooze 12 for 2 weeks*) or the customer (*approve the suggestion for Globex*)."
 )
-DECIDE_WHICH = "Which suggestion? Give its number (*approve 12*) or the customer (*approve the suggestion for Globex*)."
+DECIDE_WHICH = (
+    "Which suggestion? Give its number (*approve 12*) or the customer (*approve the suggestion for Globex*)."
+)
 DECIDE_NO_ROW = (
     "I have no list in this conversation to take that row from. Name the customer "
     "(*approve the suggestion for Globex*) or the suggestion's number (*approve 12*)."
@@ -627,15 +629,46 @@ DECIDE_NONE = "{name} has no suggestion to decide yet. Ask me to suggest one fir
 SUGGEST_BUTTON = "Suggest a win-back"
 DECIDE_BUTTON = {"approve": "Approve #{n}", "reject": "Reject #{n}", "snooze": "Snooze #{n}"}
 PENDING_BUTTON = "Pending actions"
-EXPORT_UNDERSTOOD = "You want {what} as {format}."
-EXPORT_WHAT = {"filters": "the customers: {filters}", "all": "all your customers"}
-EXPORT_FORMAT = {"csv": "a CSV file", "xlsx": "an Excel file", None: "a file"}
+EXPORT_DONE = "Here {are} *{n:,} customer{s}* ({what}) as {format}: {filename}."
+EXPORT_CAPPED = "The list has {total:,} customers; the file holds the first {n:,} by {sort}. Ask for a narrower list for the rest."
+EXPORT_EMPTY = "No customer matches {what}, so there is nothing to export."
+EXPORT_WHAT = {"filters": "{filters}", "all": "all your customers"}
+EXPORT_FORMAT = {"csv": "a CSV file", "xlsx": "an Excel file"}
+EXPORT_ONLY_PRIVATE = (
+    "An export carries customer data, so I send it only in a direct message or a private channel. "
+    "Ask me in a direct message and the file comes there."
+)
+EXPORT_SHEET = "Customers"
+EXPORT_YES_NO = {True: "yes", False: "no"}
+# The columns of an exported list: a listed customer's field → its heading, with the unit.
+EXPORT_COLUMNS = {
+    "customer_id": "Customer ID",
+    "name": "Customer",
+    "owner": "Account manager",
+    "region": "Region",
+    "segment": "RFM segment",
+    "value_tier": "Value tier",
+    "lifecycle": "Lifecycle stage",
+    "churn_risk": "Churn risk",
+    "key_account": "Key account",
+    "revenue": "Revenue to date ({currency})",
+    "frequency": "Orders (count)",
+    "recency_days": "Days since last order",
+    "typical_gap_days": "Usual gap between orders (days)",
+    "last_order": "Last order (date)",
+    "clv": "Predicted lifetime value ({currency})",
+    "churn_probability": "Churn probability (0–1)",
+}
+# Sent by the platforms when the file itself cannot follow: where it went instead.
+EXPORT_SLACK_FAILED = "I could not upload the file here ({error}); try again in a minute."
+EXPORT_LINK = "Download {filename} (the link works for {minutes} minutes, only for you)"
+EXPORT_NO_LINK = (
+    "I cannot hand over files in Teams here: the web process has no public URL ([web] public_url). "
+    "Ask an admin, or use Slack or `custseg ask`."
+)
+EXPORT_SAVED = "Saved to {path}"
 SHOW_LIST = "Show the list"
 CHURN_HORIZON_GAPS = "{gaps}× their usual gap between orders ({low}–{high} days)"
-EXPORT_NOT_YET = (
-    "I can't send files in chat yet. Here is the list to look at; for the file, an admin can run "
-    "`custseg ask --json` with the same question."
-)
 DEFINE_UNKNOWN = "I don't have a definition for that yet; *help* lists the words I use."
 DEFINITION = {
     "rfm": "RFM scores every customer 1–5 on *recency* (days since the last order), *frequency* (number of "
@@ -663,6 +696,17 @@ DEFINITION = {
     "champions, loyal, potential loyalists, new, promising, need attention, about to sleep, at risk, "
     "can't lose, hibernating, lost.",
 }
+CHURN_HOLDOUT = (
+    "How good it is: trained on an earlier window and tested on the {customers:,} customers of the holdout "
+    "after {cutoff}, of those it flagged as high risk ({high} % or more) {error} % ordered after all (the "
+    "error rate, 1 − precision), and {missing} % of those who really stopped were not flagged (the missing "
+    "ratio, 1 − recall); it ranks customers with ROC-AUC {auc} (1 is perfect, 0.5 a coin toss)."
+)
+CHURN_HOLDOUT_MEANING = (
+    "How good it is is measured on a later holdout window: the error rate (1 − precision) is the share of "
+    "customers flagged high risk who ordered after all, the missing ratio (1 − recall) the share of real "
+    "churners it did not flag. This book has no holdout figures yet (too little history)."
+)
 SEGMENT_DEFINITION = "The {name} segment: {meaning}; recency score {r} and frequency score {f} (1–5, 5 best)."
 SEGMENT_MEANING = {
     "champions": "bought recently and often: the best customers",

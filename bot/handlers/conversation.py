@@ -1,14 +1,19 @@
-"""Social words, definitions, and the decisions and exports the conversation issue completes
-later: each answered with what was understood and what to do now, never "not understood"."""
+"""Social words, definitions, decisions in words (by suggestion number or customer name, through
+the card's own buttons) and exports of a list as a CSV or XLSX file."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import logging
 import re
 
-from bot import wording
+from bot import exports, wording
+from bot.channels import export_refusal
 from bot.context import Context
+from bot.freshness import with_freshness
 from bot.handlers import actions as card_actions
+from bot.handlers.customers import special
 from bot.handlers.one_customer import named_customer
 from bot.handlers.talk import examples
 from bot.interpret import days, describe_filters, interpretation
@@ -16,9 +21,11 @@ from bot.reply import Button, Reply, Table
 from bot.winback.cards import status
 from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
-from custseg.actions import Suggestion, last_transition, list_suggestions, open_for
-from custseg.query import Query
+from custseg.actions import Suggestion, get, last_transition, list_suggestions, open_for
+from custseg.query import CustomersAnswer, Query
 from custseg.segmentation.rfm import RF_GRID
+
+log = logging.getLogger("custseg.bot.exports")
 
 # What a typed decision becomes as a button (the same actions as the suggestion card's).
 DECISION_ACTIONS = {"approve": "action.approve", "reject": "action.reject", "snooze": "action.snooze"}
@@ -47,7 +54,12 @@ def smalltalk(ctx: Context, query: Query) -> Reply:
     text = wording.SMALLTALK[kind]
     if kind == "other":
         text += "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES[:5])
-    return Reply(context=interpretation(query), text=text, buttons=examples()[:3])
+    return Reply(
+        context=interpretation(query),
+        text=text,
+        buttons=examples()[:3],
+        answer={"kind": "smalltalk", "said": kind, "text": text, "notes": []},
+    )
 
 
 def _pending_button() -> Button:
@@ -72,10 +84,22 @@ def _decided(ctx: Context, query: Query, suggestion_id: int) -> Reply:
     reply = press(ctx, _decision_payload(ctx, query, suggestion_id))
     if not reply.private:
         reply.context = interpretation(query)
-    return dataclasses.replace(
-        reply,
-        answer={"kind": "decision", "suggestion": suggestion_id, "decision": query.decision, "notes": []},
-    )
+    s = get(ctx.store, suggestion_id)
+    last = last_transition(ctx.store, suggestion_id) if s is not None else None
+    answer: dict[str, object] = {
+        "kind": "decision",
+        "suggestion": suggestion_id,
+        "customer_id": s.customer_id if s else None,
+        "decision": query.decision,
+        "state": s.state if s else None,
+        "decided_by": last.actor if last else None,
+        "at": last.at.isoformat(timespec="seconds") if last else None,
+        # A refusal (no right to decide) is the one private answer; it changed nothing.
+        "refused": reply.private,
+        "text": reply.plain_text(),
+        "notes": [],
+    }
+    return dataclasses.replace(reply, answer=answer)
 
 
 def _choices(ctx: Context, query: Query, name: str, found: list[Suggestion]) -> Reply:
@@ -143,27 +167,97 @@ def decide(ctx: Context, query: Query) -> Reply:
 
 
 def export(ctx: Context, query: Query) -> Reply:
-    """What would be exported, and the list itself to look at until files can be sent."""
-    words = describe_filters(query.filters, ctx.currency)
+    """The rows of the list the query describes (filters, sort, limit; all of them by default, up
+    to ``exports.MAX_ROWS``), within the asker's scope, as a CSV or XLSX file on the reply."""
+    context = interpretation(query, None, ctx.currency)
+    refused = export_refusal(ctx.settings, ctx.channel)
+    if refused is not None:
+        return Reply(context=context, text=refused, private=True)
+    fmt = query.format or "csv"
+    listing = Query.of(
+        {
+            "intent": "find_customers",
+            "filters": query.filters,
+            "sort": query.sort,
+            "order": query.order,
+            "limit": min(query.limit or exports.MAX_ROWS, exports.MAX_ROWS),
+        }
+    )
+    answer = ctx.book.find(listing, cap=exports.MAX_ROWS)
+    if not isinstance(answer, CustomersAnswer):
+        return special(ctx, query, answer)
+    words = describe_filters(answer.filters, ctx.currency)
     what = (
         wording.EXPORT_WHAT["filters"].format(filters=", ".join(words))
         if words
         else wording.EXPORT_WHAT["all"]
     )
-    text = wording.EXPORT_UNDERSTOOD.format(what=what, format=wording.EXPORT_FORMAT[query.format])
-    listing = Query.of(
-        {"intent": "find_customers", "filters": query.filters, "sort": query.sort, "limit": query.limit}
+    n = len(answer.customers)
+    if n == 0:
+        return Reply(context=context, text=wording.EXPORT_EMPTY.format(what=what))
+    name = exports.filename(words, answer.as_of, fmt)
+    file = exports.build(answer.customers, fmt, ctx.currency, name)
+    text = wording.EXPORT_DONE.format(
+        are="is" if n == 1 else "are",
+        n=n,
+        s="" if n == 1 else "s",
+        what=what,
+        format=wording.EXPORT_FORMAT[fmt],
+        filename=name,
     )
-    button = Button(wording.SHOW_LIST, "run_query", {"query": listing.to_json()})
+    notes = list(answer.notes)
+    if query.limit is None and answer.total > n:
+        capped = wording.EXPORT_CAPPED.format(
+            total=answer.total, n=n, sort=wording.SORT_LABEL.get(answer.sort, answer.sort)
+        )
+        text += " " + capped
+        notes.append(capped)
+    # Who exported what, never the rows: the filters name labels, account managers and regions.
+    log.info(
+        "export by %s:%s of %d rows as %s, filters %s",
+        ctx.user.platform,
+        ctx.user.user_id,
+        n,
+        fmt,
+        json.dumps(answer.filters.to_json(), default=str, sort_keys=True),
+    )
     return Reply(
-        context=interpretation(query, None, ctx.currency),
-        text=f"{text} {wording.EXPORT_NOT_YET}",
-        buttons=[button],
+        context=context,
+        text=text,
+        file=file,
+        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        answer={
+            "kind": "export",
+            "as_of": answer.as_of,
+            "format": fmt,
+            "filename": name,
+            "rows": n,
+            "total": answer.total,
+            "filters": answer.filters.to_json(),
+            "columns": exports.headings(ctx.currency),
+            "notes": notes,
+        },
     )
 
 
 def _scores(scores: range) -> str:
     return str(scores.start) if len(scores) == 1 else f"{scores.start}–{scores.stop - 1}"
+
+
+def _holdout(ctx: Context) -> str:
+    """What the churn model's holdout figures mean, with this book's figures when it has them."""
+    model = ctx.data.snapshot.notes.get("churn_model") if ctx.data is not None else None
+    held = model.get("holdout") if isinstance(model, dict) else None
+    if not isinstance(held, dict) or held.get("error_rate") is None or held.get("missing_ratio") is None:
+        return wording.CHURN_HOLDOUT_MEANING
+    return wording.CHURN_HOLDOUT.format(
+        cutoff=model.get("holdout_cutoff"),
+        customers=held.get("customers") or 0,
+        error=f"{100 * held['error_rate']:.0f}",
+        missing=f"{100 * held['missing_ratio']:.0f}",
+        auc=f"{held.get('roc_auc') or 0:.2f}",
+        high=f"{100 * ctx.settings.churn.high:g}",
+    )
 
 
 def definition(ctx: Context, term: str) -> str | None:
@@ -197,6 +291,8 @@ def definition(ctx: Context, term: str) -> str | None:
     if term in wording.DEFINITION:
         basis = {"key_account": s.key_accounts.basis, "value_tier": tiers.basis}.get(term, "revenue")
         parts.append(wording.DEFINITION[term].format(**thresholds, basis=wording.VALUE_BASIS[basis]))
+    if term == "churn_risk":
+        parts.append(_holdout(ctx))
     if term in STAGES:
         parts.append(wording.STAGE_DEFINITION[term].format(**thresholds))
     if term in SEGMENTS:
@@ -215,13 +311,15 @@ def definition(ctx: Context, term: str) -> str | None:
 
 def define(ctx: Context, query: Query) -> Reply:
     text = definition(ctx, query.term) if query.term else None
+    answer = {"kind": "define", "term": query.term, "known": text is not None, "text": text, "notes": []}
     if text is None:
         return Reply(
             context=interpretation(query),
             text=wording.DEFINE_UNKNOWN,
             buttons=[Button("Help", "ask", {"text": "help"})],
+            answer=answer,
         )
-    return Reply(context=interpretation(query), text=text)
+    return Reply(context=interpretation(query), text=text, answer=answer)
 
 
 INTENTS = {"smalltalk": smalltalk, "decide": decide, "export": export, "define": define}
