@@ -661,7 +661,7 @@ EXPORT_COLUMNS = {
 }
 # Sent by the platforms when the file itself cannot follow: where it went instead.
 EXPORT_SLACK_FAILED = "I could not upload the file here ({error}); try again in a minute."
-EXPORT_LINK = "Download {filename} (the link works for {minutes} minutes, only for you)"
+EXPORT_LINK = "Download {filename} (the link works for {minutes} minutes; do not forward it)"
 EXPORT_NO_LINK = (
     "I cannot hand over files in Teams here: the web process has no public URL ([web] public_url). "
     "Ask an admin, or use Slack or `custseg ask`."

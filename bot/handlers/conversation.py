@@ -248,7 +248,12 @@ def _holdout(ctx: Context) -> str:
     """What the churn model's holdout figures mean, with this book's figures when it has them."""
     model = ctx.data.snapshot.notes.get("churn_model") if ctx.data is not None else None
     held = model.get("holdout") if isinstance(model, dict) else None
-    if not isinstance(held, dict) or held.get("error_rate") is None or held.get("missing_ratio") is None:
+    if (
+        not isinstance(model, dict)
+        or not isinstance(held, dict)
+        or held.get("error_rate") is None
+        or held.get("missing_ratio") is None
+    ):
         return wording.CHURN_HOLDOUT_MEANING
     return wording.CHURN_HOLDOUT.format(
         cutoff=model.get("holdout_cutoff"),
@@ -311,7 +316,13 @@ def definition(ctx: Context, term: str) -> str | None:
 
 def define(ctx: Context, query: Query) -> Reply:
     text = definition(ctx, query.term) if query.term else None
-    answer = {"kind": "define", "term": query.term, "known": text is not None, "text": text, "notes": []}
+    answer: dict[str, object] = {
+        "kind": "define",
+        "term": query.term,
+        "known": text is not None,
+        "text": text,
+        "notes": [],
+    }
     if text is None:
         return Reply(
             context=interpretation(query),
