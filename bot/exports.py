@@ -37,7 +37,11 @@ def _cell(field: str, value: Any) -> Any:
     if value is None:
         return None
     if field in _LABELS:
-        return _LABELS[field].get(value, value)
+        # The column already says it is the segment: "new", not the chat's "new (segment)".
+        label = _LABELS[field].get(value, value).removesuffix(" (segment)")
+        return label[:1].upper() + label[1:]
+    if field in ("value_tier", "churn_risk"):
+        return str(value).capitalize()
     if field == "key_account":
         return wording.EXPORT_YES_NO[bool(value)]
     if isinstance(value, float):

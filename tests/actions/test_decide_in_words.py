@@ -98,7 +98,9 @@ def test_a_double_send_at_the_same_moment_approves_exactly_once(brain):
 def test_a_customer_with_several_open_suggestions_gets_the_choice(brain):
     first = _suggest(brain, "Globex")
     cid = get(brain.store, first).customer_id
-    second, created = propose(brain.store, draft(cid, playbook="extra_play"), Actor("Maria", "slack", "U_MARIA"))
+    second, created = propose(
+        brain.store, draft(cid, playbook="extra_play"), Actor("Maria", "slack", "U_MARIA")
+    )
     assert created
     reply = brain.ask("approve the suggestion for Globex", PETRA, CHANNEL)
     assert reply.text == "Globex has 2 open suggestions; which one?"
@@ -150,7 +152,10 @@ def test_in_the_open_access_demo_the_one_user_may_decide(open_brain):
     decided = open_brain.run({"intent": "decide", "decision": "approve", "suggestion": sid}, me, here).answer
     assert decided is not None
     assert (decided["kind"], decided["state"], decided["refused"]) == ("decision", "approved", False)
-    assert decided["decided_by"] == "console" and decided["customer_id"] == get(open_brain.store, sid).customer_id
+    assert (
+        decided["decided_by"] == "console"
+        and decided["customer_id"] == get(open_brain.store, sid).customer_id
+    )
 
 
 def test_a_configured_deployment_does_not_fall_open(brain):
