@@ -251,7 +251,7 @@ class SlackBot:
         # Buttons are on the last page: that message is the one a decision elsewhere updates.
         await self.remember(str(response.get("channel") or channel_id), str(response["ts"]), reply)
         await self.upload_chart(channel_id, reply, thread_ts)
-        await self.upload_file(channel_id, reply, thread_ts or str(response["ts"]))
+        await self.upload_file(channel_id, reply, thread_ts)
 
     async def remember(self, channel_id: str, ts: str, reply: Reply) -> None:
         """Record a message in the channel carrying suggestion buttons, so decisions update it."""
