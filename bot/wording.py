@@ -219,6 +219,7 @@ ACTION_YOU_FIRST = "You already did: {state} on {at}. Nothing changed."
 ACTION_CLOSED = "This suggestion was {state} on {at} ({reason}); your click changed nothing."
 WHO_MANAGERS = "a manager of {teams}"
 WHO_ADMIN = "an admin"
+WHO_YOU = "you"
 ACTION_STATE = {
     "proposed": "proposed",
     "approved": "approved",

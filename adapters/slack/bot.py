@@ -338,7 +338,8 @@ class SlackBot:
             )
             return
         reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
-        if policy.answered_in_the_open(channel):
+        # A notice meant for the asker alone (a typed decision they may not make) stays theirs.
+        if policy.answered_in_the_open(channel) and not (reply.private and channel.visibility != "dm"):
             await self.post(channel_id, reply, thread)
             return
         for message in render(reply, share=_share(reply, text), chart="alt"):

@@ -146,6 +146,7 @@ def test_in_the_open_access_demo_the_one_user_may_decide(open_brain):
     me, here = ChatUser("console", "console"), Channel("console:cli", "console")
     card = open_brain.ask("suggest a win-back for Globex", me, here)
     (sid,) = {b.payload["suggestion_id"] for b in card.buttons}
+    assert dict(card.fields)["Status"].startswith("Waiting for a decision by you, since ")
     approved = open_brain.ask(f"approve {sid}", me, here)
     assert not approved.private and get(open_brain.store, sid).state == "approved"
     # What `custseg ask --json` prints for the same decision as a query: where it stands, and who.

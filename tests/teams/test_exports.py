@@ -1,6 +1,7 @@
-"""An export through the real Teams endpoint: in the personal chat the card carries a short-lived
+"""Exports and typed decisions through the real Teams endpoint. An export: in the personal chat the card carries a short-lived
 link, the running web app serves the very file under it (the asker's rows, as an attachment, never
-cached), the token never reaches the log, and once expired the link answers 404."""
+cached), the token never reaches the log, and once expired the link answers 404. A decision typed by name is made once, by the
+person with the right."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import update
 
 from bot.exports import MEDIA_TYPES, headings
 from config import load_settings
+from custseg.actions import audit_log, get
 from custseg.store.models import EXPORT_FILES
 from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text
@@ -68,3 +70,25 @@ def test_an_export_in_the_personal_chat_is_a_link_the_web_app_serves(world: Worl
         conn.execute(update(EXPORT_FILES).values(expires_at=EXPORT_FILES.c.created_at))
     assert request(found["url"])[0] == 404
     assert request(found["url"].replace(found["token"], "x" * 43))[0] == 404
+
+
+PETRA = {"id": "29:petra", "name": "Petra Novak", "aadObjectId": "aad-petra"}
+PETRA_CHAT = {"id": "a:personal-petra", "conversationType": "personal", "tenantId": "tenant-1"}
+
+
+def test_a_decision_typed_by_name_in_teams_is_made_once_and_said_who_made_it(world: World):
+    suggested = card_text(world.ask("suggest a win-back for Globex", PETRA_CHAT, **{"from": PETRA}))
+    found = re.search(r"Suggestion #(?P<id>\d+) ", suggested)
+    assert found is not None, suggested
+    sid = int(found["id"])
+    # Maria owns Globex but is no manager: refused, nothing changes.
+    assert "Only managers of emea can approve this." in card_text(
+        world.ask("approve the suggestion for Globex")
+    )
+    assert get(world.brain.store, sid).state == "proposed"
+
+    approved = card_text(world.ask("approve the suggestion for Globex", PETRA_CHAT, **{"from": PETRA}))
+    assert "Approved by Petra Novak on " in approved
+    again = card_text(world.ask(f"approve {sid}", PETRA_CHAT, **{"from": PETRA}))
+    assert "You already did: approved on " in again
+    assert [t.to_state for t in audit_log(world.brain.store, sid)] == ["proposed", "approved"]
