@@ -514,7 +514,7 @@ class CustsegTeams(ActivityHandler):
                 return
             reply = await asyncio.to_thread(self.brain.ask, question, user, channel)
             by = wording.SHARED_BY.format(name=user.display_name or user.user_id)
-            built = self._card(reply, updated_by=by)
+            built = self._card(reply, updated_by=by, asker=user)
             response = await with_retries(lambda: turn.send_activity(card_activity(built)))
             outcome.append((reply, True))
             await self._record(context, response.id if response else None, reply, key)

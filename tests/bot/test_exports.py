@@ -188,3 +188,15 @@ def test_ask_json_notes_say_what_was_not_applied_and_why(ask_json):
     ]
     alone = ask_json("customers similar to our best customer")["answer"]
     assert any("similar to another one is not something I can do" in n for n in alone["notes"])
+
+
+def test_the_terminal_saves_the_file_and_names_its_path(brain, tmp_path):
+    from adapters.console.render import render
+
+    reply = export(
+        brain, {"filters": {"segment": "champions"}, "format": "csv"}, BOSS, Channel("console:x", "console")
+    )
+    shown = render(reply, file_dir=tmp_path / "exports")
+    saved = tmp_path / "exports" / "customers-champions-2026-11-13.csv"
+    assert f"Saved to {saved}" in shown
+    assert saved.read_bytes() == reply.file.content
