@@ -185,7 +185,9 @@ def export(ctx: Context, query: Query) -> Reply:
     )
     answer = ctx.book.find(listing, cap=exports.MAX_ROWS)
     if not isinstance(answer, CustomersAnswer):
-        return special(ctx, query, answer)
+        # "my customers" from someone we cannot place, an owner or region the data lacks: the same
+        # answer as the list would get, and its kind in JSON (needs_identity, no_match).
+        return dataclasses.replace(special(ctx, query, answer), answer={**answer.to_json(), "notes": []})
     words = describe_filters(answer.filters, ctx.currency)
     what = (
         wording.EXPORT_WHAT["filters"].format(filters=", ".join(words))

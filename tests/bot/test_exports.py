@@ -173,6 +173,10 @@ def test_ask_json_gives_each_intent_its_answer_kind(ask_json, tmp_path):
         rows = list(csv.DictReader(f))
     assert len(rows) == exported["rows"] and {r["Account manager"] for r in rows} == {"Maria"}
 
+    # Without --as-user nobody is "me": the same refusal a list gets, by its kind, and no file.
+    unknown = ask_json("export my dormant customers to csv")["answer"]
+    assert unknown["kind"] == "needs_identity" and "path" not in unknown
+
     defined = ask_json("what does hibernating mean?")["answer"]
     assert (defined["kind"], defined["term"]) == ("define", "hibernating")
     assert "recency score 2" in defined["text"]
