@@ -661,6 +661,10 @@ EXPORT_COLUMNS = {
     "churn_probability": "Churn probability (0–1)",
 }
 # Sent by the platforms when the file itself cannot follow: where it went instead.
+EXPORT_SLASH = (
+    "The file did not come here: a slash command's answer is yours alone, and a file in this channel would "
+    "be everyone's. Ask me in a direct message (*export …*) and the file comes there."
+)
 EXPORT_SLACK_FAILED = "I could not upload the file here ({error}); try again in a minute."
 EXPORT_LINK = "Download {filename} (the link works for {minutes} minutes; do not forward it)"
 EXPORT_NO_LINK = (

@@ -307,11 +307,18 @@ class SlackBot:
             await self.respond_all(respond, render(Reply(text=refused)), response_type="ephemeral")
             return
         user = await self.user(str(command["user_id"]))
-        reply = await self.answer({"q": text}, user, await self.channel(str(command["channel_id"])))
+        channel = await self.channel(str(command["channel_id"]))
+        reply = await self.answer({"q": text}, user, channel)
         await self.respond_all(
             respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
         )
-        await self.upload_file(str(command["channel_id"]), reply, None)
+        if reply.file is None:
+            return
+        if channel.visibility == "dm":
+            await self.upload_file(channel.channel_id, reply, None)
+            return
+        # A slash command's answer is the asker's alone; a file uploaded here would be everyone's.
+        await self.respond_all(respond, render(Reply(text=wording.EXPORT_SLASH)), response_type="ephemeral")
 
     async def message(self, event: dict[str, Any], mention: bool) -> None:
         """A direct message, or a mention in a channel: answered in its thread when the channel is

@@ -34,3 +34,19 @@ def test_an_export_asked_in_a_public_channel_sends_no_file(slack: SlackSide):
     assert wording.EXPORT_ONLY_PRIVATE.split(",")[0] in notice.text()
     assert slack.fake.calls_to("files.getUploadURLExternal") == []
     assert slack.fake.calls_to("chat.postMessage") == []
+
+
+def test_a_slash_command_export_in_a_channel_keeps_the_file_out_of_it(slack: SlackSide):
+    slack.fake.set_channel("C_TEAM", is_private=True)
+    slack.command("export my at-risk customers to csv", channel="C_TEAM")
+    answer, notice = slack.fake.wait_for("respond", n=2)
+    assert "as a CSV file" in answer.text()
+    assert "a slash command's answer is yours alone" in notice.text()
+    assert slack.fake.calls_to("files.getUploadURLExternal") == []
+
+
+def test_a_slash_command_export_in_the_direct_message_uploads_the_file_there(slack: SlackSide):
+    slack.command("export my at-risk customers to csv", channel="D_MARIA")
+    slack.fake.wait_for("respond")
+    (done,) = slack.fake.wait_for("files.completeUploadExternal")
+    assert done.args["channel_id"] == "D_MARIA"
