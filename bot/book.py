@@ -73,9 +73,12 @@ class ScopedBook:
         """The engine's answer to a data query within the asker's scope."""
         return self._engine.run(query, user_owner=self.owner, offset=offset, scope=self.scope)
 
-    def find(self, query: Query, offset: int = 0) -> CustomersAnswer | Refusal:
-        """One page of the customers ``query`` lists, within the asker's scope."""
-        return self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope)
+    def find(self, query: Query, offset: int = 0, cap: int | None = None) -> CustomersAnswer | Refusal:
+        """One page of the customers ``query`` lists, within the asker's scope (at most ``cap``
+        rows; a chat list's cap when None)."""
+        if cap is None:
+            return self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope)
+        return self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope, cap=cap)
 
     def count(self, filters: Filters) -> CountAnswer | Refusal:
         """How many of the asker's customers ``filters`` selects."""

@@ -40,6 +40,21 @@ def refusal(settings: Settings, channel: Channel) -> str | None:
     return wording.EXTERNAL_CHANNEL if channel.visibility == "external" else wording.MEMBERS_UNCHECKED
 
 
+def export_refusal(settings: Settings, channel: Channel) -> str | None:
+    """Why a file of customer rows may not be handed over in ``channel``, or None.
+
+    A file cannot be shown to one person only the way a chat answer can, so an export goes only
+    where an answer is posted in the open (a direct message, a private channel of ours) and
+    nowhere customer data is refused; the terminal is the asker's own.
+    """
+    if channel.platform == "console":
+        return None
+    refused = refusal(settings, channel)
+    if refused is not None:
+        return refused
+    return None if answered_in_the_open(channel) else wording.EXPORT_ONLY_PRIVATE
+
+
 def outsider_refusal(intent: Intent, outsider: str | None) -> str | None:
     """Why an asker of another organisation gets no answer to ``intent`` (``outsider`` is the
     sentence the adapter found for them, None when they are ours), or None."""

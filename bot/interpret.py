@@ -251,13 +251,32 @@ def figure_title(query: Query) -> str:
 def unsupported_sentence(words: tuple[str, ...], alone: bool = False) -> str:
     """What could not be applied and why: "I could not apply 'bought office chairs': I have no
     product data, so what follows is without that condition." (``alone``: nothing follows)."""
-    lowered = " ".join(words).lower()
-    product = any(w in lowered for w in wording.PRODUCT_WORDS)
-    why = wording.UNSUPPORTED_WHY["product" if product else "other"]
+    why = _why_unsupported(words)
     if alone:
         return wording.UNSUPPORTED_ONLY.format(words=quoted(words), why=why)
     it = wording.UNSUPPORTED_IT[min(len(words), 2)]
     return wording.UNSUPPORTED.format(words=quoted(words), why=why, it=it)
+
+
+def _why_unsupported(words: tuple[str, ...] | list[str]) -> str:
+    """Why these words could not be applied, said once for all of them (the first reason found)."""
+    lowered = " ".join(words).lower()
+    for why, markers in (
+        ("similar", wording.SIMILAR_WORDS),
+        ("assign", wording.ASSIGN_WORDS),
+        ("product", wording.PRODUCT_WORDS),
+    ):
+        if any(m in lowered for m in markers):
+            return wording.UNSUPPORTED_WHY[why]
+    return wording.UNSUPPORTED_WHY["other"]
+
+
+def unsupported_notes(query: Query) -> list[str]:
+    """The answer's notes on what of the message was not applied: one per phrase, each with why."""
+    return [
+        wording.UNSUPPORTED_ONLY.format(words=quoted([w]), why=_why_unsupported([w]))
+        for w in query.unsupported or ()
+    ]
 
 
 def quoted(words: tuple[str, ...] | list[str]) -> str:

@@ -49,6 +49,17 @@ class Image:
     alt_text: str
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file the answer carries (an export): its name, bytes and media type, and how many data
+    rows it holds. Slack uploads it to the thread, Teams links to it, the terminal saves it."""
+
+    filename: str
+    content: bytes
+    media_type: str
+    rows: int
+
+
 @dataclass
 class Reply:
     """One answer.
@@ -77,6 +88,12 @@ class Reply:
     customer_data : bool
         Whether it answers an intent whose declaration says it carries customer data (set by the
         chat service): only such answers are offered for sharing in a channel.
+    file : Attachment, optional
+        A file to hand over with the message (an export).
+    answer : dict, optional
+        The answer in the contract's terms (``kind`` and its fields, ``notes``) for an intent the
+        query engine does not answer (decide, export, define, smalltalk): what ``custseg ask
+        --json`` prints.
     """
 
     context: str = ""
@@ -89,6 +106,8 @@ class Reply:
     footer: str | None = None
     private: bool = False
     customer_data: bool = False
+    file: Attachment | None = None
+    answer: dict[str, Any] | None = None
 
     def plain_text(self) -> str:
         """Everything readable in one string (for notifications, logs of replies and tests)."""
@@ -99,6 +118,8 @@ class Reply:
             parts += [" | ".join(row) for row in self.table.rows]
         if self.image:
             parts.append(self.image.alt_text)
+        if self.file:
+            parts.append(self.file.filename)
         parts += [f"[{b.label}]" for b in self.buttons]
         if self.footer:
             parts.append(self.footer)

@@ -219,6 +219,7 @@ ACTION_YOU_FIRST = "You already did: {state} on {at}. Nothing changed."
 ACTION_CLOSED = "This suggestion was {state} on {at} ({reason}); your click changed nothing."
 WHO_MANAGERS = "a manager of {teams}"
 WHO_ADMIN = "an admin"
+WHO_YOU = "you"
 ACTION_STATE = {
     "proposed": "proposed",
     "approved": "approved",
@@ -557,8 +558,19 @@ UNSUPPORTED = "I could not apply {words}: {why}, so what follows is without {it}
 UNSUPPORTED_ONLY = "I could not apply {words}: {why}."
 UNSUPPORTED_WHY = {
     "product": "I have no product data (only customers, their labels and their orders' dates and amounts)",
-    "other": "your data has nothing I could match it to",
+    "similar": "finding customers similar to another one is not something I can do",
+    "assign": "I can't change who a customer belongs to (that is done in your CRM)",
+    "other": "your data has no column or value I could match it to",
 }
+# Words that mark a request for look-alike customers, and for changing a customer's owner.
+SIMILAR_WORDS = ("similar", "lookalike", "look-alike", "look alike", "like our", "resembl")
+ASSIGN_WORDS = ("reassign", "assign", "hand over", "transfer")
+# After a message that held nothing but words I could not use: what I can filter and answer instead.
+UNSUPPORTED_INSTEAD = (
+    "I can select customers by segment, lifecycle stage, value tier, churn risk, key account, account "
+    "manager, region, country and your customer columns, and by revenue, lifetime value, orders and order "
+    "dates; and answer counts, lists, totals, breakdowns, trends and who moved. For example:"
+)
 UNSUPPORTED_IT = {1: "that condition", 2: "those conditions"}
 # Words that mark a condition on products, which the book never has.
 PRODUCT_WORDS = (
@@ -600,31 +612,68 @@ SMALLTALK_WORDS = {
         "您好",
     ),
 }
-DECIDE_UNDERSTOOD = "You want to {decision} {what}."
-DECIDE_WHAT = {
-    "suggestion": "suggestion #{n}",
-    "customer": "the suggestion for {customer}",
-    "none": "a suggestion",
-}
-DECIDE_REASON = " (reason: {reason})"
-DECIDE_SNOOZE = " for {days}"
-DECIDE_PRESS = "Press the button to confirm; it goes through the same checks and audit log as on the card."
-DECIDE_BY_NAME = (
-    "I can't decide a suggestion by the customer's name yet. Open *pending actions* and use the buttons, "
-    "or type the suggestion's number: *approve 12*, *reject 12 because …*, *snooze 12 for 2 weeks*."
+DECIDE_HOW = (
+    "Approve, reject or snooze which suggestion? Type its number (*approve 12*, *reject 12 because …*, "
+    "*snooze 12 for 2 weeks*) or the customer (*approve the suggestion for Globex*)."
 )
-DECISION_VERB = {"approve": "approve", "reject": "reject", "snooze": "snooze"}
+DECIDE_WHICH = (
+    "Which suggestion? Give its number (*approve 12*) or the customer (*approve the suggestion for Globex*)."
+)
+DECIDE_NO_ROW = (
+    "I have no list in this conversation to take that row from. Name the customer "
+    "(*approve the suggestion for Globex*) or the suggestion's number (*approve 12*)."
+)
+DECIDE_SEVERAL = "{name} has {n} open suggestions; which one?"
+DECIDE_SEVERAL_HEADERS = ("Suggestion", "Task", "Status")
+DECIDE_NONE_OPEN = "{name} has no open suggestion. The latest, #{n}: {status}"
+DECIDE_NONE = "{name} has no suggestion to decide yet. Ask me to suggest one first."
+SUGGEST_BUTTON = "Suggest a win-back"
 DECIDE_BUTTON = {"approve": "Approve #{n}", "reject": "Reject #{n}", "snooze": "Snooze #{n}"}
 PENDING_BUTTON = "Pending actions"
-EXPORT_UNDERSTOOD = "You want {what} as {format}."
-EXPORT_WHAT = {"filters": "the customers: {filters}", "all": "all your customers"}
-EXPORT_FORMAT = {"csv": "a CSV file", "xlsx": "an Excel file", None: "a file"}
+EXPORT_DONE = "Here {are} *{n:,} customer{s}* ({what}) as {format}: {filename}."
+EXPORT_CAPPED = "The list has {total:,} customers; the file holds the first {n:,} by {sort}. Ask for a narrower list for the rest."
+EXPORT_EMPTY = "No customer matches {what}, so there is nothing to export."
+EXPORT_WHAT = {"filters": "{filters}", "all": "all your customers"}
+EXPORT_FORMAT = {"csv": "a CSV file", "xlsx": "an Excel file"}
+EXPORT_ONLY_PRIVATE = (
+    "An export carries customer data, so I send it only in a direct message or a private channel. "
+    "Ask me in a direct message and the file comes there."
+)
+EXPORT_SHEET = "Customers"
+EXPORT_YES_NO = {True: "yes", False: "no"}
+# The columns of an exported list: a listed customer's field → its heading, with the unit.
+EXPORT_COLUMNS = {
+    "customer_id": "Customer ID",
+    "name": "Customer",
+    "owner": "Account manager",
+    "region": "Region",
+    "segment": "RFM segment",
+    "value_tier": "Value tier",
+    "lifecycle": "Lifecycle stage",
+    "churn_risk": "Churn risk",
+    "key_account": "Key account",
+    "revenue": "Revenue to date ({currency})",
+    "frequency": "Orders (count)",
+    "recency_days": "Days since last order",
+    "typical_gap_days": "Usual gap between orders (days)",
+    "last_order": "Last order (date)",
+    "clv": "Predicted lifetime value ({currency})",
+    "churn_probability": "Churn probability (0–1)",
+}
+# Sent by the platforms when the file itself cannot follow: where it went instead.
+EXPORT_SLASH = (
+    "The file did not come here: a slash command's answer is yours alone, and a file in this channel would "
+    "be everyone's. Ask me in a direct message (*export …*) and the file comes there."
+)
+EXPORT_SLACK_FAILED = "I could not upload the file here ({error}); try again in a minute."
+EXPORT_LINK = "Download {filename} (the link works for {minutes} minutes; do not forward it)"
+EXPORT_NO_LINK = (
+    "I cannot hand over files in Teams here: the web process has no public URL ([web] public_url). "
+    "Ask an admin, or use Slack or `custseg ask`."
+)
+EXPORT_SAVED = "Saved to {path}"
 SHOW_LIST = "Show the list"
 CHURN_HORIZON_GAPS = "{gaps}× their usual gap between orders ({low}–{high} days)"
-EXPORT_NOT_YET = (
-    "I can't send files in chat yet. Here is the list to look at; for the file, an admin can run "
-    "`custseg ask --json` with the same question."
-)
 DEFINE_UNKNOWN = "I don't have a definition for that yet; *help* lists the words I use."
 DEFINITION = {
     "rfm": "RFM scores every customer 1–5 on *recency* (days since the last order), *frequency* (number of "
@@ -652,6 +701,17 @@ DEFINITION = {
     "champions, loyal, potential loyalists, new, promising, need attention, about to sleep, at risk, "
     "can't lose, hibernating, lost.",
 }
+CHURN_HOLDOUT = (
+    "How good it is: trained on an earlier window and tested on the {customers:,} customers of the holdout "
+    "after {cutoff}, of those it flagged as high risk ({high} % or more) {error} % ordered after all (the "
+    "error rate, 1 − precision), and {missing} % of those who really stopped were not flagged (the missing "
+    "ratio, 1 − recall); it ranks customers with ROC-AUC {auc} (1 is perfect, 0.5 a coin toss)."
+)
+CHURN_HOLDOUT_MEANING = (
+    "How good it is is measured on a later holdout window: the error rate (1 − precision) is the share of "
+    "customers flagged high risk who ordered after all, the missing ratio (1 − recall) the share of real "
+    "churners it did not flag. This book has no holdout figures yet (too little history)."
+)
 SEGMENT_DEFINITION = "The {name} segment: {meaning}; recency score {r} and frequency score {f} (1–5, 5 best)."
 SEGMENT_MEANING = {
     "champions": "bought recently and often: the best customers",

@@ -196,10 +196,12 @@ class WebSettings(Strict):
     images the web process serves at ``/charts/…``; without it they are shown as numbers when too
     large to embed. It must be https, except on this machine (``http://127.0.0.1:…``, for tests).
     Chart images are served for ``chart_days`` days, then the worker's daily sweep removes them.
+    An exported file's download link (Teams) works for ``export_minutes`` minutes.
     """
 
     public_url: str | None = None
     chart_days: int = Field(30, ge=1)
+    export_minutes: int = Field(15, ge=1, le=24 * 60)
 
     @field_validator("public_url")
     @classmethod

@@ -25,6 +25,9 @@ EXAMPLES = """examples:
 """
 
 
+# Where `custseg ask` saves exported files (the terminal's own, like var/charts).
+EXPORT_DIR = Path("var") / "exports"
+
 # Command groups in their own modules; each exports register(subparsers).
 COMMAND_MODULES: tuple[str, ...] = (
     "adapters.cli.serve",
@@ -157,6 +160,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     app, user = app_for(settings, args.as_user)
     brain = app.chat
     if args.json:
+        from adapters.console.render import save_file
+        from bot.interpret import unsupported_notes
         from custseg.query import Query
 
         engine = brain.engine()
@@ -168,12 +173,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 scope=app.access.of(user).scope,
             ).to_json()
         else:
-            reply = brain.run(query, user, Channel("console:cli", "console"))
-            answer = {"kind": "reply", "text": reply.plain_text()}
+            reply = brain.run(query, user, Channel("console:cli", "console"), text=text)
+            answer = dict(reply.answer) if reply.answer else {"kind": "reply", "text": reply.plain_text()}
+            if reply.file is not None:
+                answer["path"] = str(save_file(reply.file, EXPORT_DIR).resolve())
+        answer["notes"] = unsupported_notes(query) + list(answer.get("notes") or [])
         print(json.dumps({"query": query.to_json(), "answer": answer}, default=str, ensure_ascii=False))
         return 0
     reply = brain.ask(text, user, Channel("console:cli", "console"))
-    print(render(reply, sys.stdout.isatty(), Path("var") / "charts"))
+    print(render(reply, sys.stdout.isatty(), Path("var") / "charts", EXPORT_DIR))
     return 0
 
 

@@ -43,7 +43,7 @@ def chat(
     if read is input:
         _readline_history(state_dir / "chat_history")
     channel = Channel(f"console:{user.user_id}", "console")
-    charts = state_dir / "charts"
+    charts, files = state_dir / "charts", state_dir / "exports"
     print(render(brain.welcome(), color), file=out)
     print("\nType a question, a number to press a button, or 'quit'.", file=out)
     last: Reply | None = None
@@ -62,5 +62,5 @@ def chat(
             reply = brain.act(button.action_id, button.payload, user, channel)
         else:
             reply = brain.ask(text, user, channel)
-        print("\n" + render(reply, color, charts), file=out, flush=True)
+        print("\n" + render(reply, color, charts, files), file=out, flush=True)
         last = reply

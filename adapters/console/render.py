@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.reply import Reply, Table
+from bot import wording
+from bot.reply import Attachment, Reply, Table
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 
@@ -29,8 +30,20 @@ def table_text(table: Table) -> str:
     )
 
 
-def render(reply: Reply, color: bool = False, chart_dir: Path | None = None) -> str:
-    """The reply as text; charts are written as PNG files into ``chart_dir`` and named."""
+def save_file(file: Attachment, directory: Path) -> Path:
+    """Write an exported file into ``directory`` (created if need be); its path. A name already
+    there is overwritten: the same question on the same snapshot gives the same file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / Path(file.filename).name
+    path.write_bytes(file.content)
+    return path
+
+
+def render(
+    reply: Reply, color: bool = False, chart_dir: Path | None = None, file_dir: Path | None = None
+) -> str:
+    """The reply as text; charts are written as PNG files into ``chart_dir`` and named, an
+    exported file into ``file_dir``, with its path."""
     dim = (lambda s: f"\033[2m{s}\033[0m") if color else (lambda s: s)
     out: list[str] = []
     if reply.context:
@@ -52,6 +65,8 @@ def render(reply: Reply, color: bool = False, chart_dir: Path | None = None) -> 
             path.write_bytes(reply.image.png)
             where = f" (chart saved to {path})"
         out.append(dim(f"Chart: {reply.image.title}{where}"))
+    if reply.file and file_dir is not None:
+        out.append(wording.EXPORT_SAVED.format(path=save_file(reply.file, file_dir)))
     if reply.buttons:
         out.append("  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, 1)))
     if reply.footer:

@@ -251,6 +251,7 @@ class SlackBot:
         # Buttons are on the last page: that message is the one a decision elsewhere updates.
         await self.remember(str(response.get("channel") or channel_id), str(response["ts"]), reply)
         await self.upload_chart(channel_id, reply, thread_ts)
+        await self.upload_file(channel_id, reply, thread_ts)
 
     async def remember(self, channel_id: str, ts: str, reply: Reply) -> None:
         """Record a message in the channel carrying suggestion buttons, so decisions update it."""
@@ -274,6 +275,29 @@ class SlackBot:
             alt_txt=reply.image.alt_text[:1000],
         )
 
+    async def upload_file(self, channel_id: str, reply: Reply, thread_ts: str | None) -> None:
+        """An export's file, uploaded into the answer's thread (files upload v2, as charts are).
+        The chat service only attaches one where customer data may be posted in the open."""
+        if reply.file is None:
+            return
+        try:
+            await self.client.files_upload_v2(
+                channel=channel_id,
+                thread_ts=thread_ts,
+                file=reply.file.content,
+                filename=reply.file.filename,
+                title=reply.file.filename,
+            )
+        except Exception as err:  # the answer is out; say the file did not follow rather than stay silent
+            log.warning("could not upload an export into %s: %s", channel_id, type(err).__name__)
+            (notice,) = render(Reply(text=wording.EXPORT_SLACK_FAILED.format(error=type(err).__name__)))
+            try:
+                await self.client.chat_postMessage(
+                    channel=channel_id, thread_ts=thread_ts, text=notice.text, blocks=notice.blocks
+                )
+            except Exception:  # the bot cannot post there either: the log has it
+                log.warning("could not say in %s that the export did not follow", channel_id)
+
     # -- listeners -----------------------------------------------------------------------------------------
     async def command(self, command: dict[str, Any], respond: Callable[..., Awaitable[Any]]) -> None:
         """``/custseg question``: the answer only the asker sees, with a button to share it."""
@@ -283,10 +307,18 @@ class SlackBot:
             await self.respond_all(respond, render(Reply(text=refused)), response_type="ephemeral")
             return
         user = await self.user(str(command["user_id"]))
-        reply = await self.answer({"q": text}, user, await self.channel(str(command["channel_id"])))
+        channel = await self.channel(str(command["channel_id"]))
+        reply = await self.answer({"q": text}, user, channel)
         await self.respond_all(
             respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
         )
+        if reply.file is None:
+            return
+        if channel.visibility == "dm":
+            await self.upload_file(channel.channel_id, reply, None)
+            return
+        # A slash command's answer is the asker's alone; a file uploaded here would be everyone's.
+        await self.respond_all(respond, render(Reply(text=wording.EXPORT_SLASH)), response_type="ephemeral")
 
     async def message(self, event: dict[str, Any], mention: bool) -> None:
         """A direct message, or a mention in a channel: answered in its thread when the channel is
@@ -313,7 +345,8 @@ class SlackBot:
             )
             return
         reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
-        if policy.answered_in_the_open(channel):
+        # A notice meant for the asker alone (a typed decision they may not make) stays theirs.
+        if policy.answered_in_the_open(channel) and not (reply.private and channel.visibility != "dm"):
             await self.post(channel_id, reply, thread)
             return
         for message in render(reply, share=_share(reply, text), chart="alt"):

@@ -46,6 +46,7 @@ from adapters.teams.render import (
 )
 from adapters.teams.roster import Rosters
 from adapters.web.charts import links_for
+from adapters.web.exports import links_for as export_links_for
 from bot import channels as policy
 from bot import wording
 from bot.context import Channel, ChatUser
@@ -129,6 +130,7 @@ class CustsegTeams(ActivityHandler):
         self._stored: set[str] = set()
         self._emails: dict[str, str | None] = {}
         self._chart_links = links_for(brain.store, settings.web)
+        self._export_links = export_links_for(brain.store, settings.web)
 
     # -- who and where ---------------------------------------------------------------------------
     async def _user(self, context: TurnContextProtocol) -> ChatUser:
@@ -227,9 +229,26 @@ class CustsegTeams(ActivityHandler):
         log.info("custseg was removed from a Teams conversation; proactive posts there stop")
 
     # -- sending ---------------------------------------------------------------------------------
-    def _card(self, reply: Reply, updated_by: str | None = None) -> dict[str, Any]:
+    def _card(
+        self, reply: Reply, updated_by: str | None = None, asker: ChatUser | None = None
+    ) -> dict[str, Any]:
         image_url = self._chart_links.url if self._chart_links else None
-        return card(reply, updated_by=updated_by, local_mode=self.local_mode, image_url=image_url)
+        shown = self._with_download(reply, asker) if reply.file is not None else reply
+        return card(shown, updated_by=updated_by, local_mode=self.local_mode, image_url=image_url)
+
+    def _with_download(self, reply: Reply, asker: ChatUser | None) -> Reply:
+        """An export's file as a short-lived download link in the card (a bot's message in Teams
+        cannot carry the file itself), or why there is none."""
+        assert reply.file is not None
+        who = asker.user_id if asker is not None else "unknown"
+        links = self._export_links
+        url = links.url(reply.file, "teams", who) if links is not None else None
+        if links is None or url is None:
+            line = wording.EXPORT_NO_LINK
+        else:
+            label = wording.EXPORT_LINK.format(filename=reply.file.filename, minutes=links.minutes)
+            line = f"[{label}]({url})"
+        return dataclasses.replace(reply, text=f"{reply.text}\n\n{line}", file=None)
 
     async def _personal_chat(
         self, context: TurnContextProtocol, sender: ChannelAccount
@@ -297,7 +316,7 @@ class CustsegTeams(ActivityHandler):
             await self._answer_privately(turn_context, text, user)
             return
         reply = await asyncio.to_thread(self.brain.ask, text, user, await self._channel(turn_context))
-        await self._record(turn_context, await self._send(turn_context, self._card(reply)), reply)
+        await self._record(turn_context, await self._send(turn_context, self._card(reply, asker=user)), reply)
 
     # -- buttons -----------------------------------------------------------------------------------
     async def _press(
@@ -432,7 +451,7 @@ class CustsegTeams(ActivityHandler):
                 {"q": text, "conversation": activity.conversation.id, "name": name},
             )
             shown = dataclasses.replace(reply, buttons=[*reply.buttons, share])
-            sent = await self._post_in(context, personal.reference, self._card(shown))
+            sent = await self._post_in(context, personal.reference, self._card(shown, asker=user))
             if sent is None:
                 # Closed or blocked by the person: the next question starts a new one.
                 await asyncio.to_thread(references.mark_uninstalled, self.brain.store, personal.channel_id)
@@ -495,7 +514,7 @@ class CustsegTeams(ActivityHandler):
                 return
             reply = await asyncio.to_thread(self.brain.ask, question, user, channel)
             by = wording.SHARED_BY.format(name=user.display_name or user.user_id)
-            built = self._card(reply, updated_by=by)
+            built = self._card(reply, updated_by=by, asker=user)
             response = await with_retries(lambda: turn.send_activity(card_activity(built)))
             outcome.append((reply, True))
             await self._record(context, response.id if response else None, reply, key)

@@ -1,5 +1,6 @@
-"""The `web` process: one aiohttp server for every chat platform, a health endpoint, and the chart
-images Teams cards link to (``adapters.web.charts``).
+"""The `web` process: one aiohttp server for every chat platform, a health endpoint, the chart
+images Teams cards link to (``adapters.web.charts``) and the exported files they link to
+(``adapters.web.exports``).
 
 Each platform adapter module listed in ``PLATFORM_MODULES`` exports
 ``mount(app, brain, settings, env) -> PlatformStatus``: it adds its routes (Slack's
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from adapters.web import charts
+from adapters.web import charts, exports
 from bot.services.chat import ChatService
 from config import Settings
 
@@ -87,4 +88,5 @@ def build_app(
     app[STATUSES] = statuses
     app.router.add_get("/health", health)
     charts.mount(app, brain.store)
+    exports.mount(app, brain.store)
     return app

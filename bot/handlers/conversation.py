@@ -1,19 +1,31 @@
-"""Social words, definitions, and the decisions and exports the conversation issue completes
-later: each answered with what was understood and what to do now, never "not understood"."""
+"""Social words, definitions, decisions in words (by suggestion number or customer name, through
+the card's own buttons) and exports of a list as a CSV or XLSX file."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import logging
 import re
 
-from bot import wording
+from bot import exports, wording
+from bot.channels import export_refusal
 from bot.context import Context
+from bot.freshness import with_freshness
+from bot.handlers import actions as card_actions
+from bot.handlers.customers import special
+from bot.handlers.one_customer import named_customer
 from bot.handlers.talk import examples
 from bot.interpret import days, describe_filters, interpretation
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, Table
+from bot.winback.cards import status
 from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
-from custseg.query import Query
+from custseg.actions import Suggestion, get, last_transition, list_suggestions, open_for
+from custseg.query import CustomersAnswer, Query
 from custseg.segmentation.rfm import RF_GRID
+
+log = logging.getLogger("custseg.bot.exports")
 
 # What a typed decision becomes as a button (the same actions as the suggestion card's).
 DECISION_ACTIONS = {"approve": "action.approve", "reject": "action.reject", "snooze": "action.snooze"}
@@ -42,74 +54,217 @@ def smalltalk(ctx: Context, query: Query) -> Reply:
     text = wording.SMALLTALK[kind]
     if kind == "other":
         text += "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES[:5])
-    return Reply(context=interpretation(query), text=text, buttons=examples()[:3])
+    return Reply(
+        context=interpretation(query),
+        text=text,
+        buttons=examples()[:3],
+        answer={"kind": "smalltalk", "said": kind, "text": text, "notes": []},
+    )
 
 
 def _pending_button() -> Button:
     return Button(wording.PENDING_BUTTON, "run_query", {"query": {"intent": "pending_actions"}})
 
 
-def decide(ctx: Context, query: Query) -> Reply:
-    """A decision in words: with the suggestion's number, a button that makes exactly that
-    decision (the card's own action, so the same rights and audit); by name, the way to do it."""
-    decision = query.decision
-    if query.suggestion:
-        what = wording.DECIDE_WHAT["suggestion"].format(n=query.suggestion)
-    elif query.customer:
-        what = wording.DECIDE_WHAT["customer"].format(customer=query.customer)
-    else:
-        what = wording.DECIDE_WHAT["none"]
-    buttons = [_pending_button()]
-    if decision is None:
-        return Reply(context=interpretation(query), text=wording.DECIDE_BY_NAME, buttons=buttons)
-    understood = wording.DECIDE_UNDERSTOOD.format(decision=wording.DECISION_VERB[decision], what=what)
-    if query.reason:
-        understood = understood.removesuffix(".") + wording.DECIDE_REASON.format(reason=query.reason) + "."
-    if query.snooze_days:
-        understood = (
-            understood.removesuffix(".") + wording.DECIDE_SNOOZE.format(days=days(query.snooze_days)) + "."
+def _decision_payload(ctx: Context, query: Query, suggestion_id: int) -> dict[str, object]:
+    """The payload the card's own button would carry for this decision."""
+    payload: dict[str, object] = {"suggestion_id": suggestion_id}
+    if query.decision == "reject" and query.reason:
+        payload["reason"] = query.reason
+    if query.decision == "snooze":
+        payload["days"] = query.snooze_days or ctx.settings.playbook.snooze_days
+    return payload
+
+
+def _decided(ctx: Context, query: Query, suggestion_id: int) -> Reply:
+    """The decision made exactly as the card's button makes it: the same rights, state machine,
+    audit row, account manager's task and updates of every posted copy."""
+    assert query.decision is not None
+    press = card_actions.ACTIONS[DECISION_ACTIONS[query.decision]]
+    reply = press(ctx, _decision_payload(ctx, query, suggestion_id))
+    if not reply.private:
+        reply.context = interpretation(query)
+    s = get(ctx.store, suggestion_id)
+    last = last_transition(ctx.store, suggestion_id) if s is not None else None
+    answer: dict[str, object] = {
+        "kind": "decision",
+        "suggestion": suggestion_id,
+        "customer_id": s.customer_id if s else None,
+        "decision": query.decision,
+        "state": s.state if s else None,
+        "decided_by": last.actor if last else None,
+        "at": last.at.isoformat(timespec="seconds") if last else None,
+        # A refusal (no right to decide) is the one private answer; it changed nothing.
+        "refused": reply.private,
+        "text": reply.plain_text(),
+        "notes": [],
+    }
+    return dataclasses.replace(reply, answer=answer)
+
+
+def _choices(ctx: Context, query: Query, name: str, found: list[Suggestion]) -> Reply:
+    """Several open suggestions for one customer: each with the button for the decision asked."""
+    assert query.decision is not None
+    rows = [[f"#{s.id}", s.task, wording.ACTION_STATE[s.state]] for s in found]
+    buttons = [
+        Button(
+            wording.DECIDE_BUTTON[query.decision].format(n=s.id),
+            DECISION_ACTIONS[query.decision],
+            _decision_payload(ctx, query, s.id),
+            "danger" if query.decision == "reject" else "primary",
         )
-    if query.suggestion:
-        payload: dict[str, object] = {"suggestion_id": query.suggestion}
-        if decision == "reject" and query.reason:
-            payload["reason"] = query.reason
-        if decision == "snooze":
-            payload["days"] = query.snooze_days or ctx.settings.playbook.snooze_days
-        button = Button(
-            wording.DECIDE_BUTTON[decision].format(n=query.suggestion),
-            DECISION_ACTIONS[decision],
-            payload,
-            "danger" if decision == "reject" else "primary",
-        )
-        text = f"{understood} {wording.DECIDE_PRESS}"
-        return Reply(context=interpretation(query), text=text, buttons=[button, *buttons])
+        for s in found
+    ]
     return Reply(
-        context=interpretation(query), text=f"{understood} {wording.DECIDE_BY_NAME}", buttons=buttons
+        context=interpretation(query),
+        text=wording.DECIDE_SEVERAL.format(n=len(found), name=name),
+        table=Table(list(wording.DECIDE_SEVERAL_HEADERS), rows),
+        buttons=buttons,
     )
 
 
+def _by_customer(ctx: Context, query: Query) -> Reply:
+    """The decision on the named customer's open suggestion; the choice when there are several;
+    where the last one stands when none is open."""
+    answer = named_customer(ctx, query)
+    if isinstance(answer, Reply):  # not found, ambiguous or someone else's: asks which one
+        return answer
+    cid = answer.customer["customer_id"]
+    name = answer.customer.get("name") or cid
+    found = open_for(ctx.store, cid)
+    if len(found) == 1:
+        return _decided(ctx, query, found[0].id)
+    if found:
+        return _choices(ctx, query, name, found)
+    closed = list_suggestions(ctx.store, customer_id=cid)
+    if closed:
+        latest = closed[0]
+        text = wording.DECIDE_NONE_OPEN.format(
+            name=name, n=latest.id, status=status(ctx.settings, latest, last_transition(ctx.store, latest.id))
+        )
+    else:
+        text = wording.DECIDE_NONE.format(name=name)
+    suggest = Button(
+        wording.SUGGEST_BUTTON,
+        "run_query",
+        {"query": {"intent": "propose_action", "customer": name}},
+    )
+    return Reply(context=interpretation(query), text=text, buttons=[suggest, _pending_button()])
+
+
+def decide(ctx: Context, query: Query) -> Reply:
+    """A decision in words ("approve 12", "reject the suggestion for Globex because …"), made
+    as if the card's button had been pressed."""
+    if query.decision is None:
+        return Reply(context=interpretation(query), text=wording.DECIDE_HOW, buttons=[_pending_button()])
+    if query.suggestion:
+        return _decided(ctx, query, query.suggestion)
+    if query.customer:
+        return _by_customer(ctx, query)
+    # A list row the conversation could not resolve to a customer (no list shown in it yet).
+    text = wording.DECIDE_NO_ROW if query.customer_row else wording.DECIDE_WHICH
+    return Reply(context=interpretation(query), text=text, buttons=[_pending_button()])
+
+
 def export(ctx: Context, query: Query) -> Reply:
-    """What would be exported, and the list itself to look at until files can be sent."""
-    words = describe_filters(query.filters, ctx.currency)
+    """The rows of the list the query describes (filters, sort, limit; all of them by default, up
+    to ``exports.MAX_ROWS``), within the asker's scope, as a CSV or XLSX file on the reply."""
+    context = interpretation(query, None, ctx.currency)
+    refused = export_refusal(ctx.settings, ctx.channel)
+    if refused is not None:
+        return Reply(context=context, text=refused, private=True)
+    fmt = query.format or "csv"
+    listing = Query.of(
+        {
+            "intent": "find_customers",
+            "filters": query.filters,
+            "sort": query.sort,
+            "order": query.order,
+            "limit": min(query.limit or exports.MAX_ROWS, exports.MAX_ROWS),
+        }
+    )
+    answer = ctx.book.find(listing, cap=exports.MAX_ROWS)
+    if not isinstance(answer, CustomersAnswer):
+        # "my customers" from someone we cannot place, an owner or region the data lacks: the same
+        # answer as the list would get, and its kind in JSON (needs_identity, no_match).
+        return dataclasses.replace(special(ctx, query, answer), answer={**answer.to_json(), "notes": []})
+    words = describe_filters(answer.filters, ctx.currency)
     what = (
         wording.EXPORT_WHAT["filters"].format(filters=", ".join(words))
         if words
         else wording.EXPORT_WHAT["all"]
     )
-    text = wording.EXPORT_UNDERSTOOD.format(what=what, format=wording.EXPORT_FORMAT[query.format])
-    listing = Query.of(
-        {"intent": "find_customers", "filters": query.filters, "sort": query.sort, "limit": query.limit}
+    n = len(answer.customers)
+    if n == 0:
+        return Reply(context=context, text=wording.EXPORT_EMPTY.format(what=what))
+    name = exports.filename(words, answer.as_of, fmt)
+    file = exports.build(answer.customers, fmt, ctx.currency, name)
+    text = wording.EXPORT_DONE.format(
+        are="is" if n == 1 else "are",
+        n=n,
+        s="" if n == 1 else "s",
+        what=what,
+        format=wording.EXPORT_FORMAT[fmt],
+        filename=name,
     )
-    button = Button(wording.SHOW_LIST, "run_query", {"query": listing.to_json()})
+    notes = list(answer.notes)
+    if query.limit is None and answer.total > n:
+        capped = wording.EXPORT_CAPPED.format(
+            total=answer.total, n=n, sort=wording.SORT_LABEL.get(answer.sort, answer.sort)
+        )
+        text += " " + capped
+        notes.append(capped)
+    # Who exported what, never the rows: the filters name labels, account managers and regions.
+    log.info(
+        "export by %s:%s of %d rows as %s, filters %s",
+        ctx.user.platform,
+        ctx.user.user_id,
+        n,
+        fmt,
+        json.dumps(answer.filters.to_json(), default=str, sort_keys=True),
+    )
     return Reply(
-        context=interpretation(query, None, ctx.currency),
-        text=f"{text} {wording.EXPORT_NOT_YET}",
-        buttons=[button],
+        context=context,
+        text=text,
+        file=file,
+        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        answer={
+            "kind": "export",
+            "as_of": answer.as_of,
+            "format": fmt,
+            "filename": name,
+            "rows": n,
+            "total": answer.total,
+            "filters": answer.filters.to_json(),
+            "columns": exports.headings(ctx.currency),
+            "notes": notes,
+        },
     )
 
 
 def _scores(scores: range) -> str:
     return str(scores.start) if len(scores) == 1 else f"{scores.start}–{scores.stop - 1}"
+
+
+def _holdout(ctx: Context) -> str:
+    """What the churn model's holdout figures mean, with this book's figures when it has them."""
+    model = ctx.data.snapshot.notes.get("churn_model") if ctx.data is not None else None
+    held = model.get("holdout") if isinstance(model, dict) else None
+    if (
+        not isinstance(model, dict)
+        or not isinstance(held, dict)
+        or held.get("error_rate") is None
+        or held.get("missing_ratio") is None
+    ):
+        return wording.CHURN_HOLDOUT_MEANING
+    return wording.CHURN_HOLDOUT.format(
+        cutoff=model.get("holdout_cutoff"),
+        customers=held.get("customers") or 0,
+        error=f"{100 * held['error_rate']:.0f}",
+        missing=f"{100 * held['missing_ratio']:.0f}",
+        auc=f"{held.get('roc_auc') or 0:.2f}",
+        high=f"{100 * ctx.settings.churn.high:g}",
+    )
 
 
 def definition(ctx: Context, term: str) -> str | None:
@@ -143,6 +298,8 @@ def definition(ctx: Context, term: str) -> str | None:
     if term in wording.DEFINITION:
         basis = {"key_account": s.key_accounts.basis, "value_tier": tiers.basis}.get(term, "revenue")
         parts.append(wording.DEFINITION[term].format(**thresholds, basis=wording.VALUE_BASIS[basis]))
+    if term == "churn_risk":
+        parts.append(_holdout(ctx))
     if term in STAGES:
         parts.append(wording.STAGE_DEFINITION[term].format(**thresholds))
     if term in SEGMENTS:
@@ -161,13 +318,21 @@ def definition(ctx: Context, term: str) -> str | None:
 
 def define(ctx: Context, query: Query) -> Reply:
     text = definition(ctx, query.term) if query.term else None
+    answer: dict[str, object] = {
+        "kind": "define",
+        "term": query.term,
+        "known": text is not None,
+        "text": text,
+        "notes": [],
+    }
     if text is None:
         return Reply(
             context=interpretation(query),
             text=wording.DEFINE_UNKNOWN,
             buttons=[Button("Help", "ask", {"text": "help"})],
+            answer=answer,
         )
-    return Reply(context=interpretation(query), text=text)
+    return Reply(context=interpretation(query), text=text, answer=answer)
 
 
 INTENTS = {"smalltalk": smalltalk, "decide": decide, "export": export, "define": define}

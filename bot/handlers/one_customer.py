@@ -53,7 +53,7 @@ def _pick(ctx: Context, query: Query, answer: Unresolved) -> Reply:
     return Reply(context=interpretation(query), text=text, table=table, buttons=buttons)
 
 
-def _profile(ctx: Context, query: Query) -> ProfileAnswer | Reply:
+def named_customer(ctx: Context, query: Query) -> ProfileAnswer | Reply:
     """The customer the query names, or the reply that asks which one (or says whose they are)."""
     answer = ctx.book.profile(query.customer or "")
     return answer if isinstance(answer, ProfileAnswer) else _pick(ctx, query, answer)
@@ -74,7 +74,7 @@ def _action_buttons(c: CustomerCard) -> list[Button]:
 
 
 def profile(ctx: Context, query: Query) -> Reply:
-    answer = _profile(ctx, query)
+    answer = named_customer(ctx, query)
     if isinstance(answer, Reply):
         return answer
     c = answer.customer
@@ -234,7 +234,7 @@ def propose_action(ctx: Context, query: Query) -> Reply:
         return Reply(
             context=interpretation(query), text="Which customer? e.g. *suggest a win-back for Globex*."
         )
-    answer = _profile(ctx, query)
+    answer = named_customer(ctx, query)
     if isinstance(answer, Reply):
         return answer
     note = _note(answer)

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot import wording
 from bot.context import Context
+from bot.interpret import interpretation
 from bot.overview import OVERVIEW_ACTION, overview_button, overview_reply, stored_names
 from bot.reply import Button, Reply
 from custseg.query import Query
@@ -43,6 +44,14 @@ def overview(ctx: Context, payload: dict[str, Any]) -> Reply:
 
 
 def unknown(ctx: Context, query: Query) -> Reply:
+    if query.unsupported:
+        # The chat service leads with what could not be applied and why; what follows is what
+        # can be asked instead, not a "didn't catch that" that contradicts it.
+        return Reply(
+            context=interpretation(query),
+            text=wording.UNSUPPORTED_INSTEAD + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES[:6]),
+            buttons=examples(),
+        )
     return Reply(
         context="Not understood",
         text=wording.UNKNOWN + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),

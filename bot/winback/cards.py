@@ -63,6 +63,8 @@ def teams_of(settings: Settings, owner: str | None) -> list[str]:
 
 
 def who_decides(settings: Settings, owner: str | None) -> str:
+    if settings.open_access:  # no people configured: the one user decides (bot.winback.rights)
+        return wording.WHO_YOU
     teams = teams_of(settings, owner)
     return wording.WHO_MANAGERS.format(teams=" or ".join(teams)) if teams else wording.WHO_ADMIN
 

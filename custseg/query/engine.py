@@ -351,13 +351,19 @@ class QueryEngine:
         return self.run(query, user_owner, offset, scope).to_json()
 
     def find(
-        self, query: Query, user_owner: str | None = None, offset: int = 0, scope: Scope = None
+        self,
+        query: Query,
+        user_owner: str | None = None,
+        offset: int = 0,
+        scope: Scope = None,
+        cap: int = MAX_LIMIT,
     ) -> CustomersAnswer | Refusal:
-        """One page of the customers ``query.filters`` selects, ranked by ``query.sort``."""
+        """One page of the customers ``query.filters`` selects, ranked by ``query.sort``; at most
+        ``cap`` rows (a list in chat; an export asks for more)."""
         selected = self._filter(query.filters, user_owner, scope, query)
         if not isinstance(selected, Selection):
             return selected
-        return self._list(selected, query, offset)
+        return self._list(selected, query, offset, cap)
 
     def count(
         self, filters: Filters, user_owner: str | None = None, scope: Scope = None, query: Query | None = None
@@ -610,12 +616,12 @@ class QueryEngine:
             for cid in rows.index
         ]
 
-    def _list(self, selected: Selection, query: Query, offset: int) -> CustomersAnswer:
+    def _list(self, selected: Selection, query: Query, offset: int, cap: int = MAX_LIMIT) -> CustomersAnswer:
         mask, notes = selected.mask, selected.notes
         asked = query.limit if query.limit is not None else DEFAULT_LIMIT
-        limit = max(1, min(asked, MAX_LIMIT))
-        if asked > MAX_LIMIT:
-            notes.append(f"lists are capped at {MAX_LIMIT} rows")
+        limit = max(1, min(asked, cap))
+        if asked > cap:
+            notes.append(f"lists are capped at {cap:,} rows")
         sort = query.sort or ("clv" if self.snapshot.notes.get("clv_available") else "revenue")
         if sort == "value":
             sort = "revenue"

@@ -389,6 +389,34 @@ class ChartImage(Base):
 CHART_IMAGES = cast(Table, ChartImage.__table__)
 
 
+# --- Exported files: a list as CSV / XLSX, served by a short-lived link (Teams) ---------------------
+
+
+class ExportFile(Base):
+    """An exported file served at ``/exports/{token}/{filename}`` until ``expires_at`` (UTC).
+
+    Teams cannot carry a file in a bot's message without a consent card, so the web process serves
+    it: ``token`` is random and unguessable and is the only key (a browser fetches it without our
+    credentials), so it lives minutes, not days. ``platform``/``user_id`` say who asked (the audit of
+    who exported what; the rows themselves are only here until they expire).
+    """
+
+    __tablename__ = "export_files"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    rows: Mapped[int] = mapped_column(Integer, nullable=False)
+    platform: Mapped[str] = mapped_column(String(20), nullable=False)
+    user_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+EXPORT_FILES = cast(Table, ExportFile.__table__)
+
+
 # --- Posted copies: every message carrying a suggestion's buttons, so a decision updates them all ---
 
 
