@@ -204,6 +204,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
             vocabulary = brain.vocabulary()
     except CustsegError:
         vocabulary = None  # parsing needs no data; without it names are taken from cue words only
+    if args.conversation:
+        from bot.nlu.followups import parse_conversation
+
+        for query in parse_conversation(sys.stdin, vocabulary):
+            sys.stdout.write(json.dumps(query, separators=(",", ":")) + "\n")
+            sys.stdout.flush()
+        return 0
     parse_stream(sys.stdin, sys.stdout, vocabulary)
     return 0
 
@@ -323,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("parse", help="read messages on stdin, write one JSON query per line")
+    p.add_argument(
+        "--conversation",
+        action="store_true",
+        help="read follow-ups against the messages before them (an empty line starts a new conversation)",
+    )
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("db", help="show or upgrade the database schema")
