@@ -82,10 +82,14 @@ PROPOSE_RE = re.compile(
 PROFILE_RE = re.compile(r"\b(?:tell me (?:more )?about|more about|profile|details|who is|who's|show me|open|look at|card)\b")
 DECIDE_RE = re.compile(r"^(?:please )?(?P<d>approve|accept|reject|decline|snooze)\b")
 DECISIONS = {"approve": "approve", "accept": "approve", "reject": "reject", "decline": "reject", "snooze": "snooze"}
-# Words that point back at what was just shown.
+# Words that point back at what was just shown ("this month", "customers that …" do not).
 POINTER_RE = re.compile(
-    r"\b(?:it|its|it's|they|them|their|theirs|those|these|that|this|he|she|him|her|his|hers|the same|that list|the list|ones)\b"
+    r"\b(?:it|its|it's|they|them|those|these|he|she|him|her|his|hers|the same|ones"
+    r"|(?:that|this|the) (?:list|one|customer|account|client|company))\b"
 )
+# Pointers strong enough to continue a question that could also stand on its own.
+THEM_RE = re.compile(r"\b(?:they|them|those|these|ones|(?:that|this|the) list)\b")
+SEARCH_VERB_RE = re.compile(r"\b(?:show|list|find|who|which|give|get|display|search|pull)\b")
 PERSON_POINTER_RE = re.compile(r"\b(?:him|her|he|she|them|they)\b")
 # Openings that continue the last question ("and in APAC?", "only the top 3").
 CONTINUE_RE = re.compile(
@@ -386,6 +390,8 @@ def _resolve(
     words = _words(english)
     intent = standalone.get("intent")
     named = "customer" in standalone and intent in ONE_CUSTOMER
+    if named and _row_number(str(standalone["customer"]), _words(str(standalone["customer"])), recent):
+        named = False  # "why is the third one dormant?": the parser took the ordinal for a name
 
     # "tell me about the second one", "why is number 3 at risk?": a row of the last list.
     if recent.listing is not None and not named:
@@ -417,6 +423,7 @@ def _resolve(
         return None
     said = _said(english, vocab)
     pointing = POINTER_RE.search(words) is not None
+    them = THEM_RE.search(words) is not None
 
     # "export that to Excel", "send me that as a CSV": the last list or figure, as a file.
     if intent == "export":
@@ -447,13 +454,17 @@ def _resolve(
 
     # "and in APAC?", "only the top 3", "sort those by risk", "what about Diego?", "and last year?".
     continues = CONTINUE_RE.search(words) is not None or original.rstrip(" ?？").endswith("呢")
-    bare = intent in ("unknown", "find_customers") and CUSTOMER_NOUN_RE.search(english.lower()) is None
+    bare = (
+        intent in ("unknown", "find_customers")
+        and CUSTOMER_NOUN_RE.search(english.lower()) is None
+        and SEARCH_VERB_RE.search(words) is None
+    )
     # "how many of them are key accounts?": the question is new, the customers are the last ones.
-    if pointing and intent in ("count_customers", "find_customers", "aggregate") and base["intent"] != intent:
+    if them and intent in ("count_customers", "find_customers", "aggregate") and base["intent"] != intent:
         own = standalone.get("filters") or {}
         query = {**standalone, "filters": _merge_filters(base.get("filters") or {}, own)}
         return _ordered(query)
-    if continues or pointing or bare:
+    if continues or them or bare:
         refined = _refined(base, said, words, original)
         if refined is not None:
             return refined
