@@ -20,9 +20,11 @@ from bot.handlers import talk
 from bot.intents import Intent, declaration
 from bot.interpret import interpretation, unsupported_sentence
 from bot.nlu import Vocabulary, parse
+from bot.nlu.followups import resolve
 from bot.registry import Handlers
 from bot.reply import Reply
 from bot.services.access import WHOLE_BOOK, Access, AccessService
+from bot.services.conversations import Thread, keep, pointed, recall, shown
 from bot.winback.typed import typed_decision
 from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
@@ -166,8 +168,13 @@ class ChatService:
             log.debug("reading a message without the data's names", exc_info=True)
         return declaration(self.understand(text or "").get("intent", "unknown"))
 
-    def ask(self, text: str, user: ChatUser, channel: Channel) -> Reply:
-        """Answer one chat message. Never raises: every failure becomes a helpful reply."""
+    def ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None = None) -> Reply:
+        """Answer one chat message. Never raises: every failure becomes a helpful reply.
+
+        ``conversation`` is the platform's key of the thread the message is in (Slack channel and
+        thread, Teams conversation or reply chain, a terminal session): with it, the message is read
+        as a follow-up of what this user asked there before, and the answer is remembered.
+        """
         try:
             if not text or not text.strip():
                 return Reply(context="Help", text=wording.EMPTY_MESSAGE)
@@ -183,6 +190,8 @@ class ChatService:
                 if declaration(query.intent).open_to_strangers:
                     return self.run(query, user, channel, engine=None, text=text)
                 return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+            if conversation is not None:
+                return self.follow(text, user, channel, Thread(user.platform, conversation, user.user_id))
             return self.run(self.understand(text), user, channel, text=text)
         except (OperationalError, DatabaseUnreachable) as err:
             log.warning("cannot answer a message, the database is unreachable (%s)", err)
@@ -190,6 +199,21 @@ class ChatService:
         except Exception:
             log.exception("failed to answer a message")
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def follow(self, text: str, user: ChatUser, channel: Channel, thread: Thread) -> Reply:
+        """Answer ``text`` as the next message of ``thread``: read against what the thread remembers
+        (the whole resolved query is what runs, and what the interpretation line shows), then
+        remember the query, the rows the asker was shown and the customer it was about."""
+        recent = recall(self.store, thread)
+        query = resolve(text[:MAX_MESSAGE], recent, self._vocabulary)
+        target = pointed(query, recent)
+        if isinstance(target, str):
+            return Reply(context=interpretation(as_query(query)), text=target)
+        answered: list[object] = []
+        reply = self.run(target, user, channel, text=text, answered=answered)
+        rows, customer = shown(answered, self.settings.conversations.max_rows)
+        keep(self.store, self.settings, thread, recent.after(target, rows, customer))
+        return reply
 
     def run(
         self,
@@ -199,11 +223,13 @@ class ChatService:
         engine: QueryEngine | None = None,
         access: Access | None = None,
         text: str | None = None,
+        answered: list[object] | None = None,
     ) -> Reply:
         """Answer an already-structured query (the contract's JSON is validated into a Query first).
 
         ``text`` is the message it was read from, when there was one. Words the query could not
         use (``unsupported``) are said first in the answer, so no result reads as if they applied.
+        ``answered`` receives the engine's answers the reply was built from (for the conversation).
         """
         checked: Query | None = None
         try:
@@ -215,6 +241,8 @@ class ChatService:
             if ctx.stranger and not declared.open_to_strangers:
                 return Reply(context=interpretation(checked), text=who_are_you(user))
             reply = with_unsupported(handler(ctx, checked), checked)
+            if answered is not None and ctx.data is not None:
+                answered.extend(ctx.data.answered)
             if declared.customer_data and not reply.private:
                 return dataclasses.replace(reply, customer_data=True)
             return reply
