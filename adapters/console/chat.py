@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -43,6 +44,8 @@ def chat(
     if read is input:
         _readline_history(state_dir / "chat_history")
     channel = Channel(f"console:{user.user_id}", "console")
+    # One terminal session is one conversation: follow-ups read against it, a new run starts afresh.
+    session = f"console:{uuid.uuid4().hex}"
     charts = state_dir / "charts"
     print(render(brain.welcome(), color), file=out)
     print("\nType a question, a number to press a button, or 'quit'.", file=out)
@@ -61,6 +64,6 @@ def chat(
             button = last.buttons[int(text) - 1]
             reply = brain.act(button.action_id, button.payload, user, channel)
         else:
-            reply = brain.ask(text, user, channel)
+            reply = brain.ask(text, user, channel, session)
         print("\n" + render(reply, color, charts), file=out, flush=True)
         last = reply

@@ -225,10 +225,16 @@ class SlackBot:
         return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, fn, *args)
 
     async def answer(
-        self, source: dict[str, Any], user: ChatUser, channel: Channel, message_ts: str | None = None
+        self,
+        source: dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        message_ts: str | None = None,
+        conversation: str | None = None,
     ) -> Reply:
-        """Answer a question (``{"q": text}``) or replay a button (``{"a": action, "p": payload}``,
-        pressed on the message ``message_ts`` when it is a shared one)."""
+        """Answer a question (``{"q": text}``, a follow-up in ``conversation`` when given) or replay
+        a button (``{"a": action, "p": payload}``, pressed on the message ``message_ts`` when it is
+        a shared one)."""
         if "a" in source:
             payload = source.get("p")
             return await self.in_worker(
@@ -239,7 +245,7 @@ class SlackBot:
                 channel,
                 message_ts,
             )
-        return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel)
+        return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel, conversation)
 
     # -- output ---------------------------------------------------------------------------------------------
     async def post(self, channel_id: str, reply: Reply, thread_ts: str | None = None) -> None:
@@ -283,7 +289,8 @@ class SlackBot:
             await self.respond_all(respond, render(Reply(text=refused)), response_type="ephemeral")
             return
         user = await self.user(str(command["user_id"]))
-        reply = await self.answer({"q": text}, user, await self.channel(str(command["channel_id"])))
+        channel_id = str(command["channel_id"])
+        reply = await self.answer({"q": text}, user, await self.channel(channel_id), None, f"{channel_id}:/")
         await self.respond_all(
             respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
         )
@@ -312,7 +319,9 @@ class SlackBot:
                 channel=channel_id, user=user_id, thread_ts=thread, text=notice.text, blocks=notice.blocks
             )
             return
-        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
+        # A thread is one conversation; a DM outside threads is one too.
+        conversation = f"{channel_id}:{thread}" if thread else channel_id
+        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel, None, conversation)
         if policy.answered_in_the_open(channel):
             await self.post(channel_id, reply, thread)
             return

@@ -296,7 +296,11 @@ class CustsegTeams(ActivityHandler):
         if asked and policy.keep_private(asked, shared):
             await self._answer_privately(turn_context, text, user)
             return
-        reply = await asyncio.to_thread(self.brain.ask, text, user, await self._channel(turn_context))
+        # The conversation id names a channel's reply chain (";messageid=…"), a group chat or a
+        # personal chat: each keeps its own follow-ups, per person.
+        reply = await asyncio.to_thread(
+            self.brain.ask, text, user, await self._channel(turn_context), activity.conversation.id
+        )
         await self._record(turn_context, await self._send(turn_context, self._card(reply)), reply)
 
     # -- buttons -----------------------------------------------------------------------------------
@@ -424,7 +428,8 @@ class CustsegTeams(ActivityHandler):
         try:
             personal = await self._personal_chat(context, sender)
             here = Channel(personal.channel_id, "teams", "dm")
-            reply = await asyncio.to_thread(self.brain.ask, text, user, here)
+            # Follow-ups are asked where the question was: the channel's conversation keeps them.
+            reply = await asyncio.to_thread(self.brain.ask, text, user, here, activity.conversation.id)
             name = conversation_name(activity) or wording.THE_CONVERSATION
             share = Button(
                 wording.SHARE_IN.format(channel=name),
