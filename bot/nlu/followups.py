@@ -375,12 +375,27 @@ def resolve(text: str, recent: Recent | None = None, vocabulary: Vocabulary | No
     """
     english_text = foreign_followup(text)
     standalone = parse(english_text, vocabulary)
-    if recent is None or recent.query is None:
-        return standalone
     try:
+        if recent is None or recent.query is None:
+            return _pointing_nowhere(text, english_text, standalone) or standalone
         return _resolve(text, english_text, standalone, recent, vocabulary) or standalone
     except Exception:  # a follow-up that cannot be read is read on its own, never an error
         return standalone
+
+
+def _pointing_nowhere(original: str, text: str, standalone: dict[str, Any]) -> dict[str, Any] | None:
+    """ "tell me about the second one" with no list before it: still a row (which the answer then
+    says it cannot find), but only in its unmistakable forms, never a bare "last"."""
+    if "customer" in standalone or standalone.get("intent") == "decide":
+        return None
+    words = _words(to_english(text))
+    strict = Recent()
+    m = ORDINAL_RE.search(words)
+    loose_only = m is not None and m.group(0).rstrip(" ?.!").split()[-1] in {*ORDINAL_WORDS, "last"}
+    n = None if loose_only or (m is not None and m.group("w") == "last") else _row_number(original, words, strict)
+    if n is None:
+        return None
+    return {"intent": _one_customer_intent(words, standalone) or "customer_profile", "customer_row": n}
 
 
 def _resolve(
@@ -394,7 +409,7 @@ def _resolve(
         named = False  # "why is the third one dormant?": the parser took the ordinal for a name
 
     # "tell me about the second one", "why is number 3 at risk?": a row of the last list.
-    if recent.listing is not None and not named:
+    if not named and (recent.listing is not None or _pointing_nowhere(original, text, standalone)):
         row = _row_number(original, words, recent)
         if row is not None:
             target = {"customer_row": row}

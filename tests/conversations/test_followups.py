@@ -110,8 +110,12 @@ def test_a_message_that_stands_on_its_own_starts_afresh(before, text):
 
 def test_without_a_conversation_a_follow_up_is_read_alone():
     assert resolve("and in APAC?") == parse("and in APAC?")
-    # No list was shown: "the second one" points nowhere, so it is not a row.
-    assert "customer_row" not in resolve("tell me about the second one", Recent().after(COUNT_EMEA))
+    # No list was shown: "the second one" is still a row (the answer says there is no list), but
+    # a loose "last" or "first" is not.
+    want = {"intent": "customer_profile", "customer_row": 2}
+    assert resolve("tell me about the second one", Recent().after(COUNT_EMEA)) == want
+    assert resolve("tell me about the second one") == want
+    assert "customer_row" not in resolve("who ordered last", Recent().after(COUNT_EMEA))
 
 
 def test_the_state_round_trips_through_json_and_junk_starts_afresh():
