@@ -56,7 +56,7 @@ class ScopedBook:
         self.owner = owner
         # What was answered through this view, in order: the conversation remembers the rows and
         # the customer the asker was shown (bot.services.conversations), and nothing else.
-        self.answered: list[Answer | Unresolved] = []
+        self.answered: list[object] = []
 
     def _noted(self, answer: A) -> A:
         self.answered.append(answer)

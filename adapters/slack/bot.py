@@ -188,13 +188,15 @@ class SlackBot:
             return None
         return wording.OUTSIDER
 
-    async def refused_question(self, text: str, user_id: str) -> str | None:
+    async def refused_question(self, text: str, user_id: str, conversation: str | None = None) -> str | None:
         """Why a question gets no answer here: the asker is of another organisation and the
-        answer could carry customer data (help is answered to anyone)."""
+        answer could carry customer data (help is answered to anyone). A follow-up in
+        ``conversation`` is judged as what it resolves to."""
         refused = await self.outsider(user_id)
         if refused is None:
             return None
-        return policy.outsider_refusal(await self.in_worker(self.brain.intent_of, text), refused)
+        asked = await self.in_worker(self.brain.intent_of, text, ChatUser(user_id, "slack"), conversation)
+        return policy.outsider_refusal(asked, refused)
 
     async def channel(self, channel_id: str) -> Channel:
         """The channel with who can read it (``conversations.info``, remembered for 5 minutes)."""
@@ -312,16 +314,18 @@ class SlackBot:
         user_id = str(event["user"])
         channel = await self.channel(channel_id) if mention else Channel(channel_id, "slack", "dm")
         thread = event.get("thread_ts") or (ts if mention else None)
-        refused = None if excuse else await self.refused_question(text, user_id)
+        # A thread is one conversation; a DM outside threads is one too.
+        conversation = f"{channel_id}:{thread}" if thread else channel_id
+        refused = None if excuse else await self.refused_question(text, user_id, conversation)
         if refused is not None:
             (notice,) = render(Reply(text=refused))
             await self.client.chat_postEphemeral(
                 channel=channel_id, user=user_id, thread_ts=thread, text=notice.text, blocks=notice.blocks
             )
             return
-        # A thread is one conversation; a DM outside threads is one too.
-        conversation = f"{channel_id}:{thread}" if thread else channel_id
-        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel, None, conversation)
+        reply = excuse or await self.answer(
+            {"q": text}, await self.user(user_id), channel, None, conversation
+        )
         if policy.answered_in_the_open(channel):
             await self.post(channel_id, reply, thread)
             return

@@ -21,12 +21,12 @@ from typing import Any
 from custseg.schema import FILTERS
 
 from . import parse
+from .figures import read_figures
 from .grammar import Message, keyword_index
 from .languages import to_english
 from .normalize import clean, tokenize
 from .parser import strip_filler
 from .slots import CUSTOMER_NOUN_RE, read_filters
-from .figures import read_figures
 from .vocabulary import Vocabulary
 
 # The intents whose answer is a list of customers a later "the second one" can point into.
@@ -34,9 +34,31 @@ LIST_INTENTS = ("find_customers", "movements")
 # The intents about one customer: "why?", "what should we do?" then mean that customer.
 ONE_CUSTOMER = ("customer_profile", "explain", "propose_action", "decide")
 # The intents a refinement ("and in APAC?", "only the top 3") may continue.
-REFINABLE = ("find_customers", "count_customers", "aggregate", "breakdown", "trend", "movements", "segment_overview", "export")
+REFINABLE = (
+    "find_customers",
+    "count_customers",
+    "aggregate",
+    "breakdown",
+    "trend",
+    "movements",
+    "segment_overview",
+    "export",
+)
 # Slots of a query that describe which customers and what figure: what an export or a list keeps.
-SELECTION_SLOTS = ("filters", "measure", "stat", "group_by", "interval", "period", "compare_to", "sort", "order", "limit", "from", "to")
+SELECTION_SLOTS = (
+    "filters",
+    "measure",
+    "stat",
+    "group_by",
+    "interval",
+    "period",
+    "compare_to",
+    "sort",
+    "order",
+    "limit",
+    "from",
+    "to",
+)
 # A row of a list as the conversation shows it: (customer id, name).
 Row = tuple[str, str | None]
 
@@ -46,11 +68,20 @@ FOREIGN_FOLLOWUPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), english)
     for p, english in (
         (r"^那(?P<x>.+?)呢[?？]?$", r"and \g<x>?"),
-        (r"^(?:把)?(?:他们|她们|它们|这些|那些)(?:客户)?(?:都)?(?:列出来|列一下|给我看看?|显示出来)[。!！]?$", "show them to me"),
+        (
+            r"^(?:把)?(?:他们|她们|它们|这些|那些)(?:客户)?(?:都)?(?:列出来|列一下|给我看看?|显示出来)[。!！]?$",
+            "show them to me",
+        ),
         (r"^(?:列出来|给我看看|列出他们)[。!！]?$", "show them to me"),
-        (r"^(?:zeig|zeige|zeigen sie)(?: mir)? (?:sie|die|diese)(?: mir)?(?: bitte)?[.!]?$", "show them to me"),
+        (
+            r"^(?:zeig|zeige|zeigen sie)(?: mir)? (?:sie|die|diese)(?: mir)?(?: bitte)?[.!]?$",
+            "show them to me",
+        ),
         (r"^(?:liste|list) (?:sie|die|diese) (?:auf|mir auf)[.!]?$", "show them to me"),
-        (r"^(?:mu[ée]stramelos|mu[ée]stramelas|l[ií]stalos|l[ií]stalas|mu[ée]strame (?:esos|esas|los|las)(?: clientes)?)[.!]?$", "show them to me"),
+        (
+            r"^(?:mu[ée]stramelos|mu[ée]stramelas|l[ií]stalos|l[ií]stalas|mu[ée]strame (?:esos|esas|los|las)(?: clientes)?)[.!]?$",
+            "show them to me",
+        ),
         (r"^(?:s[oó]lo|solamente|solo) (?P<x>.+)$", r"only \g<x>"),
         (r"^(?:und|und was ist mit|was ist mit) (?P<x>.+)$", r"and \g<x>"),
         (r"^(?:warum|wieso|weshalb)[?]?$", "why?"),
@@ -66,7 +97,19 @@ ORDINAL_WORDS = {
     "primero": 1, "primer": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercero": 3, "tercer": 3,
     "tercera": 3, "cuarto": 4, "quinto": 5,
 }  # fmt: skip
-CHINESE_ORDINAL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CHINESE_ORDINAL = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 ROW_NOUN = r"(?:one|ones|customer|client|account|company|row|entry|line|name|on (?:the|that|this|your) list)"
 ORDINAL_RE = re.compile(
     rf"\b(?:the |that |this )?(?P<w>{'|'.join(ORDINAL_WORDS)}|last|\d+(?:st|nd|rd|th))(?: {ROW_NOUN}|$| ?[?.!])"
@@ -79,9 +122,17 @@ PROPOSE_RE = re.compile(
     r"\b(?:suggest|suggestion|propose|recommend|win.?back|what (?:should|shall|can|could|would|do) (?:we|i|you)(?: \w+)? do"
     r"|what to do|next step|action)\b"
 )
-PROFILE_RE = re.compile(r"\b(?:tell me (?:more )?about|more about|profile|details|who is|who's|show me|open|look at|card)\b")
+PROFILE_RE = re.compile(
+    r"\b(?:tell me (?:more )?about|more about|profile|details|who is|who's|show me|open|look at|card)\b"
+)
 DECIDE_RE = re.compile(r"^(?:please )?(?P<d>approve|accept|reject|decline|snooze)\b")
-DECISIONS = {"approve": "approve", "accept": "approve", "reject": "reject", "decline": "reject", "snooze": "snooze"}
+DECISIONS = {
+    "approve": "approve",
+    "accept": "approve",
+    "reject": "reject",
+    "decline": "reject",
+    "snooze": "snooze",
+}
 # Words that point back at what was just shown ("this month", "customers that …" do not).
 POINTER_RE = re.compile(
     r"\b(?:it|its|it's|they|them|those|these|he|she|him|her|his|hers|the same|ones"
@@ -126,7 +177,9 @@ class Recent:
     rows: tuple[Row, ...] = field(default_factory=tuple)
     customer: str | None = None
 
-    def after(self, query: dict[str, Any], rows: Iterable[Row] | None = None, customer: str | None = None) -> Recent:
+    def after(
+        self, query: dict[str, Any], rows: Iterable[Row] | None = None, customer: str | None = None
+    ) -> Recent:
         """The conversation once ``query`` has been answered (``rows``: the list it showed, when it
         showed one; ``customer``: the one customer it was about, as resolved)."""
         if query.get("intent") in ("unknown", "help", "smalltalk", None):
@@ -157,11 +210,16 @@ class Recent:
         """A remembered conversation as ``to_json`` wrote it; anything malformed starts afresh."""
         if not isinstance(data, dict):
             return cls()
-        rows = data.get("rows") if isinstance(data.get("rows"), list) else []
+        given = data.get("rows")
+        rows: list[Any] = given if isinstance(given, list) else []
         return cls(
             query=data["query"] if isinstance(data.get("query"), dict) else None,
             listing=data["listing"] if isinstance(data.get("listing"), dict) else None,
-            rows=tuple((str(r[0]), None if r[1] is None else str(r[1])) for r in rows if isinstance(r, list) and len(r) == 2),
+            rows=tuple(
+                (str(r[0]), None if r[1] is None else str(r[1]))
+                for r in rows
+                if isinstance(r, list) and len(r) == 2
+            ),
             customer=data["customer"] if isinstance(data.get("customer"), str) else None,
         )
 
@@ -327,7 +385,9 @@ def _ordered(query: dict[str, Any]) -> dict[str, Any]:
 
 def _capitalised(original: str) -> str | None:
     names = [m.group(0) for m in CAPITALISED_RE.finditer(original)]
-    names = [n for n in names if n.lower() not in ("and", "what", "how", "ok", "only", "just", "compare", "i")]
+    names = [
+        n for n in names if n.lower() not in ("and", "what", "how", "ok", "only", "just", "compare", "i")
+    ]
     return names[0] if len(names) == 1 else None
 
 
@@ -339,7 +399,11 @@ def _compared(base: dict[str, Any], said: _Said, words: str, original: str) -> d
         name = _capitalised(original)
         if name:
             new["owner"] = name.lower()
-    kinds = [k for k in new if k in ("segment", "value_tier", "lifecycle", "churn_risk", "owner", "region", "country")]
+    kinds = [
+        k
+        for k in new
+        if k in ("segment", "value_tier", "lifecycle", "churn_risk", "owner", "region", "country")
+    ]
     if len(kinds) == 1 and kinds[0] in old:
         kind = kinds[0]
         first = old[kind] if isinstance(old[kind], list) else [old[kind]]
@@ -392,7 +456,11 @@ def _pointing_nowhere(original: str, text: str, standalone: dict[str, Any]) -> d
     strict = Recent()
     m = ORDINAL_RE.search(words)
     loose_only = m is not None and m.group(0).rstrip(" ?.!").split()[-1] in {*ORDINAL_WORDS, "last"}
-    n = None if loose_only or (m is not None and m.group("w") == "last") else _row_number(original, words, strict)
+    n = (
+        None
+        if loose_only or (m is not None and m.group("w") == "last")
+        else _row_number(original, words, strict)
+    )
     if n is None:
         return None
     return {"intent": _one_customer_intent(words, standalone) or "customer_profile", "customer_row": n}
@@ -431,7 +499,10 @@ def _resolve(
         if CONTINUE_RE.search(words) and intent in ("customer_profile", "find_customers", "unknown"):
             name = _capitalised(original)
             if name:  # "what about Globex?" after a profile: the same question of another customer
-                return {"intent": recent.query["intent"] if recent.query else "customer_profile", "customer": name}
+                return {
+                    "intent": recent.query["intent"] if recent.query else "customer_profile",
+                    "customer": name,
+                }
 
     base = _base(recent)
     if base is None:
@@ -486,7 +557,9 @@ def _resolve(
     return None
 
 
-def parse_conversation(lines: Iterable[str], vocabulary: Vocabulary | None = None) -> Iterator[dict[str, Any]]:
+def parse_conversation(
+    lines: Iterable[str], vocabulary: Vocabulary | None = None
+) -> Iterator[dict[str, Any]]:
     """One resolved query per message; an empty line starts a new conversation (and gives no query).
 
     ``customer_row`` stays a row: there are no data rows here to resolve it against.

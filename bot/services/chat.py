@@ -154,9 +154,11 @@ class ChatService:
         """The structured query for a message (with the data's names as vocabulary when loaded)."""
         return parse(text[:MAX_MESSAGE], self._vocabulary)
 
-    def intent_of(self, text: str) -> Intent:
+    def intent_of(self, text: str, user: ChatUser | None = None, conversation: str | None = None) -> Intent:
         """The declaration of the intent ``text`` asks for, read as ``ask`` will read it (with the
-        data's names when there is a snapshot). What the channel-data policy decides on."""
+        data's names when there is a snapshot, and as a follow-up in ``user``'s ``conversation``
+        when given: "tell me about the second one" is a profile). What the channel-data policy
+        decides on."""
         if typed_decision((text or "")[:MAX_MESSAGE]) is not None:
             # "approve 12" is a button press in words: it decides on customer data, so it is
             # judged as such (an undeclared intent fails closed), not as the "unknown" the parser
@@ -166,6 +168,11 @@ class ChatService:
             self.engine()
         except Exception:  # no snapshot or no database: the question is read without the names
             log.debug("reading a message without the data's names", exc_info=True)
+        if user is not None and conversation is not None:
+            recent = recall(self.store, Thread(user.platform, conversation, user.user_id))
+            return declaration(
+                resolve((text or "")[:MAX_MESSAGE], recent, self._vocabulary).get("intent", "unknown")
+            )
         return declaration(self.understand(text or "").get("intent", "unknown"))
 
     def ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None = None) -> Reply:

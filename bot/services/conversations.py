@@ -50,7 +50,9 @@ def recall(store: Store, thread: Thread, now: dt.datetime | None = None) -> Rece
     return Recent.from_json(state)
 
 
-def keep(store: Store, settings: Settings, thread: Thread, recent: Recent, now: dt.datetime | None = None) -> None:
+def keep(
+    store: Store, settings: Settings, thread: Thread, recent: Recent, now: dt.datetime | None = None
+) -> None:
     """Remember ``recent`` for ``thread`` for the settings' idle time."""
     idle = dt.timedelta(minutes=settings.conversations.idle_minutes)
     try:

@@ -74,7 +74,9 @@ def forget(store: Store, platform: str, conversation: str, user_id: str) -> None
     with store.begin() as conn:
         conn.execute(
             delete(t).where(
-                (t.c.platform == platform) & (t.c.conversation == digest(conversation)) & (t.c.user_id == user_id)
+                (t.c.platform == platform)
+                & (t.c.conversation == digest(conversation))
+                & (t.c.user_id == user_id)
             )
         )
 

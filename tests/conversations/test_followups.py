@@ -74,7 +74,12 @@ CASES = [
     (
         {"intent": "movements", "from": {"segment": "loyal"}, "to": {"segment": "at_risk"}},
         "only my customers",
-        {"intent": "movements", "filters": {"owner": "me"}, "from": {"segment": "loyal"}, "to": {"segment": "at_risk"}},
+        {
+            "intent": "movements",
+            "filters": {"owner": "me"},
+            "from": {"segment": "loyal"},
+            "to": {"segment": "at_risk"},
+        },
     ),
 ]
 
@@ -94,7 +99,9 @@ STANDALONE = [
 
 
 def after(query: dict) -> Recent:
-    return Recent().after(query, rows=[("C1", "Alpha"), ("C2", "Beta")] if query["intent"] == "find_customers" else None)
+    return Recent().after(
+        query, rows=[("C1", "Alpha"), ("C2", "Beta")] if query["intent"] == "find_customers" else None
+    )
 
 
 @pytest.mark.parametrize(("before", "text", "want"), CASES, ids=[c[1] for c in CASES])
@@ -102,7 +109,9 @@ def test_follow_up_resolves_to_the_whole_query(before, text, want):
     assert resolve(text, after(before)) == want
 
 
-@pytest.mark.parametrize("before", [COUNT_EMEA, LIST_LATAM, PROFILE, REVENUE_THIS_YEAR], ids=lambda q: q["intent"])
+@pytest.mark.parametrize(
+    "before", [COUNT_EMEA, LIST_LATAM, PROFILE, REVENUE_THIS_YEAR], ids=lambda q: q["intent"]
+)
 @pytest.mark.parametrize("text", STANDALONE)
 def test_a_message_that_stands_on_its_own_starts_afresh(before, text):
     assert resolve(text, after(before)) == parse(text)

@@ -75,7 +75,9 @@ def test_state_expires_after_the_idle_time_and_the_sweep_removes_it(any_store: S
     assert conversations.delete_expired(any_store, later) == 1
     # A message keeps the conversation alive: saving again moves its expiry.
     conversations.save(any_store, "slack", "D_JOHN", "U_JOHN", {"n": 3}, idle, later)
-    assert conversations.load(any_store, "slack", "D_JOHN", "U_JOHN", later + dt.timedelta(minutes=29)) == {"n": 3}
+    assert conversations.load(any_store, "slack", "D_JOHN", "U_JOHN", later + dt.timedelta(minutes=29)) == {
+        "n": 3
+    }
 
 
 # -- the brain on the demo book -----------------------------------------------------------------------
@@ -149,9 +151,7 @@ def test_a_follow_up_never_widens_what_the_asker_may_see(demo_books: DemoBooks, 
         # Even a state that names someone else's customer (tampered, or left from a wider scope)
         # is resolved through Maria's scope: she is told whose it is, and nothing more.
         planted = Recent().after({"intent": "find_customers"}, rows=[(outsider_id, outsider)])
-        conversations.save(
-            store, "slack", THREAD, "U_MARIA", planted.to_json(), dt.timedelta(minutes=30)
-        )
+        conversations.save(store, "slack", THREAD, "U_MARIA", planted.to_json(), dt.timedelta(minutes=30))
         refused = brain.ask("tell me about the first one", MARIA, HERE, THREAD)
         assert refused.text == wording.OUTSIDE_SCOPE.format(typed=outsider, owner="John")
         assert not refused.fields and refused.table is None
@@ -187,10 +187,25 @@ def test_a_row_the_list_did_not_show_is_said_plainly(demo_books: DemoBooks, tmp_
 
 # -- custseg ask --json --session, as separate processes ------------------------------------------------
 def ask_cli(url: str, session: Path, text: str, as_user: str | None = None) -> dict:
-    cmd = [sys.executable, "-m", "adapters.cli.main", "--database", url, "ask", "--json", "--session", str(session)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "adapters.cli.main",
+        "--database",
+        url,
+        "ask",
+        "--json",
+        "--session",
+        str(session),
+    ]
     cmd += ["--as-user", as_user] if as_user else []
     proc = subprocess.run(
-        [*cmd, text], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120
+        [*cmd, text],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout[proc.stdout.index("{") :])
@@ -202,13 +217,19 @@ def test_ask_session_keeps_the_conversation_across_processes(demo_books: DemoBoo
     first = ask_cli(url, session, "how many dormant customers in North America?")
     second = ask_cli(url, session, "and in LATAM?")
     alone = ask_cli(url, tmp_path / "other.json", "how many dormant customers in LATAM?")
-    assert second["query"] == {"intent": "count_customers", "filters": {"lifecycle": "dormant", "region": "latam"}}
+    assert second["query"] == {
+        "intent": "count_customers",
+        "filters": {"lifecycle": "dormant", "region": "latam"},
+    }
     assert second["answer"]["count"] == alone["answer"]["count"] != first["answer"]["count"]
     listed = ask_cli(url, session, "list them")
     assert listed["answer"]["kind"] == "customers"
     row2 = listed["answer"]["customers"][1]
     profile = ask_cli(url, session, "tell me about the second one")
     assert profile["query"]["customer_row"] == 2 and profile["query"]["customer"] == row2["name"]
-    assert profile["answer"]["kind"] == "profile" and profile["answer"]["customer"]["customer_id"] == row2["customer_id"]
+    assert (
+        profile["answer"]["kind"] == "profile"
+        and profile["answer"]["customer"]["customer_id"] == row2["customer_id"]
+    )
     state = json.loads(session.read_text())
     assert state["recent"]["customer"] == row2["name"]

@@ -25,10 +25,16 @@ def test_three_turns_in_a_thread_with_a_second_person_interleaving(slack: SlackS
     slack.fake.add_user("U_JOHN", "john@example.com", "John")
     top = slack.new_ts()
     # Maria opens the thread at the top of the channel; the bot answers in it.
-    event = {"type": "app_mention", "user": "U_MARIA", "text": "<@UCUSTSEG> how many declining customers in APAC?"}
+    event = {
+        "type": "app_mention",
+        "user": "U_MARIA",
+        "text": "<@UCUSTSEG> how many declining customers in APAC?",
+    }
     assert slack.event({**event, "ts": top, "channel": "C_SALES"}).status == 200
     (first,) = slack.fake.wait_for("chat.postMessage")
-    assert first.args["thread_ts"] == top and first.blocks[0]["text"]["text"].startswith("*Declining · in APAC")
+    assert first.args["thread_ts"] == top and first.blocks[0]["text"]["text"].startswith(
+        "*Declining · in APAC"
+    )
 
     john = say(slack, "how many dormant customers?", "U_JOHN", top)
     maria = say(slack, "and in EMEA?", "U_MARIA", top)
@@ -40,7 +46,11 @@ def test_three_turns_in_a_thread_with_a_second_person_interleaving(slack: SlackS
     assert john_again.startswith("*Dormant · in APAC")
     assert listed.startswith("*Declining · in EMEA") and " by " in listed
     # The row Maria points at is one of the rows she was shown, named in the answer's title.
-    table = next(b["text"]["text"] for b in slack.fake.calls_to("chat.postMessage")[-1].blocks if "```" in b["text"].get("text", ""))
+    table = next(
+        b["text"]["text"]
+        for b in slack.fake.calls_to("chat.postMessage")[-1].blocks
+        if "```" in b["text"].get("text", "")
+    )
     # The fence, the headers and the rule come first: row 2 is line 4.
     second = table.splitlines()[4].split("  ")[0].strip(" ★")
     profile = say(slack, "tell me about the second one", "U_MARIA", top)
@@ -52,4 +62,6 @@ def test_a_direct_message_is_its_own_conversation(slack: SlackSide):
     slack.fake.wait_for("chat.postMessage")
     assert slack.dm("and in EMEA?")[0].status == 200
     (_, post) = slack.fake.wait_for("chat.postMessage", n=2)
-    assert post.args["channel"] == "D_MARIA" and post.blocks[0]["text"]["text"].startswith("*Champions · in EMEA")
+    assert post.args["channel"] == "D_MARIA" and post.blocks[0]["text"]["text"].startswith(
+        "*Champions · in EMEA"
+    )

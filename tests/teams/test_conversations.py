@@ -66,3 +66,16 @@ def test_each_person_in_a_reply_chain_keeps_their_own_follow_ups(teams: World):
     fresh = private_answer(teams, "how many champions?", other_thread, MARIA)
     assert fresh.startswith("Champions") and "Declining" not in fresh
     assert private_answer(teams, "only the top 3", thread, MARIA).startswith("Declining · in EMEA")
+
+
+def test_a_row_pointed_at_in_a_channel_is_answered_privately_like_the_list(teams: World):
+    thread = channel_thread(CHANNEL_ID, "1700000000777")
+    calls = teams.mention("list my declining customers", thread, MARIA, channelData=channel_data(CHANNEL_ID))
+    (listed,) = [c for c in calls if c.kind == "post"]
+    second = table_rows(listed.card)[1][0].removesuffix(" ★")
+    calls = teams.mention("tell me about the second one", thread, MARIA, channelData=channel_data(CHANNEL_ID))
+    # Read as the profile it resolves to: the card goes to Maria's personal chat, the channel
+    # gets the note only, and nothing sent into the channel names the customer.
+    (private,) = [c for c in calls if c.kind == "post"]
+    assert private.conversation_id.startswith("a:") and second in card_text(private.card)
+    assert all(second not in card_text(c.card) for c in calls if c.conversation_id.startswith("19:"))
