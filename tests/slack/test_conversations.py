@@ -22,7 +22,7 @@ def say(slack: SlackSide, text: str, user: str, thread: str | None, channel: str
 
 
 def test_three_turns_in_a_thread_with_a_second_person_interleaving(slack: SlackSide):
-    slack.fake.add_user("U_JOHN", "john@example.com", "John")
+    slack.fake.add_user("U_JOHN_CONV", "john@example.com", "John")
     top = slack.new_ts()
     # Maria opens the thread at the top of the channel; the bot answers in it.
     event = {
@@ -36,9 +36,9 @@ def test_three_turns_in_a_thread_with_a_second_person_interleaving(slack: SlackS
         "*Declining · in APAC"
     )
 
-    john = say(slack, "how many dormant customers?", "U_JOHN", top)
+    john = say(slack, "how many dormant customers?", "U_JOHN_CONV", top)
     maria = say(slack, "and in EMEA?", "U_MARIA", top)
-    john_again = say(slack, "and in APAC?", "U_JOHN", top)
+    john_again = say(slack, "and in APAC?", "U_JOHN_CONV", top)
     listed = say(slack, "list them", "U_MARIA", top)
 
     assert john.startswith("*Dormant")
@@ -58,10 +58,10 @@ def test_three_turns_in_a_thread_with_a_second_person_interleaving(slack: SlackS
 
 
 def test_a_direct_message_is_its_own_conversation(slack: SlackSide):
-    assert slack.dm("how many champions in LATAM?")[0].status == 200
+    assert slack.dm("how many champions in LATAM?", channel="D_MARIA_CONV")[0].status == 200
     slack.fake.wait_for("chat.postMessage")
-    assert slack.dm("and in EMEA?")[0].status == 200
+    assert slack.dm("and in EMEA?", channel="D_MARIA_CONV")[0].status == 200
     (_, post) = slack.fake.wait_for("chat.postMessage", n=2)
-    assert post.args["channel"] == "D_MARIA" and post.blocks[0]["text"]["text"].startswith(
+    assert post.args["channel"] == "D_MARIA_CONV" and post.blocks[0]["text"]["text"].startswith(
         "*Champions · in EMEA"
     )
