@@ -147,7 +147,11 @@ def test_an_empty_line_starts_a_new_conversation():
     assert out[2] == parse("and in APAC?")
 
 
-@pytest.mark.parametrize("labelled", [EVAL / "conv_public.jsonl", HELD_OUT], ids=["public", "held-out"])
+@pytest.mark.parametrize(
+    "labelled",
+    [EVAL / "conv_public.jsonl", HELD_OUT, HELD_OUT.with_name("heldout2.jsonl")],
+    ids=["public", "held-out", "held-out-2"],
+)
 def test_conversation_evaluation_through_the_cli(labelled, demo_books, tmp_path):
     url = demo_books.sqlite_url(tmp_path)
     root = Path(__file__).resolve().parents[2]
