@@ -62,7 +62,7 @@ def chat(
             continue
         if text.isdigit() and last and 1 <= int(text) <= len(last.buttons):
             button = last.buttons[int(text) - 1]
-            reply = brain.act(button.action_id, button.payload, user, channel)
+            reply = brain.act(button.action_id, button.payload, user, channel, None, session)
         else:
             reply = brain.ask(text, user, channel, session)
         print("\n" + render(reply, color, charts), file=out, flush=True)

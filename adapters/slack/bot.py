@@ -246,6 +246,7 @@ class SlackBot:
                 user,
                 channel,
                 message_ts,
+                conversation,
             )
         return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel, conversation)
 
@@ -350,7 +351,11 @@ class SlackBot:
         user = await self.user(str(body["user"]["id"]))
         shared = container.get("type") == "message" and not container.get("is_ephemeral")
         ts = str(container["message_ts"]) if shared else None
-        reply = await self.answer(source, user, await self.channel(channel_id), ts)
+        # The press belongs to the conversation of the thread its message is in (a DM's top level
+        # is one conversation, as for typed messages).
+        in_thread = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+        conversation = f"{channel_id}:{in_thread}" if in_thread else channel_id
+        reply = await self.answer(source, user, await self.channel(channel_id), ts, conversation)
         thread = (body.get("message") or {}).get("thread_ts") or ts
         await self.show(reply, source, container, channel_id, respond, str(thread))
 

@@ -339,6 +339,7 @@ class CustsegTeams(ActivityHandler):
             user,
             await self._channel(context),
             context.activity.reply_to_id,
+            context.activity.conversation.id,
         )
         if not changes_shared(verb, reply):
             # A failed, stale or refused press, or a click on something already decided: tell the

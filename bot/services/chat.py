@@ -276,9 +276,11 @@ class ChatService:
         user: ChatUser,
         channel: Channel,
         message_id: str | None = None,
+        conversation: str | None = None,
     ) -> Reply:
         """Handle a button press (on the message ``message_id`` in ``channel``, when the platform
-        says). Unknown or malformed actions get a friendly answer."""
+        says). Unknown or malformed actions get a friendly answer. In ``conversation``, a list or
+        a customer the press shows is remembered as if asked ("List them", then "the second one")."""
         handler = self.handlers.action(action_id)
         if handler is None:
             return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
@@ -286,7 +288,17 @@ class ChatService:
             ctx = self.context(user, channel, self.engine(), message_id=message_id)
             if ctx.stranger:
                 return Reply(text=who_are_you(user), private=True)
-            return handler(ctx, payload if isinstance(payload, dict) else {})
+            given = payload if isinstance(payload, dict) else {}
+            if conversation is None:
+                return handler(ctx, given)
+            answered: list[object] = []
+            ctx.run = lambda query, who, where: self.run(query, who, where, answered=answered)
+            reply = handler(ctx, given)
+            if ctx.data is not None:
+                self._pressed(
+                    Thread(user.platform, conversation, user.user_id), given, [*ctx.data.answered, *answered]
+                )
+            return reply
         except NoSnapshotError:
             return Reply(text=wording.NO_SNAPSHOT)
         except (OperationalError, DatabaseUnreachable) as err:
@@ -297,6 +309,20 @@ class ChatService:
         except Exception:
             log.exception("failed to handle action %s", action_id)
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def _pressed(self, thread: Thread, payload: dict[str, Any], answered: list[object]) -> None:
+        """Remember what a press showed in ``thread``: the query it ran (when it carries one), the
+        rows of its list and the customer it was about; a press that showed neither changes nothing."""
+        rows, customer = shown(answered, self.settings.conversations.max_rows)
+        if rows is None and customer is None:
+            return
+        recent = recall(self.store, thread)
+        query = payload.get("query")
+        if not isinstance(query, dict) or "intent" not in query:
+            query = recent.listing if rows is not None else None
+        if query is None:
+            query = {"intent": "customer_profile", "customer": customer}
+        keep(self.store, self.settings, thread, recent.after(query, rows, customer))
 
     def welcome(self) -> Reply:
         """The first message a new user gets (help, with the overview button)."""

@@ -233,3 +233,21 @@ def test_ask_session_keeps_the_conversation_across_processes(demo_books: DemoBoo
     )
     state = json.loads(session.read_text())
     assert state["recent"]["customer"] == row2["name"]
+
+
+def test_a_list_shown_by_a_button_is_what_the_next_row_points_into(demo_books: DemoBooks, tmp_path: Path):
+    settings = people_settings()
+    store = open_store(demo_books.sqlite_url(tmp_path, settings))
+    try:
+        brain = Brain(store, settings)
+        counted = brain.ask("how many declining customers in EMEA?", MARIA, HERE, THREAD)
+        (list_them,) = [b for b in counted.buttons if b.action_id == "run_query"]
+        listed = brain.act(list_them.action_id, list_them.payload, MARIA, HERE, None, THREAD)
+        assert listed.table is not None and len(listed.table.rows) > 2
+        profile = brain.ask("tell me about the third one", MARIA, HERE, THREAD)
+        assert profile.title == listed.table.rows[2][0].rstrip(" ★")
+        # A press elsewhere (no conversation) leaves this thread's memory alone.
+        brain.act(list_them.action_id, {"query": {"intent": "find_customers"}}, MARIA, HERE)
+        assert brain.ask("why?", MARIA, HERE, THREAD).title == profile.title
+    finally:
+        store.dispose()
