@@ -6,7 +6,7 @@ asker's scope without each handler having to pass it along (and none can forget 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
         Unresolved,
     )
     from custseg.snapshot.build import Snapshot
+
+A = TypeVar("A")
 
 
 def in_scope(scope: frozenset[str] | None, owner: str | None) -> bool:
@@ -52,6 +54,13 @@ class ScopedBook:
         self._engine = engine
         self.scope = scope
         self.owner = owner
+        # What was answered through this view, in order: the conversation remembers the rows and
+        # the customer the asker was shown (bot.services.conversations), and nothing else.
+        self.answered: list[object] = []
+
+    def _noted(self, answer: A) -> A:
+        self.answered.append(answer)
+        return answer
 
     @property
     def snapshot(self) -> Snapshot:
@@ -71,14 +80,18 @@ class ScopedBook:
 
     def run(self, query: Query, offset: int = 0) -> Answer:
         """The engine's answer to a data query within the asker's scope."""
-        return self._engine.run(query, user_owner=self.owner, offset=offset, scope=self.scope)
+        return self._noted(self._engine.run(query, user_owner=self.owner, offset=offset, scope=self.scope))
 
     def find(self, query: Query, offset: int = 0, cap: int | None = None) -> CustomersAnswer | Refusal:
         """One page of the customers ``query`` lists, within the asker's scope (at most ``cap``
         rows; a chat list's cap when None)."""
         if cap is None:
-            return self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope)
-        return self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope, cap=cap)
+            return self._noted(
+                self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope)
+            )
+        return self._noted(
+            self._engine.find(query, user_owner=self.owner, offset=offset, scope=self.scope, cap=cap)
+        )
 
     def count(self, filters: Filters) -> CountAnswer | Refusal:
         """How many of the asker's customers ``filters`` selects."""
@@ -90,11 +103,11 @@ class ScopedBook:
 
     def profile(self, customer: str) -> ProfileAnswer | Unresolved:
         """One customer's profile, resolved by name among the asker's customers only."""
-        return self._engine.profile(customer, scope=self.scope)
+        return self._noted(self._engine.profile(customer, scope=self.scope))
 
     def explanation(self, customer: str) -> ExplanationAnswer | Unresolved:
         """Why one of the asker's customers carries their labels."""
-        return self._engine.explanation(customer, scope=self.scope)
+        return self._noted(self._engine.explanation(customer, scope=self.scope))
 
     def select(self, filters: Filters) -> Selection | Refusal:
         """The rows ``filters`` select within the asker's scope, or why they cannot be applied."""

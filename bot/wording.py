@@ -62,6 +62,12 @@ HELP_TEXT = (
 )
 UNKNOWN = "Sorry, I didn't catch that. Here is what I can answer:"
 EMPTY_MESSAGE = "Ask me something about your customers, or type *help*."
+# A follow-up pointing into a list ("the second one") when this conversation showed none, or fewer rows.
+NO_LIST_TO_POINT = (
+    "I have no list in this conversation to point into. Ask for one first (e.g. *my at-risk customers*), "
+    "or name the customer."
+)
+NO_SUCH_ROW = "The last list I showed you has {shown} rows, so there is no number {n}. Name the customer, or pick a row from 1 to {shown}."
 INTERNAL_ERROR = (
     "Something went wrong on my side while answering that; it has been logged. "
     "Please try again, or rephrase the question."

@@ -188,6 +188,15 @@ class ChannelSettings(Strict):
         return f"{platform}:{channel_id}" in self.allow_external
 
 
+class ConversationSettings(Strict):
+    """Follow-ups in a chat: a conversation idle for longer than ``idle_minutes`` is forgotten, and
+    the next message is read on its own. ``max_rows`` rows of the last list are remembered for
+    "the second one" (a list shows fewer)."""
+
+    idle_minutes: float = Field(30.0, gt=0, description="a conversation idle longer starts afresh")
+    max_rows: int = Field(100, ge=1, le=1000)
+
+
 class WebSettings(Strict):
     """The web process as the outside world reaches it.
 

@@ -22,6 +22,7 @@ from config.playbook import PlaybookSettings
 from config.sections import (
     ChannelSettings,
     ChurnSettings,
+    ConversationSettings,
     DeliverySettings,
     KeyAccountSettings,
     LifecycleSettings,
@@ -50,6 +51,7 @@ class Settings(Strict):
     worker: WorkerSettings = WorkerSettings()
     delivery: DeliverySettings = DeliverySettings()
     channels: ChannelSettings = ChannelSettings()
+    conversations: ConversationSettings = ConversationSettings()
     web: WebSettings = WebSettings()
     msteams: MsTeamsSettings = MsTeamsSettings()
     # Unset here: the currency of the loaded files' column mapping, else "$" (bot.freshness).

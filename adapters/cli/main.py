@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from adapters.cli import render
 from adapters.cli.common import app_for, brain_for, open_store_for, parse_date, settings_from
@@ -154,34 +155,58 @@ def _engine(settings: Settings):
 def cmd_ask(args: argparse.Namespace) -> int:
     from adapters.console.render import render
     from bot.context import Channel
+    from bot.nlu.followups import resolve
+    from bot.services.conversations import file_keep, file_recall, pointed, shown
 
     settings = settings_from(args)
     text = " ".join(args.message)
     app, user = app_for(settings, args.as_user)
     brain = app.chat
-    if args.json:
-        from adapters.console.render import save_file
-        from bot.interpret import unsupported_notes
-        from custseg.query import Query
+    channel = Channel("console:cli", "console")
+    session = Path(args.session) if args.session else None
+    if not args.json and session is None:
+        reply = brain.ask(text, user, channel)
+        print(render(reply, sys.stdout.isatty(), Path("var") / "charts", EXPORT_DIR))
+        return 0
+    from adapters.console.render import save_file
+    from bot.interpret import unsupported_notes
+    from custseg.query import Query
 
-        engine = brain.engine()
-        query = Query.from_json(brain.understand(text))
-        if query.data:
-            answer = engine.run(
-                query,
+    engine = brain.engine()
+    recent = file_recall(session, settings) if session is not None else None
+    said = resolve(text, recent, brain.vocabulary()) if recent is not None else brain.understand(text)
+    # A row of the last list is reported as the customer it names (spec: "customer_row").
+    target = pointed(said, recent) if recent is not None else said
+    answered: list[object] = []
+    answer: dict[str, Any]
+    if isinstance(target, str):
+        query, answer = said, {"kind": "reply", "text": target}
+    else:
+        checked = Query.from_json(target)
+        query = checked.to_json()
+        if checked.data and args.json:
+            typed = engine.run(
+                checked,
                 user_owner=args.as_user or settings.users.get("console"),
                 scope=app.access.of(user).scope,
-            ).to_json()
+            )
+            answered.append(typed)
+            answer = typed.to_json()
         else:
-            reply = brain.run(query, user, Channel("console:cli", "console"), text=text)
+            reply = brain.run(checked, user, channel, text=text, answered=answered)
             answer = dict(reply.answer) if reply.answer else {"kind": "reply", "text": reply.plain_text()}
             if reply.file is not None:
                 answer["path"] = str(save_file(reply.file, EXPORT_DIR).resolve())
-        answer["notes"] = unsupported_notes(query) + list(answer.get("notes") or [])
-        print(json.dumps({"query": query.to_json(), "answer": answer}, default=str, ensure_ascii=False))
-        return 0
-    reply = brain.ask(text, user, Channel("console:cli", "console"))
-    print(render(reply, sys.stdout.isatty(), Path("var") / "charts", EXPORT_DIR))
+            if not args.json:
+                print(render(reply, sys.stdout.isatty(), Path("var") / "charts", EXPORT_DIR))
+        answer["notes"] = unsupported_notes(checked) + list(answer.get("notes") or [])
+    if session is not None and recent is not None and not isinstance(target, str):
+        rows, customer = shown(answered, settings.conversations.max_rows)
+        file_keep(session, recent.after(target, rows, customer))
+    if args.json:
+        print(json.dumps({"query": query, "answer": answer}, default=str, ensure_ascii=False))
+    elif isinstance(target, str):
+        print(target)
     return 0
 
 
@@ -212,6 +237,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
             vocabulary = brain.vocabulary()
     except CustsegError:
         vocabulary = None  # parsing needs no data; without it names are taken from cue words only
+    if args.conversation:
+        from bot.nlu.followups import parse_conversation
+
+        for query in parse_conversation(sys.stdin, vocabulary):
+            sys.stdout.write(json.dumps(query, separators=(",", ":")) + "\n")
+            sys.stdout.flush()
+        return 0
     parse_stream(sys.stdin, sys.stdout, vocabulary)
     return 0
 
@@ -324,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("message", nargs="+")
     p.add_argument("--json", action="store_true", help='print {"query": …, "answer": …}')
     p.add_argument("--as-user", help="answer as this account manager (for 'my customers')")
+    p.add_argument(
+        "--session",
+        metavar="FILE",
+        help="keep the conversation in FILE across calls, so follow-ups ('and in APAC?') are understood",
+    )
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="chat with custseg in the terminal (builds the demo book on first run)")
@@ -331,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("parse", help="read messages on stdin, write one JSON query per line")
+    p.add_argument(
+        "--conversation",
+        action="store_true",
+        help="read follow-ups against the messages before them (an empty line starts a new conversation)",
+    )
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("db", help="show or upgrade the database schema")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -43,6 +44,8 @@ def chat(
     if read is input:
         _readline_history(state_dir / "chat_history")
     channel = Channel(f"console:{user.user_id}", "console")
+    # One terminal session is one conversation: follow-ups read against it, a new run starts afresh.
+    session = f"console:{uuid.uuid4().hex}"
     charts, files = state_dir / "charts", state_dir / "exports"
     print(render(brain.welcome(), color), file=out)
     print("\nType a question, a number to press a button, or 'quit'.", file=out)
@@ -59,8 +62,8 @@ def chat(
             continue
         if text.isdigit() and last and 1 <= int(text) <= len(last.buttons):
             button = last.buttons[int(text) - 1]
-            reply = brain.act(button.action_id, button.payload, user, channel)
+            reply = brain.act(button.action_id, button.payload, user, channel, None, session)
         else:
-            reply = brain.ask(text, user, channel)
+            reply = brain.ask(text, user, channel, session)
         print("\n" + render(reply, color, charts, files), file=out, flush=True)
         last = reply

@@ -188,13 +188,15 @@ class SlackBot:
             return None
         return wording.OUTSIDER
 
-    async def refused_question(self, text: str, user_id: str) -> str | None:
+    async def refused_question(self, text: str, user_id: str, conversation: str | None = None) -> str | None:
         """Why a question gets no answer here: the asker is of another organisation and the
-        answer could carry customer data (help is answered to anyone)."""
+        answer could carry customer data (help is answered to anyone). A follow-up in
+        ``conversation`` is judged as what it resolves to."""
         refused = await self.outsider(user_id)
         if refused is None:
             return None
-        return policy.outsider_refusal(await self.in_worker(self.brain.intent_of, text), refused)
+        asked = await self.in_worker(self.brain.intent_of, text, ChatUser(user_id, "slack"), conversation)
+        return policy.outsider_refusal(asked, refused)
 
     async def channel(self, channel_id: str) -> Channel:
         """The channel with who can read it (``conversations.info``, remembered for 5 minutes)."""
@@ -225,10 +227,16 @@ class SlackBot:
         return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, fn, *args)
 
     async def answer(
-        self, source: dict[str, Any], user: ChatUser, channel: Channel, message_ts: str | None = None
+        self,
+        source: dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        message_ts: str | None = None,
+        conversation: str | None = None,
     ) -> Reply:
-        """Answer a question (``{"q": text}``) or replay a button (``{"a": action, "p": payload}``,
-        pressed on the message ``message_ts`` when it is a shared one)."""
+        """Answer a question (``{"q": text}``, a follow-up in ``conversation`` when given) or replay
+        a button (``{"a": action, "p": payload}``, pressed on the message ``message_ts`` when it is
+        a shared one)."""
         if "a" in source:
             payload = source.get("p")
             return await self.in_worker(
@@ -238,8 +246,9 @@ class SlackBot:
                 user,
                 channel,
                 message_ts,
+                conversation,
             )
-        return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel)
+        return await self.in_worker(self.brain.ask, str(source.get("q", "")), user, channel, conversation)
 
     # -- output ---------------------------------------------------------------------------------------------
     async def post(self, channel_id: str, reply: Reply, thread_ts: str | None = None) -> None:
@@ -307,8 +316,9 @@ class SlackBot:
             await self.respond_all(respond, render(Reply(text=refused)), response_type="ephemeral")
             return
         user = await self.user(str(command["user_id"]))
-        channel = await self.channel(str(command["channel_id"]))
-        reply = await self.answer({"q": text}, user, channel)
+        channel_id = str(command["channel_id"])
+        channel = await self.channel(channel_id)
+        reply = await self.answer({"q": text}, user, channel, None, f"{channel_id}:/")
         await self.respond_all(
             respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
         )
@@ -337,14 +347,18 @@ class SlackBot:
         user_id = str(event["user"])
         channel = await self.channel(channel_id) if mention else Channel(channel_id, "slack", "dm")
         thread = event.get("thread_ts") or (ts if mention else None)
-        refused = None if excuse else await self.refused_question(text, user_id)
+        # A thread is one conversation; a DM outside threads is one too.
+        conversation = f"{channel_id}:{thread}" if thread else channel_id
+        refused = None if excuse else await self.refused_question(text, user_id, conversation)
         if refused is not None:
             (notice,) = render(Reply(text=refused))
             await self.client.chat_postEphemeral(
                 channel=channel_id, user=user_id, thread_ts=thread, text=notice.text, blocks=notice.blocks
             )
             return
-        reply = excuse or await self.answer({"q": text}, await self.user(user_id), channel)
+        reply = excuse or await self.answer(
+            {"q": text}, await self.user(user_id), channel, None, conversation
+        )
         # A notice meant for the asker alone (a typed decision they may not make) stays theirs.
         if policy.answered_in_the_open(channel) and not (reply.private and channel.visibility != "dm"):
             await self.post(channel_id, reply, thread)
@@ -370,7 +384,11 @@ class SlackBot:
         user = await self.user(str(body["user"]["id"]))
         shared = container.get("type") == "message" and not container.get("is_ephemeral")
         ts = str(container["message_ts"]) if shared else None
-        reply = await self.answer(source, user, await self.channel(channel_id), ts)
+        # The press belongs to the conversation of the thread its message is in (a DM's top level
+        # is one conversation, as for typed messages).
+        in_thread = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+        conversation = f"{channel_id}:{in_thread}" if in_thread else channel_id
+        reply = await self.answer(source, user, await self.channel(channel_id), ts, conversation)
         thread = (body.get("message") or {}).get("thread_ts") or ts
         await self.show(reply, source, container, channel_id, respond, str(thread))
 

@@ -133,13 +133,20 @@ class CustsegTeams(ActivityHandler):
         self._export_links = export_links_for(brain.store, settings.web)
 
     # -- who and where ---------------------------------------------------------------------------
-    async def _user(self, context: TurnContextProtocol) -> ChatUser:
-        """The person: known by Entra object id or Teams id in settings, else by their e-mail."""
+    def _sender(self, context: TurnContextProtocol) -> tuple[ChatUser, bool]:
+        """The person as the activity names them (no roster lookup), and whether settings know them."""
         sender = context.activity.from_property or ChannelAccount(id="unknown")
         ids = [i for i in (sender.aad_object_id, sender.id) if i]
         known = next((i for i in ids if self.brain.access.knows("teams", i)), None)
-        email = None if known else await self._email(context, sender.id)
-        return ChatUser(known or (ids[0] if ids else "unknown"), "teams", sender.name, email)
+        return ChatUser(known or (ids[0] if ids else "unknown"), "teams", sender.name), known is not None
+
+    async def _user(self, context: TurnContextProtocol) -> ChatUser:
+        """The person: known by Entra object id or Teams id in settings, else by their e-mail."""
+        user, known = self._sender(context)
+        if known:
+            return user
+        sender = context.activity.from_property or ChannelAccount(id="unknown")
+        return dataclasses.replace(user, email=await self._email(context, sender.id))
 
     async def _email(self, context: TurnContextProtocol, teams_id: str | None) -> str | None:
         """The sender's e-mail from the Teams roster, looked up once per user and only when
@@ -306,7 +313,13 @@ class CustsegTeams(ActivityHandler):
         text = html.unescape(_TAG.sub(" ", activity.remove_recipient_mention() or "")).strip()
         foreign = self._foreign(activity)
         shared = activity.conversation.conversation_type in ("channel", "groupChat")
-        asked = await asyncio.to_thread(self.brain.intent_of, text) if foreign or shared else None
+        # Read as the follow-up it may be: "tell me about the second one" is a profile, kept private.
+        sender, _known = self._sender(turn_context)
+        asked = (
+            await asyncio.to_thread(self.brain.intent_of, text, sender, activity.conversation.id)
+            if foreign or shared
+            else None
+        )
         refused = policy.foreign_refusal(asked) if foreign and asked else None
         if refused is not None:
             await self._send(turn_context, self._card(Reply(text=refused)))
@@ -315,7 +328,11 @@ class CustsegTeams(ActivityHandler):
         if asked and policy.keep_private(asked, shared):
             await self._answer_privately(turn_context, text, user)
             return
-        reply = await asyncio.to_thread(self.brain.ask, text, user, await self._channel(turn_context))
+        # The conversation id names a channel's reply chain (";messageid=…"), a group chat or a
+        # personal chat: each keeps its own follow-ups, per person.
+        reply = await asyncio.to_thread(
+            self.brain.ask, text, user, await self._channel(turn_context), activity.conversation.id
+        )
         await self._record(turn_context, await self._send(turn_context, self._card(reply, asker=user)), reply)
 
     # -- buttons -----------------------------------------------------------------------------------
@@ -341,6 +358,7 @@ class CustsegTeams(ActivityHandler):
             user,
             await self._channel(context),
             context.activity.reply_to_id,
+            context.activity.conversation.id,
         )
         if not changes_shared(verb, reply):
             # A failed, stale or refused press, or a click on something already decided: tell the
@@ -443,7 +461,8 @@ class CustsegTeams(ActivityHandler):
         try:
             personal = await self._personal_chat(context, sender)
             here = Channel(personal.channel_id, "teams", "dm")
-            reply = await asyncio.to_thread(self.brain.ask, text, user, here)
+            # Follow-ups are asked where the question was: the channel's conversation keeps them.
+            reply = await asyncio.to_thread(self.brain.ask, text, user, here, activity.conversation.id)
             name = conversation_name(activity) or wording.THE_CONVERSATION
             share = Button(
                 wording.SHARE_IN.format(channel=name),

@@ -20,9 +20,11 @@ from bot.handlers import talk
 from bot.intents import Intent, declaration
 from bot.interpret import interpretation, unsupported_sentence
 from bot.nlu import Vocabulary, parse
+from bot.nlu.followups import resolve
 from bot.registry import Handlers
 from bot.reply import Reply
 from bot.services.access import WHOLE_BOOK, Access, AccessService
+from bot.services.conversations import Thread, keep, pointed, recall, shown
 from bot.winback.typed import typed_decision
 from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
@@ -154,9 +156,11 @@ class ChatService:
         """The structured query for a message (with the data's names as vocabulary when loaded)."""
         return parse(text[:MAX_MESSAGE], self._vocabulary)
 
-    def intent_of(self, text: str) -> Intent:
+    def intent_of(self, text: str, user: ChatUser | None = None, conversation: str | None = None) -> Intent:
         """The declaration of the intent ``text`` asks for, read as ``ask`` will read it (with the
-        data's names when there is a snapshot). What the channel-data policy decides on."""
+        data's names when there is a snapshot, and as a follow-up in ``user``'s ``conversation``
+        when given: "tell me about the second one" is a profile). What the channel-data policy
+        decides on."""
         if typed_decision((text or "")[:MAX_MESSAGE]) is not None:
             # "approve 12" is a button press in words: it decides on customer data, so it is
             # judged as such (an undeclared intent fails closed), not as the "unknown" the parser
@@ -166,10 +170,20 @@ class ChatService:
             self.engine()
         except Exception:  # no snapshot or no database: the question is read without the names
             log.debug("reading a message without the data's names", exc_info=True)
+        if user is not None and conversation is not None:
+            recent = recall(self.store, Thread(user.platform, conversation, user.user_id))
+            return declaration(
+                resolve((text or "")[:MAX_MESSAGE], recent, self._vocabulary).get("intent", "unknown")
+            )
         return declaration(self.understand(text or "").get("intent", "unknown"))
 
-    def ask(self, text: str, user: ChatUser, channel: Channel) -> Reply:
-        """Answer one chat message. Never raises: every failure becomes a helpful reply."""
+    def ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None = None) -> Reply:
+        """Answer one chat message. Never raises: every failure becomes a helpful reply.
+
+        ``conversation`` is the platform's key of the thread the message is in (Slack channel and
+        thread, Teams conversation or reply chain, a terminal session): with it, the message is read
+        as a follow-up of what this user asked there before, and the answer is remembered.
+        """
         try:
             if not text or not text.strip():
                 return Reply(context="Help", text=wording.EMPTY_MESSAGE)
@@ -185,6 +199,8 @@ class ChatService:
                 if declaration(query.intent).open_to_strangers:
                     return self.run(query, user, channel, engine=None, text=text)
                 return Reply(context=interpretation(query), text=wording.NO_SNAPSHOT)
+            if conversation is not None:
+                return self.follow(text, user, channel, Thread(user.platform, conversation, user.user_id))
             return self.run(self.understand(text), user, channel, text=text)
         except (OperationalError, DatabaseUnreachable) as err:
             log.warning("cannot answer a message, the database is unreachable (%s)", err)
@@ -192,6 +208,21 @@ class ChatService:
         except Exception:
             log.exception("failed to answer a message")
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def follow(self, text: str, user: ChatUser, channel: Channel, thread: Thread) -> Reply:
+        """Answer ``text`` as the next message of ``thread``: read against what the thread remembers
+        (the whole resolved query is what runs, and what the interpretation line shows), then
+        remember the query, the rows the asker was shown and the customer it was about."""
+        recent = recall(self.store, thread)
+        query = resolve(text[:MAX_MESSAGE], recent, self._vocabulary)
+        target = pointed(query, recent)
+        if isinstance(target, str):
+            return Reply(context=interpretation(as_query(query)), text=target)
+        answered: list[object] = []
+        reply = self.run(target, user, channel, text=text, answered=answered)
+        rows, customer = shown(answered, self.settings.conversations.max_rows)
+        keep(self.store, self.settings, thread, recent.after(target, rows, customer))
+        return reply
 
     def run(
         self,
@@ -201,11 +232,13 @@ class ChatService:
         engine: QueryEngine | None = None,
         access: Access | None = None,
         text: str | None = None,
+        answered: list[object] | None = None,
     ) -> Reply:
         """Answer an already-structured query (the contract's JSON is validated into a Query first).
 
         ``text`` is the message it was read from, when there was one. Words the query could not
         use (``unsupported``) are said first in the answer, so no result reads as if they applied.
+        ``answered`` receives the engine's answers the reply was built from (for the conversation).
         """
         checked: Query | None = None
         try:
@@ -217,6 +250,8 @@ class ChatService:
             if ctx.stranger and not declared.open_to_strangers:
                 return Reply(context=interpretation(checked), text=who_are_you(user))
             reply = with_unsupported(handler(ctx, checked), checked)
+            if answered is not None and ctx.data is not None:
+                answered.extend(ctx.data.answered)
             if declared.customer_data and not reply.private:
                 return dataclasses.replace(reply, customer_data=True)
             return reply
@@ -243,9 +278,11 @@ class ChatService:
         user: ChatUser,
         channel: Channel,
         message_id: str | None = None,
+        conversation: str | None = None,
     ) -> Reply:
         """Handle a button press (on the message ``message_id`` in ``channel``, when the platform
-        says). Unknown or malformed actions get a friendly answer."""
+        says). Unknown or malformed actions get a friendly answer. In ``conversation``, a list or
+        a customer the press shows is remembered as if asked ("List them", then "the second one")."""
         handler = self.handlers.action(action_id)
         if handler is None:
             return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
@@ -253,7 +290,17 @@ class ChatService:
             ctx = self.context(user, channel, self.engine(), message_id=message_id)
             if ctx.stranger:
                 return Reply(text=who_are_you(user), private=True)
-            return handler(ctx, payload if isinstance(payload, dict) else {})
+            given = payload if isinstance(payload, dict) else {}
+            if conversation is None:
+                return handler(ctx, given)
+            answered: list[object] = []
+            ctx.run = lambda query, who, where: self.run(query, who, where, answered=answered)
+            reply = handler(ctx, given)
+            if ctx.data is not None:
+                self._pressed(
+                    Thread(user.platform, conversation, user.user_id), given, [*ctx.data.answered, *answered]
+                )
+            return reply
         except NoSnapshotError:
             return Reply(text=wording.NO_SNAPSHOT)
         except (OperationalError, DatabaseUnreachable) as err:
@@ -264,6 +311,20 @@ class ChatService:
         except Exception:
             log.exception("failed to handle action %s", action_id)
             return Reply(context="Error", text=wording.INTERNAL_ERROR)
+
+    def _pressed(self, thread: Thread, payload: dict[str, Any], answered: list[object]) -> None:
+        """Remember what a press showed in ``thread``: the query it ran (when it carries one), the
+        rows of its list and the customer it was about; a press that showed neither changes nothing."""
+        rows, customer = shown(answered, self.settings.conversations.max_rows)
+        if rows is None and customer is None:
+            return
+        recent = recall(self.store, thread)
+        query = payload.get("query")
+        if not isinstance(query, dict) or "intent" not in query:
+            query = recent.listing if rows is not None else None
+        if query is None:
+            query = {"intent": "customer_profile", "customer": customer}
+        keep(self.store, self.settings, thread, recent.after(query, rows, customer))
 
     def welcome(self) -> Reply:
         """The first message a new user gets (help, with the overview button)."""

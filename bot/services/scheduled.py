@@ -19,7 +19,7 @@ from bot.reply import Reply
 from bot.winback.copies import catch_up_copies, spread_outcome
 from custseg.actions import SYSTEM, Outcome, sweep
 from custseg.query import Query
-from custseg.store import chart_images, export_files
+from custseg.store import chart_images, conversations, export_files
 from custseg.store.db import Store
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class ScheduledPosts:
         spread_outcome(self.store, self.chat.configured, outcome)
 
     def sweep_actions(self, now: dt.datetime, catch_up: dt.timedelta) -> dict[str, int] | None:
-        """Remove expired chart images and export files, wake ended snoozes and expire stale suggestions (queueing
+        """Remove expired chart images, export files and idle conversations, wake ended snoozes and expire stale suggestions (queueing
         updates of the messages showing them), then re-queue lost copy updates of decisions taken
         within ``catch_up``. The counts of the sweep, or None if it failed (logged)."""
         store, settings = self.store, self.chat.configured
@@ -120,6 +120,11 @@ class ScheduledPosts:
             log.info("%d expired chart images and %d expired export files removed", charts, files)
         except Exception:
             log.exception("removing expired chart images or export files failed")
+        try:
+            idle = conversations.delete_expired(store, now)
+            log.info("%d idle conversations forgotten", idle)
+        except Exception:
+            log.exception("removing idle conversations failed")
 
         try:
             counts = sweep(

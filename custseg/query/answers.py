@@ -266,7 +266,8 @@ class AggregateAnswer(Figure):
         out = {
             **self._figure_head(self.kind),
             "value": self.value,
-            "customers": self.customers,
+            # Not "customers": in the contract's answers that key holds a list of customers.
+            "customer_count": self.customers,
             "of_total": self.of_total,
         }
         if self.compare_period is not None:
@@ -305,7 +306,8 @@ class BreakdownAnswer(Figure):
             "group_by": self.group_by,
             "ranked": self.ranked,
             "order": self.order,
-            "customers": self.customers,
+            # Not "customers": in the contract's answers that key holds a list of customers.
+            "customer_count": self.customers,
             "of_total": self.of_total,
             "groups": [g.to_json() for g in self.groups],
         }

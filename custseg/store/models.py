@@ -457,3 +457,29 @@ class PostedCopySuggestion(Base):
 
 POSTED_COPIES = cast(Table, PostedCopy.__table__)
 POSTED_COPY_SUGGESTIONS = cast(Table, PostedCopySuggestion.__table__)
+
+
+# --- Conversations: what each person's chat thread remembers between two messages --------------------
+
+
+class Conversation(Base):
+    """One person's state in one chat conversation (a Slack thread or DM, a Teams conversation or
+    reply chain, a terminal session): the last query, the rows of the last list they were shown and
+    the customer last talked about (``bot.nlu.followups.Recent``, as JSON).
+
+    ``conversation`` is the SHA-256 of the platform's conversation key, so keys of any length fit
+    and no channel id sits in the table. The row is ignored once ``expires_at`` (UTC) has passed:
+    a conversation idle longer than the settings' ``[conversations] idle_minutes`` starts afresh.
+    """
+
+    __tablename__ = "conversations"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    conversation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+CONVERSATIONS = cast(Table, Conversation.__table__)
