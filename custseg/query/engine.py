@@ -72,7 +72,7 @@ from custseg.query.ledger import Ledger
 from custseg.query.names import NameIndex, plain, resolve_region
 from custseg.query.periods import Window, intervals, last_intervals, resolve, twelve_months, year_before
 from custseg.query.sources import BookData
-from custseg.schema import GROUP_BY, ORDER_MEASURES, ORDINAL_GROUPS
+from custseg.schema import DEFAULT_STAT, GROUP_BY, ORDER_MEASURES, ORDINAL_GROUPS
 from custseg.snapshot.build import Snapshot
 
 # ``(customer_id, n) -> [{"order_id", "ordered_at", "amount"}, …]``, newest first.
@@ -730,8 +730,8 @@ class QueryEngine:
         selected = self._figure_parts(query, user_owner, scope)
         if not isinstance(selected, Selection):
             return selected
-        measure, stat = query.figure
         notes = list(selected.notes)
+        measure, stat = _figure(query, notes)
         whole = self.scope_mask(scope)
         window = self._figure_window(query, notes)
         value = figure(self._values(measure, window, notes), stat, selected.mask, whole)
@@ -793,7 +793,7 @@ class QueryEngine:
         if isinstance(groups, NoMatch):
             return groups
         name, codes, keys = groups
-        measure, stat = query.figure
+        measure, stat = _figure(query, notes)
         whole = view.mask
         window = self._figure_window(query, notes)
         values, counts = grouped(
@@ -881,7 +881,7 @@ class QueryEngine:
         interval = query.interval or "month"
         if query.interval is None:
             notes.append("interval: none was given, so one point per month")
-        measure, stat = query.figure
+        measure, stat = _figure(query, notes)
         span = self._trend_span(query, interval, notes)
         edges = [(max(a, span.start), min(b, span.end)) for a, b in intervals(interval, span.start, span.end)]
         if edges and edges[0][0] != intervals(interval, span.start, span.start)[0][0]:
@@ -941,7 +941,7 @@ class QueryEngine:
         notes: list[str],
     ) -> TrendAnswer | Refusal:
         dates = self._needs("snapshots").snapshot_dates()
-        measure, stat = query.figure
+        measure, stat = _figure(query, [])
         points: list[Point] = []
         missing = 0
         applied: AppliedFilters | None = None
@@ -1183,3 +1183,26 @@ class QueryEngine:
     def explain(self, customer_id: str) -> list[Factor]:
         """The rules and figures behind one customer's labels, as structured factors."""
         return factors(self.snapshot, customer_id)
+
+
+# Measures that add up over customers, so a set of them has a share of the whole book.
+_ADDITIVE = ("customers", "revenue", "orders", "clv")
+_NAMES = {
+    "aov": "the average order value",
+    "churn_probability": "the average churn probability",
+    "recency_days": "the average days since the last order",
+    "gap_days": "the average days between orders",
+}
+
+
+def _figure(query: Query, notes: list[str]) -> tuple[str, str | None]:
+    """``query.figure``; a share of a measure that does not add up over customers (an average order
+    value, a churn probability, days) means nothing, so the measure's own default is computed
+    instead and the notes say so."""
+    measure, stat = query.figure
+    if stat == "share" and measure not in _ADDITIVE:
+        stat = DEFAULT_STAT.get(measure)
+        notes.append(
+            f"a share of {_NAMES[measure]} means nothing (it does not add up), so this is {_NAMES[measure]} itself"
+        )
+    return measure, stat

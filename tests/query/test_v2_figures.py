@@ -222,6 +222,14 @@ def test_filters_lists_attributes_and_exclusions(engine, owner):
     assert sum(g.value for g in stages.groups) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_share_of_an_average_is_the_average_itself_and_says_so(engine):
+    # An average order value does not add up over customers, so it has no share of the book.
+    shared = ask(engine, {"intent": "aggregate", "measure": "aov", "stat": "share"})
+    plain = ask(engine, {"intent": "aggregate", "measure": "aov"})
+    assert shared.stat is None and shared.value == plain.value > 1
+    assert any("a share of the average order value means nothing" in note for note in shared.notes)
+
+
 def test_names_resolve_against_the_data_or_are_refused(engine):
     typo = ask(engine, {"intent": "count_customers", "filters": {"country": "frnace"}})
     assert isinstance(typo, CountAnswer) and "country: 'frnace' read as France" in typo.notes
