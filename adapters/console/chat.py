@@ -47,9 +47,10 @@ def chat(
     # One terminal session is one conversation: follow-ups read against it, a new run starts afresh.
     session = f"console:{uuid.uuid4().hex}"
     charts, files = state_dir / "charts", state_dir / "exports"
-    print(render(brain.welcome(), color), file=out)
+    # The welcome's buttons are numbered like any answer's, so "1" picks its first choice.
+    last: Reply | None = brain.welcome()
+    print(render(last, color), file=out)
     print("\nType a question, a number to press a button, or 'quit'.", file=out)
-    last: Reply | None = None
     while True:
         try:
             text = read("\nyou › ").strip()

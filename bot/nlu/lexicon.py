@@ -829,6 +829,7 @@ SMALLTALK = words("""
     bye goodbye see later got it understood noted morning afternoon evening night day how are doing
     is was it this appreciated appreciate a lot alright right well done job sounds
     one mate guys team again heaps legend brill ace sweet
+    there folks everyone hi hello hey hiya
     """)
 # Messages that only greet or thank: the fillers they are made of, said alone.
 SMALLTALK_ONLY = FILLER | words("thanks thank you morning afternoon evening good hello")

@@ -25,6 +25,17 @@ def test_chat_loop_answers_and_presses_buttons(brain, tmp_path):  # noqa: F811
     assert "11–20 by lifetime value" in text  # the button was pressed by typing its number
 
 
+def test_the_welcomes_choices_are_numbered_and_a_greeting_is_answered(brain, tmp_path):  # noqa: F811
+    typed = iter(["1", "hi there", "quit"])
+    out = io.StringIO()
+    assert chat(brain, ME, read=lambda _prompt: next(typed), out=out, color=False, state_dir=tmp_path) == 0
+    text = out.getvalue()
+    # "1" pressed the welcome's first button (before: "Not understood").
+    assert "[1] My overview" in text and "Your overview" in text
+    assert "Not understood" not in text and "didn't catch" not in text
+    assert "Hi! Ask me about your customers" in text
+
+
 def test_first_run_builds_the_demo_and_reads_questions_from_a_pipe(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CUSTSEG_DATABASE_URL", None)
