@@ -48,8 +48,9 @@ def chat(
     session = f"console:{uuid.uuid4().hex}"
     charts, files = state_dir / "charts", state_dir / "exports"
     # The welcome's buttons are numbered like any answer's, so "1" picks its first choice.
-    last: Reply | None = brain.welcome()
-    print(render(last, color), file=out)
+    welcome = brain.welcome()
+    print(render(welcome, color), file=out)
+    last: Reply | None = welcome
     print("\nType a question, a number to press a button, or 'quit'.", file=out)
     while True:
         try:
