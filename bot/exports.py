@@ -59,6 +59,19 @@ def table(customers: Sequence[ListedCustomer]) -> list[list[Any]]:
     return [[_cell(f, getattr(c, f)) for f in wording.EXPORT_COLUMNS] for c in customers]
 
 
+def unit(measure: str, stat: str | None, currency: str) -> str | None:
+    """The unit a figure's column heading names: money in ``currency``, a share 0–1, days, a count."""
+    if stat == "share":
+        return "share 0–1"
+    if measure in ("revenue", "clv", "aov"):
+        return currency
+    if measure in ("recency_days", "gap_days"):
+        return "days"
+    if measure == "churn_probability":
+        return "0–1"
+    return "count" if measure in ("customers", "orders") and stat != "mean" else None
+
+
 def filename(words: Sequence[str], as_of: str, fmt: str) -> str:
     """``customers-dormant-high-value-2026-11-13.csv``: what and when, safe on every platform."""
     slug = re.sub(r"[^a-z0-9]+", "-", " ".join(words).lower()).strip("-")[:60].strip("-")
@@ -67,9 +80,15 @@ def filename(words: Sequence[str], as_of: str, fmt: str) -> str:
 
 def build(customers: Sequence[ListedCustomer], fmt: str, currency: str, name: str) -> Attachment:
     """The customers as a ``fmt`` (``csv`` or ``xlsx``) file named ``name``."""
-    head, rows = headings(currency), table(customers)
+    return file_of(headings(currency), table(customers), fmt, name)
+
+
+def file_of(
+    head: list[str], rows: list[list[Any]], fmt: str, name: str, sheet: str | None = None
+) -> Attachment:
+    """A table (``head`` and ``rows`` of cells) as a ``fmt`` file named ``name``."""
     if fmt == "xlsx":
-        content = _xlsx(head, rows)
+        content = _xlsx(head, rows, sheet or wording.EXPORT_SHEET)
     else:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -80,14 +99,14 @@ def build(customers: Sequence[ListedCustomer], fmt: str, currency: str, name: st
     return Attachment(filename=name, content=content, media_type=MEDIA_TYPES[fmt], rows=len(rows))
 
 
-def _xlsx(head: list[str], rows: list[list[Any]]) -> bytes:
+def _xlsx(head: list[str], rows: list[list[Any]], title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has its first sheet
-    sheet.title = wording.EXPORT_SHEET
+    sheet.title = title
     sheet.append(head)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -638,6 +638,7 @@ DECIDE_BUTTON = {"approve": "Approve #{n}", "reject": "Reject #{n}", "snooze": "
 PENDING_BUTTON = "Pending actions"
 EXPORT_DONE = "Here {are} *{n:,} customer{s}* ({what}) as {format}: {filename}."
 EXPORT_CAPPED = "The list has {total:,} customers; the file holds the first {n:,} by {sort}. Ask for a narrower list for the rest."
+EXPORT_GROUPS_DONE = "Here is *{title}* ({n:,} groups) as {format}: {filename}."
 EXPORT_EMPTY = "No customer matches {what}, so there is nothing to export."
 EXPORT_WHAT = {"filters": "{filters}", "all": "all your customers"}
 EXPORT_FORMAT = {"csv": "a CSV file", "xlsx": "an Excel file"}

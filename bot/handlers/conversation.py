@@ -16,13 +16,14 @@ from bot.handlers import actions as card_actions
 from bot.handlers.customers import special
 from bot.handlers.one_customer import named_customer
 from bot.handlers.talk import examples
-from bot.interpret import days, describe_filters, interpretation
+from bot.interpret import days, describe_filters, figure_name, group_label, interpretation, key_label
 from bot.reply import Button, Reply, Table
 from bot.winback.cards import status
 from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
 from custseg.actions import Suggestion, get, last_transition, list_suggestions, open_for
 from custseg.query import CustomersAnswer, Query
+from custseg.query.answers import BreakdownAnswer, NeedsIdentity, NoMatch
 from custseg.segmentation.rfm import RF_GRID
 
 log = logging.getLogger("custseg.bot.exports")
@@ -174,6 +175,8 @@ def export(ctx: Context, query: Query) -> Reply:
     if refused is not None:
         return Reply(context=context, text=refused, private=True)
     fmt = query.format or "csv"
+    if query.group_by is not None:
+        return _export_groups(ctx, query, context, fmt)
     listing = Query.of(
         {
             "intent": "find_customers",
@@ -238,6 +241,68 @@ def export(ctx: Context, query: Query) -> Reply:
             "filters": answer.filters.to_json(),
             "columns": exports.headings(ctx.currency),
             "notes": notes,
+        },
+    )
+
+
+def _export_groups(ctx: Context, query: Query, context: str, fmt: str) -> Reply:
+    """A breakdown's table (group, figure, customers) as a file: "export revenue by region"."""
+    grouped = Query.of(
+        {
+            "intent": "breakdown",
+            "filters": query.filters,
+            "measure": query.measure,
+            "stat": query.stat,
+            "group_by": query.group_by,
+            "period": query.period,
+            "sort": query.sort,
+            "order": query.order,
+            "limit": query.limit,
+        }
+    )
+    answer = ctx.book.run(grouped)
+    if isinstance(answer, NeedsIdentity | NoMatch):
+        return dataclasses.replace(special(ctx, query, answer), answer={**answer.to_json(), "notes": []})
+    # The engine answers a breakdown with a breakdown, or with one of the refusals above.
+    assert isinstance(answer, BreakdownAnswer)
+    figure = figure_name(answer.measure, answer.stat)
+    unit = exports.unit(answer.measure, answer.stat, ctx.currency)
+    head = [
+        group_label(answer.group_by).capitalize(),
+        f"{figure} ({unit})" if unit else figure,
+        "Customers (count)",
+    ]
+    rows = [[key_label(answer.group_by, g.key), g.value, g.customers] for g in answer.groups]
+    title = f"{figure} by {group_label(answer.group_by)}"
+    name = exports.filename([title], answer.as_of, fmt).replace("customers-", "", 1)
+    file = exports.file_of(head, rows, fmt, name, sheet=title[:31])
+    log.info(
+        "export by %s:%s of a breakdown by %s (%d groups) as %s, filters %s",
+        ctx.user.platform,
+        ctx.user.user_id,
+        answer.group_by,
+        len(rows),
+        fmt,
+        json.dumps(answer.filters.to_json(), default=str, sort_keys=True),
+    )
+    text = wording.EXPORT_GROUPS_DONE.format(
+        n=len(rows), title=title, format=wording.EXPORT_FORMAT[fmt], filename=name
+    )
+    return Reply(
+        context=context,
+        text=text,
+        file=file,
+        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        answer={
+            "kind": "export",
+            "as_of": answer.as_of,
+            "format": fmt,
+            "filename": name,
+            "rows": len(rows),
+            "total": len(rows),
+            "filters": answer.filters.to_json(),
+            "columns": head,
+            "notes": list(answer.notes),
         },
     )
 

@@ -66,6 +66,8 @@ SPEND_DROP_RE = rx(L.SPEND_DROP)
 # A figure asked for: "customer count by churn risk" groups, where "customers by churn risk" sorts a list.
 FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|customer count|breakdown of")
 
+# "Sorted by churn risk" orders a list; it groups nothing.
+SORTED_BY_RE = rx(r"(sort|sorted|order|ordered|rank|ranked) by")
 CODE_LIKE_RE = re.compile(L.CODE_LIKE, re.IGNORECASE)
 FILLER_PHRASES_RE = re.compile(rf"^(?:(?:{L.FILLER_PHRASES}) ?)+|(?: ?(?:{L.FILLER_PHRASES}))+$")
 
@@ -170,10 +172,17 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     customer = known_customer(msg, vocab)
     periods: list[dict[str, Any]] = []
     # Read before the sort, which would take "by churn risk" of a figure question.
-    group = read_group(msg, vocab) if FIGURE_CUE_RE.search(msg.original) else (None, False)
+    figure_words = FIGURE_CUE_RE.search(msg.original) or (exporting and not SORTED_BY_RE.search(msg.original))
+    group = read_group(msg, vocab) if figure_words else (None, False)
     filters, sort, limit = read_filters(msg, vocab, periods)
     if exporting:
-        query = _assemble("export", filters, sort, limit)
+        # "Export revenue by region": the file holds the breakdown's table, so its figure and groups
+        # are part of the query.
+        fig = read_figures(msg, vocab, filters, group) if group[0] is not None else None
+        slots = {"measure": fig.measure, "stat": fig.stat, "group_by": fig.group_by} if fig else {}
+        if fig and periods:
+            slots["period"] = periods[0]
+        query = _assemble("export", filters, sort, limit, slots)
         if fmt:
             query["format"] = fmt
         return query

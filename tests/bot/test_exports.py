@@ -96,6 +96,20 @@ def test_a_csv_export_holds_the_whole_list_in_its_order_with_plain_headings(brai
     assert reply.answer is not None and (reply.answer["kind"], reply.answer["rows"]) == ("export", 100)
 
 
+def test_a_breakdown_exports_as_its_table_with_the_figure_summed_from_the_snapshot(brain):
+    reply = export(brain, {"measure": "revenue", "group_by": "value_tier", "format": "csv"})
+    rows = csv_rows(reply)
+    assert list(rows[0]) == ["Value tier", "Revenue ($)", "Customers (count)"]
+    # Recomputed from the snapshot's rows, not through the engine's breakdown.
+    frame = brain.engine().frame
+    want = frame.groupby("value_tier")["revenue"].sum()
+    assert [r["Value tier"].lower() for r in rows] == ["high", "medium", "low"]
+    for r in rows:
+        assert float(r["Revenue ($)"]) == pytest.approx(want[r["Value tier"].lower()], abs=0.01)
+    assert sum(int(r["Customers (count)"]) for r in rows) == len(frame)
+    assert reply.answer is not None and (reply.answer["kind"], reply.answer["rows"]) == ("export", 3)
+
+
 def test_an_xlsx_export_reads_back_with_numbers_as_numbers(brain):
     reply = export(
         brain, {"filters": {"segment": "champions", "region": "emea"}, "limit": 5, "format": "xlsx"}

@@ -179,3 +179,25 @@ def test_conversation_intents() -> None:
     assert parse("export my dormant customers to CSV")["format"] == "csv"
     assert parse("what does 'about to sleep' mean?") == {"intent": "define", "term": "about_to_sleep"}
     assert parse("thanks, that helps") == {"intent": "smalltalk"}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "export revenue by region as csv",
+            {"intent": "export", "measure": "revenue", "group_by": "region", "format": "csv"},
+        ),
+        (
+            "download the number of customers per country",
+            {"intent": "export", "measure": "customers", "group_by": "country"},
+        ),
+        (
+            "export at-risk customers sorted by churn risk",
+            {"intent": "export", "filters": {"segment": "at_risk"}, "sort": "churn_risk"},
+        ),
+    ],
+)
+def test_an_export_of_a_breakdown_keeps_its_figure_and_groups(text: str, want: dict[str, Any]) -> None:
+    # Before: "export revenue by region" exported every customer, the figure and groups dropped.
+    assert parse(text) == want
