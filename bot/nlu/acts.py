@@ -27,6 +27,8 @@ EXPORT_RE = rx(L.EXPORT_CUE)
 FORMAT_RE = _table(L.FORMAT)
 DEFINE_RE = [re.compile(p) for p in L.DEFINE_FRAMES]
 TERM_RE = [(re.compile(rf"(?:{p})"), v) for p, v in L.TERMS.items()]
+DEFINE_LEAD_RE = re.compile(rf"^(?:(?:{L.DEFINE_LEAD}) )+")
+DEFINE_TAIL_RE = re.compile(L.DEFINE_TAIL)
 LABEL_TABLES = (
     ("churn_risk", CHURN_RE),
     ("segment", SEGMENT_RE),
@@ -118,6 +120,7 @@ def read_export_format(msg: Message) -> tuple[bool, str | None]:
 def read_define(msg: Message) -> str | None:
     """The term of "what does X mean", "how is X calculated", "define X"."""
     text = msg.original.replace(" ( ", " ").replace(" )", "")
+    text = DEFINE_LEAD_RE.sub("", text)
     for pattern in DEFINE_RE:
         m = pattern.search(text)
         if m:
@@ -128,7 +131,7 @@ def read_define(msg: Message) -> str | None:
 
 
 def _term(text: str) -> str | None:
-    words = text.split()
+    words = DEFINE_TAIL_RE.sub("", text).split()
     tries = [" ".join(words)]
     while words and words[0] in L.DEFINE_NOISE:
         words.pop(0)

@@ -797,13 +797,14 @@ DEFINE_FRAMES = (
     r"^define (?P<t>.+)$",
     r"^explain (what )?(?P<t>.+?)( is| are| means)?$",
     r"^how (do|does) (you|we|it|custseg|the bot) (calculate|compute|estimate|determine|work out|measure|define"
-    r"|decide|score|assign|predict) (?P<t>.+)$",
+    r"|decide|score|assign|predict|come up with|arrive at|get to|figure out|derive|set|pick|choose|know)"
+    r" (?P<t>.+)$",
     r"^how (is|are) (?P<t>.+?) (calculated|computed|estimated|determined|worked out|measured|defined|decided"
     r"|scored|assigned|predicted|derived)$",
     r"^what makes (a |an )?(customer |account |client )?(a |an )?(?P<t>.+)$",
     # "What is a champion?" asks for a meaning; "who are the declining customers?" and "what are my
     # at-risk accounts?" ask for the customers themselves.
-    r"^(whats|what is|what s) (a |an |the )?(?P<t>.+?)$",
+    r"^(whats|what is|what s|what (exactly|actually|really|precisely) is) (a |an |the )?(?P<t>.+?)$",
     r"^what are (the )?(?P<t>(?!.*\b(customers|accounts|clients|buyers)$).+?)$",
     r"^(?P<t>.+?) (meaning|definition)$",
 )
@@ -822,6 +823,14 @@ TERMS = {
 }
 DEFINE_NOISE = words(
     "a an the our your term word label segment stage tier customer customers account accounts"
+    " actually exactly really even precisely again number figure score rating value which what whether"
+)
+# Said before a question for a meaning, they leave it one ("sorry, what's RFM?", "wait, what does … mean").
+DEFINE_LEAD = r"sorry|ok|okay|so|and|um|uh|erm|hmm|wait|quick question|remind me|hey|hi|hello|btw|also|but"
+# The clause after a term that only says it is about a customer ("which tier a customer is in").
+DEFINE_TAIL = (
+    r" (a|an|the|each|every|my|our) (customer|account|client|company)s? (is|are|gets?|goes|belongs?|falls?|lands?)"
+    r"( (in|into|to|under))?$| (for|of) (a |an |each |every )?(customer|account|client)s?$"
 )
 SMALLTALK = words("""
     great perfect awesome nice cool super brilliant excellent lovely wonderful fantastic good fine okay ok
