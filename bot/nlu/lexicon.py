@@ -468,7 +468,7 @@ FILLER_PHRASES = (
     r"thank you|thanks a lot|good (morning|afternoon|evening)|could you|can you|would you|will you|would you mind"
     r"|i (want|need|would like|d like|wanna) to|i (want|need|would like|d like|wanna)|id like to|id like"
     r"|can i (get|see|have)|could i (get|see|have)|let me (see|know)|quick q|hey there|hi there|hello there"
-    r"|if possible|for me"
+    r"|if possible|for me|quick (1|question|q)|1 (more )?(question|thing)|another (1|question)"
 )
 
 # Short words that are often mistyped but too short for edit distance.
@@ -619,7 +619,7 @@ MEASURE = {
     r"average order values?|avg order values?|aov|order values?|basket size|average basket|average ticket": "aov",
     r"(number of )?days between (orders|purchases)|gaps? between"
     r" (orders|purchases)|purchase (gap|interval|cycle)|order (gap|interval|cycle)|reorder (interval|cycle)"
-    r"|inter ?purchase time": "gap_days",
+    r"|inter ?purchase time|between (two |their |successive |consecutive )?(orders|purchases)": "gap_days",
     r"days since (the |their )?last (order|purchase)|time since (the |their )?last (order|purchase)"
     r"|how long since (the |their )?last (order|purchase)|since (the |their )?last (order|purchase)"
     r"|recency|recency days|days inactive|how (many days|long) (has it been |is it |it s been |it has been |since )"
@@ -673,6 +673,11 @@ INTERVAL = {
 TREND_CUE = (
     r"trend|trends|trending|trended|over time|changed|change over|evolved|evolution|develop(ed|ment)?|history"
     r"|plot|chart|graph|timeline|time series|progress(ed|ion)?|grown|grow|growth|how has|how have|how did"
+)
+# Trend words that ask for a series even when two periods are compared; "how did revenue in 2025
+# compare to 2024" (no such word) asks for the two figures.
+STRONG_TREND_CUE = (
+    r"trend|trends|trending|trended|over time|evolution|history|plot|chart|graph|timeline|time series"
 )
 # Words before the first of the groups compared: "compare Germany and Austria".
 COMPARE_LEAD = words("compare comparing versus vs between")
@@ -846,7 +851,8 @@ SMALLTALK_ONLY = FILLER | words("thanks thank you morning afternoon evening good
 MOVE_VERB = (
     r"moved|move|moving|went|gone|go|going|dropped|drop|dropping|slipped|slip|slipping|fell|fallen|falling"
     r"|became|become|becoming|turned|turn|changed|change|shifted|migrated|switched|transitioned|progressed"
-    r"|upgraded|downgraded|graduated|jumped|got"
+    r"|upgraded|downgraded|graduated|jumped|got|slid|slide|sliding|sank|sunk|sinking|dipped|declined|decayed"
+    r"|slumped|climbed|rose|risen|rising|grew|improved|worsened|deteriorated|degraded|promoted|demoted|crossed"
 )
 MOVE_CHANGES = (
     r"(what|anything|who|which customers|which accounts) (has |have )?(changed|moved)( segments?| stages?)?"

@@ -63,6 +63,7 @@ FILTER_ORDER = FILTERS
 POST_HERE_RE = rx(rf"({L.POST_VERB}) .*({L.HERE})|({L.HERE}) .*({L.POST_VERB})|(into|to|in) ({L.HERE})")
 QUESTION_WHO_RE = rx(L.SEARCH_WORDS)
 SPEND_DROP_RE = rx(L.SPEND_DROP)
+STRONG_TREND_RE = rx(L.STRONG_TREND_CUE)
 # A figure asked for: "customer count by churn risk" groups, where "customers by churn risk" sorts a list.
 FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|customer count|breakdown of")
 
@@ -283,7 +284,11 @@ def _figure_query(
             slots["measure"] = "customers"
         slots.update(group_by=fig.group_by, sort="value" if fig.rank or sort else None, order=fig.order)
         return _assemble("breakdown", filters, None, None, slots)
-    trend = fig.interval or (fig.trend and (measure or periods or filters) and not limit and not sort)
+    # Two periods compared without a series word ("how did revenue in 2025 compare to 2024") are two figures.
+    two_figures = len(periods) > 1 and not STRONG_TREND_RE.search(msg.original)
+    trend = fig.interval or (
+        fig.trend and (measure or periods or filters) and not limit and not sort and not two_figures
+    )
     if trend:
         slots.update(interval=fig.interval)
         return _assemble("trend", filters, None, None, slots)
