@@ -211,6 +211,7 @@ REGIONS = words("""
 AMBIGUOUS_REGIONS = frozenset({"us", "na", "eu", "usa", "rsa", "ca"})
 REGION_CUE = r"in|from|across|within|based in|located in|out of|region|inside|throughout|for"
 
+
 # ---------------------------------------------------------------- durations
 # Days per unit; "months count 30 days, a year 365" (spec).
 DURATION_UNITS = {
@@ -609,6 +610,12 @@ FIRST_ORDER_CUE = (
 ORDERED_CUE = (
     r"ordered|bought|purchased|placed (an |any |a )?(orders?|purchases?)|made (an |a )?(orders?|purchases?)"
     r"|shopped|transacted|buying|ordering|purchasing|been active|active"
+)
+# "bought from us", "spent more with us": "us" after a verb of doing business is the company, not the US.
+US_PRONOUN_LEAD = (
+    rf"({ORDERED_CUE}|buy|buys|order|orders|purchase|purchases|shop|shops|spend|spends|spent|spending|stayed"
+    r"|stay|stays|left|leave|churned|work|worked|working|do business|did business|doing business|signed)"
+    r"( [^ ]+){0,2} (from|with|to|for) $"
 )
 # Words between two periods that make the second one a comparison ("this year vs last year").
 COMPARE_CUE = r"vs|versus|compared (to|with)|compare(d)?|against|than|over|relative to|and|with"

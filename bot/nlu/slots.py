@@ -104,6 +104,7 @@ NOT_KEY_RE = rx(L.NOT_KEY)
 EXCLUDE_RE = rx(L.EXCLUDE_CUE)
 EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|lowest|highest|where|and who|having")
 REGION_CUE_RE = rx(rf"({L.REGION_CUE}) (the )?$")
+US_PRONOUN_RE = rx(L.US_PRONOUN_LEAD)
 DAY_RE = _table(L.DAYS)
 DAILY_RE = rx(L.DAILY)
 TIME_RE = rx(
@@ -537,6 +538,8 @@ def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
         upper = all(msg.tokens[k].orig.isupper() for k in range(i, j))
         capital = all(msg.is_cap(k) for k in range(i, j))
         if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
+            continue
+        if word == "us" and not upper and US_PRONOUN_RE.search(msg.text[: m.start()]):
             continue
         joined = msg.norms[i - 1] in L.LIST_JOIN or msg.norms[i - 1] in L.COMPARE_LEAD if i > 0 else True
         if not after_cue and capital and not upper and not joined:
