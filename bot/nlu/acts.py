@@ -40,10 +40,14 @@ MOVE_VERB_RE = rx(L.MOVE_VERB)
 LEFT_RE = rx(L.LEFT_LABEL)
 UNSUPPORTED_RE = rx(L.UNSUPPORTED)
 UNSUPPORTED_LEAD_RE = rx(L.UNSUPPORTED_LEAD)
-LEFT_CONTEXT = L.words(
-    "sorted ranked ordered by bought purchased buy buying with a an low high open their in of the"
+# A tier adjective before data the book lacks belongs to it ("the premium product line" sets no tier).
+LEFT_CONTEXT = (
+    L.words("sorted ranked ordered by bought purchased buy buying with a an low high open their in of the")
+    | L.BARE_TIER
 )
 RIGHT_CONTEXT = L.words("score scores category categories line lines sold")
+# Words that start another condition, so the clause of an unsupported phrase ends before them.
+CLAUSE_STOP = L.words("and but or with without who whose that which where having sorted ranked by")
 CONDITION_RE = rx(L.CONDITION_VERB)
 
 
@@ -218,9 +222,22 @@ def read_unsupported(msg: Message) -> list[str]:
                 i -= 1
             while j < len(msg.norms) and msg.norms[j] in RIGHT_CONTEXT:
                 j += 1
+            j = _clause_end(msg, j)
             found.append((i, join_orig(msg.tokens[i:j])))
             msg.consume(i, j)
     return [text for _i, text in sorted(found)]
+
+
+def _clause_end(msg: Message, j: int) -> int:
+    """ "contract renews in Q1": a verb no rule knows after the unsupported noun says what about it, and
+    the rest of its clause goes with it (so "Q1" is no limit)."""
+    if j >= len(msg.norms) or msg.tokens[j - 1].brk or not is_content(msg.norms[j]):
+        return j
+    while j < len(msg.norms) and msg.norms[j] != USED and msg.norms[j] not in CLAUSE_STOP:
+        j += 1
+        if msg.tokens[j - 1].brk:
+            break
+    return j
 
 
 def leftover_condition(msg: Message) -> str | None:
