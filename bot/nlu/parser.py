@@ -37,7 +37,7 @@ from .figures import Figures, read_figures, read_group
 from .grammar import CUE, Message, keyword_index, rx
 from .languages import to_english
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
-from .normalize import Token, clean, tokenize
+from .normalize import MENTION_RE, Token, clean, tokenize
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
 from .vocabulary import Vocabulary
 
@@ -349,7 +349,8 @@ def strip_filler(tokens: list[Token]) -> list[Token]:
 def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
     # Chinese, German and Spanish are read by rewriting them into the English the rules know.
-    text = to_english(text)
+    # Mentions go first: the language layer would split "<@U04QK2CUST>" into words and numbers.
+    text = to_english(MENTION_RE.sub(" ", text))
     if CODE_LIKE_RE.search(text[:2000]):
         return {"intent": "unknown"}
     known = vocab.known_words if vocab is not None else frozenset()
