@@ -183,7 +183,9 @@ def read_movement(msg: Message) -> tuple[dict[str, Any], list[int]] | None:
         f = norms.index("from")
         to = next((k for k in range(f + 1, n) if norms[k] in ("to", "into")), None)
         if to is not None:
-            src, dst = _label(msg.tokens[f + 1 : to]), _label(msg.tokens[to + 1 :])
+            # "from low to high churn risk": a bare level takes the kind said on the other side.
+            dst = _label(msg.tokens[to + 1 :])
+            src = _label(msg.tokens[f + 1 : to], next(iter(dst)) if dst else None)
             if src and dst:
                 return {"from": src, "to": dst}, list(range(f, n))
         before = next((k for k in range(f - 1, -1, -1) if MOVE_VERB_RE.fullmatch(norms[k])), None)

@@ -869,6 +869,12 @@ MOVE_CHANGES = (
 LEFT_LABEL = r"left|exited|dropped out of|fell out of|no longer in|lost their"
 
 # ---------------------------------------------------------------- nothing dropped silently
+# A win-back campaign is an action we propose, not data; marketing campaigns are data the book lacks.
+# The same nouns in German and Spanish, which the language layer keeps as written.
+UNSUPPORTED_FOREIGN = words("""
+    produkt produkte produkten produktlinie produktkategorie kampagne kampagnen marketingkampagne
+    marketingkampagnen aktion aktionen producto productos campaña campañas promoción promociones
+    """)
 # Data the book does not have: a phrase naming it goes to ``unsupported`` with its neighbours.
 UNSUPPORTED = (
     r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?(?! new)"
@@ -876,7 +882,8 @@ UNSUPPORTED = (
     r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
     r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?"
     r"|loyalty (programs?|programmes?|schemes?|cards?|clubs?|points|members(hip)?)|memberships?|webinars?"
-    r"|trade (fairs?|shows?)|mobile apps?|apps?|web ?portal|portal)"
+    r"|trade (fairs?|shows?)|mobile apps?|apps?|web ?portal|portal|(marketing )?(?<!back )(?<!retention )campaigns?|promotions?"
+    rf"|{'|'.join(sorted(UNSUPPORTED_FOREIGN, key=len, reverse=True))})"
 )
 UNSUPPORTED_LEAD = r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
 # Function words and request verbs that say nothing about which customers: left over after the rules,

@@ -100,6 +100,7 @@ SPEND_CHANGE_RE = _table(L.SPEND_CHANGE)
 SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
+FIRST_TIME_RE = re.compile(r"(for the first time|for the 1st time|first time)\b")
 NOT_KEY_RE = rx(L.NOT_KEY)
 EXCLUDE_RE = rx(L.EXCLUDE_CUE)
 EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|lowest|highest|where|and who|having")
@@ -464,8 +465,13 @@ def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
     rest: list[dict[str, Any]] = []
     for found in find_periods(msg):
         before = " ".join(t.norm for t in msg.tokens[max(0, found.start - 5) : found.start])
-        if FIRST_ORDER_RE.search(before) and "first_order_in" not in filters:
+        after = FIRST_TIME_RE.match(" ".join(msg.norms[found.end : found.end + 5]))
+        # "who ordered this quarter for the first time": the period of a first order, said after it.
+        first_after = after is not None and ORDERED_RE.search(before) is not None
+        if (FIRST_ORDER_RE.search(before) or first_after) and "first_order_in" not in filters:
             filters["first_order_in"] = found.period
+            if first_after and after is not None:
+                msg.consume(found.end, found.end + len(after.group(0).split()))
         elif (
             ORDERED_RE.search(before) and "ordered_in" not in filters and "ordered_within_days" not in filters
         ):
