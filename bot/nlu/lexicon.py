@@ -262,10 +262,10 @@ MONEY_CUE = (
     r"|lifetime value|total|orders?|purchases"
 )
 
-# "5 orders" counts orders, not money nor a result limit: read and ignored.
+# "5 orders" counts orders, not money nor a result limit: read and ignored ("between 2 orders" is a gap).
 NOT_AMOUNT = (
     r"((more|fewer|less) than|over|under|at least|at most|above|below) \d+ (orders?|purchases?|times|items"
-    r"|products|transactions|invoices|visits|units|skus|lines|baskets)|\d+ (orders?|purchases?|times|items"
+    r"|products|transactions|invoices|visits|units|skus|lines|baskets)|(?<!between )\d+ (orders?|purchases?|times|items"
     r"|products|transactions|invoices|visits|units|skus|lines|baskets)( or more)?"
 )
 
@@ -618,7 +618,10 @@ US_PRONOUN_LEAD = (
     r"( [^ ]+){0,2} (from|with|to|for) $"
 )
 # Words between two periods that make the second one a comparison ("this year vs last year").
-COMPARE_CUE = r"vs|versus|compared (to|with)|compare(d)?|against|than|over|relative to|and|with"
+COMPARE_CUE = (
+    r"vs|versus|compared (to|with)|compare(d)?|(stack|stacks|stacked|measure|measures|measured) up (against|to)"
+    r"|against|than|over|relative to|and|with"
+)
 
 # ---------------------------------------------------------------- figures
 # The measure a message names; most specific first, so "average order value" is aov, not a mean of orders.
@@ -626,7 +629,7 @@ MEASURE = {
     r"average order values?|avg order values?|aov|order values?|basket size|average basket|average ticket": "aov",
     r"(number of )?days between (orders|purchases)|gaps? between"
     r" (orders|purchases)|purchase (gap|interval|cycle)|order (gap|interval|cycle)|reorder (interval|cycle)"
-    r"|inter ?purchase time|between (two |their |successive |consecutive )?(orders|purchases)": "gap_days",
+    r"|inter ?purchase time|between (2 |their |successive |consecutive )?(orders|purchases)": "gap_days",
     r"days since (the |their )?last (order|purchase)|time since (the |their )?last (order|purchase)"
     r"|how long since (the |their )?last (order|purchase)|since (the |their )?last (order|purchase)"
     r"|recency|recency days|days inactive|how (many days|long) (has it been |is it |it s been |it has been |since )"
@@ -732,7 +735,8 @@ REPEAT = (
 LIST_JOIN = words("or and , / plus nor")
 EXCLUDE_CUE = (
     r"except( for)?|excluding|exclude|excludes|other than|apart from|but not|besides|not in|not from|outside"
-    r"( of)?|leaving out|leave out|without|minus|that are not|who are not|which are not|not owned by|aside from"
+    r"( of)?|leaving out|leave out|without|minus|that are not|who are not|which are not|aside from"
+    r"|not (owned|managed|handled|run|covered|looked after) by"
 )
 NOT_KEY = r"non ?key( accounts?| customers?| clients?)?|not (a )?key accounts?|other accounts|the rest"
 # "Key accounts and everyone else": the rest of the book, the other side of a key-account comparison.

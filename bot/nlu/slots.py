@@ -69,7 +69,8 @@ LIMIT_RE = [
     rx(rf"({L.LIMIT_BEFORE_NUMBER}) (?P<n>\d+)"),
     rx(rf"(?P<n>\d+) ({L.LIMIT_AFTER_NUMBER}|{L.CUSTOMER_NOUN}|_)"),
     rx(rf"({L.LIMIT_VERB})( me| us)? (?P<n>\d+)"),
-    rx(r"(?P<n>\d+)"),
+    # A number of orders is no limit ("days between 2 orders").
+    rx(r"(?P<n>\d+)(?! (orders?|purchases?)(?![^ ]))"),
 ]
 OWNER_ME_RE = rx(L.OWNER_ME)
 OWNER_CUE_RE = rx(rf"({L.OWNER_CUE}) (?P<name>[^ ]+( [^ ]+)?)")
