@@ -169,7 +169,7 @@ dieses jahr/diesem jahr/in diesem jahr/laufenden jahr/im laufenden jahr | this y
 letztes jahr/letzten jahr/im letzten jahr/vorjahr/im vorjahr/vergangenes jahr/vergangenen jahr | last year
 dieses quartal/diesem quartal/in diesem quartal/laufenden quartal | this quarter
 letztes quartal/letzten quartal/im letzten quartal/vorquartal/vergangenen quartal | last quarter
-in den letzten/in den vergangenen/der letzten/den letzten/die letzten/letzten | in the last
+in den letzten/in den vergangenen/im letzten/im vergangenen/der letzten/den letzten/die letzten/letzten | in the last
 seit | since
 tage/tagen/tag | days
 wochen/woche | weeks

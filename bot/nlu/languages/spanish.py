@@ -233,10 +233,12 @@ PATTERNS = [
     (re.compile(r"\bde ((?:19|20)\d\d)\b"), r"en \1"),
     # "de México" names a place: "in México".
     (re.compile(rf"\b(?:de|del) (?=(?i:{COUNTRY_ALT})\b)"), "en "),
-    # "¿Qué significa X?" → "what does X mean?": the verb goes after the term in English.
+    # "¿Qué significa X (exactamente)?" → "what does X mean?": the verb goes after the term in English.
     (
         re.compile(
-            r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) [«\"']?(.+?)[»\"']?\s*\?*\s*$", re.IGNORECASE
+            r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) (?:exactamente |realmente )?[«\"']?(.+?)[»\"']?"
+            r"(?:\s+(?:exactamente|realmente|en realidad))?\s*\?*\s*$",
+            re.IGNORECASE,
         ),
         r'qué significa "\1" significa?',
     ),
