@@ -874,10 +874,11 @@ LEFT_LABEL = r"left|exited|dropped out of|fell out of|no longer in|lost their"
 
 # ---------------------------------------------------------------- nothing dropped silently
 # A win-back campaign is an action we propose, not data; marketing campaigns are data the book lacks.
-# The same nouns in German and Spanish, which the language layer keeps as written.
+# The same nouns in German, Spanish and Chinese, which the language layer keeps as written.
 UNSUPPORTED_FOREIGN = words("""
     produkt produkte produkten produktlinie produktkategorie kampagne kampagnen marketingkampagne
     marketingkampagnen aktion aktionen producto productos campaña campañas promoción promociones
+    营销活动 产品 商品 促销活动
     """)
 # Data the book does not have: a phrase naming it goes to ``unsupported`` with its neighbours.
 UNSUPPORTED = (

@@ -195,7 +195,10 @@ def test_half_a_year_in_german_and_chinese() -> None:
 
 
 def test_chinese_not_owned_by() -> None:
-    assert parse("不属于Priya的忠诚客户", VOCAB)["filters"] == {"segment": "loyal", "exclude": {"owner": "priya"}}
+    assert parse("不属于Priya的忠诚客户", VOCAB)["filters"] == {
+        "segment": "loyal",
+        "exclude": {"owner": "priya"},
+    }
 
 
 def test_chinese_thanks_with_an_emoji_is_smalltalk() -> None:

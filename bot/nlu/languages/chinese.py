@@ -84,6 +84,11 @@ TERMS = table("""
 流失预警/流失警报/流失提醒/流失告警 | any churn alerts | lead
 等待审批/等待批准/待审批/待批准/等待确认 | waiting for approval | cond
 挽回行动/行动/操作/措施 | actions | noun
+# Data the book does not have, kept as written for the parser to report ("营销活动效果怎么样").
+营销活动 | 营销活动 | cond
+产品 | 产品 | cond
+商品 | 商品 | cond
+促销活动 | 促销活动 | cond
 # --- regions by code or common Chinese name
 欧洲中东非洲/欧非中东 | in EMEA | cond
 亚太地区/亚太区/亚太 | in APAC | cond
