@@ -27,6 +27,8 @@ EXPORT_RE = rx(L.EXPORT_CUE)
 FORMAT_RE = _table(L.FORMAT)
 DEFINE_RE = [re.compile(p) for p in L.DEFINE_FRAMES]
 TERM_RE = [(re.compile(rf"(?:{p})"), v) for p, v in L.TERMS.items()]
+DEFINE_LEAD_RE = re.compile(rf"^(?:(?:{L.DEFINE_LEAD}) )+")
+DEFINE_TAIL_RE = re.compile(L.DEFINE_TAIL)
 LABEL_TABLES = (
     ("churn_risk", CHURN_RE),
     ("segment", SEGMENT_RE),
@@ -38,10 +40,14 @@ MOVE_VERB_RE = rx(L.MOVE_VERB)
 LEFT_RE = rx(L.LEFT_LABEL)
 UNSUPPORTED_RE = rx(L.UNSUPPORTED)
 UNSUPPORTED_LEAD_RE = rx(L.UNSUPPORTED_LEAD)
-LEFT_CONTEXT = L.words(
-    "sorted ranked ordered by bought purchased buy buying with a an low high open their in of the"
+# A tier adjective before data the book lacks belongs to it ("the premium product line" sets no tier).
+LEFT_CONTEXT = (
+    L.words("sorted ranked ordered by bought purchased buy buying with a an low high open their in of the")
+    | L.BARE_TIER
 )
 RIGHT_CONTEXT = L.words("score scores category categories line lines sold")
+# Words that start another condition, so the clause of an unsupported phrase ends before them.
+CLAUSE_STOP = L.words("and but or with without who whose that which where having sorted ranked by")
 CONDITION_RE = rx(L.CONDITION_VERB)
 
 
@@ -118,6 +124,7 @@ def read_export_format(msg: Message) -> tuple[bool, str | None]:
 def read_define(msg: Message) -> str | None:
     """The term of "what does X mean", "how is X calculated", "define X"."""
     text = msg.original.replace(" ( ", " ").replace(" )", "")
+    text = DEFINE_LEAD_RE.sub("", text)
     for pattern in DEFINE_RE:
         m = pattern.search(text)
         if m:
@@ -128,7 +135,7 @@ def read_define(msg: Message) -> str | None:
 
 
 def _term(text: str) -> str | None:
-    words = text.split()
+    words = DEFINE_TAIL_RE.sub("", text).split()
     tries = [" ".join(words)]
     while words and words[0] in L.DEFINE_NOISE:
         words.pop(0)
@@ -176,7 +183,9 @@ def read_movement(msg: Message) -> tuple[dict[str, Any], list[int]] | None:
         f = norms.index("from")
         to = next((k for k in range(f + 1, n) if norms[k] in ("to", "into")), None)
         if to is not None:
-            src, dst = _label(msg.tokens[f + 1 : to]), _label(msg.tokens[to + 1 :])
+            # "from low to high churn risk": a bare level takes the kind said on the other side.
+            dst = _label(msg.tokens[to + 1 :])
+            src = _label(msg.tokens[f + 1 : to], next(iter(dst)) if dst else None)
             if src and dst:
                 return {"from": src, "to": dst}, list(range(f, n))
         before = next((k for k in range(f - 1, -1, -1) if MOVE_VERB_RE.fullmatch(norms[k])), None)
@@ -215,9 +224,22 @@ def read_unsupported(msg: Message) -> list[str]:
                 i -= 1
             while j < len(msg.norms) and msg.norms[j] in RIGHT_CONTEXT:
                 j += 1
+            j = _clause_end(msg, j)
             found.append((i, join_orig(msg.tokens[i:j])))
             msg.consume(i, j)
     return [text for _i, text in sorted(found)]
+
+
+def _clause_end(msg: Message, j: int) -> int:
+    """ "contract renews in Q1": a verb no rule knows after the unsupported noun says what about it, and
+    the rest of its clause goes with it (so "Q1" is no limit)."""
+    if j >= len(msg.norms) or msg.tokens[j - 1].brk or not is_content(msg.norms[j]):
+        return j
+    while j < len(msg.norms) and msg.norms[j] != USED and msg.norms[j] not in CLAUSE_STOP:
+        j += 1
+        if msg.tokens[j - 1].brk:
+            break
+    return j
 
 
 def leftover_condition(msg: Message) -> str | None:

@@ -45,7 +45,8 @@ def _group_table(vocab: Vocabulary | None) -> dict[str, str]:
     table = dict(L.GROUP_BY)
     columns = set(L.COMMON_COLUMNS) | set(vocab.attribute_columns if vocab is not None else ())
     for column in sorted(columns, key=len, reverse=True):
-        table.setdefault(_alternation([column.replace("_", " "), column + "s", column + "es"]), column)
+        plural = column[:-1] + "ies" if column.endswith("y") else column + "es"
+        table.setdefault(_alternation([column.replace("_", " "), column + "s", plural]), column)
     return table
 
 

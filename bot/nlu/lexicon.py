@@ -211,6 +211,7 @@ REGIONS = words("""
 AMBIGUOUS_REGIONS = frozenset({"us", "na", "eu", "usa", "rsa", "ca"})
 REGION_CUE = r"in|from|across|within|based in|located in|out of|region|inside|throughout|for"
 
+
 # ---------------------------------------------------------------- durations
 # Days per unit; "months count 30 days, a year 365" (spec).
 DURATION_UNITS = {
@@ -261,10 +262,10 @@ MONEY_CUE = (
     r"|lifetime value|total|orders?|purchases"
 )
 
-# "5 orders" counts orders, not money nor a result limit: read and ignored.
+# "5 orders" counts orders, not money nor a result limit: read and ignored ("between 2 orders" is a gap).
 NOT_AMOUNT = (
     r"((more|fewer|less) than|over|under|at least|at most|above|below) \d+ (orders?|purchases?|times|items"
-    r"|products|transactions|invoices|visits|units|skus|lines|baskets)|\d+ (orders?|purchases?|times|items"
+    r"|products|transactions|invoices|visits|units|skus|lines|baskets)|(?<!between )\d+ (orders?|purchases?|times|items"
     r"|products|transactions|invoices|visits|units|skus|lines|baskets)( or more)?"
 )
 
@@ -468,7 +469,7 @@ FILLER_PHRASES = (
     r"thank you|thanks a lot|good (morning|afternoon|evening)|could you|can you|would you|will you|would you mind"
     r"|i (want|need|would like|d like|wanna) to|i (want|need|would like|d like|wanna)|id like to|id like"
     r"|can i (get|see|have)|could i (get|see|have)|let me (see|know)|quick q|hey there|hi there|hello there"
-    r"|if possible|for me"
+    r"|if possible|for me|quick (1|question|q)|1 (more )?(question|thing)|another (1|question)"
 )
 
 # Short words that are often mistyped but too short for edit distance.
@@ -610,8 +611,17 @@ ORDERED_CUE = (
     r"ordered|bought|purchased|placed (an |any |a )?(orders?|purchases?)|made (an |a )?(orders?|purchases?)"
     r"|shopped|transacted|buying|ordering|purchasing|been active|active"
 )
+# "bought from us", "spent more with us": "us" after a verb of doing business is the company, not the US.
+US_PRONOUN_LEAD = (
+    rf"({ORDERED_CUE}|buy|buys|order|orders|purchase|purchases|shop|shops|spend|spends|spent|spending|stayed"
+    r"|stay|stays|left|leave|churned|work|worked|working|do business|did business|doing business|signed)"
+    r"( [^ ]+){0,2} (from|with|to|for) $"
+)
 # Words between two periods that make the second one a comparison ("this year vs last year").
-COMPARE_CUE = r"vs|versus|compared (to|with)|compare(d)?|against|than|over|relative to|and|with"
+COMPARE_CUE = (
+    r"vs|versus|compared (to|with)|compare(d)?|(stack|stacks|stacked|measure|measures|measured) up (against|to)"
+    r"|against|than|over|relative to|and|with"
+)
 
 # ---------------------------------------------------------------- figures
 # The measure a message names; most specific first, so "average order value" is aov, not a mean of orders.
@@ -619,7 +629,7 @@ MEASURE = {
     r"average order values?|avg order values?|aov|order values?|basket size|average basket|average ticket": "aov",
     r"(number of )?days between (orders|purchases)|gaps? between"
     r" (orders|purchases)|purchase (gap|interval|cycle)|order (gap|interval|cycle)|reorder (interval|cycle)"
-    r"|inter ?purchase time": "gap_days",
+    r"|inter ?purchase time|between (2 |their |successive |consecutive )?(orders|purchases)": "gap_days",
     r"days since (the |their )?last (order|purchase)|time since (the |their )?last (order|purchase)"
     r"|how long since (the |their )?last (order|purchase)|since (the |their )?last (order|purchase)"
     r"|recency|recency days|days inactive|how (many days|long) (has it been |is it |it s been |it has been |since )"
@@ -674,6 +684,11 @@ TREND_CUE = (
     r"trend|trends|trending|trended|over time|changed|change over|evolved|evolution|develop(ed|ment)?|history"
     r"|plot|chart|graph|timeline|time series|progress(ed|ion)?|grown|grow|growth|how has|how have|how did"
 )
+# Trend words that ask for a series even when two periods are compared; "how did revenue in 2025
+# compare to 2024" (no such word) asks for the two figures.
+STRONG_TREND_CUE = (
+    r"trend|trends|trending|trended|over time|evolution|history|plot|chart|graph|timeline|time series"
+)
 # Words before the first of the groups compared: "compare Germany and Austria".
 COMPARE_LEAD = words("compare comparing versus vs between")
 COMPARE_GROUPS = r"vs|versus|compared (to|with)|compare|against|between"
@@ -720,7 +735,8 @@ REPEAT = (
 LIST_JOIN = words("or and , / plus nor")
 EXCLUDE_CUE = (
     r"except( for)?|excluding|exclude|excludes|other than|apart from|but not|besides|not in|not from|outside"
-    r"( of)?|leaving out|leave out|without|minus|that are not|who are not|which are not|not owned by|aside from"
+    r"( of)?|leaving out|leave out|without|minus|that are not|who are not|which are not|aside from"
+    r"|not (owned|managed|handled|run|covered|looked after) by"
 )
 NOT_KEY = r"non ?key( accounts?| customers?| clients?)?|not (a )?key accounts?|other accounts|the rest"
 # "Key accounts and everyone else": the rest of the book, the other side of a key-account comparison.
@@ -797,13 +813,14 @@ DEFINE_FRAMES = (
     r"^define (?P<t>.+)$",
     r"^explain (what )?(?P<t>.+?)( is| are| means)?$",
     r"^how (do|does) (you|we|it|custseg|the bot) (calculate|compute|estimate|determine|work out|measure|define"
-    r"|decide|score|assign|predict) (?P<t>.+)$",
+    r"|decide|score|assign|predict|come up with|arrive at|get to|figure out|derive|set|pick|choose|know)"
+    r" (?P<t>.+)$",
     r"^how (is|are) (?P<t>.+?) (calculated|computed|estimated|determined|worked out|measured|defined|decided"
     r"|scored|assigned|predicted|derived)$",
     r"^what makes (a |an )?(customer |account |client )?(a |an )?(?P<t>.+)$",
     # "What is a champion?" asks for a meaning; "who are the declining customers?" and "what are my
     # at-risk accounts?" ask for the customers themselves.
-    r"^(whats|what is|what s) (a |an |the )?(?P<t>.+?)$",
+    r"^(whats|what is|what s|what (exactly|actually|really|precisely) is) (a |an |the )?(?P<t>.+?)$",
     r"^what are (the )?(?P<t>(?!.*\b(customers|accounts|clients|buyers)$).+?)$",
     r"^(?P<t>.+?) (meaning|definition)$",
 )
@@ -822,6 +839,14 @@ TERMS = {
 }
 DEFINE_NOISE = words(
     "a an the our your term word label segment stage tier customer customers account accounts"
+    " actually exactly really even precisely again number figure score rating value which what whether"
+)
+# Said before a question for a meaning, they leave it one ("sorry, what's RFM?", "wait, what does … mean").
+DEFINE_LEAD = r"sorry|ok|okay|so|and|um|uh|erm|hmm|wait|quick question|remind me|hey|hi|hello|btw|also|but"
+# The clause after a term that only says it is about a customer ("which tier a customer is in").
+DEFINE_TAIL = (
+    r" (a|an|the|each|every|my|our) (customer|account|client|company)s? (is|are|gets?|goes|belongs?|falls?|lands?)"
+    r"( (in|into|to|under))?$| (for|of) (a |an |each |every )?(customer|account|client)s?$"
 )
 SMALLTALK = words("""
     great perfect awesome nice cool super brilliant excellent lovely wonderful fantastic good fine okay ok
@@ -838,7 +863,8 @@ SMALLTALK_ONLY = FILLER | words("thanks thank you morning afternoon evening good
 MOVE_VERB = (
     r"moved|move|moving|went|gone|go|going|dropped|drop|dropping|slipped|slip|slipping|fell|fallen|falling"
     r"|became|become|becoming|turned|turn|changed|change|shifted|migrated|switched|transitioned|progressed"
-    r"|upgraded|downgraded|graduated|jumped|got"
+    r"|upgraded|downgraded|graduated|jumped|got|slid|slide|sliding|sank|sunk|sinking|dipped|declined|decayed"
+    r"|slumped|climbed|rose|risen|rising|grew|improved|worsened|deteriorated|degraded|promoted|demoted|crossed"
 )
 MOVE_CHANGES = (
     r"(what|anything|who|which customers|which accounts) (has |have )?(changed|moved)( segments?| stages?)?"
@@ -848,6 +874,13 @@ MOVE_CHANGES = (
 LEFT_LABEL = r"left|exited|dropped out of|fell out of|no longer in|lost their"
 
 # ---------------------------------------------------------------- nothing dropped silently
+# A win-back campaign is an action we propose, not data; marketing campaigns are data the book lacks.
+# The same nouns in German, Spanish and Chinese, which the language layer keeps as written.
+UNSUPPORTED_FOREIGN = words("""
+    produkt produkte produkten produktlinie produktkategorie kampagne kampagnen marketingkampagne
+    marketingkampagnen aktion aktionen producto productos campaña campañas promoción promociones
+    营销活动 产品 商品 促销活动
+    """)
 # Data the book does not have: a phrase naming it goes to ``unsupported`` with its neighbours.
 UNSUPPORTED = (
     r"(products?|product (lines?|categories|category|range|mix)|categor(y|ies)|skus?|items?|brands?(?! new)"
@@ -855,7 +888,8 @@ UNSUPPORTED = (
     r"|reviews?|ratings?|margins?|profit(ability|s)?|website visits|web visits|email opens|newsletter"
     r"|contracts?|renewals?|invoices? overdue|payment terms|credit limits?|discounts? used|coupons?"
     r"|loyalty (programs?|programmes?|schemes?|cards?|clubs?|points|members(hip)?)|memberships?|webinars?"
-    r"|trade (fairs?|shows?)|mobile apps?|apps?|web ?portal|portal)"
+    r"|trade (fairs?|shows?)|mobile apps?|apps?|web ?portal|portal|(marketing )?(?<!back )(?<!retention )campaigns?|promotions?"
+    rf"|{'|'.join(sorted(UNSUPPORTED_FOREIGN, key=len, reverse=True))})"
 )
 UNSUPPORTED_LEAD = r"(similar to|like|lookalikes? of|look ?alike|same as|resembling) [^ ]+( [^ ]+){0,3}"
 # Function words and request verbs that say nothing about which customers: left over after the rules,

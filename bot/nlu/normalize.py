@@ -80,19 +80,29 @@ class Token:
     glue : bool
         The token was joined to the previous one by a hyphen ("Jean-Luc"), so
         a name rebuilt from ``orig`` keeps the hyphen.
+    tight : bool
+        The token was written against the previous one without a space ("Q2"), so text rebuilt from
+        ``orig`` keeps them together.
+    part : bool
+        The token is a piece split from the previous one ("pm" of "3pm"), whose ``orig`` already holds
+        the whole word.
     """
 
     norm: str
     orig: str
     brk: bool = False
     glue: bool = False
+    tight: bool = False
+    part: bool = False
 
 
 def join_orig(tokens: list[Token]) -> str:
     """Rebuild the user's spelling of consecutive tokens, hyphens included."""
     out = ""
     for k, t in enumerate(tokens):
-        out += ("-" if t.glue else " ") + t.orig if k else t.orig
+        if t.part and k:
+            continue
+        out += ("-" if t.glue else "" if t.tight else " ") + t.orig if k else t.orig
     return out
 
 
@@ -179,8 +189,12 @@ def tokenize(text: str, corrector: FuzzyIndex, extra_known: frozenset[str] = fro
     list of Token
     """
     tokens: list[Token] = []
+    end = -1
     for m in TOKEN_RE.finditer(text):
         raw = m.group(0)
+        tight, end = m.start() == end, m.end()
+        if raw[0].isdigit() and raw.endswith(",") and len(raw) > 1:
+            raw = raw.rstrip(",")  # "in 2026, …": the comma ends the number, it is no thousands mark
         if raw in '?!.,;:()"':
             if tokens:
                 tokens[-1].brk = True
@@ -198,7 +212,10 @@ def tokenize(text: str, corrector: FuzzyIndex, extra_known: frozenset[str] = fro
                 norm = lexicon.SHORT_TYPOS.get(norm, norm)
                 if norm not in lexicon.COMMON_WORDS:
                     norm = corrector.lookup(norm) or norm
-            tokens.append(Token(norm, orig, glue=glued and n_piece == 0))
+            first = n_piece == 0
+            tokens.append(Token(norm, orig, glue=glued and first, tight=tight and first, part=not first))
+        if raw != m.group(0):
+            tokens[-1].brk = True
     return _merge_numbers(tokens)
 
 

@@ -37,7 +37,7 @@ from .figures import Figures, read_figures, read_group
 from .grammar import CUE, Message, keyword_index, rx
 from .languages import to_english
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
-from .normalize import Token, clean, tokenize
+from .normalize import MENTION_RE, Token, clean, tokenize
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
 from .vocabulary import Vocabulary
 
@@ -63,6 +63,7 @@ FILTER_ORDER = FILTERS
 POST_HERE_RE = rx(rf"({L.POST_VERB}) .*({L.HERE})|({L.HERE}) .*({L.POST_VERB})|(into|to|in) ({L.HERE})")
 QUESTION_WHO_RE = rx(L.SEARCH_WORDS)
 SPEND_DROP_RE = rx(L.SPEND_DROP)
+STRONG_TREND_RE = rx(L.STRONG_TREND_CUE)
 # A figure asked for: "customer count by churn risk" groups, where "customers by churn risk" sorts a list.
 FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|customer count|breakdown of")
 
@@ -292,7 +293,11 @@ def _figure_query(
             slots["measure"] = "customers"
         slots.update(group_by=fig.group_by, sort="value" if fig.rank or sort else None, order=fig.order)
         return _assemble("breakdown", filters, None, None, slots)
-    trend = fig.interval or (fig.trend and (measure or periods or filters) and not limit and not sort)
+    # Two periods compared without a series word ("how did revenue in 2025 compare to 2024") are two figures.
+    two_figures = len(periods) > 1 and not STRONG_TREND_RE.search(msg.original)
+    trend = fig.interval or (
+        fig.trend and (measure or periods or filters) and not limit and not sort and not two_figures
+    )
     if trend:
         slots.update(interval=fig.interval)
         return _assemble("trend", filters, None, None, slots)
@@ -353,7 +358,8 @@ def strip_filler(tokens: list[Token]) -> list[Token]:
 def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
     # Chinese, German and Spanish are read by rewriting them into the English the rules know.
-    text = to_english(text)
+    # Mentions go first: the language layer would split "<@U04QK2CUST>" into words and numbers.
+    text = to_english(MENTION_RE.sub(" ", text))
     if CODE_LIKE_RE.search(text[:2000]):
         return {"intent": "unknown"}
     known = vocab.known_words if vocab is not None else frozenset()

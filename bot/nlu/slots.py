@@ -15,7 +15,7 @@ from typing import Any
 
 from . import lexicon as L
 from .fuzzy import FuzzyIndex
-from .grammar import USED, Message, _alternation, _table, is_foreign_noun, rx
+from .grammar import USED, Message, _alternation, _table, is_content, is_foreign_noun, rx
 from .normalize import join_orig
 from .numbers import clock_time, to_number
 from .periods import find_periods
@@ -56,7 +56,6 @@ TIME_ONLY_RE = rx(r"\d{1,2}(:\d\d)? (am|pm)|\d{1,2}:\d\d|noon|midnight")
 NOT_OWNER_RE = rx(L.NOT_OWNER)
 NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
 INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
-COMPARING_RE = rx(L.COMPARE_GROUPS)
 INTERVAL_SAID_RE = rx("|".join(L.INTERVAL))
 MONEY_RE = [
     rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
@@ -70,7 +69,8 @@ LIMIT_RE = [
     rx(rf"({L.LIMIT_BEFORE_NUMBER}) (?P<n>\d+)"),
     rx(rf"(?P<n>\d+) ({L.LIMIT_AFTER_NUMBER}|{L.CUSTOMER_NOUN}|_)"),
     rx(rf"({L.LIMIT_VERB})( me| us)? (?P<n>\d+)"),
-    rx(r"(?P<n>\d+)"),
+    # A number of orders is no limit ("days between 2 orders").
+    rx(r"(?P<n>\d+)(?! (orders?|purchases?)(?![^ ]))"),
 ]
 OWNER_ME_RE = rx(L.OWNER_ME)
 OWNER_CUE_RE = rx(rf"({L.OWNER_CUE}) (?P<name>[^ ]+( [^ ]+)?)")
@@ -101,10 +101,12 @@ SPEND_CHANGE_RE = _table(L.SPEND_CHANGE)
 SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
+FIRST_TIME_RE = re.compile(r"(for the first time|for the 1st time|first time)\b")
 NOT_KEY_RE = rx(L.NOT_KEY)
 EXCLUDE_RE = rx(L.EXCLUDE_CUE)
 EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|lowest|highest|where|and who|having")
 REGION_CUE_RE = rx(rf"({L.REGION_CUE}) (the )?$")
+US_PRONOUN_RE = rx(L.US_PRONOUN_LEAD)
 DAY_RE = _table(L.DAYS)
 DAILY_RE = rx(L.DAILY)
 TIME_RE = rx(
@@ -410,20 +412,39 @@ def _swapped(word: str, table: dict[tuple[str, ...], str]) -> str | None:
     return None
 
 
-def _compared_owner(msg: Message, owner: str, used: list[int]) -> str | list[str]:
-    """ "compare Sofia and Lukas": a capitalised name listed with a known owner is compared as an owner."""
+def _compared_owner(msg: Message, owner: str | list[str], used: list[int]) -> str | list[str]:
+    """ "compare Sofia and Lukas", "owned by Maria, Lukas or Sofia": capitalised names listed with a
+    known owner are owners too."""
+    owners = owner if isinstance(owner, list) else [owner]
     if not used:
         return owner
     a, b = min(used), max(used) + 1
-    for k, join in ((a - 2, a - 1), (b + 1, b)):
-        if not (0 <= join < len(msg.norms) and 0 <= k < len(msg.norms)) or msg.norms[join] not in L.LIST_JOIN:
-            continue
-        word = msg.norms[k]
-        if msg.is_cap(k) and _name_token_ok(msg, k) and word not in L.REGIONS and word not in L.COUNTRIES:
-            name = msg.tokens[k].orig.lower()
-            msg.consume(min(k, join), max(k, join) + 1)
-            return [name, owner] if k < a else [owner, name]
-    return owner
+    before: list[str] = []
+    if a >= 2 and msg.norms[a - 1] in L.LIST_JOIN and _listed_name(msg, a - 2):
+        before.append(msg.tokens[a - 2].orig.lower())
+        msg.consume(a - 2, a)
+    after: list[str] = []
+    k = b
+    while k < len(msg.norms):
+        # A comma only marks the break after the previous word; "or"/"and" is a word of its own.
+        join = k if msg.norms[k] in L.LIST_JOIN else None
+        name_at = k + 1 if join is not None else k
+        if join is None and not msg.tokens[k - 1].brk:
+            break
+        if name_at >= len(msg.norms) or not _listed_name(msg, name_at):
+            break
+        after.append(msg.tokens[name_at].orig.lower())
+        msg.consume(k, name_at + 1)
+        k = name_at + 1
+        if join is not None:
+            break  # "X, Y or Z": the last name follows the "or"
+    names = [*before, *owners, *after]
+    return names[0] if len(names) == 1 else names
+
+
+def _listed_name(msg: Message, k: int) -> bool:
+    word = msg.norms[k]
+    return msg.is_cap(k) and _name_token_ok(msg, k) and word not in L.REGIONS and word not in L.COUNTRIES
 
 
 def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
@@ -445,8 +466,13 @@ def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
     rest: list[dict[str, Any]] = []
     for found in find_periods(msg):
         before = " ".join(t.norm for t in msg.tokens[max(0, found.start - 5) : found.start])
-        if FIRST_ORDER_RE.search(before) and "first_order_in" not in filters:
+        after = FIRST_TIME_RE.match(" ".join(msg.norms[found.end : found.end + 5]))
+        # "who ordered this quarter for the first time": the period of a first order, said after it.
+        first_after = after is not None and ORDERED_RE.search(before) is not None
+        if (FIRST_ORDER_RE.search(before) or first_after) and "first_order_in" not in filters:
             filters["first_order_in"] = found.period
+            if first_after and after is not None:
+                msg.consume(found.end, found.end + len(after.group(0).split()))
         elif (
             ORDERED_RE.search(before) and "ordered_in" not in filters and "ordered_within_days" not in filters
         ):
@@ -520,6 +546,8 @@ def _gazetteer(msg: Message, pattern: re.Pattern[str]) -> str | None:
         capital = all(msg.is_cap(k) for k in range(i, j))
         if word in L.AMBIGUOUS_REGIONS and not (after_cue or upper):
             continue
+        if word == "us" and not upper and US_PRONOUN_RE.search(msg.text[: m.start()]):
+            continue
         joined = msg.norms[i - 1] in L.LIST_JOIN or msg.norms[i - 1] in L.COMPARE_LEAD if i > 0 else True
         if not after_cue and capital and not upper and not joined:
             continue  # "Asia Pacific Traders" is a company, not a region
@@ -547,10 +575,31 @@ def read_attributes(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     for column in vocab.attribute_columns:
         table = {k: v for k, (c, v) in vocab.attribute_names.items() if c == column}
         lookup: Callable[[], Any] = partial(_vocab_lookup, msg, table, FuzzyIndex(()))
+        before = list(msg.norms)
         value = _many(msg, lookup)
         if value is not None:
-            out[column] = value
+            used = [k for k, w in enumerate(before) if w != msg.norms[k]]
+            out[column] = _listed_values(msg, value, used, vocab.known_words)
     return out
+
+
+def _listed_values(msg: Message, value: Any, used: list[int], known: frozenset[str]) -> Any:
+    """ "technology and finance customers": a word no rule knows, listed with a value of a column, is
+    another value of it (the engine says so when the data has none such)."""
+    values = value if isinstance(value, list) else [value]
+    a, b = min(used), max(used) + 1
+    if a >= 2 and msg.norms[a - 1] in L.LIST_JOIN and _unknown_word(msg, a - 2, known):
+        values.insert(0, msg.tokens[a - 2].orig.lower())
+        msg.consume(a - 2, a)
+    if b + 1 < len(msg.norms) and msg.norms[b] in L.LIST_JOIN and _unknown_word(msg, b + 1, known):
+        values.append(msg.tokens[b + 1].orig.lower())
+        msg.consume(b, b + 2)
+    return values[0] if len(values) == 1 else values
+
+
+def _unknown_word(msg: Message, k: int, known: frozenset[str]) -> bool:
+    word = msg.norms[k]
+    return is_content(word, known) and word not in L.COMMON_WORDS and _name_token_ok(msg, k)
 
 
 def read_exclude(msg: Message, vocab: Vocabulary | None) -> dict[str, Any] | None:
@@ -636,7 +685,8 @@ def read_filters(
     read_money(msg, filters)
     before = list(msg.norms)
     owner = _many(msg, lambda: read_owner(msg, vocab))
-    if isinstance(owner, str) and owner != "me" and COMPARING_RE.search(msg.original):
+    # "compare Sofia and Lukas", "not owned by John or Sofia": a name listed with an owner is one too.
+    if owner is not None and owner != "me":
         owner = _compared_owner(msg, owner, [k for k, w in enumerate(before) if w != msg.norms[k]])
     limit, cued = read_limit(msg)
     sort = read_sort(msg, limit is not None)

@@ -84,6 +84,11 @@ TERMS = table("""
 流失预警/流失警报/流失提醒/流失告警 | any churn alerts | lead
 等待审批/等待批准/待审批/待批准/等待确认 | waiting for approval | cond
 挽回行动/行动/操作/措施 | actions | noun
+# Data the book does not have, kept as written for the parser to report ("营销活动效果怎么样").
+营销活动 | 营销活动 | cond
+产品 | 产品 | cond
+商品 | 商品 | cond
+促销活动 | 促销活动 | cond
 # --- regions by code or common Chinese name
 欧洲中东非洲/欧非中东 | in EMEA | cond
 亚太地区/亚太区/亚太 | in APAC | cond
@@ -208,6 +213,9 @@ _UNIT_ALT = "天|日|周|星期|礼拜|个月|月|年|季度"
 N = rf"({ZH_NUMBER})"
 # "过去6个月" / "最近30天" / "近三个月内": the N units up to the snapshot.
 LAST_N_RE = re.compile(rf"(?:过去|最近|近|前|这)的?{N}个?({_UNIT_ALT})(?:内|里|以来|来|之内)?")
+# "最近半年" / "过去半个月": half a unit up to the snapshot (half a year is 180 days, as in English).
+LAST_HALF_RE = re.compile(r"(?:过去|最近|近|这)的?半个?(年|月)(?:内|里|以来|来|之内)?")
+HALF_DAYS = {"年": 180, "月": 15}
 # "3个月没有下单" / "超过60天没订单": a stated inactivity.
 INACTIVE_RE = re.compile(
     rf"(?:超过|已经|已|有)?{N}个?({_UNIT_ALT})(?:以上|多)?(?:都|内|里)?(?:没有|没|未|无)(?:下单|订单|购买|买|下过单|消费)"
@@ -360,14 +368,15 @@ RANK_WORDS = {
     "最少": "the fewest",
     "最低": "the fewest",
 }
-# "除了 John 负责的之外": customers of an account manager, left out.
+# "除了 John 负责的之外", "不属于Maria的": customers of an account manager, left out.
 EXCEPT_OWNER_RE = re.compile(
     r"除了?\s*([A-Za-z][\w\-]*(?: [A-Z][\w\-]*)?)\s*(?:负责|管理|名下)的?(?:客户)?(?:之外|以外)?"
+    r"|(?:不属于|不归|不是|并非|非)\s*([A-Za-z][A-Za-z\-]*(?: [A-Z][A-Za-z\-]*)?)\s*(?:负责|管理|名下)?的"
 )
 REASON_RE = re.compile(r"(?:因为|原因是|理由是)(.+)$")
 WHOLE = table("""
 你好/您好/嗨/哈喽/早上好/下午好/晚上好 | hi
-谢谢/谢谢你/多谢/感谢/谢了/好的谢谢/非常感谢 | thanks
+谢谢/谢谢你/多谢/感谢/谢了/谢啦/谢谢啦/多谢啦/谢喽/感谢感谢/好的谢谢/非常感谢 | thanks
 很有帮助/有帮助/太好了/好的/收到/明白了/了解/很好/不错/辛苦了 | thanks
 帮助/帮忙/你能做什么/你会做什么/你可以做什么/你能干什么/怎么用 | help
 """)
@@ -458,14 +467,15 @@ def _register() -> None:
     _SPECIALS.extend(
         [
             (GROUP_RE, lambda m: Piece(f"by {GROUP_WORDS[m.group(1)]}", GROUP)),
-            (EXCEPT_OWNER_RE, lambda m: Piece(f"except owned by {m.group(1)}", COND)),
-            (INTERVAL_RE, lambda m: Piece(INTERVALS[m.group(1)], MEASURE)),
+            (EXCEPT_OWNER_RE, lambda m: Piece(f"except owned by {m.group(1) or m.group(2)}", COND)),
+            (INTERVAL_RE, lambda m: Piece(INTERVALS[m.group(1)], TAIL)),
             (YEAR_QUARTER_RE, lambda m: Piece(f"in Q{_n(m.group(2) or m.group(3))} {m.group(1)}", PERIOD)),
             (YEAR_MONTH_RE, lambda m: Piece(f"in {MONTHS[int(_n(m.group(2))) - 1]} {m.group(1)}", PERIOD)),
             (YEAR_RE, lambda m: Piece(f"in {m.group(1)}", PERIOD)),
             (SINCE_MONTH_RE, lambda m: Piece(f"since {MONTHS[int(_n(m.group(1))) - 1]}", PERIOD)),
             (INACTIVE_RE, lambda m: Piece(f"who have not ordered in {_unit(m, 1, 2)}", COND)),
             (LAST_N_RE, lambda m: Piece(f"{{in}} the last {_unit(m, 1, 2)}", PERIOD)),
+            (LAST_HALF_RE, lambda m: Piece(f"{{in}} the last {HALF_DAYS[m.group(1)]} days", PERIOD)),
             (ORDERS_RE, _orders),
             (MONEY_RE, lambda m: Piece(f"who spent {MONEY_WORDS[m.group(1)]} {_n(m.group(2))}", COND)),
             (SORT_RE, lambda m: Piece(f"sorted by {SORT_WORDS[m.group(1).lower()]}", TAIL)),
@@ -548,7 +558,8 @@ def _whole(text: str, original: str) -> str | None:
     bare = text.strip(" ?!.,")
     if bare in WHOLE:
         return WHOLE[bare].text
-    parts = [p for p in re.split(r"[ ?!.,]+", bare) if p]
+    # An emoji after the thanks ("收到,谢啦 👍") is no word.
+    parts = [p for p in re.split(r"[ ?!.,]+", bare) if any(ch.isalnum() for ch in p)]
     if len(parts) > 1 and all(p in WHOLE for p in parts):
         return WHOLE[parts[0]].text  # "谢谢,很有帮助!"
     for regex in DEFINE_RES:

@@ -132,7 +132,10 @@ aus | from
 # --- round 2: question frames, comparisons, groups, first orders, smalltalk
 wie hoch ist/wie hoch sind/wie groß ist/wie groß sind/was ist der/was ist die | what is
 im vergleich zum/im vergleich zur/im vergleich zu/verglichen mit/gegenüber dem/gegenüber | compared to
-entfällt auf/entfallen auf/kommt von/kommen von/stammt von/stammen von | comes from
+entfällt auf/entfallen auf/kommt von/kommen von/stammt von/stammen von/kommt aus/kommen aus/stammt aus/stammen aus | comes from
+außer denen von/außer die von/ausgenommen die von/außer denen, die von | except owned by
+halben jahr/halbes jahr/halbjahr/halbjahres | 6 months
+zum ersten mal/zum ersten male/erstmals/das erste mal/erstmalig | for the first time
 beim/bei der | on
 pro/je | per
 lebenszyklusphase/lebenszyklus phase/lebenszyklusphasen/lebenszyklus phasen/lebenszyklus/phase/phasen | lifecycle stage
@@ -166,7 +169,7 @@ dieses jahr/diesem jahr/in diesem jahr/laufenden jahr/im laufenden jahr | this y
 letztes jahr/letzten jahr/im letzten jahr/vorjahr/im vorjahr/vergangenes jahr/vergangenen jahr | last year
 dieses quartal/diesem quartal/in diesem quartal/laufenden quartal | this quarter
 letztes quartal/letzten quartal/im letzten quartal/vorquartal/vergangenen quartal | last quarter
-in den letzten/in den vergangenen/der letzten/den letzten/die letzten/letzten | in the last
+in den letzten/in den vergangenen/im letzten/im vergangenen/der letzten/den letzten/die letzten/letzten | in the last
 seit | since
 tage/tagen/tag | days
 wochen/woche | weeks
@@ -208,6 +211,16 @@ PATTERNS = [
     ),
     # "um 2 Wochen zurückstellen": the snooze's length.
     (re.compile(r"\bum (\S+ (?:Tage|Tagen|Woche|Wochen|Monat|Monate|Monaten))\b", re.IGNORECASE), r"für \1"),
+    # A relative clause puts its verb last: "Kunden, die letzten Monat bestellt haben, …" → "die bestellt
+    # haben letzten Monat" (English order; a clause with "nicht" is an inactivity, read below).
+    (
+        re.compile(
+            r"\b(die|der) ((?:(?!\b(?:nicht|nichts|kein|keine)\b)[^,.?!])+?) (bestellt|gekauft|eingekauft)"
+            r" (haben|hat)\b",
+            re.IGNORECASE,
+        ),
+        r"\1 \3 \4 \2",
+    ),
     # A final participle said of ordering (not of not ordering, read below): "… in den letzten 60 Tagen bestellt" → "bestellt in den letzten …".
     (
         re.compile(

@@ -15,7 +15,7 @@ campeones/campeón/campeon/campeona/campeonas/champions | champions
 leales/fieles/clientes leales/clientes fieles | loyal
 potencialmente leales/leales potenciales/potenciales leales | potential loyalists
 prometedores/prometedoras/prometedor | promising
-necesitan atención/necesitan atencion/requieren atención/requieren atencion/que necesitan atención | need attention
+necesitan atención/necesitan atencion/requieren atención/requieren atencion/que necesitan atención/necesita atención/necesita atencion/requiere atención/requiere atencion | need attention
 a punto de dormirse/a punto de dormir/casi dormidos/por dormirse | about to sleep
 en riesgo/en peligro | at risk
 no podemos perder/que no podemos perder/no se pueden perder/imprescindibles | cant lose
@@ -74,6 +74,10 @@ cómo se calcula/como se calcula/cómo calculan/como calculan/cómo se estima/co
 por qué está/por que está/por qué es/por que es/por qué/por que | why is
 háblame de/hablame de/cuéntame sobre/cuentame sobre/información de/informacion de/perfil de | tell me about
 sugiere una recuperación para/sugiere una recuperacion para/propón una acción para/propon una accion para | suggest a win-back for
+propón/propon/proponer/propone/sugiere/sugerir/sugiéreme/sugiereme/recomienda/recomiéndame/recomiendame | suggest
+una acción de recuperación/una accion de recuperacion/acción de recuperación/accion de recuperacion/una acción/una accion/acción/accion | a win-back action
+para | for
+entre | between
 aprueba/aprobar/aprueba la sugerencia | approve
 rechaza/rechazar/rechaza la sugerencia | reject
 pospón/pospon/posponer/aplaza/aplazar | snooze
@@ -105,7 +109,7 @@ anual/anuales/por año | yearly
 que gastan menos que/que gastan menos de lo que/gastan menos que/que compran menos que | who spend less than
 que gastan más que/que gastan mas que/gastan más que | who spend more than
 que compraron/que pidieron/que hicieron un pedido/que han comprado/que han pedido/compraron/pidieron | who ordered
-que no han comprado/que no han pedido/sin pedidos/sin compras/no han comprado/no han pedido | who have not ordered
+que no han comprado/que no han pedido/sin pedidos/sin compras/no han comprado/no han pedido/que no compran/no compran/que no compra/no compra/que no piden/no piden/que no pide/no pide | who have not ordered
 que solo compraron una vez/que compraron solo una vez/compradores únicos | who ordered only once
 clientes recurrentes/recurrentes | repeat customers
 con más de/con mas de | with more than
@@ -115,6 +119,10 @@ que gastaron más de/que gastaron mas de/gastaron más de | who spent over
 que gastaron menos de/gastaron menos de | who spent under
 más de/mas de | over
 menos de | under
+superior a/superiores a/mayor a/mayor que/mayores a/por encima de | over
+inferior a/inferiores a/menor a/menor que/menores a/por debajo de | under
+nivel de riesgo de abandono/nivel de riesgo de fuga/nivel de riesgo de churn/nivel de riesgo | churn risk
+industria/industrias/sector/sectores | industry
 al menos/por lo menos | at least
 que no están en/que no estan en/que no son de/no están en/no en/fuera de | not in
 excepto/salvo/menos los/menos | except
@@ -225,10 +233,12 @@ PATTERNS = [
     (re.compile(r"\bde ((?:19|20)\d\d)\b"), r"en \1"),
     # "de México" names a place: "in México".
     (re.compile(rf"\b(?:de|del) (?=(?i:{COUNTRY_ALT})\b)"), "en "),
-    # "¿Qué significa X?" → "what does X mean?": the verb goes after the term in English.
+    # "¿Qué significa X (exactamente)?" → "what does X mean?": the verb goes after the term in English.
     (
         re.compile(
-            r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) [«\"']?(.+?)[»\"']?\s*\?*\s*$", re.IGNORECASE
+            r"^\s*¿?\s*qu[ée] (?:significa|quiere decir) (?:exactamente |realmente )?[«\"']?(.+?)[»\"']?"
+            r"(?:\s+(?:exactamente|realmente|en realidad))?\s*\?*\s*$",
+            re.IGNORECASE,
         ),
         r'qué significa "\1" significa?',
     ),
@@ -237,7 +247,7 @@ PATTERNS = [
     # "los clientes de María" → the parser's possessive owner (a capitalised name after "de").
     (
         re.compile(
-            rf"\b(?:los |las )?(clientes|cuentas) de (?!(?i:{COUNTRY_ALT})\b)([A-ZÁÉÍÓÚÑ][\w-]+)(?<!EMEA)(?<!APAC)(?<!LATAM)"
+            rf"\b(?:los |las )?(clientes|cuentas) de (?!(?i:{COUNTRY_ALT})\b)(?![A-Z]{{2,}}\b)([A-ZÁÉÍÓÚÑ][\w-]+)\b"
         ),
         r"\2' \1",
     ),
