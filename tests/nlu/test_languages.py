@@ -198,3 +198,18 @@ def test_dev_set_scored(lang: str, record_property: Any) -> None:
     # Every row that v1's English parser can read already parses exactly; the rest wait for the v2 parser.
     assert layer == 0, misses
     assert exact >= 20
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        # Before: "50 Mal" lost its "Mal" (a particle elsewhere) and became min_revenue 50.
+        ("Wie viele Kunden haben mindestens 50 Mal bestellt?", {"min_orders": 50}),
+        ("Kunden, die höchstens 3-mal gekauft haben", {"max_orders": 3}),
+        # Before: "más de 5 veces" became min_revenue 5 with "han comprado" unsupported.
+        ("¿Cuántos clientes han comprado más de 5 veces?", {"min_orders": 6}),
+        ("clientes que pidieron al menos 20 veces", {"min_orders": 20}),
+    ],
+)
+def test_a_number_of_times_ordered_is_a_number_of_orders(text: str, filters: dict[str, Any]) -> None:
+    assert parse(text)["filters"] == filters

@@ -111,7 +111,8 @@ mit weniger als | with fewer than
 mit mindestens | with at least
 mehr als/über | over
 weniger als/unter | under
-mindestens | at least
+mindestens/wenigstens | at least
+höchstens/maximal/nicht mehr als | at most
 ausgegeben haben/ausgegeben/umsatz von | who spent
 nicht in/außerhalb/außerhalb von | not in
 außer/ausgenommen/ohne | except
@@ -194,6 +195,8 @@ der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade
 """)
 
 PATTERNS = [
+    # "50 Mal bestellt", "50-mal": a number of orders ("mal" alone is a particle, dropped below).
+    (re.compile(r"\b(\d+)[ -]?mal\b", re.IGNORECASE), r"\1 times"),
     # German thousands: "25.000 €" is 25000.
     (re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?:\.(\d{3}))?(?![\d.,])"), r"\1\2\3"),
     # The genitive owner: "Johns Kunden" → "John's customers" (a capitalised name, then customers).

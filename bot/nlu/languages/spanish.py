@@ -201,6 +201,12 @@ el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/t
 COUNTRY_ALT = "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
 
 PATTERNS = [
+    # "más de 5 veces": a number of orders; "han comprado" / "han pedido": have ordered.
+    (re.compile(r"\b(\d+) veces\b", re.IGNORECASE), r"\1 times"),
+    (
+        re.compile(r"(?<!no )\b(?:han|ha|hayan|haya) (?:comprado|pedido|hecho pedidos)\b", re.IGNORECASE),
+        "ordered",
+    ),
     # Spanish thousands: "15.000" is 15000.
     (re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?:\.(\d{3}))?(?![\d.,])"), r"\1\2\3"),
     # "compara a Sofia y Lukas": the personal "a" is no "to".
