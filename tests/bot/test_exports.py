@@ -23,6 +23,7 @@ from bot.reply import Reply
 from config import load_settings
 from config.access import Person
 from config.labels import LEVELS, SEGMENTS, STAGES
+from custseg import schema
 from custseg.query import Query
 from custseg.store import open_store
 from tests.helpers.demo_book import DemoBooks
@@ -30,22 +31,8 @@ from tests.helpers.demo_book import DemoBooks
 ME = ChatUser("U_MARIA", "slack")  # account manager Maria: sees her own book
 BOSS = ChatUser("U_BOSS", "slack", email="boss@example.com")  # admin: sees everything
 DM = Channel("D_BOSS", "slack", "dm")
-TERMS = (
-    *SEGMENTS,
-    *STAGES,
-    *LEVELS,
-    "rfm",
-    "recency",
-    "frequency",
-    "monetary",
-    "clv",
-    "churn_risk",
-    "p_alive",
-    "key_account",
-    "value_tier",
-    "lifecycle",
-    "segment",
-)
+# Every term the contract lets "define" name: the label values and the figures.
+TERMS = (*SEGMENTS, *STAGES, *LEVELS, *schema.TERMS)
 
 
 @pytest.fixture(scope="module")
