@@ -17,7 +17,7 @@ from bot.handlers.customers import special
 from bot.handlers.one_customer import named_customer
 from bot.handlers.talk import examples
 from bot.interpret import days, describe_filters, figure_name, group_label, interpretation, key_label
-from bot.reply import Button, Reply, Table
+from bot.reply import Attachment, Button, Reply, Table
 from bot.winback.cards import status
 from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
@@ -226,22 +226,8 @@ def export(ctx: Context, query: Query) -> Reply:
         fmt,
         json.dumps(answer.filters.to_json(), default=str, sort_keys=True),
     )
-    return Reply(
-        context=context,
-        text=text,
-        file=file,
-        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
-        answer={
-            "kind": "export",
-            "as_of": answer.as_of,
-            "format": fmt,
-            "filename": name,
-            "rows": n,
-            "total": answer.total,
-            "filters": answer.filters.to_json(),
-            "columns": exports.headings(ctx.currency),
-            "notes": notes,
-        },
+    return _exported(
+        ctx, answer, context, text, file, fmt, answer.total, exports.headings(ctx.currency), notes
     )
 
 
@@ -288,6 +274,21 @@ def _export_groups(ctx: Context, query: Query, context: str, fmt: str) -> Reply:
     text = wording.EXPORT_GROUPS_DONE.format(
         n=len(rows), title=title, format=wording.EXPORT_FORMAT[fmt], filename=name
     )
+    return _exported(ctx, answer, context, text, file, fmt, len(rows), head, list(answer.notes))
+
+
+def _exported(
+    ctx: Context,
+    answer: CustomersAnswer | BreakdownAnswer,
+    context: str,
+    text: str,
+    file: Attachment,
+    fmt: str,
+    total: int,
+    columns: list[str],
+    notes: list[str],
+) -> Reply:
+    """The reply carrying an exported file, and its answer in the contract's terms (``ask --json``)."""
     return Reply(
         context=context,
         text=text,
@@ -297,12 +298,12 @@ def _export_groups(ctx: Context, query: Query, context: str, fmt: str) -> Reply:
             "kind": "export",
             "as_of": answer.as_of,
             "format": fmt,
-            "filename": name,
-            "rows": len(rows),
-            "total": len(rows),
+            "filename": file.filename,
+            "rows": file.rows,
+            "total": total,
             "filters": answer.filters.to_json(),
-            "columns": head,
-            "notes": list(answer.notes),
+            "columns": columns,
+            "notes": notes,
         },
     )
 
