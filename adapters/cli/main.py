@@ -13,7 +13,6 @@ from typing import Any
 
 from adapters.cli import render
 from adapters.cli.common import app_for, brain_for, open_store_for, parse_date, settings_from
-from config import Settings
 from custseg.errors import CustsegError, InputFileError
 from custseg.progress import Progress
 
@@ -140,16 +139,6 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if rows:
         print(render.table(["From", "To", "Customers", "Revenue"], rows, right=(2, 3)))
     return 0
-
-
-def _engine(settings: Settings):
-    from custseg.query import QueryEngine
-    from custseg.query.sources import StoredBook
-    from custseg.snapshot.storage import load_snapshot
-    from custseg.store.orders import recent_orders_lookup
-
-    store = open_store_for(settings)
-    return QueryEngine(load_snapshot(store), recent_orders_lookup(store), StoredBook(store))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
