@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -258,9 +259,18 @@ def unsupported_sentence(words: tuple[str, ...], alone: bool = False) -> str:
     return wording.UNSUPPORTED.format(words=quoted(words), why=why, it=it)
 
 
+# A period as the parser names one it could not use (``bot.nlu.periods.period_words``).
+_PERIOD_WORDS = re.compile(
+    r"(this|last) (week|month|quarter|year)|\d+ (week|month|quarter|year)s ago|the last \d+ days"
+    r"|Q[1-4] \d{4}|[A-Z][a-z]+ \d{4}|\d{4}"
+)
+
+
 def _why_unsupported(words: tuple[str, ...] | list[str]) -> str:
     """Why these words could not be applied, said once for all of them (the first reason found)."""
     lowered = " ".join(words).lower()
+    if all(_PERIOD_WORDS.fullmatch(w) for w in words):
+        return wording.UNSUPPORTED_WHY["period"].format(words=" and ".join(words))
     for why, markers in (
         ("similar", wording.SIMILAR_WORDS),
         ("assign", wording.ASSIGN_WORDS),

@@ -566,6 +566,10 @@ UNSUPPORTED_WHY = {
     "product": "I have no product data (only customers, their labels and their orders' dates and amounts)",
     "similar": "finding customers similar to another one is not something I can do",
     "assign": "I can't change who a customer belongs to (that is done in your CRM)",
+    "period": (
+        "lists are ranked by figures to date, not within a period; to keep only the customers who bought "
+        "then, ask for customers who ordered {words}"
+    ),
     "other": "your data has no column or value I could match it to",
 }
 # Words that mark a request for look-alike customers, and for changing a customer's owner.

@@ -38,6 +38,7 @@ from .grammar import CUE, Message, keyword_index, rx
 from .languages import to_english
 from .names import any_capitalised_name, find_name_after, known_customer, profile_name
 from .normalize import MENTION_RE, Token, clean, tokenize
+from .periods import period_words
 from .slots import CUSTOMER_NOUN_RE, read_filters, read_schedule, read_topic
 from .vocabulary import Vocabulary
 
@@ -67,6 +68,8 @@ STRONG_TREND_RE = rx(L.STRONG_TREND_CUE)
 # A figure asked for: "customer count by churn risk" groups, where "customers by churn risk" sorts a list.
 FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|customer count|breakdown of")
 
+# Sorts of a list that a period would change the meaning of (figures to date vs. in the period).
+PERIOD_SORTS = ("revenue", "orders", "aov", "frequency")
 # "Sorted by churn risk" orders a list; it groups nothing.
 SORTED_BY_RE = rx(r"(sort|sorted|order|ordered|rank|ranked) by")
 CODE_LIKE_RE = re.compile(L.CODE_LIKE, re.IGNORECASE)
@@ -143,6 +146,7 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     if leftover:
         unsupported.append(leftover)
     if unsupported:
+        unsupported = [*query.pop("unsupported", []), *unsupported]
         if query["intent"] == "unknown" or (
             set(query) == {"intent"}
             and query["intent"]
@@ -247,7 +251,12 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
             slots["order"] = "asc"  # the biggest drop is the lowest change
         if "spend_change" in filters and periods:
             slots.update(period=periods[0], compare_to=periods[1] if len(periods) > 1 else None)
-        return _assemble("find_customers", filters, sort, limit, slots)
+        query = _assemble("find_customers", filters, sort, limit, slots)
+        if periods and "spend_change" not in filters and sort in PERIOD_SORTS:
+            # A list is ranked by figures to date: "top 10 by revenue this year" would look ranked
+            # by this year's revenue, so the period is said to be unused rather than dropped.
+            query["unsupported"] = [period_words(p) for p in periods]
+        return query
     if CUE["overview_weak"].search(msg.original):
         return _assemble("segment_overview", filters, None, None)
     topic, _strong = read_topic(msg)

@@ -115,3 +115,23 @@ def find_periods(msg: Message) -> list[Found]:
                 msg.consume(i, j)
                 found.append(Found(i, j, period))
     return sorted(found, key=lambda f: f.start)
+
+
+_UNIT_WORDS = {0: "this {unit}", -1: "last {unit}"}
+
+
+def period_words(period: dict[str, Any]) -> str:
+    """A period of the contract as a person says it ("this year", "the last 90 days", "Q3 2025"),
+    for naming a period the query could not use."""
+    if "days" in period:
+        return f"the last {period['days']} days"
+    if "unit" in period:
+        offset = int(period.get("offset", 0))
+        return _UNIT_WORDS.get(offset, "{n} {unit}s ago").format(unit=period["unit"], n=-offset)
+    if "quarter" in period:
+        return f"Q{period['quarter']} {period['year']}"
+    if "month" in period:
+        # The longest word the lexicon has for the month is its full name ("september", not "sept").
+        name = max((w for w, n in L.MONTHS.items() if n == period["month"]), key=len)
+        return f"{name.capitalize()} {period['year']}"
+    return str(period.get("year", ""))

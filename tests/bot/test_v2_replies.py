@@ -130,6 +130,16 @@ def test_unsupported_words_come_first_and_the_line_says_they_were_not_applied(br
     assert "customers (" in reply.text  # the count itself still follows
 
 
+def test_a_period_said_of_a_ranked_list_is_said_to_be_unused(brain):
+    # Before: "top 3 by revenue this year" listed the top 3 by revenue to date, as if by this year's.
+    reply = brain.ask("top 3 customers by revenue this year", ME, HERE)
+    assert reply.text.startswith(
+        "I could not apply 'this year': lists are ranked by figures to date, not within a period; to keep "
+        "only the customers who bought then, ask for customers who ordered this year"
+    )
+    assert "not applied: 'this year'" in reply.context
+
+
 def test_a_query_of_only_unsupported_words_says_so_before_the_examples(brain):
     reply = brain.run(Query.from_json({"intent": "unknown", "unsupported": ["weather in Paris"]}), ME, HERE)
     assert reply.text.startswith(

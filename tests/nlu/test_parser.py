@@ -37,14 +37,21 @@ HELDOUT = HERE / "labelled_heldout.jsonl"
 # ------------------------------------------------------------------ schema
 
 SEGMENTS, LEVELS, DAYS = set(labels.SEGMENTS), set(labels.LEVELS), set(schema.DAYS)
+
+
+def _name(v: object) -> bool:
+    return isinstance(v, str) and v == v.lower() and v.strip() == v and v != ""
+
+
 FILTER_CHECKS = {
     "segment": lambda v: v in SEGMENTS,
     "value_tier": lambda v: v in LEVELS,
     "lifecycle": lambda v: v in labels.STAGES,
     "churn_risk": lambda v: v in LEVELS,
     "key_account": lambda v: v is True,
-    "owner": lambda v: isinstance(v, str) and v == v.lower() and v.strip() == v and v != "",
-    "region": lambda v: isinstance(v, str) and v == v.lower() and v.strip() == v and v != "",
+    # Version 2: a name, or a list of names when several were said ("Maria and John").
+    "owner": lambda v: all(_name(n) for n in (v if isinstance(v, list) and v else [v])),
+    "region": lambda v: all(_name(n) for n in (v if isinstance(v, list) and v else [v])),
     "min_revenue": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
     "inactive_days": lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
 }

@@ -201,3 +201,21 @@ def test_conversation_intents() -> None:
 def test_an_export_of_a_breakdown_keeps_its_figure_and_groups(text: str, want: dict[str, Any]) -> None:
     # Before: "export revenue by region" exported every customer, the figure and groups dropped.
     assert parse(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "unused"),
+    [
+        ("top 10 customers by revenue this year", ["this year"]),
+        ("top 5 customers by revenue in September 2026", ["September 2026"]),
+        ("who spent the most last quarter?", ["last quarter"]),
+    ],
+)
+def test_a_period_of_a_list_ranked_by_a_figure_to_date_is_unsupported(text: str, unused: list[str]) -> None:
+    query = parse(text)
+    assert query["intent"] == "find_customers" and query["unsupported"] == unused
+
+
+def test_a_period_of_a_spend_change_list_is_used() -> None:
+    query = parse("customers spending less this quarter than last quarter")
+    assert "unsupported" not in query and query["period"] == {"unit": "quarter", "offset": 0}
