@@ -6,7 +6,6 @@ rejects messages over 28 KB; every decision stays on the card, under the custome
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
