@@ -269,8 +269,10 @@ def _build(
         body.append(text_block(neutral(reply.context), size="Small", isSubtle=True, weight="Bolder"))
     if reply.title:
         body.append(text_block(neutral(reply.title), size="Large", weight="Bolder"))
+    card_level, rows = _place(reply.buttons)
     if reply.text:
-        body.append(text_block(markdown(reply.text)))
+        texts, rows = _text_with_rows(reply.text, rows, card_id)
+        body += texts
     if reply.fields:
         body.append(
             {
@@ -294,8 +296,8 @@ def _build(
             body.append(_image_element(reply.image, image_url))
         else:
             body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
-    card_level, rows = _place(reply.buttons)
-    body += [_customer_row(name, actions, card_id, n) for n, (name, actions) in enumerate(rows)]
+    # Customers the text has no line of their own for get one after the answer.
+    body += [_customer_row(f"**{neutral(name)}**", actions, f"{card_id}-{n}") for n, name, actions in rows]
     # Card-level buttons beyond what Teams shows there go in the body, where all of them show.
     body += [
         _action_set(card_level[i : i + MAX_ACTIONS]) for i in range(MAX_ACTIONS, len(card_level), MAX_ACTIONS)
@@ -321,7 +323,11 @@ def _customer(button: Button) -> str | None:
     return button.label.split(CUSTOMER_SEPARATOR, 1)[1]
 
 
-def _place(buttons: list[Button]) -> tuple[list[dict[str, Any]], list[tuple[str, list[dict[str, Any]]]]]:
+# A customer's buttons on a list: their place among the reply's customers, name, and actions.
+Row = tuple[int, str, list[dict[str, Any]]]
+
+
+def _place(buttons: list[Button]) -> tuple[list[dict[str, Any]], list[Row]]:
     """The card-level actions, and per customer (in the order the reply names them) the actions
     that decide about them, titled without the customer their row already names.
 
@@ -336,21 +342,48 @@ def _place(buttons: list[Button]) -> tuple[list[dict[str, Any]], list[tuple[str,
             continue
         short = dataclasses.replace(button, label=button.label.split(CUSTOMER_SEPARATOR, 1)[0])
         rows.setdefault((button.payload["suggestion_id"], name), []).append(action(short, n))
-    return card_level, [(name, actions) for (_, name), actions in rows.items()]
+    return card_level, [(n, name, actions) for n, ((_, name), actions) in enumerate(rows.items())]
 
 
 def _action_set(actions: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "ActionSet", "actions": actions}
 
 
-def _customer_row(name: str, actions: list[dict[str, Any]], card_id: str, n: int) -> dict[str, Any]:
-    """A customer's name with the buttons that decide about them underneath."""
+def _text_with_rows(text: str, rows: list[Row], card_id: str) -> tuple[list[dict[str, Any]], list[Row]]:
+    """``text`` as TextBlocks with each customer's buttons under the line that starts about them
+    (``• *Kestrel Retail* went dormant…``), and the rows no line names that way."""
+    lines = text.split("\n")
+    placed: dict[int, Row] = {}
+    for row in rows:
+        mark = f"*{row[1]}*"
+        at = next(
+            (i for i, line in enumerate(lines) if i not in placed and line.lstrip("• ").startswith(mark)),
+            None,
+        )
+        if at is not None:
+            placed[at] = row
+    out: list[dict[str, Any]] = []
+    start = 0
+    for at in sorted(placed):
+        before = "\n".join(lines[start:at])
+        if before.strip():
+            out.append(text_block(markdown(before)))
+        n, _, actions = placed[at]
+        out.append(_customer_row(markdown(lines[at]), actions, f"{card_id}-{n}"))
+        start = at + 1
+    rest = "\n".join(lines[start:])
+    if rest.strip():
+        out.append(text_block(markdown(rest)))
+    return out, [row for row in rows if row not in placed.values()]
+
+
+def _customer_row(line: str, actions: list[dict[str, Any]], row_id: str) -> dict[str, Any]:
+    """A customer's line (their name in bold) with the buttons that decide about them underneath."""
     return {
         "type": "Container",
-        "id": f"{card_id}-customer{n}",
-        "separator": True,
+        "id": f"{row_id}-customer",
         "items": [
-            text_block(neutral(name), weight="Bolder"),
+            text_block(line),
             *(_action_set(actions[i : i + MAX_ACTIONS]) for i in range(0, len(actions), MAX_ACTIONS)),
         ],
     }

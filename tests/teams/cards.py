@@ -47,9 +47,15 @@ def table_rows(card: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def row_customer(line: str) -> str | None:
+    """The customer a row of the card is about: the name its line starts with, in bold."""
+    found = re.match(r"\W*\*\*(.+?)\*\*", line)
+    return found.group(1) if found else None
+
+
 def card_actions(card: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Every button on the card with the title a person reads on it, wherever the card puts it (its
-    ``actions``, or an ActionSet in the body). A button under a customer's row reads as
+    ``actions``, or an ActionSet in the body). A button under a customer's line reads as
     "<title> · <customer>"; a title Teams would cut reads as its tooltip (the whole label)."""
     found: list[tuple[str, dict[str, Any]]] = []
 
@@ -69,7 +75,7 @@ def card_actions(card: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             items = node.get("items") or []
             if node.get("type") == "Container" and any(i.get("type") == "ActionSet" for i in items):
                 texts = [i["text"] for i in items if i.get("type") == "TextBlock"]
-                row = texts[0] if texts else row
+                row = row_customer(texts[0]) if texts else row
             walk(node.get("body") or items, row)
 
     walk(card, None)

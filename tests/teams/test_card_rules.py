@@ -16,7 +16,7 @@ from custseg.actions import list_suggestions
 from custseg.store import Store, open_store
 from tests.helpers.actions import ADA, team_settings
 from tests.helpers.demo_book import DemoBooks
-from tests.teams.cards import card_actions, rule_breaks
+from tests.teams.cards import card_actions, row_customer, rule_breaks
 
 TEAMS_CHANNEL = Channel("19:winback@thread.tacv2", "teams", "private")
 QUESTIONS = [
@@ -74,5 +74,8 @@ def test_the_alert_puts_each_customers_decisions_under_their_name(cards, store):
     for row in rows:
         name, decisions = row["items"]
         assert [a["title"] for a in decisions["actions"]] == ["Approve", "Reject", "Snooze 7 days"]
-        assert {labels[_data(a)["suggestion_id"]] for a in decisions["actions"]} == {name["text"]}
+        assert {labels[_data(a)["suggestion_id"]] for a in decisions["actions"]} == {
+            row_customer(name["text"])
+        }
+        assert "lifetime value" in name["text"]  # the customer's own line of the alert
     assert len(built.get("actions", [])) <= 6
