@@ -12,6 +12,7 @@ import pytest
 
 from config import Settings, load_settings
 from custseg.store import Store, open_store
+from tests.fakes.teams_connector import BROKEN_CARDS
 from tests.helpers.demo_book import DemoBooks
 from tests.helpers.logs import LogCapture, log_leaks
 from tests.helpers.postgres import fresh_pg_database
@@ -63,6 +64,16 @@ def demo_books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBooks]:
     books = DemoBooks(tmp_path_factory.mktemp("demo_books"))
     yield books
     books.close()
+
+
+@pytest.fixture(autouse=True)
+def teams_cards_keep_teams_rules() -> Iterator[None]:
+    """Every card a test sent to the fake Teams connector shows all its actions, whole titles and
+    lines, within Teams' size limit (``tests.teams.cards.rule_breaks``)."""
+    yield
+    broken = list(BROKEN_CARDS)
+    BROKEN_CARDS.clear()
+    assert broken == [], f"cards sent to Teams break its rules: {broken[:3]}"
 
 
 # -- suite-wide: no token, secret or customer name ever reaches a log (tests/helpers/logs.py) ----------

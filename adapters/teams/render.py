@@ -10,6 +10,7 @@ is a link to the web process when it has a public URL (``image_url``), else embe
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -36,6 +37,12 @@ LOCAL_MODE_NOTE = "Local mode: not connected to Microsoft Teams (no app credenti
 CHART_TOO_LARGE = "The chart is too large for a Teams card; in numbers: {alt}"
 ROWS_LEFT_OUT = "Rows {start}–{end} are left out to keep this card within Teams' size limit."
 ROWS_PAGE = "Rows {start}–{end}"
+# Teams shows this many actions in a card's ``actions`` (and in one ActionSet) and hides the rest.
+MAX_ACTIONS = 6
+# Teams cuts a button's title beyond about this many characters ("Approve · Kestrel Re…").
+MAX_TITLE = 30
+# A button about one customer is labelled "<decision> · <customer>" (``bot.winback.cards.list_buttons``).
+CUSTOMER_SEPARATOR = " · "
 
 _BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
 # Teams joins lines a single newline separates; only a blank line starts a new one.
@@ -94,7 +101,7 @@ def action(button: Button, index: int = 0) -> dict[str, Any]:
         return execute
     return {
         "type": "Action.ShowCard",
-        "title": button.label,
+        **_title(button.label),
         **({"style": _STYLE[button.style]} if button.style else {}),
         "card": {
             "type": "AdaptiveCard",
@@ -122,15 +129,22 @@ def with_reason(data: dict[str, Any]) -> dict[str, Any]:
     return {**clean, "reason": typed[0]} if typed else clean
 
 
+def _title(label: str) -> dict[str, str]:
+    """A button's ``title`` within what Teams shows, the whole label as its tooltip when cut."""
+    if len(label) <= MAX_TITLE:
+        return {"title": label}
+    return {"title": label[: MAX_TITLE - 1].rstrip() + "…", "tooltip": label}
+
+
 def _execute(button: Button) -> dict[str, Any]:
     execute: dict[str, Any] = {
         "type": "Action.Execute",
-        "title": button.label,
+        **_title(button.label),
         "verb": button.action_id,
         "data": button.payload,
         "fallback": {
             "type": "Action.Submit",
-            "title": button.label,
+            **_title(button.label),
             "data": {SUBMIT_KEY: button.action_id, "payload": button.payload},
         },
     }
@@ -255,8 +269,10 @@ def _build(
         body.append(text_block(neutral(reply.context), size="Small", isSubtle=True, weight="Bolder"))
     if reply.title:
         body.append(text_block(neutral(reply.title), size="Large", weight="Bolder"))
+    card_level, rows = _place(reply.buttons)
     if reply.text:
-        body.append(text_block(markdown(reply.text)))
+        texts, rows = _text_with_rows(reply.text, rows, card_id)
+        body += texts
     if reply.fields:
         body.append(
             {
@@ -280,6 +296,12 @@ def _build(
             body.append(_image_element(reply.image, image_url))
         else:
             body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
+    # Customers the text has no line of their own for get one after the answer.
+    body += [_customer_row(f"**{neutral(name)}**", actions, f"{card_id}-{n}") for n, name, actions in rows]
+    # Card-level buttons beyond what Teams shows there go in the body, where all of them show.
+    body += [
+        _action_set(card_level[i : i + MAX_ACTIONS]) for i in range(MAX_ACTIONS, len(card_level), MAX_ACTIONS)
+    ]
     small = [reply.footer or "", updated_by or "", LOCAL_MODE_NOTE if local_mode else ""]
     body += [text_block(markdown(s), size="Small", isSubtle=True) for s in small if s]
     built: dict[str, Any] = {
@@ -289,6 +311,79 @@ def _build(
         "msteams": {"width": "Full"},
         "body": body,
     }
-    if reply.buttons:
-        built["actions"] = [action(b, n) for n, b in enumerate(reply.buttons)]
+    if card_level:
+        built["actions"] = card_level[:MAX_ACTIONS]
     return built
+
+
+def _customer(button: Button) -> str | None:
+    """The customer a button of a list acts on ("Approve · Kestrel Retail"), None for the others."""
+    if "suggestion_id" not in button.payload or CUSTOMER_SEPARATOR not in button.label:
+        return None
+    return button.label.split(CUSTOMER_SEPARATOR, 1)[1]
+
+
+# A customer's buttons on a list: their place among the reply's customers, name, and actions.
+Row = tuple[int, str, list[dict[str, Any]]]
+
+
+def _place(buttons: list[Button]) -> tuple[list[dict[str, Any]], list[Row]]:
+    """The card-level actions, and per customer (in the order the reply names them) the actions
+    that decide about them, titled without the customer their row already names.
+
+    The reason inputs keep the button's index in the whole reply, so their ids stay unique.
+    """
+    card_level: list[dict[str, Any]] = []
+    rows: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for n, button in enumerate(buttons):
+        name = _customer(button)
+        if name is None:
+            card_level.append(action(button, n))
+            continue
+        short = dataclasses.replace(button, label=button.label.split(CUSTOMER_SEPARATOR, 1)[0])
+        rows.setdefault((button.payload["suggestion_id"], name), []).append(action(short, n))
+    return card_level, [(n, name, actions) for n, ((_, name), actions) in enumerate(rows.items())]
+
+
+def _action_set(actions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "ActionSet", "actions": actions}
+
+
+def _text_with_rows(text: str, rows: list[Row], card_id: str) -> tuple[list[dict[str, Any]], list[Row]]:
+    """``text`` as TextBlocks with each customer's buttons under the line that starts about them
+    (``• *Kestrel Retail* went dormant…``), and the rows no line names that way."""
+    lines = text.split("\n")
+    placed: dict[int, Row] = {}
+    for row in rows:
+        mark = f"*{row[1]}*"
+        at = next(
+            (i for i, line in enumerate(lines) if i not in placed and line.lstrip("• ").startswith(mark)),
+            None,
+        )
+        if at is not None:
+            placed[at] = row
+    out: list[dict[str, Any]] = []
+    start = 0
+    for at in sorted(placed):
+        before = "\n".join(lines[start:at])
+        if before.strip():
+            out.append(text_block(markdown(before)))
+        n, _, actions = placed[at]
+        out.append(_customer_row(markdown(lines[at]), actions, f"{card_id}-{n}"))
+        start = at + 1
+    rest = "\n".join(lines[start:])
+    if rest.strip():
+        out.append(text_block(markdown(rest)))
+    return out, [row for row in rows if row not in placed.values()]
+
+
+def _customer_row(line: str, actions: list[dict[str, Any]], row_id: str) -> dict[str, Any]:
+    """A customer's line (their name in bold) with the buttons that decide about them underneath."""
+    return {
+        "type": "Container",
+        "id": f"{row_id}-customer",
+        "items": [
+            text_block(line),
+            *(_action_set(actions[i : i + MAX_ACTIONS]) for i in range(0, len(actions), MAX_ACTIONS)),
+        ],
+    }

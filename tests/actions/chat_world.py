@@ -26,6 +26,7 @@ from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.teams_connector import FakeConnector, LoopbackServers
 from tests.helpers.demo_book import DemoBooks
 from tests.helpers.slack import SlackSide, buttons, slack_env
+from tests.teams.cards import card_actions
 from tests.teams.test_teams_app import post
 
 SLACK_ALERTS = "C_ALERTS"
@@ -169,10 +170,10 @@ def decisions(blocks: list[dict[str, Any]]) -> dict[int, list[str]]:
 def card_decisions(card: dict[str, Any]) -> dict[int, list[str]]:
     """Suggestion id → the titles of its actions on a Teams card (a Reject's ShowCard included)."""
     found: dict[int, list[str]] = {}
-    for a in card.get("actions", []):
+    for title, a in card_actions(card):
         data = (a.get("card", {}).get("actions") or [a])[0].get("data") or {}
         if "suggestion_id" in data:
-            found.setdefault(data["suggestion_id"], []).append(a["title"])
+            found.setdefault(data["suggestion_id"], []).append(title)
     return found
 
 

@@ -40,7 +40,7 @@ from tests.actions.chat_world import (
 from tests.helpers.actions import MANAGER, draft
 from tests.helpers.demo_book import DemoBooks
 from tests.helpers.slack import buttons
-from tests.teams.cards import card_text
+from tests.teams.cards import card_action, card_text
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_a_digest_decided_on_teams_then_on_slack_is_rewritten_everywhere_from_th
     assert set(card_decisions(teams_post.card)) == set(decisions(slack_post.blocks)) == set(listed)
 
     # Ada approves the first on the Teams card: the card she pressed is replaced for everyone.
-    approve_first = next(a for a in teams_post.card["actions"] if a["title"] == f"Approve · {first.label}")
+    approve_first = card_action(teams_post.card, f"Approve · {first.label}")
     seen = world.invoke(approve_first, teams_post.returned_id)
     line_1 = f"#{first.id} {first.label} — approved by Ada Admin, "
     assert line_1 in card_text(seen) and set(card_decisions(seen)) == {second.id, third.id}

@@ -9,6 +9,8 @@ new posts (``POST /v3/conversations/{id}/activities``) and card updates
 as Teams does for a user it cannot reach) and serves conversation rosters
 (``GET /v3/conversations/{id}/pagedmembers``, recorded as ``roster``, paged; ``roster`` sets a
 conversation's members and guests, ``roster_fails`` makes it answer an error).
+Every card it receives is checked against Teams' rules (``tests.teams.cards.rule_breaks``); the
+cards that break one are kept in ``BROKEN_CARDS``, which the suite checks after every test.
 
 ``LoopbackServers`` runs aiohttp applications (this fake, and the real custseg web app) on
 127.0.0.1 in one background event loop, so tests talk to them over real HTTP.
@@ -24,6 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+
+from tests.teams.cards import rule_breaks
+
+# (kind of call, what the card breaks) for every card any fake connector received that breaks a
+# Teams rule; tests/conftest.py fails the test that sent one and empties the list.
+BROKEN_CARDS: list[tuple[str, list[str]]] = []
 
 
 @dataclass
@@ -98,6 +106,11 @@ class FakeConnector:
         else:
             kind, new_id = ("reply" if target else "post"), f"activity-{next(self._ids)}"
         body = await request.json()
+        for attachment in body.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                breaks = rule_breaks(attachment["content"])
+                if breaks:
+                    BROKEN_CARDS.append((kind, breaks))
         self.calls.append(
             Call(kind, conversation, target, body, request.headers.get("Authorization"), new_id)
         )

@@ -28,6 +28,7 @@ from config.sections import MsTeamsSettings
 from custseg.store import open_store
 from tests.fakes.teams_connector import Call, FakeConnector, LoopbackServers
 from tests.helpers.demo_book import DemoBooks
+from tests.teams.cards import card_action
 
 TEAMS = ("adapters.teams.app",)
 BOT = {"id": "28:custseg-bot", "name": "custseg"}
@@ -139,7 +140,7 @@ class World:
         **fields: Any,
     ) -> tuple[int, Any]:
         """Press a card button the way Teams does (an adaptiveCard/action invoke)."""
-        (button,) = [a for a in card["actions"] if a["title"] == title]
+        button = card_action(card, title)
         value = {
             "action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]},
             "trigger": "manual",
