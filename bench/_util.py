@@ -109,3 +109,10 @@ def print_table(title: str, rows: list[list[str]], header: tuple[str, ...] | Non
 
 def verdict(ok: bool | None) -> str:
     return "-" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q``-th percentile of ``values`` (NaN for none)."""
+    import numpy
+
+    return float(numpy.percentile(numpy.asarray(values), q)) if values else float("nan")

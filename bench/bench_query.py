@@ -26,7 +26,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import synthetic  # noqa: E402
-from _util import ROOT, fmt_s, machine, peak_rss_mb, print_table, verdict  # noqa: E402
+from _util import ROOT, fmt_s, machine, pct, peak_rss_mb, print_table, verdict  # noqa: E402
 
 from config import labels  # noqa: E402
 from custseg import schema  # noqa: E402
@@ -134,10 +134,6 @@ class NaiveBaseline:
         else:
             ordered = sub.sort_values("revenue", ascending=False)
         return ordered.iloc[offset : offset + limit].reset_index().to_dict("records")
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
 
 def main() -> int:

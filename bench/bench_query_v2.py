@@ -30,7 +30,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import synthetic  # noqa: E402
-from _util import fmt_s, machine, peak_rss_mb, print_table, verdict  # noqa: E402
+from _util import fmt_s, machine, pct, peak_rss_mb, print_table, verdict  # noqa: E402
 
 from config import labels  # noqa: E402
 
@@ -219,10 +219,6 @@ class Naive:
         if measure == "customers":
             return len(sel)
         return sel["sum" if measure in ("revenue", "orders", "aov") else "clv"].sum()
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
 
 def main() -> int:
