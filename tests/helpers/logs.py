@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 TEST_SECRETS = ("xoxb-", "xapp-", "8f742231b10e8888abcd99yyyzzz85a5", "not-a-real-secret")
 
@@ -51,3 +53,20 @@ def log_leaks(records: list[tuple[str, str]]) -> list[str]:
         if found:
             leaks.append(f"{logger}: {', '.join(sorted(set(found)))} in {text[:200]!r}")
     return leaks
+
+
+@contextmanager
+def captured_logs() -> Iterator[list[str]]:
+    """Every log record's message written meanwhile (at the levels the suite runs with, as in production)."""
+    texts: list[str] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            texts.append(record.getMessage())
+
+    handler = Capture(logging.DEBUG)
+    logging.getLogger().addHandler(handler)
+    try:
+        yield texts
+    finally:
+        logging.getLogger().removeHandler(handler)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import socket
 import urllib.error
 import urllib.request
@@ -28,6 +27,7 @@ from config import Settings, load_settings
 from custseg.store import Store, open_store
 from custseg.store.models import CHART_IMAGES
 from tests.helpers.demo_book import DemoBooks
+from tests.helpers.logs import captured_logs
 from tests.teams.cards import card_text, table_rows
 from tests.teams.world import CREDENTIALS, PERSONAL, World, running_world
 
@@ -88,17 +88,8 @@ def world(
 
 @pytest.fixture
 def logs() -> Iterator[list[str]]:
-    """Every log record written during the test, at the levels the suite (and production) uses."""
-    texts: list[str] = []
-
-    class Capture(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            texts.append(record.getMessage())
-
-    handler = Capture(logging.DEBUG)
-    logging.getLogger().addHandler(handler)
-    yield texts
-    logging.getLogger().removeHandler(handler)
+    with captured_logs() as texts:
+        yield texts
 
 
 def token_of(world: World, image_url: str) -> str:

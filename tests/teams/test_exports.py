@@ -6,7 +6,6 @@ person with the right."""
 from __future__ import annotations
 
 import io
-import logging
 import re
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ from config import load_settings
 from custseg.actions import audit_log, get
 from custseg.store.models import EXPORT_FILES
 from tests.helpers.demo_book import DemoBooks
+from tests.helpers.logs import captured_logs
 from tests.teams.cards import card_text
 from tests.teams.test_chart_cards import free_port, request
 from tests.teams.world import EMEA_UPDATE, World, running_world
@@ -37,16 +37,8 @@ def world(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def logs() -> Iterator[list[str]]:
-    texts: list[str] = []
-
-    class Capture(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            texts.append(record.getMessage())
-
-    handler = Capture(logging.DEBUG)
-    logging.getLogger().addHandler(handler)
-    yield texts
-    logging.getLogger().removeHandler(handler)
+    with captured_logs() as texts:
+        yield texts
 
 
 def test_an_export_in_the_personal_chat_is_a_link_the_web_app_serves(world: World, logs: list[str]):

@@ -5,12 +5,10 @@ the worker's daily sweep removes expired images, a chart is stored once, and no 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +25,7 @@ from custseg.store import chart_images
 from custseg.store.db import Store
 from custseg.store.models import CHART_IMAGES
 from tests.fakes.teams_connector import LoopbackServers
+from tests.helpers.logs import captured_logs
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DAYS_30 = dt.timedelta(days=30)
@@ -61,23 +60,6 @@ def web(any_store: Store) -> Iterator[str]:
     servers = LoopbackServers()
     yield servers.serve(build_app(Brain(any_store, settings), settings, {}, modules=()))
     servers.close()
-
-
-@contextmanager
-def captured_logs() -> Iterator[list[str]]:
-    """Every log record written meanwhile (at the levels the suite runs with, as in production)."""
-    texts: list[str] = []
-
-    class Capture(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            texts.append(record.getMessage())
-
-    handler = Capture(logging.DEBUG)
-    logging.getLogger().addHandler(handler)
-    try:
-        yield texts
-    finally:
-        logging.getLogger().removeHandler(handler)
 
 
 def test_a_stored_chart_is_served_at_its_url_as_an_immutable_png(any_store, web):
