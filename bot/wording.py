@@ -755,3 +755,17 @@ RISK_LEVEL = {
     "medium": "a chance from {medium} % to {high} %.",
     "low": "a chance below {medium} %.",
 }
+
+# -- issue 19: Slack as its users meet it --
+LOOKUP_CONTEXT = "Look up customer"
+LOOKUP_NONE = (
+    "This message doesn't name any customer I know, so there is nothing to look up. Use *Look up "
+    "customer* on a message that mentions a customer by name, or ask me e.g. *tell me about Globex*."
+)
+# What the buttons of Slack's App Home say (their answers come in the app's Messages tab).
+HOME_OPEN_IN_CHAT = "Open in chat"
+HOME_ACTIONS = "Ask me here or in the Messages tab; the buttons answer there."
+UNDELIVERED = (
+    "I couldn't post my answer here: Slack kept refusing it, even after retrying. Please ask again "
+    "in a minute."
+)

@@ -41,6 +41,7 @@ from bot import wording
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
+from bot.overview import OVERVIEW_ACTION
 from bot.presses import changes_shared, readable
 from bot.reply import Reply
 from bot.services.chat import ChatService
@@ -51,6 +52,11 @@ log = logging.getLogger("custseg.slack")
 USER_CACHE_SECONDS = 3600
 CHANNEL_CACHE_SECONDS = 300
 WORKERS = 2
+# Seconds the Reject modal's permission check may take before the modal opens anyway (its
+# submission is checked again): Slack's trigger_id expires 3 s after the press.
+TRIGGER_BUDGET = 1.5
+# Users already welcomed in the Messages tab, in ``seen_events`` and never purged: once per person.
+WELCOMED_PLATFORM = "slack-welcome"
 # How long the web process waits at shutdown for answers acknowledged but not yet posted; below
 # the platform's grace period (Heroku gives 30 s between SIGTERM and SIGKILL).
 DRAIN_SECONDS = 20.0
@@ -87,11 +93,14 @@ class SlackBot:
         self.settings = settings
         self.client = client
         self.claims = Claims(brain.store)
+        self.welcomed = Claims(brain.store, platform=WELCOMED_PLATFORM, keep=None)
         self._users: dict[str, tuple[float, dict[str, Any]]] = {}
         self._org: tuple[str | None, str | None] | None = None
         self._channels: dict[str, tuple[float, str]] = {}
         self._lookups: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="custseg-slack")
+        # A lane of its own for work a trigger_id waits on, so it never queues behind answers.
+        self._urgent = ThreadPoolExecutor(max_workers=1, thread_name_prefix="custseg-slack-urgent")
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     # -- shutdown ------------------------------------------------------------------------------------------
@@ -113,6 +122,7 @@ class SlackBot:
         if pending:
             log.warning("shutting down: %d answer(s) unfinished after %.0f s", len(pending), timeout)
         self._pool.shutdown(wait=False)
+        self._urgent.shutdown(wait=False)
         return len(pending)
 
     # -- who and where ---------------------------------------------------------------------------------
@@ -218,13 +228,15 @@ class SlackBot:
         return await self.in_worker(self.claims.claim, f"{channel_id}:{ts}")
 
     # -- the brain, off the event loop --------------------------------------------------------------------
-    async def in_worker(self, fn: Callable[..., T], *args: Any) -> T:
+    async def in_worker(self, fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
         """Run blocking work in the bot's own small pool. The brain is CPU-bound Python, so more
         threads would not answer faster but would take the GIL from the event loop, delaying the
-        acknowledgements Slack needs within 3 seconds."""
+        acknowledgements Slack needs within 3 seconds. ``urgent`` work (a quick check a trigger_id
+        waits on) has a thread of its own instead of queueing behind the answers."""
         # The thread runs in a copy of this request's context, so its log records carry the request.
         context = contextvars.copy_context()
-        return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, fn, *args)
+        pool = self._urgent if urgent else self._pool
+        return await asyncio.get_running_loop().run_in_executor(pool, context.run, fn, *args)
 
     async def answer(
         self,
@@ -259,7 +271,10 @@ class SlackBot:
             )
         # Buttons are on the last page: that message is the one a decision elsewhere updates.
         await self.remember(str(response.get("channel") or channel_id), str(response["ts"]), reply)
-        await self.upload_chart(channel_id, reply, thread_ts)
+        try:
+            await self.upload_chart(channel_id, reply, thread_ts)
+        except Exception as err:  # the answer is out, its text describes the chart
+            log.warning("could not attach the chart in %s: %s", channel_id, type(err).__name__)
         await self.upload_file(channel_id, reply, thread_ts)
 
     async def remember(self, channel_id: str, ts: str, reply: Reply) -> None:
@@ -307,6 +322,23 @@ class SlackBot:
             except Exception:  # the bot cannot post there either: the log has it
                 log.warning("could not say in %s that the export did not follow", channel_id)
 
+    async def undelivered(self, err: Exception, user_id: str, channel_id: str, thread: str | None) -> None:
+        """An answer Slack would not take even after the client's retries: tell the asker, just
+        them, so they do not wait for nothing (in the conversation, else in their DM with the app)."""
+        log.warning("could not post an answer in %s: %s", channel_id, type(err).__name__)
+        (notice,) = render(Reply(text=wording.UNDELIVERED))
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, thread_ts=thread, text=notice.text, blocks=notice.blocks
+            )
+            return
+        except Exception as again:
+            log.warning("could not tell %s in %s either: %s", user_id, channel_id, type(again).__name__)
+        try:
+            await self.client.chat_postMessage(channel=user_id, text=notice.text, blocks=notice.blocks)
+        except Exception as last:  # Slack takes nothing from us now: the log has it
+            log.warning("could not tell %s that an answer was lost: %s", user_id, type(last).__name__)
+
     # -- listeners -----------------------------------------------------------------------------------------
     async def command(self, command: dict[str, Any], respond: Callable[..., Awaitable[Any]]) -> None:
         """``/custseg question``: the answer only the asker sees, with a button to share it."""
@@ -319,9 +351,13 @@ class SlackBot:
         channel_id = str(command["channel_id"])
         channel = await self.channel(channel_id)
         reply = await self.answer({"q": text}, user, channel, None, f"{channel_id}:/")
-        await self.respond_all(
-            respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
-        )
+        try:
+            await self.respond_all(
+                respond, render(reply, share=_share(reply, text), chart="alt"), response_type="ephemeral"
+            )
+        except Exception as err:
+            await self.undelivered(err, user.user_id, channel_id, None)
+            return
         if reply.file is None:
             return
         if channel.visibility == "dm":
@@ -359,14 +395,21 @@ class SlackBot:
         reply = excuse or await self.answer(
             {"q": text}, await self.user(user_id), channel, None, conversation
         )
-        # A notice meant for the asker alone (a typed decision they may not make) stays theirs.
-        if policy.answered_in_the_open(channel) and not (reply.private and channel.visibility != "dm"):
-            await self.post(channel_id, reply, thread)
-            return
-        for message in render(reply, share=_share(reply, text), chart="alt"):
-            await self.client.chat_postEphemeral(
-                channel=channel_id, user=user_id, thread_ts=thread, text=message.text, blocks=message.blocks
-            )
+        try:
+            # A notice meant for the asker alone (a typed decision they may not make) stays theirs.
+            if policy.answered_in_the_open(channel) and not (reply.private and channel.visibility != "dm"):
+                await self.post(channel_id, reply, thread)
+                return
+            for message in render(reply, share=_share(reply, text), chart="alt"):
+                await self.client.chat_postEphemeral(
+                    channel=channel_id,
+                    user=user_id,
+                    thread_ts=thread,
+                    text=message.text,
+                    blocks=message.blocks,
+                )
+        except Exception as err:
+            await self.undelivered(err, user_id, channel_id, thread)
 
     async def button(
         self, body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Awaitable[Any]]
@@ -376,6 +419,9 @@ class SlackBot:
         payload = _value(action)
         source = {"a": name or "", "p": payload}
         container = body.get("container") or {}
+        if container.get("type") == "view":
+            await self.home_press(str(body["user"]["id"]), source)
+            return
         channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
         refused = await self.refused_press(str(body["user"]["id"]), payload)
         if refused is not None:
@@ -437,15 +483,24 @@ class SlackBot:
             await self.show(refused, {}, container, channel_id, respond, None)
             return
         # Someone who may not decide, or a suggestion already decided, is told so at once instead
-        # of being asked for a reason that cannot count.
-        check = await self.answer(
-            {
-                "a": "action.may_decide",
-                "p": {**payload, "to": "rejected"} if isinstance(payload, dict) else {},
-            },
+        # of being asked for a reason that cannot count. The check has the urgent lane, so the
+        # modal opens while the trigger is valid however many answers are queued; past the budget
+        # the modal opens unchecked (its submission is checked like any press).
+        checking = self.in_worker(
+            self.brain.act,
+            "action.may_decide",
+            {**payload, "to": "rejected"},
             await self.user(str(body["user"]["id"])),
             await self.channel(channel_id),
+            urgent=True,
         )
+        try:
+            check = await asyncio.wait_for(checking, TRIGGER_BUDGET)
+        except TimeoutError:
+            log.warning(
+                "the permission check before the reason form took over %.1f s; opening it", TRIGGER_BUDGET
+            )
+            check = Reply()
         if check.text:
             respond = AsyncRespond(response_url=body.get("response_url"))
             await self.show(check, {}, container, channel_id, respond, None)
@@ -538,17 +593,86 @@ class SlackBot:
         return True
 
     async def home(self, event: dict[str, Any]) -> None:
-        """App Home, rebuilt each time the user opens it."""
-        if event.get("tab", "home") != "home":
-            return
-        refused = await self.outsider(str(event["user"]))
+        """App Home, rebuilt each time the user opens it; the Messages tab's first opening gets the
+        welcome."""
+        tab = event.get("tab", "home")
+        if tab == "messages":
+            await self.welcome(str(event["user"]), str(event.get("channel") or event["user"]))
+        elif tab == "home":
+            await self.publish_home(str(event["user"]))
+
+    async def publish_home(self, user_id: str) -> None:
+        refused = await self.outsider(user_id)
         if refused is not None:
             view = {"type": "home", "blocks": text_blocks(wording.OUTSIDER_HOME)}
-            await self.client.views_publish(user_id=str(event["user"]), view=view)
+            await self.client.views_publish(user_id=user_id, view=view)
             return
-        user = await self.user(str(event["user"]))
+        user = await self.user(user_id)
         view = await self.in_worker(home_view, self.brain, user)
         await self.client.views_publish(user_id=user.user_id, view=view)
+
+    async def welcome(self, user_id: str, channel_id: str) -> None:
+        """The welcome, the first time ``user_id`` opens the Messages tab (remembered in our store,
+        so not again after a restart or on another web process). A welcome Slack did not take is
+        forgotten, so the next opening tries again."""
+        try:
+            if not await self.in_worker(self.welcomed.claim, user_id):
+                return
+        except Exception as err:  # without the database, no welcome now; the next opening tries again
+            log.warning("could not check whether %s was welcomed: %s", user_id, type(err).__name__)
+            return
+        try:
+            await self.post(channel_id, self.brain.welcome())
+        except Exception as err:
+            log.warning("could not welcome %s: %s", user_id, type(err).__name__)
+            await self.in_worker(self.welcomed.release, user_id)
+
+    async def home_press(self, user_id: str, source: dict[str, Any]) -> None:
+        """A button on App Home: *Refresh* rebuilds the tab; the others are answered in the user's
+        DM with the app (the Messages tab), as if pressed there, so follow-ups and the answer's own
+        buttons work."""
+        if source["a"] == OVERVIEW_ACTION:
+            await self.publish_home(user_id)
+            return
+        dm = await self.direct_channel(user_id)
+        reply = await self.refused_press(user_id, source["p"]) or await self.answer(
+            source, await self.user(user_id), Channel(dm, "slack", "dm"), None, dm
+        )
+        try:
+            await self.post(dm, reply)
+        except Exception as err:  # the DM is where the asker would be told, so the log has it
+            log.warning("could not answer a press on App Home: %s", type(err).__name__)
+
+    async def direct_channel(self, user_id: str) -> str:
+        """The id of ``user_id``'s DM with the app (``conversations.open``), which names the
+        conversation typed messages there belong to; the user id (Slack posts into the DM) when
+        Slack does not say."""
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+        except Exception as err:
+            log.warning("conversations.open for %s failed: %s", user_id, type(err).__name__)
+            return user_id
+        return str((opened.get("channel") or {}).get("id") or user_id)
+
+    async def look_up(self, body: dict[str, Any], respond: Callable[..., Awaitable[Any]]) -> None:
+        """*Look up customer* on someone's message: the card of the customer it names, in the
+        presser's scope, only they see it (ephemeral where the message is; their DM with the app
+        when Slack gave no response_url). A message naming none gets a private note saying so."""
+        user_id = str(body["user"]["id"])
+        channel_id = str((body.get("channel") or {}).get("id") or "")
+        text = incoming(str((body.get("message") or {}).get("text") or ""))
+        refused = await self.outsider(user_id)
+        if refused is not None:
+            reply = Reply(text=refused, private=True)
+        else:
+            user = await self.user(user_id)
+            reply = await self.in_worker(self.brain.look_up, text, user, await self.channel(channel_id))
+        messages = render(reply, chart="alt")
+        if body.get("response_url"):
+            await self.respond_all(respond, messages, response_type="ephemeral", replace_original=False)
+            return
+        for message in messages:
+            await self.client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
 
     async def refused_press(self, user_id: str, payload: dict[str, Any]) -> Reply | None:
         """The private answer to a press that must not run: the presser is of another

@@ -22,11 +22,13 @@ PURGE_EVERY = 200
 
 
 class Claims:
-    """Claims on incoming events in ``store``; rows older than a day are purged now and then."""
+    """Claims on incoming events in ``store``; rows older than ``keep`` (a day) are purged now and
+    then, or never when ``keep`` is None (something done once per person, such as the welcome)."""
 
-    def __init__(self, store: Store, platform: str = "slack"):
+    def __init__(self, store: Store, platform: str = "slack", keep: dt.timedelta | None = KEEP):
         self.store = store
         self.platform = platform
+        self.keep = keep
         self._count = itertools.count()
 
     def claim(self, key: str) -> bool:
@@ -39,7 +41,15 @@ class Claims:
                 )
         except IntegrityError:
             return False
-        if next(self._count) % PURGE_EVERY == 0:
+        if self.keep is not None and next(self._count) % PURGE_EVERY == 0:
+            t = SEEN_EVENTS
+            # Only this kind's rows: another kind may keep its own for longer (or for good).
             with self.store.begin() as conn:
-                conn.execute(delete(SEEN_EVENTS).where(SEEN_EVENTS.c.seen_at < now - KEEP))
+                conn.execute(delete(t).where(t.c.platform == self.platform, t.c.seen_at < now - self.keep))
         return True
+
+    def release(self, key: str) -> None:
+        """Forget the claim on ``key`` (what it stood for did not happen), so the next claim wins."""
+        t = SEEN_EVENTS
+        with self.store.begin() as conn:
+            conn.execute(delete(t).where(t.c.platform == self.platform, t.c.event_key == key[:255]))

@@ -79,7 +79,14 @@ def malformed(body: Any) -> str | None:
         return None
     if kind == "url_verification":
         return None if _text(body.get("challenge")) else "url_verification needs a challenge"
-    if kind in ("view_closed", "shortcut", "message_action", "app_rate_limited"):
+    if kind == "message_action":
+        user, message = body.get("user"), body.get("message")
+        if not isinstance(user, dict) or not _text(user.get("id")) or not isinstance(message, dict):
+            return "a message shortcut needs a user id and the message"
+        if body.get("channel") is not None and not isinstance(body.get("channel"), dict):
+            return "channel must be an object"
+        return None
+    if kind in ("view_closed", "shortcut", "app_rate_limited"):
         return None
     if "command" in body:
         if not all(_text(body.get(k)) for k in ("command", "user_id", "channel_id")):
@@ -153,9 +160,10 @@ class Endpoint:
             # Slack drops this workspace's events for the rest of the minute; nothing to answer,
             # but an operator should know questions went unheard.
             log.warning(
-                "Slack is not sending events for the rest of minute %s: the workspace exceeded its "
-                "event rate limit (events in that minute are lost)",
-                bolt_request.body.get("minute_rate_limited"),
+                "Slack is not sending events of workspace %s for the rest of minute %s: it exceeded "
+                "its event rate limit (events in that minute are lost)",
+                str(bolt_request.body.get("team_id"))[:32],
+                str(bolt_request.body.get("minute_rate_limited"))[:32],
             )
             return web.Response(status=200)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))

@@ -16,6 +16,8 @@ from adapters.slack.render import (
 )
 
 COMMAND = "/custseg"
+# The message shortcut "Look up customer" (``shortcuts`` in the manifest, same callback_id).
+LOOKUP_SHORTCUT = "custseg_lookup"
 
 
 def build_bolt_app(bot: SlackBot, signing_secret: str | None) -> AsyncApp:
@@ -51,6 +53,12 @@ def build_bolt_app(bot: SlackBot, signing_secret: str | None) -> AsyncApp:
     async def on_home(event: dict[str, Any]) -> None:
         bot.track()
         await bot.home(event)
+
+    @app.shortcut(LOOKUP_SHORTCUT)
+    async def on_lookup(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        bot.track()
+        await bot.look_up(body, respond)
 
     @app.action(SHARE_ACTION)
     async def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:

@@ -13,10 +13,10 @@ from typing import Any, TextIO
 
 from custseg.schema import INTENTS
 
-from .parser import parse_message
+from .parser import named_customer, parse_message
 from .vocabulary import Vocabulary
 
-__all__ = ["INTENTS", "Vocabulary", "parse", "parse_stream"]
+__all__ = ["INTENTS", "Vocabulary", "named_customer", "parse", "parse_stream"]
 
 UNKNOWN: dict[str, Any] = {"intent": "unknown"}
 

@@ -364,6 +364,15 @@ def strip_filler(tokens: list[Token]) -> list[Token]:
     return kept
 
 
+def named_customer(text: str, vocab: Vocabulary) -> str | None:
+    """The customer of the data a message names anywhere in it (as written there), or None.
+
+    For a message that is not a question to custseg (a colleague's note a "Look up customer"
+    shortcut was used on), so no cue words are needed: only the data's names count."""
+    text = to_english(MENTION_RE.sub(" ", text))
+    return known_customer(Message(tokenize(clean(text), keyword_index(), vocab.known_words)), vocab)
+
+
 def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
     # Chinese, German and Spanish are read by rewriting them into the English the rules know.

@@ -19,7 +19,7 @@ from bot.freshness import data_currency
 from bot.handlers import talk
 from bot.intents import Intent, declaration
 from bot.interpret import interpretation, unsupported_sentence
-from bot.nlu import Vocabulary, parse
+from bot.nlu import Vocabulary, named_customer, parse
 from bot.nlu.followups import resolve
 from bot.registry import Handlers
 from bot.reply import Reply
@@ -325,6 +325,26 @@ class ChatService:
         if query is None:
             query = {"intent": "customer_profile", "customer": customer}
         keep(self.store, self.settings, thread, recent.after(query, rows, customer))
+
+    def look_up(self, text: str, user: ChatUser, channel: Channel) -> Reply:
+        """The card of the customer a message names (a "Look up customer" shortcut on someone's
+        message), within ``user``'s scope; a private note saying so when it names none. Never
+        raises."""
+        try:
+            self.engine()
+            assert self._vocabulary is not None  # built with the engine
+            name = named_customer(text[:MAX_MESSAGE], self._vocabulary)
+            if name is None:
+                return Reply(context=wording.LOOKUP_CONTEXT, text=wording.LOOKUP_NONE, private=True)
+            return self.run({"intent": "customer_profile", "customer": name}, user, channel)
+        except NoSnapshotError:
+            return Reply(text=wording.NO_SNAPSHOT, private=True)
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot look up a customer, the database is unreachable (%s)", err)
+            return unreachable()
+        except Exception:
+            log.exception("failed to look up a customer")
+            return Reply(context="Error", text=wording.INTERNAL_ERROR, private=True)
 
     def welcome(self) -> Reply:
         """The first message a new user gets (help, with the overview button)."""

@@ -255,3 +255,27 @@ def test_teams_reject_shows_a_reason_input_whose_text_is_recorded(world: Both, t
     )
     rows = exported(world.store, tmp_path)
     assert any(r["suggestion_id"] == str(sid) and r["reason"] == "too small" for r in rows)
+
+
+def test_slack_reject_opens_its_modal_within_a_second_behind_twenty_queued_answers(world: Both):
+    world.slack.mention("suggest a win-back for Lighthouse Auto Parts", user="U_PETRA", channel=PRIVATE)
+    (card,) = world.slack.fake.wait_for("chat.postMessage")
+    reject = next(e for e in buttons(card.blocks) if e["text"]["text"] == "Reject")
+    ts = slack_copy(world.store, json.loads(reject["value"])["suggestion_id"])
+    world.slack.fake.reset()
+    # Twenty questions of about 0.1 s each are acknowledged and wait for the answer pool (two threads) …
+    for n in range(20):
+        question = ("any churn alerts?", "show this week's key account digest")[n % 2]
+        world.slack.mention(question, user="U_PETRA", channel=PRIVATE)
+    # The first answer is out: the others' claims are made and their answers wait in the pool.
+    world.slack.fake.wait_for("chat.postMessage")
+    # … when Reject is pressed: Slack's trigger_id expires 3 s after the press.
+    answer, _ = world.slack.click(reject, user="U_PETRA", channel=PRIVATE, message_ts=ts)
+    pressed = time.monotonic() - answer.seconds
+    (opened,) = world.slack.fake.wait_for("views.open", timeout=60)
+    waited = opened.at - pressed
+    before = [c for c in world.slack.fake.calls_to("chat.postMessage") if c.at < opened.at]
+    print(f"views.open {waited:.2f} s after the press, after {len(before)} of the 20 answers")
+    assert waited < 1.0, f"views.open reached Slack {waited:.2f} s after the press"
+    assert len(before) < 20, "the answers were not queued when Reject was pressed"
+    world.slack.fake.wait_for("chat.postMessage", 20, timeout=120)

@@ -168,6 +168,42 @@ class SlackSide:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.send(body, "application/x-www-form-urlencoded"), name
 
+    def home_click(self, element: dict[str, Any], *, user: str = "U_MARIA") -> Answer:
+        """Press a button element taken from the user's App Home view (no channel, no response_url)."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "api_app_id": "A1",
+            "container": {"type": "view", "view_id": "V1"},
+            "view": {"id": "V1", "type": "home", "blocks": []},
+            "trigger_id": "1.2.3",
+            "actions": [{**element, "block_id": "b1", "action_ts": str(time.time())}],
+        }
+        return self.send(
+            urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+        )
+
+    def shortcut(
+        self, text: str, *, user: str = "U_MARIA", channel: str = "C_SALES", author: str = "U_JOHN"
+    ) -> tuple[Answer, str]:
+        """The "Look up customer" message shortcut on a message ``author`` wrote; returns the answer
+        and the name of its response_url at the fake."""
+        name = f"shortcut{next(_ts)}"
+        payload = {
+            "type": "message_action",
+            "callback_id": "custseg_lookup",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "channel": {"id": channel},
+            "message": {"type": "message", "user": author, "ts": self.new_ts(), "text": text},
+            "message_ts": "1700000000.000009",
+            "trigger_id": "1.2.3",
+            "response_url": self.fake.response_url(name),
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.send(body, "application/x-www-form-urlencoded"), name
+
     @staticmethod
     def new_ts() -> str:
         return f"{int(time.time())}.{next(_ts):06d}"

@@ -192,19 +192,6 @@ def test_malformed_payload_is_a_400_and_the_app_keeps_answering(slack: SlackSide
     slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == name)
 
 
-def test_slacks_event_rate_limit_notice_is_acknowledged_and_logged(slack: SlackSide, caplog):
-    notice = {
-        "token": "legacy",
-        "type": "app_rate_limited",
-        "team_id": "T1",
-        "minute_rate_limited": 1518467820,
-    }
-    with caplog.at_level("WARNING", logger="custseg.slack"):
-        assert slack.send(json.dumps(notice).encode(), "application/json").status == 200
-    assert any("1518467820" in r.getMessage() and "rate limit" in r.getMessage() for r in caplog.records)
-    assert slack.fake.calls_to("chat.postMessage") == []
-
-
 def test_rate_limited_post_is_retried_after_retry_after_and_delivered(slack: SlackSide):
     slack.fake.rate_limit("chat.postMessage", times=1, retry_after=1)
     slack.mention("how many champions?")
