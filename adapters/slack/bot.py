@@ -459,7 +459,9 @@ class SlackBot:
             )
             return
         if container.get("is_ephemeral"):
-            (message,) = render(reply, share=source, chart="alt", max_messages=1)
+            # Worth sharing only when it carries customer data (not help, a definition, the overview).
+            share = source if reply.customer_data else None
+            (message,) = render(reply, share=share, chart="alt", max_messages=1)
             await respond(text=message.text, blocks=message.blocks, replace_original=True)
             return
         ts = str(container["message_ts"])

@@ -53,6 +53,20 @@ def test_help_and_not_understood_answers_have_no_share_button(slack: SlackSide):
         assert reply.args["response_type"] == "ephemeral"
 
 
+def test_a_private_help_pressed_on_shares_only_what_carries_customer_data(slack: SlackSide):
+    _, name = slack.command("help")
+    (help_,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == name)
+    by_label = {b["text"]["text"]: b for b in buttons(help_.blocks)}
+    _, overview = slack.click(by_label["My overview"], ephemeral=True)
+    (mine,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == overview)
+    assert mine.blocks[0]["text"]["text"] == "*Your overview*"
+    assert "Share in channel" not in [b["text"]["text"] for b in buttons(mine.blocks)]
+    _, asked = slack.click(by_label["how many champions do we have in EMEA?"], ephemeral=True)
+    (answer,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == asked)
+    assert answer.blocks[0]["text"]["text"].startswith("*Champions")
+    assert [b["text"]["text"] for b in buttons(answer.blocks)][-1] == "Share in channel"
+
+
 def test_share_posts_the_answer_for_everyone_and_removes_the_private_copy(slack: SlackSide):
     _, name = slack.command("how many champions do we have in EMEA?")
     (private,) = slack.fake.wait_for("respond", where=lambda c: c.args["response_url"] == name)
