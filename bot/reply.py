@@ -86,8 +86,9 @@ class Reply:
         approve this"): adapters show it to them alone and leave any shared message unchanged.
         Otherwise the answer to a button press replaces the message that carried the button.
     customer_data : bool
-        Whether it answers an intent whose declaration says it carries customer data (set by the
-        chat service): only such answers are offered for sharing in a channel.
+        Whether it answers an intent whose declaration says it carries customer data, or a press
+        answered from the book (set by the chat service): only such answers are offered for
+        sharing in a channel.
     file : Attachment, optional
         A file to hand over with the message (an export).
     answer : dict, optional

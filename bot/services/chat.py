@@ -63,6 +63,14 @@ def unreachable() -> Reply:
     return Reply(context="Data unavailable", text=wording.DATA_UNREACHABLE)
 
 
+def _flag_data(reply: Reply, ctx: Context) -> Reply:
+    """A press's answer built from the book's own answers (a list's next page) carries customer
+    data, as an intent declared so does; answers of queries run for it are flagged by ``run``."""
+    if ctx.data is not None and ctx.data.answered and not reply.private and not reply.customer_data:
+        return dataclasses.replace(reply, customer_data=True)
+    return reply
+
+
 class ChatService:
     """Answers chat messages and button actions on the latest snapshot in ``store``.
 
@@ -292,7 +300,7 @@ class ChatService:
                 return Reply(text=who_are_you(user), private=True)
             given = payload if isinstance(payload, dict) else {}
             if conversation is None:
-                return handler(ctx, given)
+                return _flag_data(handler(ctx, given), ctx)
             answered: list[object] = []
             ctx.run = lambda query, who, where: self.run(query, who, where, answered=answered)
             reply = handler(ctx, given)
@@ -300,7 +308,7 @@ class ChatService:
                 self._pressed(
                     Thread(user.platform, conversation, user.user_id), given, [*ctx.data.answered, *answered]
                 )
-            return reply
+            return _flag_data(reply, ctx)
         except NoSnapshotError:
             return Reply(text=wording.NO_SNAPSHOT)
         except (OperationalError, DatabaseUnreachable) as err:

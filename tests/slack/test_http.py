@@ -195,6 +195,7 @@ def test_bad_signature_is_refused_with_no_side_effect(slack: SlackSide):
         (b'{"type": "event_callback", "event": "text"}', "application/json"),
         (b"payload=%5B1%2C2%5D", "application/x-www-form-urlencoded"),
         (b'payload={"type":"block_actions","actions":[]}', "application/x-www-form-urlencoded"),
+        (b'payload={"type":"message_action","user":{"id":"U1"}}', "application/x-www-form-urlencoded"),
         (b"\xff\xfe\x00garbage", "application/json"),
         (b"[]", "application/json"),
     ],
