@@ -604,6 +604,7 @@ class SlackBot:
             await self.publish_home(str(event["user"]))
 
     async def publish_home(self, user_id: str) -> None:
+        """Build ``user_id``'s App Home (their overview, or the outsider's notice) and publish it."""
         refused = await self.outsider(user_id)
         if refused is not None:
             view = {"type": "home", "blocks": text_blocks(wording.OUTSIDER_HOME)}
@@ -627,7 +628,10 @@ class SlackBot:
             await self.post(channel_id, self.brain.welcome())
         except Exception as err:
             log.warning("could not welcome %s: %s", user_id, type(err).__name__)
-            await self.in_worker(self.welcomed.release, user_id)
+            try:
+                await self.in_worker(self.welcomed.release, user_id)
+            except Exception as again:  # then this person goes without a welcome
+                log.warning("could not forget the welcome of %s: %s", user_id, type(again).__name__)
 
     async def home_press(self, user_id: str, source: dict[str, Any]) -> None:
         """A button on App Home: *Refresh* rebuilds the tab; the others are answered in the user's
