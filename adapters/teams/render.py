@@ -37,6 +37,8 @@ LOCAL_MODE_NOTE = "Local mode: not connected to Microsoft Teams (no app credenti
 CHART_TOO_LARGE = "The chart is too large for a Teams card; in numbers: {alt}"
 ROWS_LEFT_OUT = "Rows {start}–{end} are left out to keep this card within Teams' size limit."
 ROWS_PAGE = "Rows {start}–{end}"
+# A list row opens the columns its line leaves out when tapped; the last column says so.
+DETAILS = "Details ▾"
 # Teams shows this many actions in a card's ``actions`` (and in one ActionSet) and hides the rest.
 MAX_ACTIONS = 6
 # Teams cuts a button's title beyond about this many characters ("Approve · Kestrel Re…").
@@ -153,31 +155,77 @@ def _execute(button: Button) -> dict[str, Any]:
     return execute
 
 
-def _table_element(table: Table, rows: list[list[str]]) -> dict[str, Any]:
-    def cell(text: str, column: int, bold: bool = False) -> dict[str, Any]:
-        block = text_block(neutral(text), horizontalAlignment=table.alignment(column))
-        if bold:
-            block["weight"] = "Bolder"
-        return {"type": "TableCell", "items": [block]}
+# A row shows up to this many columns side by side at 360 px; a wider table shows its key columns.
+ROW_COLUMNS = 3
 
-    return {
-        "type": "Table",
-        "gridStyle": "default",
-        "firstRowAsHeaders": True,
-        "showGridLines": False,
-        "columns": [{"width": 1} for _ in table.headers],
-        "rows": [
-            {"type": "TableRow", "cells": [cell(h, i, bold=True) for i, h in enumerate(table.headers)]},
-            *({"type": "TableRow", "cells": [cell(value, i) for i, value in enumerate(row)]} for row in rows),
-        ],
-    }
+
+def shown_columns(table: Table) -> list[int]:
+    """The columns a list row shows side by side: all of a narrow table's, else its key columns."""
+    if len(table.headers) <= ROW_COLUMNS:
+        return list(range(len(table.headers)))
+    return table.key_columns()[:ROW_COLUMNS]
+
+
+def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str) -> dict[str, Any]:
+    """Rows as ColumnSets that fit a phone: the table's key columns (name, key figure, status) side by
+    side, the name taking the room left and the others their own width, so no word is broken; a
+    row with more columns opens its *Details* (the rest, label and value) when tapped.
+
+    ``first`` is the index of ``rows[0]`` in the whole table, so element ids stay unique across pages.
+    """
+    key = shown_columns(table)
+    rest = [i for i in range(len(table.headers)) if i not in key]
+
+    def columns(cells: list[str], bold: bool, hint: str | None) -> list[dict[str, Any]]:
+        out = []
+        for n, i in enumerate(key):
+            block = text_block(neutral(cells[i]))
+            if table.alignment(i) == "right":
+                block["horizontalAlignment"] = "right"
+            if bold:
+                block.update(weight="Bolder", isSubtle=True, size="Small")
+            elif n == 0:
+                block["weight"] = "Bolder"
+            out.append({"type": "Column", "width": "stretch" if n == 0 else "auto", "items": [block]})
+        if hint:
+            note = text_block(hint, size="Small", isSubtle=True, horizontalAlignment="right")
+            out.append({"type": "Column", "width": "auto", "items": [note]})
+        return out
+
+    items: list[dict[str, Any]] = [{"type": "ColumnSet", "columns": columns(table.headers, True, None)}]
+    for n, row in enumerate(rows, start=first):
+        line: dict[str, Any] = {
+            "type": "ColumnSet",
+            "separator": True,
+            "columns": columns(row, False, DETAILS if rest else None),
+        }
+        if rest:
+            details = f"{card_id}-row{n}"
+            line["selectAction"] = {
+                "type": "Action.ToggleVisibility",
+                "title": DETAILS,
+                "targetElements": [details],
+            }
+            facts = [{"title": table.headers[i], "value": neutral(row[i])} for i in rest]
+            items += [
+                line,
+                {
+                    "type": "Container",
+                    "id": details,
+                    "isVisible": False,
+                    "items": [{"type": "FactSet", "facts": facts}],
+                },
+            ]
+        else:
+            items.append(line)
+    return {"type": "Container", "items": items}
 
 
 def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]:
     """The table's first ``pages`` pages: page 1 shown, the others one toggle away."""
     chunks = [table.rows[i : i + PAGE_ROWS] for i in range(0, len(table.rows), PAGE_ROWS)][:pages]
     if len(chunks) <= 1:
-        return [_table_element(table, chunks[0] if chunks else [])]
+        return [_table_element(table, chunks[0] if chunks else [], 0, card_id)]
     ids = [f"{card_id}-page{n}" for n in range(len(chunks))]
     toggles = {
         "type": "ActionSet",
@@ -191,7 +239,12 @@ def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]
         ],
     }
     containers = [
-        {"type": "Container", "id": ids[n], "isVisible": n == 0, "items": [_table_element(table, chunk)]}
+        {
+            "type": "Container",
+            "id": ids[n],
+            "isVisible": n == 0,
+            "items": [_table_element(table, chunk, n * PAGE_ROWS, card_id)],
+        }
         for n, chunk in enumerate(chunks)
     ]
     return [toggles, *containers]

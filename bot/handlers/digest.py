@@ -244,6 +244,7 @@ def digest(ctx: Context, query: Query) -> Reply:
                     for r in moves.head(MAX_MOVES).itertuples()
                 ],
                 ["left", "left", "left", "right"],
+                key=[0, 3, 2],
             )
         else:
             lines.append(wording.DIGEST_NO_MOVES.format(since=since))

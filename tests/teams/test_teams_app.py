@@ -54,7 +54,8 @@ def test_personal_question_is_answered_with_an_adaptive_card(teams):
 def test_my_customers_resolve_through_the_teams_roster_email(teams):
     card = teams.ask("my dormant customers")
     assert "your accounts" in card_text(card)
-    assert table_rows(card) and all(row[1] == "Maria" for row in table_rows(card))
+    # A row reads name, revenue and risk, then its details: owner first.
+    assert table_rows(card) and all(row[3] == "Maria" for row in table_rows(card))
 
 
 def test_channel_mention_is_stripped_and_help_is_answered_in_the_thread(teams):
