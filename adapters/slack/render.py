@@ -86,7 +86,10 @@ def _cut(text: str, limit: int) -> list[str]:
         end = min(len(rest), limit)
         while len(escape(rest[:end])) > limit:
             end -= max(1, (len(escape(rest[:end])) - limit) // 5)
-        cut = max(rest.rfind("\n", 0, end), rest.rfind(" ", 0, end))
+        # A line end in the second half, else a space there, else anywhere.
+        cut = rest.rfind("\n", 0, end)
+        if cut <= end // 2:
+            cut = rest.rfind(" ", 0, end)
         if cut <= end // 2:
             cut = end
         pieces.append(rest[:cut])
