@@ -157,6 +157,11 @@ def _execute(button: Button) -> dict[str, Any]:
 
 # A row shows up to this many columns side by side at 360 px; a wider table shows its key columns.
 ROW_COLUMNS = 3
+# A cell of at most this many characters never needs to wrap ("$1,234,567", "high 72 %").
+SHORT_CELL = 12
+# Card-level buttons sit side by side; when their titles add up to more than this many characters
+# they would not fit a 600 px card, so they go one under the other instead.
+ROW_OF_BUTTONS = 56
 
 
 def shown_columns(table: Table) -> list[int]:
@@ -168,13 +173,20 @@ def shown_columns(table: Table) -> list[int]:
 
 def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str) -> dict[str, Any]:
     """Rows as ColumnSets that fit a phone: the table's key columns (name, key figure, status) side by
-    side, the name taking the room left and the others their own width, so no word is broken; a
-    row with more columns opens its *Details* (the rest, label and value) when tapped.
+    side, the name (and any long text) taking the room left and short cells their own width, so
+    no word is broken; a row with more columns says *Details* under its name and opens them (the
+    rest, label and value) when tapped.
 
     ``first`` is the index of ``rows[0]`` in the whole table, so element ids stay unique across pages.
     """
     key = shown_columns(table)
     rest = [i for i in range(len(table.headers)) if i not in key]
+    # Short cells (figures, a status) take their own width; the name and any longer text share the
+    # room left, wrapping between words.
+    widths = [
+        "stretch" if n == 0 or max((len(r[i]) for r in table.rows), default=0) > SHORT_CELL else "auto"
+        for n, i in enumerate(key)
+    ]
 
     def columns(cells: list[str], bold: bool, hint: str | None) -> list[dict[str, Any]]:
         out = []
@@ -186,10 +198,11 @@ def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str
                 block.update(weight="Bolder", isSubtle=True, size="Small")
             elif n == 0:
                 block["weight"] = "Bolder"
-            out.append({"type": "Column", "width": "stretch" if n == 0 else "auto", "items": [block]})
-        if hint:
-            note = text_block(hint, size="Small", isSubtle=True, horizontalAlignment="right")
-            out.append({"type": "Column", "width": "auto", "items": [note]})
+            column = {"type": "Column", "width": widths[n], "items": [block]}
+            if n == 0 and hint:
+                # Under the name, not beside it: a phone has no width to spare.
+                column["items"].append(text_block(hint, size="Small", isSubtle=True, spacing="None"))
+            out.append(column)
         return out
 
     items: list[dict[str, Any]] = [{"type": "ColumnSet", "columns": columns(table.headers, True, None)}]
@@ -351,7 +364,11 @@ def _build(
             body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
     # Customers the text has no line of their own for get one after the answer.
     body += [_customer_row(f"**{neutral(name)}**", actions, f"{card_id}-{n}") for n, name, actions in rows]
-    # Card-level buttons beyond what Teams shows there go in the body, where all of them show.
+    # Card-level buttons beyond what Teams shows there go in the body, where all of them show; so
+    # do buttons too long to sit in one row, one under the other.
+    if sum(len(a["title"]) + 4 for a in card_level) > ROW_OF_BUTTONS:
+        body += [_action_set([a]) for a in card_level]
+        card_level = []
     body += [
         _action_set(card_level[i : i + MAX_ACTIONS]) for i in range(MAX_ACTIONS, len(card_level), MAX_ACTIONS)
     ]

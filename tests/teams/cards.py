@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from adapters.teams.render import DETAILS, shown_columns
+from adapters.teams.render import shown_columns
 from bot.reply import Table
 
 
@@ -44,8 +44,7 @@ def table_rows(card: dict[str, Any]) -> list[list[str]]:
                 if not isinstance(item, dict):
                     continue
                 if item.get("type") == "ColumnSet" and item.get("separator"):
-                    cells = [c["items"][0]["text"] for c in item["columns"]]
-                    row = [cell for cell in cells if cell != DETAILS]
+                    row = [c["items"][0]["text"] for c in item["columns"]]
                     after = node[n + 1] if n + 1 < len(node) else {}
                     if "selectAction" in item and after.get("type") == "Container":
                         row += [f["value"] for f in after["items"][0]["facts"]]

@@ -56,12 +56,12 @@ def test_a_wide_list_shows_name_figure_and_status_and_the_rest_under_details():
     (listed,) = [e for e in built["body"] if e["type"] == "Container"]
     head, line, details = listed["items"]
     assert [c["items"][0]["text"] for c in head["columns"]] == ["Customer", "Revenue", "Risk"]
-    assert [c["items"][0]["text"] for c in line["columns"]] == [
-        "Kestrel Retail",
-        "$1,200",
-        "high 72 %",
-        DETAILS,
+    assert [[i["text"] for i in c["items"]] for c in line["columns"]] == [
+        ["Kestrel Retail", DETAILS],
+        ["$1,200"],
+        ["high 72 %"],
     ]
+    assert [c["width"] for c in line["columns"]] == ["stretch", "auto", "auto"]
     assert line["selectAction"] == {
         "type": "Action.ToggleVisibility",
         "title": DETAILS,
