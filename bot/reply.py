@@ -45,6 +45,13 @@ class Table:
     def alignment(self, column: int) -> Align:
         return self.align[column] if column < len(self.align) else "left"
 
+    def row_columns(self, most: int) -> list[int]:
+        """The columns a row shows side by side where only ``most`` fit: all of a table that has no
+        more, else its key columns (at most ``most``)."""
+        if len(self.headers) <= most:
+            return list(range(len(self.headers)))
+        return self.key_columns()[:most]
+
     def key_columns(self) -> list[int]:
         """``key`` when given, else the first column and the first right-aligned one after it."""
         if self.key:

@@ -149,18 +149,11 @@ ROW_COLUMNS = 3
 ROW_SEPARATOR = " · "
 
 
-def shown_columns(table: Table) -> list[int]:
-    """The columns a row's line shows: all of a narrow table's, else its key columns."""
-    if len(table.headers) <= ROW_COLUMNS:
-        return list(range(len(table.headers)))
-    return table.key_columns()[:ROW_COLUMNS]
-
-
 def table_blocks(table: Table) -> list[dict[str, Any]]:
     """A table as a phone can read it: a line of headings, then per row a line of its key columns
     (the first in bold) and, for a wide table, the other columns as the row's two-column fields.
     Text wraps at the screen's width, which a code block would not."""
-    shown = shown_columns(table)
+    shown = table.row_columns(ROW_COLUMNS)
     rest = [i for i in range(len(table.headers)) if i not in shown]
 
     def line(row: list[str]) -> str:

@@ -164,13 +164,6 @@ SHORT_CELL = 12
 ROW_OF_BUTTONS = 56
 
 
-def shown_columns(table: Table) -> list[int]:
-    """The columns a list row shows side by side: all of a narrow table's, else its key columns."""
-    if len(table.headers) <= ROW_COLUMNS:
-        return list(range(len(table.headers)))
-    return table.key_columns()[:ROW_COLUMNS]
-
-
 def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str) -> dict[str, Any]:
     """Rows as ColumnSets that fit a phone: the table's key columns (name, key figure, status) side by
     side, the name (and any long text) taking the room left and short cells their own width, so
@@ -179,7 +172,7 @@ def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str
 
     ``first`` is the index of ``rows[0]`` in the whole table, so element ids stay unique across pages.
     """
-    key = shown_columns(table)
+    key = table.row_columns(ROW_COLUMNS)
     rest = [i for i in range(len(table.headers)) if i not in key]
     # Short cells (figures, a status) take their own width; the name and any longer text share the
     # room left, wrapping between words.
@@ -198,11 +191,11 @@ def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str
                 block.update(weight="Bolder", isSubtle=True, size="Small")
             elif n == 0:
                 block["weight"] = "Bolder"
-            column = {"type": "Column", "width": widths[n], "items": [block]}
+            blocks = [block]
             if n == 0 and hint:
                 # Under the name, not beside it: a phone has no width to spare.
-                column["items"].append(text_block(hint, size="Small", isSubtle=True, spacing="None"))
-            out.append(column)
+                blocks.append(text_block(hint, size="Small", isSubtle=True, spacing="None"))
+            out.append({"type": "Column", "width": widths[n], "items": blocks})
         return out
 
     items: list[dict[str, Any]] = [{"type": "ColumnSet", "columns": columns(table.headers, True, None)}]

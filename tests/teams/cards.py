@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from adapters.teams.render import shown_columns
+from adapters.teams.render import ROW_COLUMNS
 from bot.reply import Table
 
 
@@ -58,7 +58,7 @@ def table_rows(card: dict[str, Any]) -> list[list[str]]:
 
 def read_order(table: Table) -> list[list[str]]:
     """``table``'s rows in the order a card shows their cells (see ``table_rows``)."""
-    shown = shown_columns(table)
+    shown = table.row_columns(ROW_COLUMNS)
     rest = [i for i in range(len(table.headers)) if i not in shown]
     return [[row[i] for i in shown + rest] for row in table.rows]
 
