@@ -9,6 +9,7 @@ snapshot; scheduled, since the channel's previous alert, never twice in one epis
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -459,10 +460,22 @@ def alert_reply(
     )
 
 
-# Customers a "Show mine" button carries (their ids go in its payload, within Slack's 2,000
-# characters); an alert naming more leaves the smallest out of it.
-MAX_MINE = 100
+# Characters of customer ids a "Show mine" button carries in its payload (Slack keeps at most
+# 2,000 in a button, the rest is for the other keys); an alert naming more leaves its smallest out.
+MINE_ROOM = 1_800
 MINE_ACTION = "alerts.mine"
+
+
+def _within(ids: list[str], room: int) -> list[str]:
+    """The first ``ids`` whose JSON (quoted, comma-separated) takes at most ``room`` characters."""
+    kept: list[str] = []
+    used = 0
+    for cid in ids:
+        used += len(json.dumps(cid)) + 1
+        if used > room:
+            break
+        kept.append(cid)
+    return kept
 
 
 def channel_alert(
@@ -478,7 +491,7 @@ def channel_alert(
     mine = Button(
         wording.ALERTS_MINE_BUTTON,
         MINE_ACTION,
-        {"customers": [str(c) for c in rows.index[:MAX_MINE]], "since": since},
+        {"customers": _within([str(c) for c in rows.index], MINE_ROOM), "since": since},
     )
     title = wording.ALERTS_CHANNEL_TITLE.format(as_of=snap.as_of)
     return alert_reply(rows, snap, since, settings, context, suggestions, title, [mine])

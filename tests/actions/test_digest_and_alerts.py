@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from adapters.slack.render import button_element
+from bot.handlers.digest import MINE_ACTION, MINE_ROOM, _within
 from bot.interpret import money
+from bot.reply import Button
 from bot.services.scheduled import ScheduledPosts
 from custseg.actions import approve, get, list_suggestions, reject
 from tests.helpers.actions import ADA, CHANNEL, MANAGER, MARIA, PETRA, VIC
@@ -140,3 +143,11 @@ def test_a_scheduled_alert_is_one_message_grouped_by_account_manager_and_show_mi
     # Someone without a book of their own is told so, privately; nobody else's customers show.
     manager = brain.act(mine.action_id, mine.payload, PETRA, CHANNEL)
     assert manager.private and manager.text.startswith("*Show mine* lists the customers")
+
+
+def test_show_mine_carries_as_many_customers_as_slack_lets_a_button_hold():
+    ids = [f"{n:036d}" for n in range(100)]  # ids as long as a UUID
+    kept = _within(ids, MINE_ROOM)
+    assert kept == ids[: len(kept)] and 40 < len(kept) < 100
+    button = Button("Show mine", MINE_ACTION, {"customers": kept, "since": "2026-11-06"})
+    assert button_element(button, 0) is not None, "Slack would drop a button over 2,000 characters"
