@@ -60,7 +60,12 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         "fields": [[label, value] for label, value in reply.fields],
         "table": None
         if reply.table is None
-        else {"headers": reply.table.headers, "rows": reply.table.rows, "align": reply.table.align},
+        else {
+            "headers": reply.table.headers,
+            "rows": reply.table.rows,
+            "align": reply.table.align,
+            "key": reply.table.key,
+        },
         "image": None
         if reply.image is None
         else {
@@ -92,7 +97,9 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         fields=[(label, value) for label, value in data.get("fields", [])],
         table=None
         if not table_data
-        else Table(table_data["headers"], table_data["rows"], table_data.get("align", [])),
+        else Table(
+            table_data["headers"], table_data["rows"], table_data.get("align", []), table_data.get("key", [])
+        ),
         image=None if not image else Image(image["title"], base64.b64decode(image["png"]), image["alt_text"]),
         buttons=[
             Button(

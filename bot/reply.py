@@ -30,14 +30,34 @@ class Button:
 
 @dataclass(frozen=True)
 class Table:
-    """Rows of already-formatted cells; ``align`` per column (numbers right-aligned)."""
+    """Rows of already-formatted cells; ``align`` per column (numbers right-aligned).
+
+    ``key`` names the columns that say most about a row, in order: what the row is (a customer's
+    name), its key figure and its status. Where room is short (a phone) a renderer shows these and
+    the other columns on request. Empty: the first column and the first right-aligned one after it.
+    """
 
     headers: list[str]
     rows: list[list[str]]
     align: list[Align] = field(default_factory=list)
+    key: list[int] = field(default_factory=list)
 
     def alignment(self, column: int) -> Align:
         return self.align[column] if column < len(self.align) else "left"
+
+    def row_columns(self, most: int) -> list[int]:
+        """The columns a row shows side by side where only ``most`` fit: all of a table that has no
+        more, else its key columns (at most ``most``)."""
+        if len(self.headers) <= most:
+            return list(range(len(self.headers)))
+        return self.key_columns()[:most]
+
+    def key_columns(self) -> list[int]:
+        """``key`` when given, else the first column and the first right-aligned one after it."""
+        if self.key:
+            return [k for k in self.key if k < len(self.headers)]
+        figure = next((i for i in range(1, len(self.headers)) if self.alignment(i) == "right"), None)
+        return [0] if figure is None else [0, figure]
 
 
 @dataclass(frozen=True)

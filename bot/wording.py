@@ -310,12 +310,20 @@ DIGEST_BUTTONS = {
     "profile": "{name}",
 }
 ALERTS_TITLE = "Churn alerts for {owner}, {as_of}"
+ALERTS_CHANNEL_TITLE = "Churn alerts, {as_of}"
+ALERTS_MINE_BUTTON = "Show mine"
+ALERTS_MINE_NONE = "None of the {n:,} customers in this alert are yours ({owner})."
+ALERTS_MINE_NO_BOOK = (
+    "*Show mine* lists the customers of this alert you look after, and you have no customers of "
+    "your own. Ask *churn alerts* for everyone you may see."
+)
 ALERTS_NEW = "*{n:,} customer{s}* crossed into high churn risk or went dormant since {since}, biggest first."
 ALERTS_NONE = "No customer crossed into high churn risk since {since}."
-ALERTS_OWNER = "*{owner}* — {n} customer{s}"
+ALERTS_OWNER = "*{owner}* — {n} customer{s}, {value} {basis}"
 ALERT_LINE = "• *{name}* {crossed}; {value} {basis}. Suggested: {action}"
 ALERT_CROSSED = {"dormant": "went dormant", "high": "is now at high churn risk"}
 ALERTS_MORE = "… and {n} more: {names}."
+ALERTS_MORE_THAN_NAMED = "… and {n} more, among them {names}."
 ALERTS_FOOTER = (
     "As of {as_of} · value = {basis} · approving makes the suggestion a task for the account manager"
 )

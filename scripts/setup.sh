@@ -27,3 +27,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
   fi
   touch "$stamp"
 fi
+
+# The dev tools include what renders the Teams cards in a real browser (tests/teams/test_real_renderer.py).
+[ "${1:-}" = "--dev" ] && scripts/setup-renderer.sh
+exit 0

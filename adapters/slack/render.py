@@ -2,22 +2,20 @@
 
 Slack rejects a whole message over its limits (``invalid_blocks``), so nothing here relies on the
 brain keeping answers short: every text is cut into pieces of at most 3,000 characters (after
-escaping), tables become aligned code blocks of whole rows, buttons go 25 to an actions block, and
+escaping), tables become a line per row (and two-column fields for wide ones) that wrap on a phone, buttons go 25 to an actions block, and
 an answer needing more than 50 blocks is paged over several messages, with the buttons on the last.
 Past ``max_messages`` the rest is left out with a note saying so.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.console.render import table_text
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, Table
 
 log = logging.getLogger("custseg.slack")
 
@@ -88,7 +86,10 @@ def _cut(text: str, limit: int) -> list[str]:
         end = min(len(rest), limit)
         while len(escape(rest[:end])) > limit:
             end -= max(1, (len(escape(rest[:end])) - limit) // 5)
-        cut = max(rest.rfind("\n", 0, end), rest.rfind(" ", 0, end))
+        # A line end in the second half, else a space there, else anywhere.
+        cut = rest.rfind("\n", 0, end)
+        if cut <= end // 2:
+            cut = rest.rfind(" ", 0, end)
         if cut <= end // 2:
             cut = end
         pieces.append(rest[:cut])
@@ -142,25 +143,41 @@ def field_blocks(fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
     ]
 
 
-def table_blocks(aligned: str) -> list[dict[str, Any]]:
-    """A table (as aligned text) in code blocks of whole rows, each repeating the header lines so it
-    reads on its own."""
-    lines = aligned.split("\n")
-    head = [_cut(h, 600)[0] for h in lines[:2]]
-    fence = len("```\n\n```")
-    room = MAX_TEXT - fence - sum(len(escape(h)) + 1 for h in head)
-    blocks: list[dict[str, Any]] = []
+# A list row shows up to this many columns on its line; a wider table shows its key columns there
+# and the others as the row's fields (two columns), so nothing is wider than a phone.
+ROW_COLUMNS = 3
+ROW_SEPARATOR = " · "
+
+
+def table_blocks(table: Table) -> list[dict[str, Any]]:
+    """A table as a phone can read it: a line of headings, then per row a line of its key columns
+    (the first in bold) and, for a wide table, the other columns as the row's two-column fields.
+    Text wraps at the screen's width, which a code block would not."""
+    shown = table.row_columns(ROW_COLUMNS)
+    rest = [i for i in range(len(table.headers)) if i not in shown]
+
+    def line(row: list[str]) -> str:
+        cells = [_cut(neutral(row[i]), 600)[0] for i in shown]
+        head = f"*{escape(cells[0])}*" if cells[0].strip() else "–"
+        return ROW_SEPARATOR.join([head, *(escape(c) for c in cells[1:])])
+
+    headings = ROW_SEPARATOR.join(escape(_cut(neutral(table.headers[i]), 200)[0]) for i in shown)
+    blocks: list[dict[str, Any]] = [_context([headings or "–"])]
+    if rest:
+        for row in table.rows:
+            fields = [_field("", f"{table.headers[i]}: {row[i]}") for i in rest][:MAX_FIELDS]
+            blocks.append({**_section(line(row)), "fields": fields})
+        return blocks
+    # A narrow table: its rows as lines, as many to a section as fit.
     chunk: list[str] = []
-    size = 0
-    for line in lines[2:]:
-        for piece in _cut(line, room - 1):
-            if chunk and size + len(escape(piece)) + 1 > room:
-                blocks.append(_section("```\n" + escape("\n".join(head + chunk)) + "\n```"))
-                chunk, size = [], 0
-            chunk.append(piece)
-            size += len(escape(piece)) + 1
-    if chunk or not blocks:
-        blocks.append(_section("```\n" + escape("\n".join(head + chunk)) + "\n```"))
+    for row in table.rows:
+        text = line(row)
+        if chunk and len("\n".join([*chunk, text])) > MAX_TEXT:
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+        chunk.append(text)
+    if chunk:
+        blocks.append(_section("\n".join(chunk)))
     return blocks
 
 
@@ -249,9 +266,7 @@ def content_blocks(reply: Reply, chart: str = "below") -> list[dict[str, Any]]:
     if reply.fields:
         blocks += field_blocks(reply.fields)
     if reply.table:
-        # Inside a code block only a backtick (closing the block) is formatting.
-        rows = [[cell.replace("`", _LOOKALIKE["`"]) for cell in row] for row in reply.table.rows]
-        blocks += table_blocks(table_text(dataclasses.replace(reply.table, rows=rows)))
+        blocks += table_blocks(reply.table)
     if reply.image:
         note = CHART_BELOW if chart == "below" else CHART_ALT
         blocks += context_blocks(note.format(title=reply.image.title, alt=reply.image.alt_text))

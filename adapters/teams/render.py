@@ -37,6 +37,8 @@ LOCAL_MODE_NOTE = "Local mode: not connected to Microsoft Teams (no app credenti
 CHART_TOO_LARGE = "The chart is too large for a Teams card; in numbers: {alt}"
 ROWS_LEFT_OUT = "Rows {start}–{end} are left out to keep this card within Teams' size limit."
 ROWS_PAGE = "Rows {start}–{end}"
+# A list row opens the columns its line leaves out when tapped; the last column says so.
+DETAILS = "Details ▾"
 # Teams shows this many actions in a card's ``actions`` (and in one ActionSet) and hides the rest.
 MAX_ACTIONS = 6
 # Teams cuts a button's title beyond about this many characters ("Approve · Kestrel Re…").
@@ -153,31 +155,83 @@ def _execute(button: Button) -> dict[str, Any]:
     return execute
 
 
-def _table_element(table: Table, rows: list[list[str]]) -> dict[str, Any]:
-    def cell(text: str, column: int, bold: bool = False) -> dict[str, Any]:
-        block = text_block(neutral(text), horizontalAlignment=table.alignment(column))
-        if bold:
-            block["weight"] = "Bolder"
-        return {"type": "TableCell", "items": [block]}
+# A row shows up to this many columns side by side at 360 px; a wider table shows its key columns.
+ROW_COLUMNS = 3
+# A cell of at most this many characters never needs to wrap ("$1,234,567", "high 72 %").
+SHORT_CELL = 12
+# Card-level buttons sit side by side; when their titles add up to more than this many characters
+# they would not fit a 600 px card, so they go one under the other instead.
+ROW_OF_BUTTONS = 56
 
-    return {
-        "type": "Table",
-        "gridStyle": "default",
-        "firstRowAsHeaders": True,
-        "showGridLines": False,
-        "columns": [{"width": 1} for _ in table.headers],
-        "rows": [
-            {"type": "TableRow", "cells": [cell(h, i, bold=True) for i, h in enumerate(table.headers)]},
-            *({"type": "TableRow", "cells": [cell(value, i) for i, value in enumerate(row)]} for row in rows),
-        ],
-    }
+
+def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str) -> dict[str, Any]:
+    """Rows as ColumnSets that fit a phone: the table's key columns (name, key figure, status) side by
+    side, the name (and any long text) taking the room left and short cells their own width, so
+    no word is broken; a row with more columns says *Details* under its name and opens them (the
+    rest, label and value) when tapped.
+
+    ``first`` is the index of ``rows[0]`` in the whole table, so element ids stay unique across pages.
+    """
+    key = table.row_columns(ROW_COLUMNS)
+    rest = [i for i in range(len(table.headers)) if i not in key]
+    # Short cells (figures, a status) take their own width; the name and any longer text share the
+    # room left, wrapping between words.
+    widths = [
+        "stretch" if n == 0 or max((len(r[i]) for r in table.rows), default=0) > SHORT_CELL else "auto"
+        for n, i in enumerate(key)
+    ]
+
+    def columns(cells: list[str], bold: bool, hint: str | None) -> list[dict[str, Any]]:
+        out = []
+        for n, i in enumerate(key):
+            block = text_block(neutral(cells[i]))
+            if table.alignment(i) == "right":
+                block["horizontalAlignment"] = "right"
+            if bold:
+                block.update(weight="Bolder", isSubtle=True, size="Small")
+            elif n == 0:
+                block["weight"] = "Bolder"
+            blocks = [block]
+            if n == 0 and hint:
+                # Under the name, not beside it: a phone has no width to spare.
+                blocks.append(text_block(hint, size="Small", isSubtle=True, spacing="None"))
+            out.append({"type": "Column", "width": widths[n], "items": blocks})
+        return out
+
+    items: list[dict[str, Any]] = [{"type": "ColumnSet", "columns": columns(table.headers, True, None)}]
+    for n, row in enumerate(rows, start=first):
+        line: dict[str, Any] = {
+            "type": "ColumnSet",
+            "separator": True,
+            "columns": columns(row, False, DETAILS if rest else None),
+        }
+        if rest:
+            details = f"{card_id}-row{n}"
+            line["selectAction"] = {
+                "type": "Action.ToggleVisibility",
+                "title": DETAILS,
+                "targetElements": [details],
+            }
+            facts = [{"title": table.headers[i], "value": neutral(row[i])} for i in rest]
+            items += [
+                line,
+                {
+                    "type": "Container",
+                    "id": details,
+                    "isVisible": False,
+                    "items": [{"type": "FactSet", "facts": facts}],
+                },
+            ]
+        else:
+            items.append(line)
+    return {"type": "Container", "items": items}
 
 
 def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]:
     """The table's first ``pages`` pages: page 1 shown, the others one toggle away."""
     chunks = [table.rows[i : i + PAGE_ROWS] for i in range(0, len(table.rows), PAGE_ROWS)][:pages]
     if len(chunks) <= 1:
-        return [_table_element(table, chunks[0] if chunks else [])]
+        return [_table_element(table, chunks[0] if chunks else [], 0, card_id)]
     ids = [f"{card_id}-page{n}" for n in range(len(chunks))]
     toggles = {
         "type": "ActionSet",
@@ -191,7 +245,12 @@ def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]
         ],
     }
     containers = [
-        {"type": "Container", "id": ids[n], "isVisible": n == 0, "items": [_table_element(table, chunk)]}
+        {
+            "type": "Container",
+            "id": ids[n],
+            "isVisible": n == 0,
+            "items": [_table_element(table, chunk, n * PAGE_ROWS, card_id)],
+        }
         for n, chunk in enumerate(chunks)
     ]
     return [toggles, *containers]
@@ -298,7 +357,11 @@ def _build(
             body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
     # Customers the text has no line of their own for get one after the answer.
     body += [_customer_row(f"**{neutral(name)}**", actions, f"{card_id}-{n}") for n, name, actions in rows]
-    # Card-level buttons beyond what Teams shows there go in the body, where all of them show.
+    # Card-level buttons beyond what Teams shows there go in the body, where all of them show; so
+    # do buttons too long to sit in one row, one under the other.
+    if sum(len(a["title"]) + 4 for a in card_level) > ROW_OF_BUTTONS:
+        body += [_action_set([a]) for a in card_level]
+        card_level = []
     body += [
         _action_set(card_level[i : i + MAX_ACTIONS]) for i in range(MAX_ACTIONS, len(card_level), MAX_ACTIONS)
     ]

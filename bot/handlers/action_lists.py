@@ -80,6 +80,7 @@ def pending_actions(ctx: Context, query: Query) -> Reply:
                 for s in found[:15]
             ],
             ["right", "left", "left", "left", "right", "left"],
+            key=[1, 4, 5],
         ),
         buttons=buttons,
         footer=wording.PENDING_FOOTER.format(days=settings.playbook.expire_after_days),

@@ -9,6 +9,7 @@ snapshot; scheduled, since the channel's previous alert, never twice in one epis
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,6 +245,7 @@ def digest(ctx: Context, query: Query) -> Reply:
                     for r in moves.head(MAX_MOVES).itertuples()
                 ],
                 ["left", "left", "left", "right"],
+                key=[0, 3, 2],
             )
         else:
             lines.append(wording.DIGEST_NO_MOVES.format(since=since))
@@ -379,6 +381,14 @@ def alert_suggestions(
     return found
 
 
+def _detailed(rows: pd.DataFrame, owners: pd.Series, limit: int) -> set[Any]:
+    """The ``limit`` customers whose alert line carries their suggestion and buttons: each account
+    manager's biggest first (so every manager's heading has one), then the biggest of the rest."""
+    firsts = [group.index[0] for _, group in rows.groupby(owners, sort=False)]
+    chosen = list(dict.fromkeys([*firsts[:limit], *rows.index]))[:limit]
+    return set(chosen)
+
+
 def alert_reply(
     rows: pd.DataFrame,
     snap: Snapshot,
@@ -387,24 +397,36 @@ def alert_reply(
     context: str,
     suggestions: dict[str, Suggestion],
     title: str | None = None,
+    buttons: list[Button] | None = None,
 ) -> Reply:
-    """Customers who crossed into a churn episode, grouped by account manager, each with its
-    suggested win-back and, for the first ``MAX_ALERTED``, the buttons of its stored suggestion
-    (``suggestions``, from ``alert_suggestions``)."""
+    """Customers who crossed into a churn episode, grouped by account manager (a heading per
+    manager when there are several, the manager with the most at stake first), each with its
+    suggested win-back; ``MAX_ALERTED`` of them, at least one per manager, also carry the buttons of
+    their stored suggestion (``suggestions``, from ``alert_suggestions``), the others are named
+    under their manager. ``buttons`` go before the customers' own."""
     basis = value_basis(snap)
     basis_label = wording.VALUE_BASIS[basis]
     currency = settings.currency
     n = len(rows)
     lines = [wording.ALERTS_NEW.format(n=n, s="s" if n != 1 else "", since=since)]
-    buttons: list[Button] = []
-    shown = rows.head(MAX_ALERTED)
-    owners = shown["owner"].fillna(wording.NO_OWNER)
-    for owner in sorted(owners.unique(), key=lambda o: -shown.loc[owners == o, basis].sum()):
-        group = shown[owners == owner]
-        if owners.nunique() > 1:
+    decisions: list[Button] = []
+    owners = rows["owner"].astype(object).where(rows["owner"].notna(), wording.NO_OWNER)
+    detailed = _detailed(rows, owners, MAX_ALERTED)
+    at_stake = rows.groupby(owners, sort=False)[basis].sum().sort_values(ascending=False, kind="stable")
+    for owner in at_stake.index:
+        group = rows[owners == owner]
+        if len(at_stake) > 1:
             n_group = len(group)
-            lines.append(wording.ALERTS_OWNER.format(owner=owner, n=n_group, s="s" if n_group != 1 else ""))
-        for cid, r in group.iterrows():
+            lines.append(
+                wording.ALERTS_OWNER.format(
+                    owner=owner,
+                    n=n_group,
+                    s="s" if n_group != 1 else "",
+                    value=money(float(at_stake[owner]), currency),
+                    basis=basis_label,
+                )
+            )
+        for cid, r in group[group.index.isin(detailed)].iterrows():
             customer = {"customer_id": cid, **r.to_dict()}
             crossed = "dormant" if r["lifecycle"] == "dormant" else "high"
             stored = suggestions.get(str(cid))
@@ -420,44 +442,84 @@ def alert_reply(
                 )
             )
             if stored is not None:
-                buttons += list_buttons(settings, stored)
-    rest = rows.iloc[MAX_ALERTED:]
-    if len(rest):
-        names = ", ".join(_name(cid, nm) for cid, nm in zip(rest.index[:10], rest["name"][:10], strict=True))
-        lines.append(wording.ALERTS_MORE.format(n=len(rest), names=names))
+                decisions += list_buttons(settings, stored)
+        rest = group[~group.index.isin(detailed)]
+        if len(rest):
+            names = ", ".join(_name(c, nm) for c, nm in zip(rest.index[:5], rest["name"][:5], strict=True))
+            more = wording.ALERTS_MORE if len(rest) <= 5 else wording.ALERTS_MORE_THAN_NAMED
+            lines.append(more.format(n=len(rest), names=names))
     return Reply(
         context=context,
         title=title,
         text="\n".join(lines),
         table=customer_table(_rows(rows.head(15)), currency),
-        buttons=buttons,
+        buttons=[*(buttons or []), *decisions],
         footer=with_freshness(
             wording.ALERTS_FOOTER.format(as_of=snap.as_of, basis=basis_label), settings, snap.as_of
         ),
     )
 
 
-def alerts_by_owner(
+# Characters of customer ids a "Show mine" button carries in its payload (Slack keeps at most
+# 2,000 in a button, the rest is for the other keys); an alert naming more leaves its smallest out.
+MINE_ROOM = 1_800
+MINE_ACTION = "alerts.mine"
+
+
+def _within(ids: list[str], room: int) -> list[str]:
+    """The first ``ids`` whose JSON (quoted, comma-separated) takes at most ``room`` characters."""
+    kept: list[str] = []
+    used = 0
+    for cid in ids:
+        used += len(json.dumps(cid)) + 1
+        if used > room:
+            break
+        kept.append(cid)
+    return kept
+
+
+def channel_alert(
     plan: AlertPlan, snap: Snapshot, since: str, settings: Settings, suggestions: dict[str, Suggestion]
-) -> list[tuple[str | None, list[str], Reply]]:
-    """The scheduled alert: one message per account manager (None: customers without one), with
-    the ids of the customers each names; ``suggestions`` as for ``alert_reply``."""
-    out: list[tuple[str | None, list[str], Reply]] = []
+) -> Reply | None:
+    """The scheduled alert: one message for the channel's whole run, grouped by account manager,
+    with a *Show mine* button that gives whoever presses it their own customers of it in detail;
+    None when nobody is to be alerted. ``suggestions`` as for ``alert_reply``."""
     rows = plan.alert
-    owners = rows["owner"].astype(object).where(rows["owner"].notna(), None)
-    for owner in sorted({o for o in owners if o is not None}) + ([None] if owners.isna().any() else []):
-        group = rows[owners.isna()] if owner is None else rows[owners == owner]
-        label = owner or wording.NO_OWNER
-        context = f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} · {label} — {len(group):,} customers"
-        title = wording.ALERTS_TITLE.format(owner=label, as_of=snap.as_of)
-        out.append(
-            (
-                owner,
-                [str(c) for c in group.index],
-                alert_reply(group, snap, since, settings, context, suggestions, title),
-            )
-        )
-    return out
+    if rows.empty:
+        return None
+    context = f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} — {len(rows):,} customers"
+    mine = Button(
+        wording.ALERTS_MINE_BUTTON,
+        MINE_ACTION,
+        {"customers": _within([str(c) for c in rows.index], MINE_ROOM), "since": since},
+    )
+    title = wording.ALERTS_CHANNEL_TITLE.format(as_of=snap.as_of)
+    return alert_reply(rows, snap, since, settings, context, suggestions, title, [mine])
+
+
+def alerts_mine(ctx: Context, payload: dict[str, Any]) -> Reply:
+    """*Show mine* on a channel's alert: the presser's own customers of it, in detail with their
+    suggestions' buttons, for them alone."""
+    ids = [str(c) for c in payload.get("customers") or []]
+    since = str(payload.get("since") or wording.PREVIOUS_ALERT)
+    owner = ctx.owner
+    if owner is None:
+        return Reply(text=wording.ALERTS_MINE_NO_BOOK, private=True)
+    frame = ctx.book.frame
+    mine = frame.reindex([c for c in ids if c in frame.index])
+    mine = mine[mine["owner"].astype(str).str.strip().str.lower() == owner.strip().lower()]
+    if mine.empty:
+        return Reply(text=wording.ALERTS_MINE_NONE.format(n=len(ids), owner=owner), private=True)
+    snap = ctx.book.snapshot
+    settings = ctx.settings
+    suggestions = alert_suggestions(ctx.store, settings, mine, snap.as_of)
+    context = (
+        f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} · {owner} — {len(mine):,} customers"
+    )
+    title = wording.ALERTS_TITLE.format(owner=owner, as_of=snap.as_of)
+    reply = alert_reply(mine, snap, since, settings, context, suggestions, title)
+    reply.private = True
+    return reply
 
 
 def churn_alerts(ctx: Context, query: Query) -> Reply:
@@ -486,3 +548,4 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
 
 
 INTENTS = {"key_account_digest": digest, "churn_alerts": churn_alerts}
+ACTIONS = {MINE_ACTION: alerts_mine}

@@ -388,7 +388,11 @@ def movements_reply(
     ]
     if answer.more:
         text += " " + wording.MOVEMENTS_MORE.format(n=answer.more)
-    table = Table(list(wording.MOVEMENTS_HEADERS), rows, ["left", "left", "right", "left"]) if rows else None
+    table = (
+        Table(list(wording.MOVEMENTS_HEADERS), rows, ["left", "left", "right", "left"], key=[0, 2, 1])
+        if rows
+        else None
+    )
     return Reply(context=context, text=text, fields=fields, table=table, footer=small)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import wording
 from bot.context import Channel, ChatUser, Context
-from bot.handlers.digest import AlertPlan, alert_suggestions, alerts_by_owner, plan_alerts, previous_snapshot
+from bot.handlers.digest import AlertPlan, alert_suggestions, channel_alert, plan_alerts, previous_snapshot
 from bot.reply import Reply
 from bot.winback.copies import catch_up_copies, spread_outcome
 from custseg.actions import SYSTEM, Outcome, sweep
@@ -86,7 +86,7 @@ class ScheduledPosts:
         episodes: dict[str, dict[str, Any]] | None,
         subscriber: str | None = None,
     ) -> tuple[list[Message], AlertPlan]:
-        """The channel's churn alert, one message per account manager, and the episode changes."""
+        """The channel's churn alert, one message grouped by account manager, and the episode changes."""
         ctx = self._context(platform, channel, subscriber)
         snap = ctx.book.snapshot
         previous = previous_snapshot(self.store, snap)
@@ -99,10 +99,9 @@ class ScheduledPosts:
         # proposes nothing.
         settings = self.chat.settings
         suggestions = alert_suggestions(self.store, settings, plan.alert, snap.as_of)
-        messages = [
-            Message(f"{key}:{owner or '-'}", reply, ids)
-            for owner, ids, reply in alerts_by_owner(plan, snap, since, settings, suggestions)
-        ]
+        reply = channel_alert(plan, snap, since, settings, suggestions)
+        # One message per run, so its outbox key is the run's: posted once per period.
+        messages = [] if reply is None else [Message(key, reply, [str(c) for c in plan.alert.index])]
         return messages, plan
 
     def spread(self, outcome: Outcome) -> None:

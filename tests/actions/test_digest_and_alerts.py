@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from adapters.slack.render import button_element
+from bot.handlers.digest import MINE_ACTION, MINE_ROOM, _within
 from bot.interpret import money
+from bot.reply import Button
+from bot.services.scheduled import ScheduledPosts
 from custseg.actions import approve, get, list_suggestions, reject
-from tests.helpers.actions import ADA, CHANNEL, MANAGER, PETRA, VIC
+from tests.helpers.actions import ADA, CHANNEL, MANAGER, MARIA, PETRA, VIC
 
 AWAITING = ["proposed", "snoozed"]
 
@@ -97,3 +101,53 @@ def test_digest_sections_awaiting_approval_and_outcomes(brain):
     assert sum(int(ln.split(" of ")[1].split()[0]) for ln in outcome_lines) == 4
     assert all(" recovered; " in ln for ln in outcome_lines)
     assert len(digest.text) < 2500, "readable in a minute"
+
+
+def test_a_scheduled_alert_is_one_message_grouped_by_account_manager_and_show_mine_gives_the_presser_theirs(
+    brain,
+):
+    scheduled = ScheduledPosts(brain)
+    scheduled.propose_alerted("slack", CHANNEL.channel_id, None)
+    messages, plan = scheduled.alerts("slack", CHANNEL.channel_id, "alerts:slack:C_WINBACK:2026-W46", None)
+    # Before: one message per account manager (6 on the demo book), all into the same channel.
+    (alert,) = messages
+    assert alert.key == "alerts:slack:C_WINBACK:2026-W46"
+    assert alert.customers == [str(c) for c in plan.alert.index] and len(alert.customers) > 8
+    owners = plan.alert["owner"].dropna().unique()
+    assert len(owners) > 1
+    lines = alert.reply.text.splitlines()
+    headings = [i for i, line in enumerate(lines) if any(line.startswith(f"*{o}* — ") for o in owners)]
+    assert len(headings) == len(owners), "one heading per account manager"
+    # Every customer named under a heading is one of that manager's.
+    for start, end in zip(headings, [*headings[1:], len(lines)], strict=True):
+        owner = lines[start].split("*")[1]
+        theirs = {str(n) for n in plan.alert.loc[plan.alert["owner"] == owner, "name"]}
+        named = [line.split("*")[1] for line in lines[start + 1 : end] if line.startswith("• ")]
+        assert named and set(named) <= theirs
+    # Each manager's biggest customer carries their buttons; at most 8 do.
+    decided = {b.payload["suggestion_id"] for b in alert.reply.buttons if "suggestion_id" in b.payload}
+    assert len(owners) <= len(decided) <= 8
+    (mine,) = [b for b in alert.reply.buttons if b.label == "Show mine"]
+    assert alert.reply.buttons[0] is mine
+
+    pressed = brain.act(mine.action_id, mine.payload, MARIA, CHANNEL)
+    marias = plan.alert[plan.alert["owner"] == "Maria"]
+    assert pressed.private and pressed.title.startswith("Churn alerts for Maria")
+    assert pressed.text.startswith(f"*{len(marias)} customers* crossed into high churn risk")
+    named = {line.split("*")[1] for line in pressed.text.splitlines() if line.startswith("• ")}
+    assert named == {str(n) for n in marias["name"].head(8)}
+    theirs = {s.id for s in list_suggestions(brain.store) if s.owner == "Maria"}
+    shown = {sid for _, sid in _decisions(pressed)}
+    assert shown and shown <= theirs
+
+    # Someone without a book of their own is told so, privately; nobody else's customers show.
+    manager = brain.act(mine.action_id, mine.payload, PETRA, CHANNEL)
+    assert manager.private and manager.text.startswith("*Show mine* lists the customers")
+
+
+def test_show_mine_carries_as_many_customers_as_slack_lets_a_button_hold():
+    ids = [f"{n:036d}" for n in range(100)]  # ids as long as a UUID
+    kept = _within(ids, MINE_ROOM)
+    assert kept == ids[: len(kept)] and 40 < len(kept) < 100
+    button = Button("Show mine", MINE_ACTION, {"customers": kept, "since": "2026-11-06"})
+    assert button_element(button, 0) is not None, "Slack would drop a button over 2,000 characters"

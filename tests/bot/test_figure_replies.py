@@ -28,7 +28,8 @@ from custseg.query.answers import (
 )
 from custseg.query.contract import AppliedFilters, Label
 from tests.fakes.slack_api import block_kit_errors
-from tests.teams.cards import card_text, table_rows
+from tests.helpers.blockkit import too_wide
+from tests.teams.cards import card_text, read_order, table_rows
 
 AS_OF = "2026-11-13"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -70,8 +71,7 @@ def channels_read(reply: Reply) -> dict[str, str]:
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b]
     small = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     slack_text = "\n".join([*sections, *small])
-    for block in re.findall(r"```\n(.*?)\n```", "\n".join(sections), re.DOTALL):
-        assert max(len(line) for line in block.split("\n")) <= PHONE_WIDTH
+    assert too_wide(blocks, PHONE_WIDTH) == []
     return {"slack": slack_text, "teams": card_text(built), "console": console(reply)}
 
 
@@ -180,7 +180,7 @@ def test_a_ranked_breakdown_is_a_table_best_first_and_a_labelled_bar_chart():
     assert reply.image is not None and reply.image.png.startswith(PNG)
     assert reply.image.alt_text == "Priya $2.4M; Maria $1.9M; John $350k"
     shown = channels_read(reply)
-    assert table_rows(card(reply)) == reply.table.rows
+    assert table_rows(card(reply)) == read_order(reply.table)
     assert "Priya  $2.4M  31" in re.sub(" +", "  ", shown["console"])
 
 

@@ -46,13 +46,9 @@ def test_three_turns_in_a_thread_with_a_second_person_interleaving(slack: SlackS
     assert john_again.startswith("*Dormant · in APAC")
     assert listed.startswith("*Declining · in EMEA") and " by " in listed
     # The row Maria points at is one of the rows she was shown, named in the answer's title.
-    table = next(
-        b["text"]["text"]
-        for b in slack.fake.calls_to("chat.postMessage")[-1].blocks
-        if "```" in b["text"].get("text", "")
-    )
-    # The fence, the headers and the rule come first: row 2 is line 4.
-    second = table.splitlines()[4].split("  ")[0].strip(" ★")
+    # Each row is a section whose line starts with the customer's name in bold.
+    rows = [b for b in slack.fake.calls_to("chat.postMessage")[-1].blocks if b.get("fields")]
+    second = rows[1]["text"]["text"].split(" · ")[0].strip("*").removesuffix(" ★")
     profile = say(slack, "tell me about the second one", "U_MARIA", top)
     assert profile.startswith("*Customer profile · ") and second in profile
 

@@ -13,6 +13,7 @@ from adapters.web.app import STATUSES, build_app
 from bot.reply import Reply
 from custseg.store.subscriptions import subscribe
 from tests.fakes.slack_api import LoopbackServer
+from tests.helpers.blockkit import message_text
 from tests.helpers.slack import SlackSide, buttons
 
 
@@ -40,7 +41,7 @@ def test_slash_command_acks_at_once_and_answers_privately_with_a_share_button(sl
     assert reply.args["response_type"] == "ephemeral"
     first = reply.blocks[0]["text"]["text"]
     assert first.startswith("*Declining — ") and "top 10 by" in first
-    assert "```" in reply.text() and "Customer" in reply.text()
+    assert "```" not in reply.text() and "Customer · Revenue · Risk" in message_text(reply.blocks)
     assert [b["text"]["text"] for b in buttons(reply.blocks)][-1] == "Share in channel"
     assert slack.fake.calls_to("chat.postMessage") == []
 
@@ -87,8 +88,8 @@ def test_mention_is_answered_in_its_thread(slack: SlackSide):
     (post,) = slack.fake.wait_for("chat.postMessage")
     assert post.args["channel"] == "C_SALES" and post.args["thread_ts"] == ts
     assert "your accounts" in post.blocks[0]["text"]["text"]
-    table = next(b["text"]["text"] for b in post.blocks if "```" in b["text"].get("text", ""))
-    assert "Maria" in table and "John" not in table
+    table = message_text(post.blocks)
+    assert "Owner: Maria" in table and "Owner: John" not in table
 
 
 def test_direct_message_is_answered_in_the_conversation(slack: SlackSide):
@@ -257,6 +258,6 @@ def test_person_known_by_email_is_looked_up_once_and_gets_their_own_book(slack: 
     first, second = slack.fake.wait_for("chat.postMessage", 2)
     for post in (first, second):
         assert "your accounts" in post.blocks[0]["text"]["text"]
-        table = next(b["text"]["text"] for b in post.blocks if "```" in b["text"].get("text", ""))
-        assert "John" in table and "Maria" not in table
+        table = message_text(post.blocks)
+        assert "Owner: John" in table and "Owner: Maria" not in table
     assert len(slack.fake.calls_to("users.info")) == 1

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from adapters.slack.render import parse_brain_action, render
+from adapters.slack.render import ROW_SEPARATOR, parse_brain_action, render
 from bot.reply import Button, Image, Reply, Table
 from tests.fakes.slack_api import block_kit_errors
+from tests.helpers.blockkit import PHONE_COLUMNS, message_text, too_wide
 
 words = st.text(alphabet=st.sampled_from(list("abcxyz &<>*_\n0123456789€é")), min_size=0, max_size=60)
 long_text = st.one_of(words, st.builds(lambda w, n: (w + " ") * n, words, st.integers(0, 400)))
@@ -74,21 +75,14 @@ def test_any_reply_fits_slacks_limits(reply: Reply, max_messages: int, share: bo
 def test_long_text_and_tables_are_split_without_losing_anything(text: str, rows: list[list[str]]):
     reply = Reply(context="Ctx", text=text, table=Table(["a", "b", "c"], rows))
     messages = render(reply, max_messages=50)
-    shown = "".join(
-        b["text"]["text"]
-        for m in messages
-        for b in m.blocks
-        if b["type"] == "section" and "```" not in b["text"]["text"]
-    )
+    # A row of three columns is one line "*a* · b · c"; the text has no "·".
+    sections = [b["text"]["text"] for m in messages for b in m.blocks if b["type"] == "section"]
+    shown = "".join(t for t in sections if ROW_SEPARATOR not in t)
     assert squash(shown) == squash("Ctx" + text)
-    code = "\n".join(
-        b["text"]["text"]
-        for m in messages
-        for b in m.blocks
-        if b["type"] == "section" and "```" in b["text"]["text"]
-    )
-    for row in rows:
-        assert squash("".join(row)) in squash(code)
+    lines = [line for t in sections if ROW_SEPARATOR in t for line in t.split("\n")]
+    assert len(lines) == len(rows)
+    for row, line in zip(rows, lines, strict=True):
+        assert squash("".join(row)) == squash(line.replace(ROW_SEPARATOR.strip(), "").replace("–", ""))
 
 
 def test_a_huge_answer_is_paged_and_then_cut_with_a_note():
@@ -124,17 +118,42 @@ def test_a_reply_reads_like_the_console_one_in_block_kit():
     )
     (message,) = render(reply)
     kinds = [b["type"] for b in message.blocks]
-    assert kinds == ["section", "header", "section", "section", "section", "actions", "context"]
+    assert kinds == ["section", "header", "section", "section", "context", "section", "actions", "context"]
     assert message.blocks[0]["text"]["text"] == "*Dormant · high value — 14 customers, top 10 by revenue*"
     assert message.blocks[1]["text"]["text"] == "Globex <Retail> & Co"  # plain_text: no escaping
     assert message.blocks[3]["fields"][0]["text"] == "*Owner*\nMaria"
-    table = message.blocks[4]["text"]["text"]
-    assert table.splitlines()[1:4] == ["Customer     Revenue", "───────────  ───────", "Globex           $12"]
-    assert "Acme &amp; Sons   $3,400" in table
-    button = message.blocks[5]["elements"][0]
+    assert message_text(message.blocks, PHONE_COLUMNS).split("\n\n")[4:] == [
+        "  Customer · Revenue",
+        "*Globex* · $12\n*Acme & Sons* · $3,400",
+        "[Show 4 more]",
+        "  As of 2026-11-13",
+    ]
+
+    assert "*Acme &amp; Sons* · $3,400" in message.blocks[5]["text"]["text"]
+    button = message.blocks[6]["elements"][0]
     assert parse_brain_action(button["action_id"]) == "show_more"
     assert json.loads(button["value"]) == {"offset": 10} and button["style"] == "primary"
     assert message.text.startswith("Dormant · high value")
+
+
+def test_a_wide_list_reads_on_a_phone_name_figure_and_risk_then_two_columns_of_details():
+    headers = ["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue", "Lifetime value", "Last order"]
+    row = ["Kestrel Retail ★", "Maria", "Champions", "Active", "high 72 %", "$1.2M", "$3.4M", "3 days ago"]
+    table = Table(headers, [row, row], ["left"] * 5 + ["right"] * 3, key=[0, 5, 4])
+    (message,) = render(Reply(context="Champions", table=table))
+    assert too_wide(message.blocks) == []
+    assert message_text(message.blocks[1:3], PHONE_COLUMNS) == "\n".join(
+        [
+            "  Customer · Revenue · Risk",
+            "",
+            "*Kestrel Retail ★* · $1.2M · high 72 %",
+            "Owner: Maria         Segment: Champions",
+            "Stage: Active        Lifetime value:",
+            "                     $3.4M",
+            "Last order: 3 days",
+            "ago",
+        ]
+    )
 
 
 def test_a_button_whose_payload_cannot_fit_is_left_out_not_sent_broken():
@@ -161,6 +180,6 @@ def test_formatting_characters_in_customer_data_cannot_format_or_break_out():
     assert "&amp;" in context
     field = message.blocks[2]["fields"][0]["text"]
     assert "~" not in field and "`" not in field and field.count("*") == 2  # the label's bold only
-    (code,) = [t for b in message.blocks if (t := (b.get("text") or {}).get("text", "")).startswith("```")]
-    assert code.count("```") == 2 and "Evil ˋˋˋ Corp" in code
+    rows = [b["text"]["text"] for b in message.blocks[4:] if b["type"] == "section"]
+    assert rows == ["*Evil ˋˋˋ Corp*\n*∗Star∗ Ltd*"]
     assert "*Globex*" in blocks  # the brain's formatting is kept

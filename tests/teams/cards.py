@@ -6,6 +6,9 @@ import json
 import re
 from typing import Any
 
+from adapters.teams.render import ROW_COLUMNS
+from bot.reply import Table
+
 
 def card_text(card: dict[str, Any]) -> str:
     """Every text a person reads on the card, in order."""
@@ -17,7 +20,7 @@ def card_text(card: dict[str, Any]) -> str:
                 out.append(node["text"])
             elif node.get("type") == "FactSet":
                 out.extend(f"{f['title']}: {f['value']}" for f in node["facts"])
-            for key in ("body", "items", "rows", "cells"):
+            for key in ("body", "items", "columns"):
                 walk(node.get(key))
         elif isinstance(node, list):
             for item in node:
@@ -28,23 +31,36 @@ def card_text(card: dict[str, Any]) -> str:
 
 
 def table_rows(card: dict[str, Any]) -> list[list[str]]:
-    """The data rows of every table page on the card (headers left out)."""
+    """The data rows of every list page on the card (headers left out), each as a person reads it:
+    the columns its line shows, then those its *Details* reveal."""
     rows: list[list[str]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "Table":
-                for row in node["rows"][1:]:
-                    rows.append([cell["items"][0]["text"] for cell in row["cells"]])
-                return
             for key in ("body", "items"):
                 walk(node.get(key))
         elif isinstance(node, list):
-            for item in node:
-                walk(item)
+            for n, item in enumerate(node):
+                if not isinstance(item, dict):
+                    continue
+                if item.get("type") == "ColumnSet" and item.get("separator"):
+                    row = [c["items"][0]["text"] for c in item["columns"]]
+                    after = node[n + 1] if n + 1 < len(node) else {}
+                    if "selectAction" in item and after.get("type") == "Container":
+                        row += [f["value"] for f in after["items"][0]["facts"]]
+                    rows.append(row)
+                elif item.get("type") != "ColumnSet":
+                    walk(item)
 
     walk(card)
     return rows
+
+
+def read_order(table: Table) -> list[list[str]]:
+    """``table``'s rows in the order a card shows their cells (see ``table_rows``)."""
+    shown = table.row_columns(ROW_COLUMNS)
+    rest = [i for i in range(len(table.headers)) if i not in shown]
+    return [[row[i] for i in shown + rest] for row in table.rows]
 
 
 def row_customer(line: str) -> str | None:

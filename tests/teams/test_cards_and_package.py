@@ -12,7 +12,7 @@ import zipfile
 from PIL import Image as PILImage
 
 from adapters.teams.references import channel_key, get_reference, mark_uninstalled, save_reference
-from adapters.teams.render import MAX_CARD_BYTES, card
+from adapters.teams.render import DETAILS, MAX_CARD_BYTES, card
 from bot.reply import Button, Image, Reply, Table
 from tests.helpers.data import ROOT
 from tests.teams.cards import card_text, table_rows
@@ -41,12 +41,41 @@ def test_long_lists_are_paged_inside_the_card():
     assert len(table_rows(built)) == 25
     (approve,) = built["actions"]
     assert approve["style"] == "positive" and approve["verb"] == "approve" and approve["data"] == {"id": 1}
-    assert (
-        next(e for e in built["body"] if e["type"] == "Container")["items"][0]["rows"][1]["cells"][1][
-            "items"
-        ][0]["horizontalAlignment"]
-        == "right"
-    )
+    # A row is a ColumnSet: the name takes the room left, the figure its own width, right-aligned.
+    first_row = pages[0]["items"][0]["items"][1]
+    name, figure = first_row["columns"]
+    assert (name["width"], figure["width"]) == ("stretch", "auto")
+    assert figure["items"][0]["horizontalAlignment"] == "right"
+
+
+def test_a_wide_list_shows_name_figure_and_status_and_the_rest_under_details():
+    headers = ["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue", "Lifetime value", "Last order"]
+    row = ["Kestrel Retail", "Maria", "Champions", "Active", "high 72 %", "$1,200", "$3,000", "3 days ago"]
+    table = Table(headers, [row], ["left"] * 5 + ["right"] * 3, key=[0, 5, 4])
+    built = card(Reply(context="Champions", table=table))
+    (listed,) = [e for e in built["body"] if e["type"] == "Container"]
+    head, line, details = listed["items"]
+    assert [c["items"][0]["text"] for c in head["columns"]] == ["Customer", "Revenue", "Risk"]
+    assert [[i["text"] for i in c["items"]] for c in line["columns"]] == [
+        ["Kestrel Retail", DETAILS],
+        ["$1,200"],
+        ["high 72 %"],
+    ]
+    assert [c["width"] for c in line["columns"]] == ["stretch", "auto", "auto"]
+    assert line["selectAction"] == {
+        "type": "Action.ToggleVisibility",
+        "title": DETAILS,
+        "targetElements": [details["id"]],
+    }
+    assert details["isVisible"] is False
+    assert [(f["title"], f["value"]) for f in details["items"][0]["facts"]] == [
+        ("Owner", "Maria"),
+        ("Segment", "Champions"),
+        ("Stage", "Active"),
+        ("Lifetime value", "$3,000"),
+        ("Last order", "3 days ago"),
+    ]
+    assert table_rows(built) == [[row[0], row[5], row[4], *row[1:4], *row[6:]]]
 
 
 def test_a_card_too_large_for_teams_drops_the_chart_then_trailing_pages_and_says_so():

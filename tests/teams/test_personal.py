@@ -117,7 +117,7 @@ def test_a_channel_question_is_answered_in_the_personal_chat_and_shared_on_reque
     (private,) = [c for c in calls if c.kind == "post"]
     assert private.conversation_id.startswith("a:") and private.conversation_id != THREAD["id"]
     rows = table_rows(private.card)
-    assert rows and all(row[1] == "Maria" for row in rows)
+    assert rows and all(row[3] == "Maria" for row in rows)  # owner: the first detail
     names = {row[0].removesuffix(" ★") for row in rows}
 
     (note,) = [c for c in calls if c.kind == "reply"]

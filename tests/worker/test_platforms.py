@@ -14,7 +14,9 @@ from adapters.worker.tick import Worker
 from custseg.store import outbox
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.teams_connector import FakeConnector, LoopbackServers
+from tests.helpers.blockkit import message_text
 from tests.helpers.worker import SimClock, snapshot_refresh, subscribe_at
+from tests.teams.cards import card_text
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday
@@ -96,3 +98,60 @@ def test_digest_reaches_slack_and_teams_once_through_429_and_500(
     refresh(clock.now)
     run_until_sent(worker, clock, any_store, 10)
     assert len(slack.calls_to("chat.postMessage")) == 2 and len(connector.of("post")) == 2
+
+
+def test_an_alert_run_is_one_post_per_channel_with_every_account_manager_inside(
+    any_store, fast_settings, book, slack, teams
+):
+    connector, connector_url = teams
+    t1 = dt.datetime(2027, 4, 12, 8, 0, tzinfo=UTC)
+    refresh = snapshot_refresh(any_store, fast_settings, book)
+    refresh(t1 - dt.timedelta(days=26))
+    refresh(t1)
+    save_reference(
+        any_store,
+        TEAM_CHAT,
+        {
+            "serviceUrl": connector_url,
+            "channelId": "msteams",
+            "conversation": {"id": TEAM_CHAT, "conversationType": "channel"},
+            "bot": {"id": "28:custseg", "name": "custseg"},
+        },
+    )
+    subscribe_at(any_store, t1 - dt.timedelta(days=1), "slack", "C_ALERTS", "alerts", "daily", "08:00", "UTC")
+    subscribe_at(any_store, t1 - dt.timedelta(days=1), "teams", TEAM_CHAT, "alerts", "daily", "08:00", "UTC")
+    clock = SimClock(t1 + dt.timedelta(seconds=30))
+    posters = {"slack": SlackPoster("xoxb-test", slack.api_url), "teams": TeamsPoster(any_store, {})}
+    worker = Worker(any_store, fast_settings, posters, lambda now: None, clock)
+    run_until_sent(worker, clock, any_store, 30)
+
+    # Before: one post per account manager (here Ana's and Ben's: 2 per channel). Now one per run.
+    rows = outbox.list_messages(any_store)
+    assert sorted(r["key"].rsplit(":", 1)[0] for r in rows) == [
+        "alerts:slack:C_ALERTS",
+        f"alerts:teams:{TEAM_CHAT}",
+    ]
+    assert all(r["status"] == "sent" for r in rows)
+    (post,) = slack.calls_to("chat.postMessage")
+    (card,) = connector.of("post")
+    text = message_text(post.blocks)
+    # S1 was already at high risk in the previous snapshot (old news); S2-S4 went dormant since.
+    # The manager with the most at stake first, each customer under their own manager.
+    lines = text.split("\n")
+    ben, ana = (
+        lines.index("*Ben* — 2 customers, $89k revenue to date"),
+        lines.index("*Ana* — 1 customer, $44k revenue to date"),
+    )
+    named = [line.split("*")[1] for line in lines if line.startswith("• ")]
+    assert named == ["Customer S4", "Customer S2", "Customer S3"]
+    assert ben < lines.index(next(x for x in lines if x.startswith("• *Customer S2*"))) < ana
+    assert ana < lines.index(next(x for x in lines if x.startswith("• *Customer S3*")))
+    alerted = named
+    assert "[Show mine]" in text
+    assert card.body["summary"].startswith("Churn alerts — 3 customers")
+    assert all(name in card_text(card.body["attachments"][0]["content"]) for name in alerted)
+
+    # Later ticks in the same period post nothing more.
+    clock.now = t1 + dt.timedelta(hours=3)
+    run_until_sent(worker, clock, any_store, 5)
+    assert len(slack.calls_to("chat.postMessage")) == 1 and len(connector.of("post")) == 1
