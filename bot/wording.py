@@ -755,3 +755,6 @@ RISK_LEVEL = {
     "medium": "a chance from {medium} % to {high} %.",
     "low": "a chance below {medium} %.",
 }
+
+# -- Teams: a redelivered press, the compose box's customer search (issue 19) --
+TEAMS_ALREADY_ANSWERED = "I had already answered that press; nothing was done twice."

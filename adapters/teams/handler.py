@@ -37,6 +37,7 @@ from adapters.teams.connection import CONNECTOR_CLIENT_KEY, transient
 from adapters.teams.personal import open_personal, proactive
 from adapters.teams.render import (
     CARD_CONTENT_TYPE,
+    MESSAGE_CONTENT_TYPE,
     REASON_INPUT,
     SUBMIT_KEY,
     attribution,
@@ -45,19 +46,21 @@ from adapters.teams.render import (
     with_reason,
 )
 from adapters.teams.roster import Rosters
+from adapters.teams.updates import CardUpdates
 from adapters.web.charts import links_for
 from adapters.web.exports import links_for as export_links_for
 from bot import channels as policy
 from bot import wording
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
-from bot.outbox import remember, suggestion_ids
+from bot.outbox import enqueue_update, remember, suggestion_ids
 from bot.overview import OVERVIEW_ACTION
 from bot.presses import changes_shared, readable
 from bot.reply import Button, Reply
 from bot.services.chat import ChatService
 from config import Settings
 from custseg.errors import CustsegError
+from custseg.store.seen_events import Claims, event_key
 
 log = logging.getLogger("custseg.teams")
 T = TypeVar("T")
@@ -70,6 +73,8 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # the brain: only the adapter can post into another conversation).
 SHARE_VERB = "teams.share"
 SEEN = {"personal": "dm", "channel": "public", "groupChat": "private"}
+# Invokes that only read (a compose-box search): a redelivered one is simply answered again.
+READ_ONLY_INVOKES = frozenset({"composeExtension/query"})
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -119,6 +124,7 @@ class CustsegTeams(ActivityHandler):
         local_mode: bool,
         tenant_id: str | None = None,
         app_id: str | None = None,
+        updates: CardUpdates | None = None,
     ):
         self.brain = brain
         self.settings = settings
@@ -127,6 +133,9 @@ class CustsegTeams(ActivityHandler):
         # Proactive turns (personal chats, shares) run as this app; None in local mode.
         self.app_id = None if local_mode else app_id
         self.rosters = Rosters(tenant_id)
+        # Sends the card updates a press queues; without it they wait for the worker.
+        self.updates = updates
+        self.claims = Claims(brain.store, platform="teams")
         self._stored: set[str] = set()
         self._emails: dict[str, str | None] = {}
         self._chart_links = links_for(brain.store, settings.web)
@@ -303,6 +312,33 @@ class CustsegTeams(ActivityHandler):
             return False
         return True
 
+    # -- once only -------------------------------------------------------------------------------
+    async def on_turn(self, turn_context: TurnContextProtocol) -> None:
+        """Answer each activity once: Teams redelivers an activity it thinks was missed (same
+        conversation, same activity id), and a redelivered message or press must not be answered,
+        decided or posted a second time, even by another web process or after a restart."""
+        if await self._first_delivery(turn_context.activity):
+            await super().on_turn(turn_context)
+            return
+        log.info("a redelivered Teams %s activity was not answered again", turn_context.activity.type)
+        if turn_context.activity.type == ActivityTypes.invoke:
+            # Teams waits for an invoke's answer: say it was taken, and decide nothing.
+            seen = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": wording.TEAMS_ALREADY_ANSWERED}
+            await turn_context.send_activity(
+                Activity(type=ActivityTypes.invoke_response, value={"status": 200, "body": seen})
+            )
+
+    async def _first_delivery(self, activity: Activity) -> bool:
+        """Whether this is the first time the activity arrives (claimed in ``seen_events``)."""
+        if not activity.id or (activity.type == ActivityTypes.invoke and activity.name in READ_ONLY_INVOKES):
+            return True
+        key = event_key(activity.conversation.id, activity.id)
+        try:
+            return await asyncio.to_thread(self.claims.claim, key)
+        except Exception as err:  # our database: answering twice beats not answering at all
+            log.warning("could not claim a Teams activity, answering it anyway: %s", type(err).__name__)
+            return True
+
     # -- messages ----------------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContextProtocol) -> None:
         activity = turn_context.activity
@@ -366,8 +402,11 @@ class CustsegTeams(ActivityHandler):
             reply = dataclasses.replace(reply, private=True)
         if reply.private:
             return reply, self._card(reply)
-        who = user.display_name or user.user_id
-        return reply, self._card(reply, updated_by=attribution(who, dt.datetime.now(dt.UTC)))
+        # Who pressed, and when, is part of the message everyone sees (the queued update carries it).
+        who = attribution(user.display_name or user.user_id, dt.datetime.now(dt.UTC))
+        shown = self._with_download(reply, user) if reply.file is not None else reply
+        shown = dataclasses.replace(shown, footer="\n".join(s for s in (shown.footer, who) if s))
+        return shown, self._card(shown)
 
     async def on_invoke_activity(self, turn_context: TurnContextProtocol) -> InvokeResponse | None:
         activity = turn_context.activity
@@ -382,9 +421,23 @@ class CustsegTeams(ActivityHandler):
         if not built:
             built = self._card(reply)
         if not reply.private and activity.reply_to_id:
-            # The invoke response updates the presser's view; everyone else needs the card replaced.
-            await self._replace(turn_context, activity.reply_to_id, built)
+            # The invoke response updates the presser's view at once; everyone else's copy is
+            # rewritten in the background (Teams gives up on an invoke after about 5 s, and an
+            # update may meet rate limits and retries).
+            await self._queue_update(turn_context, activity.reply_to_id, reply)
+        if self.updates is not None:
+            self.updates.nudge()  # also the suggestion's other copies the decision queued
         return InvokeResponse(status=200, body={"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": built})
+
+    async def _queue_update(self, context: TurnContextProtocol, message_id: str, reply: Reply) -> None:
+        """Queue rewriting the pressed card for everyone with ``reply``, once per press."""
+        activity = context.activity
+        posted = Posted("teams", references.channel_key(activity.conversation.id), message_id)
+        key = event_key("press:teams", activity.conversation.id, activity.id or message_id)
+        try:
+            await asyncio.to_thread(enqueue_update, self.brain.store, posted, key, reply)
+        except Exception as err:  # the presser has the answer; only the others' view stays behind
+            log.error("could not queue a Teams card update: %s", type(err).__name__)
 
     async def _submitted(self, context: TurnContextProtocol, value: dict[str, Any]) -> None:
         """An Action.Submit fallback press (older clients): the same as Action.Execute, answered by
