@@ -73,8 +73,20 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # the brain: only the adapter can post into another conversation).
 SHARE_VERB = "teams.share"
 SEEN = {"personal": "dm", "channel": "public", "groupChat": "private"}
+# The compose box's customer search: the invoke, and the command and parameter the app manifest
+# declares (adapters/teams/appPackage/manifest.json, composeExtensions).
+SEARCH_INVOKE = "composeExtension/query"
+SEARCH_COMMAND = "searchCustomers"
+SEARCH_PARAMETER = "name"
+MAX_SEARCH = 100
 # Invokes that only read (a compose-box search): a redelivered one is simply answered again.
-READ_ONLY_INVOKES = frozenset({"composeExtension/query"})
+READ_ONLY_INVOKES = frozenset({SEARCH_INVOKE})
+THUMBNAIL_CONTENT_TYPE = "application/vnd.microsoft.card.thumbnail"
+
+
+def _search_message(text: str) -> dict[str, Any]:
+    """A compose-box search answered with a line of text instead of results."""
+    return {"type": "message", "text": text}
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -410,6 +422,8 @@ class CustsegTeams(ActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContextProtocol) -> InvokeResponse | None:
         activity = turn_context.activity
+        if activity.name == SEARCH_INVOKE:
+            return InvokeResponse(status=200, body={"composeExtension": await self._search(turn_context)})
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         await self._remember(turn_context)
@@ -428,6 +442,50 @@ class CustsegTeams(ActivityHandler):
         if self.updates is not None:
             self.updates.nudge()  # also the suggestion's other copies the decision queued
         return InvokeResponse(status=200, body={"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": built})
+
+    # -- the compose box's customer search (messaging extension) ---------------------------------
+    async def _search(self, context: TurnContextProtocol) -> dict[str, Any]:
+        """Customers matching what was typed in the compose box's search, within the asker's scope
+        as in chat: a list of previews, each inserting the customer's card. Someone who may see no
+        customer data, or a conversation it may not go into, gets a line saying so instead."""
+        activity = context.activity
+        value = _mapping(activity.value)
+        if value.get("commandId") != SEARCH_COMMAND:
+            return _search_message(wording.SEARCH_UNKNOWN)
+        if self._foreign(activity):
+            return _search_message(wording.SEARCH_NOT_AVAILABLE)
+        typed = next(
+            (
+                str(p.get("value") or "")
+                for p in value.get("parameters") or []
+                if isinstance(p, dict) and p.get("name") == SEARCH_PARAMETER
+            ),
+            "",
+        )[:MAX_SEARCH]
+        user = await self._user(context)
+        channel = await self._channel(context)
+        refused = policy.refusal(self.settings, channel)
+        if refused is not None:
+            return _search_message(refused)
+        found = await asyncio.to_thread(self.brain.find_customers, typed, user, channel)
+        if found is None:
+            return _search_message(wording.SEARCH_NOT_AVAILABLE)
+        if not typed.strip():
+            return _search_message(wording.SEARCH_TYPE_A_NAME)
+        if not found:
+            return _search_message(wording.SEARCH_NO_MATCH.format(typed=typed.strip()))
+        results = [
+            {
+                "contentType": CARD_CONTENT_TYPE,
+                "content": self._card(reply, asker=user),
+                "preview": {
+                    "contentType": THUMBNAIL_CONTENT_TYPE,
+                    "content": {"title": reply.title or reply.context, "text": reply.context},
+                },
+            }
+            for reply in found
+        ]
+        return {"type": "result", "attachmentLayout": "list", "attachments": results}
 
     async def _queue_update(self, context: TurnContextProtocol, message_id: str, reply: Reply) -> None:
         """Queue rewriting the pressed card for everyone with ``reply``, once per press."""

@@ -326,6 +326,35 @@ class ChatService:
             query = {"intent": "customer_profile", "customer": customer}
         keep(self.store, self.settings, thread, recent.after(query, rows, customer))
 
+    def find_customers(
+        self, typed: str, user: ChatUser, channel: Channel, limit: int = 10
+    ) -> list[Reply] | None:
+        """The customers within ``user``'s scope whose name contains ``typed`` (names that start
+        with it first, then alphabetically; at most ``limit``), each as their profile reply: what a
+        compose box's search offers to insert. None for someone who may see no customer data (a
+        stranger to the settings); the same access rules as a chat question."""
+        try:
+            access = self.access.of(user)
+            if access.stranger:
+                return None
+            engine = self.engine()
+            names = engine.snapshot_in(access.scope).customers["name"].dropna().astype(str)
+            key = typed.strip().casefold()
+            if not key:
+                return []
+            hits = sorted(
+                {n for n in names if key in n.casefold()}, key=lambda n: (not n.casefold().startswith(key), n)
+            )
+            return [
+                self.run({"intent": "customer_profile", "customer": name}, user, channel, engine, access)
+                for name in hits[:limit]
+            ]
+        except NoSnapshotError:
+            return []
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot search customers, the database is unreachable (%s)", err)
+            return []
+
     def welcome(self) -> Reply:
         """The first message a new user gets (help, with the overview button)."""
         return talk.welcome()
