@@ -56,7 +56,11 @@ def test_search_offers_the_askers_customers_as_cards_to_insert(teams):
     assert inserted["type"] == "AdaptiveCard" and "Globex" in card_text(inserted)
     assert rule_breaks(inserted) == []
     book = owners(teams)
-    assert {book[a["preview"]["content"]["title"].split(" — ")[0]] for a in found["attachments"]} <= {"Maria"}
+    assert {book[a["preview"]["content"]["title"]] for a in found["attachments"]} == {"Maria"}
+    # A misspelt name finds the customer it misspells.
+    assert [a["preview"]["content"]["title"] for a in search(teams, "Globx")["attachments"]][:1] == [
+        globex["preview"]["content"]["title"]
+    ]
 
 
 def test_search_keeps_to_the_askers_scope(teams):
