@@ -3,10 +3,13 @@
 An ``ActivityHandler`` as in botbuilder: personal-chat messages and channel @mentions go to
 ``ChatService.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
 clients) go to ``ChatService.act``. A button's answer replaces the card in place for everyone, with who
-pressed it and when, only when the press changed something (``bot.presses``); a failed, stale or
-refused press is answered to the presser alone and leaves the card as it was. A conversation of
-another tenant gets no customer data, on messages and presses alike. Installing or first messaging
-the app in a conversation stores its reference for proactive posts.
+pressed it and when, only when the press changed something (``bot.presses``): the presser at once in
+the invoke response, everyone else through an update queued on the outbox and sent right afterwards
+(``adapters.teams.updates``); a failed, stale or refused press is answered to the presser alone and
+leaves the card as it was. An activity Teams delivers again is answered once (``seen_events``). The
+compose box's customer search (``composeExtension/query``) offers customers' cards to insert. A
+conversation of another tenant gets no customer data, on messages, presses and searches alike.
+Installing or first messaging the app in a conversation stores its reference for proactive posts.
 """
 
 from __future__ import annotations
