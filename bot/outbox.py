@@ -26,7 +26,7 @@ import base64
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -227,10 +227,15 @@ def maybe_posted(row: Mapping[str, Any]) -> bool:
 
 
 def deliver_one(
-    store: Store, posters: Mapping[str, Poster], settings: DeliverySettings, clock: Clock = utcnow
+    store: Store,
+    posters: Mapping[str, Poster],
+    settings: DeliverySettings,
+    clock: Clock = utcnow,
+    kinds: Iterable[str] | None = None,
 ) -> Outcome | None:
-    """Claim one due post for a platform we can post to and post it; None when nothing is due."""
-    row = table.claim_next(store, posters.keys(), settings.lease_seconds, clock())
+    """Claim one due post for a platform we can post to (of ``kinds``, "post" or "update", when
+    given) and post it; None when nothing is due."""
+    row = table.claim_next(store, posters.keys(), settings.lease_seconds, clock(), kinds)
     if row is None:
         return None
     key, attempts, token = row["key"], row["attempts"], row["claim_token"]
@@ -358,11 +363,13 @@ def deliver_due(
     settings: DeliverySettings,
     clock: Clock = utcnow,
     limit: int = 200,
+    kinds: Iterable[str] | None = None,
 ) -> list[Outcome]:
-    """Deliver due posts one by one until none is due (or ``limit`` attempts were made)."""
+    """Deliver due posts (of ``kinds`` when given) one by one until none is due (or ``limit``
+    attempts were made)."""
     outcomes: list[Outcome] = []
     while len(outcomes) < limit:
-        outcome = deliver_one(store, posters, settings, clock)
+        outcome = deliver_one(store, posters, settings, clock, kinds)
         if outcome is None:
             break
         outcomes.append(outcome)

@@ -777,3 +777,9 @@ UNDELIVERED = (
     "I couldn't post my answer here: Slack kept refusing it, even after retrying. Please ask again "
     "in a minute."
 )
+# -- Teams: a redelivered press, the compose box's customer search (issue 19) --
+TEAMS_ALREADY_ANSWERED = "I had already answered that press; nothing was done twice."
+SEARCH_NOT_AVAILABLE = "Customer search is not available to you here."
+SEARCH_TYPE_A_NAME = "Type part of a customer's name."
+SEARCH_NO_MATCH = "No customer you can see has '{typed}' in their name."
+SEARCH_UNKNOWN = "I don't know that search. Update the custseg app and try again."

@@ -234,8 +234,48 @@ class WebSettings(Strict):
         return url
 
 
+# Hosts reserved for examples (RFC 2606): a package URL on one of them was never filled in.
+PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net")
+
+
+def placeholder_url(url: str) -> bool:
+    """Whether ``url`` is a placeholder: empty, "unset", or on a host reserved for examples."""
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    if not url.strip() or url.strip().lower() == "unset" or not host:
+        return True
+    return any(host == h or host.endswith(f".{h}") for h in PLACEHOLDER_HOSTS)
+
+
+class TeamsAppSettings(Strict):
+    """What the Teams app package says about its publisher (``[msteams.app]``): the name shown as
+    the developer (at most 32 characters) and the https pages Teams links from the app's details:
+    support (``website_url``), privacy and terms of use. The shipped values are placeholders;
+    ``custseg doctor`` warns until they are replaced."""
+
+    developer_name: str = Field("custseg", min_length=1, max_length=32)
+    website_url: str = "https://example.com/custseg"
+    privacy_url: str = "https://example.com/custseg/privacy"
+    terms_url: str = "https://example.com/custseg/terms"
+
+    @field_validator("website_url", "privacy_url", "terms_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if value.strip().lower() == "unset":
+            return "unset"
+        parts = urlsplit(value.strip())
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError(f"'{value}' must be an https:// URL (Teams links it from the app's details)")
+        return value.strip()
+
+    def placeholders(self) -> dict[str, str]:
+        """The settings still holding a placeholder URL, by name."""
+        urls = {"website_url": self.website_url, "privacy_url": self.privacy_url, "terms_url": self.terms_url}
+        return {name: url for name, url in urls.items() if placeholder_url(url)}
+
+
 class MsTeamsSettings(Strict):
-    """How ``/api/messages`` (Microsoft Teams) checks who is calling.
+    """How ``/api/messages`` (Microsoft Teams) checks who is calling, and what the app package
+    says of its publisher (``app``, ``[msteams.app]``).
 
     ``local_mode`` must be switched on explicitly to run Teams without the app registration (the
     Agents Playground, the tests): no tokens are checked then, and only ``serviceUrl``s on this
@@ -248,6 +288,7 @@ class MsTeamsSettings(Strict):
     local_mode: bool = False
     openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
     service_hosts: list[str] = Field(default_factory=list)
+    app: TeamsAppSettings = TeamsAppSettings()
 
     @field_validator("openid_metadata_url")
     @classmethod

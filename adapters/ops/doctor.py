@@ -240,6 +240,31 @@ def check_slack(d: Deployment) -> list[Finding]:
 
 
 def check_teams(d: Deployment) -> list[Finding]:
+    from adapters.teams.connection import TeamsConfig
+
+    registered = TeamsConfig.from_env(d.env)
+    # The package matters once there is an app registration to upload it for.
+    package = _teams_package(d) if not registered.local_mode and not registered.missing else []
+    return [*_teams_registration(d), *package]
+
+
+def _teams_package(d: Deployment) -> list[Finding]:
+    """A warning for each page of the Teams app package still on a placeholder URL."""
+    app = d.settings.msteams.app
+    return [
+        Finding(
+            "teams",
+            "warn",
+            f"The Teams app package's [msteams.app] {name} is a placeholder ({url}): Teams shows it in the "
+            "app's details.",
+            f'In your settings file: [msteams.app] {name} = "https://…" (your own page), then run '
+            "scripts/package-teams-app again.",
+        )
+        for name, url in app.placeholders().items()
+    ]
+
+
+def _teams_registration(d: Deployment) -> list[Finding]:
     from adapters.teams.connection import ENV_NAMES, TeamsConfig
 
     config = TeamsConfig.from_env(d.env)

@@ -29,8 +29,11 @@ from adapters.teams.connection import (
     microsoft_service_url,
 )
 from adapters.teams.handler import CustsegTeams, on_turn_error
+from adapters.teams.poster import TeamsPoster
 from adapters.teams.tokens import Refused, SigningKeys, TokenCheck, allowed_service_url
+from adapters.teams.updates import CardUpdates
 from adapters.web.app import PlatformStatus
+from adapters.web.charts import links_for
 from bot.services.chat import ChatService
 from config import Settings
 
@@ -96,7 +99,12 @@ def mount(
             str(config.app_id), str(config.tenant_id), SigningKeys(settings.msteams.openid_metadata_url)
         )
     )
-    bot = CustsegTeams(brain, settings, local, config.tenant_id, config.app_id)
+    poster = TeamsPoster(
+        brain.store, env, settings.channels.allow_external, links_for(brain.store, settings.web)
+    )
+    updates = CardUpdates(brain.store, poster, settings.delivery)
+    app.on_cleanup.append(lambda _app: updates.close())
+    bot = CustsegTeams(brain, settings, local, config.tenant_id, config.app_id, updates)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         app["agent_configuration"] = auth

@@ -3,10 +3,13 @@
 An ``ActivityHandler`` as in botbuilder: personal-chat messages and channel @mentions go to
 ``ChatService.ask``; card buttons (``Action.Execute`` invokes, or ``Action.Submit`` messages from older
 clients) go to ``ChatService.act``. A button's answer replaces the card in place for everyone, with who
-pressed it and when, only when the press changed something (``bot.presses``); a failed, stale or
-refused press is answered to the presser alone and leaves the card as it was. A conversation of
-another tenant gets no customer data, on messages and presses alike. Installing or first messaging
-the app in a conversation stores its reference for proactive posts.
+pressed it and when, only when the press changed something (``bot.presses``): the presser at once in
+the invoke response, everyone else through an update queued on the outbox and sent right afterwards
+(``adapters.teams.updates``); a failed, stale or refused press is answered to the presser alone and
+leaves the card as it was. An activity Teams delivers again is answered once (``seen_events``). The
+compose box's customer search (``composeExtension/query``) offers customers' cards to insert. A
+conversation of another tenant gets no customer data, on messages, presses and searches alike.
+Installing or first messaging the app in a conversation stores its reference for proactive posts.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from adapters.teams.connection import CONNECTOR_CLIENT_KEY, transient
 from adapters.teams.personal import open_personal, proactive
 from adapters.teams.render import (
     CARD_CONTENT_TYPE,
+    MESSAGE_CONTENT_TYPE,
     REASON_INPUT,
     SUBMIT_KEY,
     attribution,
@@ -45,19 +49,21 @@ from adapters.teams.render import (
     with_reason,
 )
 from adapters.teams.roster import Rosters
+from adapters.teams.updates import CardUpdates
 from adapters.web.charts import links_for
 from adapters.web.exports import links_for as export_links_for
 from bot import channels as policy
 from bot import wording
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
-from bot.outbox import remember, suggestion_ids
+from bot.outbox import enqueue_update, remember, suggestion_ids
 from bot.overview import OVERVIEW_ACTION
 from bot.presses import changes_shared, readable
 from bot.reply import Button, Reply
 from bot.services.chat import ChatService
 from config import Settings
 from custseg.errors import CustsegError
+from custseg.store.seen_events import Claims, event_key
 
 log = logging.getLogger("custseg.teams")
 T = TypeVar("T")
@@ -70,6 +76,20 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # the brain: only the adapter can post into another conversation).
 SHARE_VERB = "teams.share"
 SEEN = {"personal": "dm", "channel": "public", "groupChat": "private"}
+# The compose box's customer search: the invoke, and the command and parameter the app manifest
+# declares (adapters/teams/appPackage/manifest.json, composeExtensions).
+SEARCH_INVOKE = "composeExtension/query"
+SEARCH_COMMAND = "searchCustomers"
+SEARCH_PARAMETER = "name"
+MAX_SEARCH = 100
+# Invokes that only read (a compose-box search): a redelivered one is simply answered again.
+READ_ONLY_INVOKES = frozenset({SEARCH_INVOKE})
+THUMBNAIL_CONTENT_TYPE = "application/vnd.microsoft.card.thumbnail"
+
+
+def _search_message(text: str) -> dict[str, Any]:
+    """A compose-box search answered with a line of text instead of results."""
+    return {"type": "message", "text": text}
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -119,6 +139,7 @@ class CustsegTeams(ActivityHandler):
         local_mode: bool,
         tenant_id: str | None = None,
         app_id: str | None = None,
+        updates: CardUpdates | None = None,
     ):
         self.brain = brain
         self.settings = settings
@@ -127,6 +148,9 @@ class CustsegTeams(ActivityHandler):
         # Proactive turns (personal chats, shares) run as this app; None in local mode.
         self.app_id = None if local_mode else app_id
         self.rosters = Rosters(tenant_id)
+        # Sends the card updates a press queues; without it they wait for the worker.
+        self.updates = updates
+        self.claims = Claims(brain.store, platform="teams")
         self._stored: set[str] = set()
         self._emails: dict[str, str | None] = {}
         self._chart_links = links_for(brain.store, settings.web)
@@ -303,6 +327,33 @@ class CustsegTeams(ActivityHandler):
             return False
         return True
 
+    # -- once only -------------------------------------------------------------------------------
+    async def on_turn(self, turn_context: TurnContextProtocol) -> None:
+        """Answer each activity once: Teams redelivers an activity it thinks was missed (same
+        conversation, same activity id), and a redelivered message or press must not be answered,
+        decided or posted a second time, even by another web process or after a restart."""
+        if await self._first_delivery(turn_context.activity):
+            await super().on_turn(turn_context)
+            return
+        log.info("a redelivered Teams %s activity was not answered again", turn_context.activity.type)
+        if turn_context.activity.type == ActivityTypes.invoke:
+            # Teams waits for an invoke's answer: say it was taken, and decide nothing.
+            seen = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": wording.TEAMS_ALREADY_ANSWERED}
+            await turn_context.send_activity(
+                Activity(type=ActivityTypes.invoke_response, value={"status": 200, "body": seen})
+            )
+
+    async def _first_delivery(self, activity: Activity) -> bool:
+        """Whether this is the first time the activity arrives (claimed in ``seen_events``)."""
+        if not activity.id or (activity.type == ActivityTypes.invoke and activity.name in READ_ONLY_INVOKES):
+            return True
+        key = event_key(activity.conversation.id, activity.id)
+        try:
+            return await asyncio.to_thread(self.claims.claim, key)
+        except Exception as err:  # our database: answering twice beats not answering at all
+            log.warning("could not claim a Teams activity, answering it anyway: %s", type(err).__name__)
+            return True
+
     # -- messages ----------------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContextProtocol) -> None:
         activity = turn_context.activity
@@ -366,11 +417,16 @@ class CustsegTeams(ActivityHandler):
             reply = dataclasses.replace(reply, private=True)
         if reply.private:
             return reply, self._card(reply)
-        who = user.display_name or user.user_id
-        return reply, self._card(reply, updated_by=attribution(who, dt.datetime.now(dt.UTC)))
+        # Who pressed, and when, is part of the message everyone sees (the queued update carries it).
+        who = attribution(user.display_name or user.user_id, dt.datetime.now(dt.UTC))
+        shown = self._with_download(reply, user) if reply.file is not None else reply
+        shown = dataclasses.replace(shown, footer="\n".join(s for s in (shown.footer, who) if s))
+        return shown, self._card(shown)
 
     async def on_invoke_activity(self, turn_context: TurnContextProtocol) -> InvokeResponse | None:
         activity = turn_context.activity
+        if activity.name == SEARCH_INVOKE:
+            return InvokeResponse(status=200, body={"composeExtension": await self._search(turn_context)})
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         await self._remember(turn_context)
@@ -382,9 +438,67 @@ class CustsegTeams(ActivityHandler):
         if not built:
             built = self._card(reply)
         if not reply.private and activity.reply_to_id:
-            # The invoke response updates the presser's view; everyone else needs the card replaced.
-            await self._replace(turn_context, activity.reply_to_id, built)
+            # The invoke response updates the presser's view at once; everyone else's copy is
+            # rewritten in the background (Teams gives up on an invoke after about 5 s, and an
+            # update may meet rate limits and retries).
+            await self._queue_update(turn_context, activity.reply_to_id, reply)
+        if self.updates is not None:
+            self.updates.nudge()  # also the suggestion's other copies the decision queued
         return InvokeResponse(status=200, body={"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": built})
+
+    # -- the compose box's customer search (messaging extension) ---------------------------------
+    async def _search(self, context: TurnContextProtocol) -> dict[str, Any]:
+        """Customers matching what was typed in the compose box's search, within the asker's scope
+        as in chat: a list of previews, each inserting the customer's card. Someone who may see no
+        customer data, or a conversation it may not go into, gets a line saying so instead."""
+        activity = context.activity
+        value = _mapping(activity.value)
+        if value.get("commandId") != SEARCH_COMMAND:
+            return _search_message(wording.SEARCH_UNKNOWN)
+        if self._foreign(activity):
+            return _search_message(wording.SEARCH_NOT_AVAILABLE)
+        typed = next(
+            (
+                str(p.get("value") or "")
+                for p in value.get("parameters") or []
+                if isinstance(p, dict) and p.get("name") == SEARCH_PARAMETER
+            ),
+            "",
+        )[:MAX_SEARCH]
+        user = await self._user(context)
+        channel = await self._channel(context)
+        refused = policy.refusal(self.settings, channel)
+        if refused is not None:
+            return _search_message(refused)
+        found = await asyncio.to_thread(self.brain.find_customers, typed, user, channel)
+        if found is None:
+            return _search_message(wording.SEARCH_NOT_AVAILABLE)
+        if not typed.strip():
+            return _search_message(wording.SEARCH_TYPE_A_NAME)
+        if not found:
+            return _search_message(wording.SEARCH_NO_MATCH.format(typed=typed.strip()))
+        results = [
+            {
+                "contentType": CARD_CONTENT_TYPE,
+                "content": self._card(reply, asker=user),
+                "preview": {
+                    "contentType": THUMBNAIL_CONTENT_TYPE,
+                    "content": {"title": reply.title or reply.context, "text": reply.context},
+                },
+            }
+            for reply in found
+        ]
+        return {"type": "result", "attachmentLayout": "list", "attachments": results}
+
+    async def _queue_update(self, context: TurnContextProtocol, message_id: str, reply: Reply) -> None:
+        """Queue rewriting the pressed card for everyone with ``reply``, once per press."""
+        activity = context.activity
+        posted = Posted("teams", references.channel_key(activity.conversation.id), message_id)
+        key = event_key("press:teams", activity.conversation.id, activity.id or message_id)
+        try:
+            await asyncio.to_thread(enqueue_update, self.brain.store, posted, key, reply)
+        except Exception as err:  # the presser has the answer; only the others' view stays behind
+            log.error("could not queue a Teams card update: %s", type(err).__name__)
 
     async def _submitted(self, context: TurnContextProtocol, value: dict[str, Any]) -> None:
         """An Action.Submit fallback press (older clients): the same as Action.Execute, answered by

@@ -20,6 +20,8 @@ from typing import Any
 from bot.reply import Button, Image, Reply, Table
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+# An invoke answered with a line of text instead of a card (Teams shows it to the presser).
+MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 # Teams rejects messages over ~28 KB (card JSON included); stay clearly below it.

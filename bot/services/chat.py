@@ -354,6 +354,39 @@ class ChatService:
             log.exception("failed to look up a customer")
             return Reply(context="Error", text=wording.INTERNAL_ERROR, private=True)
 
+    def find_customers(
+        self, typed: str, user: ChatUser, channel: Channel, limit: int = 10
+    ) -> list[Reply] | None:
+        """The customers within ``user``'s scope whose name contains ``typed`` (names that start
+        with it first, then alphabetically; at most ``limit``), else those whose name it is a
+        misspelling of, each as their profile reply: what a compose box's search offers to
+        insert. None for someone who may see no customer data (a stranger to the settings); the
+        same access rules as a chat question."""
+        try:
+            access = self.access.of(user)
+            if access.stranger:
+                return None
+            key = typed.strip().casefold()
+            if not key:
+                return []
+            engine = self.engine()
+            names = set(engine.snapshot_in(access.scope).customers["name"].dropna().astype(str))
+            hits = sorted(
+                (n for n in names if key in n.casefold()), key=lambda n: (not n.casefold().startswith(key), n)
+            )
+            if not hits:
+                match = engine.customer_names.resolve(typed)
+                hits = [n for n in [match.exact, *match.candidates] if n in names]
+            return [
+                self.run({"intent": "customer_profile", "customer": name}, user, channel, engine, access)
+                for name in hits[:limit]
+            ]
+        except NoSnapshotError:
+            return []
+        except (OperationalError, DatabaseUnreachable) as err:
+            log.warning("cannot search customers, the database is unreachable (%s)", err)
+            return []
+
     def welcome(self) -> Reply:
         """The first message a new user gets (help, with the overview button)."""
         return talk.welcome()

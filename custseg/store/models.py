@@ -209,11 +209,13 @@ CONVERSATION_REFS = cast(Table, ConversationRef.__table__)
 
 
 class SeenEvent(Base):
-    """An incoming chat event already taken by one web process (Slack retries resend the same event).
+    """An incoming chat event already taken by one web process (Slack retries and Teams
+    redeliveries resend the same event).
 
-    ``event_key`` names the user's message (channel and timestamp), so a retry, a duplicate event id
-    and the same message arriving as two event types all find the row and are not answered again.
-    Rows older than a day are purged; Slack stops retrying after about an hour.
+    ``event_key`` names the user's message (Slack: channel and timestamp; Teams: conversation and
+    activity id), so a retry, a duplicate event id and the same message arriving as two event types
+    all find the row and are not answered again. Rows older than a day are purged; Slack stops
+    retrying after about an hour, Teams within minutes.
     """
 
     __tablename__ = "seen_events"

@@ -101,18 +101,26 @@ def superseded(store: Store, row: dict[str, Any]) -> bool:
     return newer is not None
 
 
-def _claimable(platforms: Iterable[str], now: dt.datetime) -> ColumnElement[bool]:
+def _claimable(
+    platforms: Iterable[str], now: dt.datetime, kinds: Iterable[str] | None = None
+) -> ColumnElement[bool]:
     t = OUTBOX
-    return t.c.platform.in_(list(platforms)) & (
+    due = t.c.platform.in_(list(platforms)) & (
         ((t.c.status == "pending") & (t.c.next_attempt_at <= now))
         | ((t.c.status == "sending") & (t.c.lease_until < now))
     )
+    return due if kinds is None else due & t.c.kind.in_(list(kinds))
 
 
 def claim_next(
-    store: Store, platforms: Iterable[str], lease_seconds: float, now: dt.datetime | None = None
+    store: Store,
+    platforms: Iterable[str],
+    lease_seconds: float,
+    now: dt.datetime | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> dict[str, Any] | None:
-    """Take the oldest due post for one of ``platforms``, or None if nothing is due.
+    """Take the oldest due post for one of ``platforms`` (of one of ``kinds``, "post" or
+    "update", when given), or None if nothing is due.
 
     The claim is a compare-and-set ``UPDATE … WHERE <still claimable>``: of two workers racing for
     the same row, exactly one changes it (PostgreSQL re-checks the condition after the row lock,
@@ -123,12 +131,13 @@ def claim_next(
     platforms = list(platforms)
     if not platforms:
         return None
+    kinds = None if kinds is None else list(kinds)
     t = OUTBOX
     with store.connect() as conn:
         ids = (
             conn.execute(
                 select(t.c.id)
-                .where(_claimable(platforms, now))
+                .where(_claimable(platforms, now, kinds))
                 .order_by(t.c.next_attempt_at, t.c.id)
                 .limit(5)
             )
@@ -140,7 +149,7 @@ def claim_next(
         with store.begin() as conn:
             taken = conn.execute(
                 update(t)
-                .where((t.c.id == row_id) & _claimable(platforms, now))
+                .where((t.c.id == row_id) & _claimable(platforms, now, kinds))
                 .values(
                     status="sending",
                     claim_token=token,

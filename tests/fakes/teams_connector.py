@@ -8,7 +8,8 @@ new posts (``POST /v3/conversations/{id}/activities``) and card updates
 (``POST /v3/conversations``, recorded as ``create``; ``refuse_personal`` makes it answer 403 or 404
 as Teams does for a user it cannot reach) and serves conversation rosters
 (``GET /v3/conversations/{id}/pagedmembers``, recorded as ``roster``, paged; ``roster`` sets a
-conversation's members and guests, ``roster_fails`` makes it answer an error).
+conversation's members and guests, ``roster_fails`` makes it answer an error). ``delay`` makes every
+post, reply and update take that many seconds, failures included, as Teams does under load.
 Every card it receives is checked against Teams' rules (``tests.teams.cards.rule_breaks``); the
 cards that break one are kept in ``BROKEN_CARDS``, which the suite checks after every test.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +63,7 @@ class FakeConnector:
         self.roster_fails: dict[str, int] = {}
         self.refuse_personal: dict[str, int] = {}
         self.page_size = 2
+        self.delay = 0.0
         self._failures: deque[tuple[int, dict[str, str]]] = deque()
         self._ids = itertools.count(1)
 
@@ -81,12 +84,22 @@ class FakeConnector:
     def of(self, kind: str) -> list[Call]:
         return [c for c in self.calls if c.kind == kind]
 
+    def wait_for(self, kind: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
+        """The calls of ``kind`` once there are ``count`` of them (the bot sends card updates in
+        the background after answering a press); fails after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while len(self.of(kind)) < count:
+            assert time.monotonic() < deadline, f"{len(self.of(kind))} {kind} call(s), expected {count}"
+            time.sleep(0.02)
+        return self.of(kind)
+
     def clear(self) -> None:
         self.calls.clear()
         self._failures.clear()
         self.rosters.clear()
         self.roster_fails.clear()
         self.refuse_personal.clear()
+        self.delay = 0.0
 
     def _failure(self) -> web.Response | None:
         if not self._failures:
@@ -96,6 +109,8 @@ class FakeConnector:
         return web.json_response({"error": {"code": code}}, status=status, headers=headers)
 
     async def _activity(self, request: web.Request) -> web.Response:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         failure = self._failure()
         if failure is not None:
             return failure

@@ -19,6 +19,7 @@ from adapters.ops.doctor import (
 from adapters.teams.references import save_reference
 from adapters.worker.tick import Worker
 from config import load_settings
+from config.sections import TeamsAppSettings
 from custseg.store import Store
 from custseg.store.schedule_state import beat
 from custseg.store.subscriptions import subscribe
@@ -117,3 +118,26 @@ def test_worker_heartbeat_none_then_fresh_then_stale(any_store: Store):
     beat(any_store, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12))
     (stale,) = check_worker(d)
     assert stale.level == "warn" and "12 minutes ago" in stale.message
+
+
+def test_doctor_warns_about_each_placeholder_page_of_the_teams_package(sqlite_store: Store):
+    full = {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "pw-123456", "MICROSOFT_APP_TENANT_ID": "t"}
+    shipped = [f for f in check_teams(doctor(sqlite_store, full)) if "placeholder" in f.message]
+    assert [f.level for f in shipped] == ["warn"] * 3
+    assert {f.message.split("[msteams.app] ")[1].split(" ")[0] for f in shipped} == {
+        "website_url",
+        "privacy_url",
+        "terms_url",
+    }
+    assert "https://example.com/custseg/privacy" in " ".join(f.message for f in shipped)
+
+    settings = load_settings(env={}).model_copy(update={"database_url": sqlite_store.url})
+    app = TeamsAppSettings(
+        developer_name="Contoso Sales Tools",
+        website_url="https://tools.contoso.com/custseg",
+        privacy_url="https://tools.contoso.com/privacy",
+        terms_url="unset",
+    )
+    own = settings.model_copy(update={"msteams": settings.msteams.model_copy(update={"app": app})})
+    (left,) = [f for f in check_teams(deployment(own, full)) if "placeholder" in f.message]
+    assert "terms_url is a placeholder (unset)" in left.message

@@ -13,6 +13,7 @@ import pytest
 
 from config.access import Person, TeamSettings
 from custseg.actions import audit_log, get
+from tests.fakes.teams_connector import Call
 from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text
 from tests.teams.world import PERSONAL, World, channel_data, channel_thread, running_world
@@ -42,9 +43,9 @@ def world(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> It
         yield world
 
 
-def ask_in_channel(teams: World, text: str, user: dict[str, Any]) -> dict[str, Any]:
+def ask_in_channel(teams: World, text: str, user: dict[str, Any]) -> Call:
     """A question @mentioning custseg in the team channel, answered in ``user``'s personal chat and
-    shared into the channel from there; the card the channel then shows."""
+    shared into the channel from there; the post of the card the channel then shows."""
     calls = teams.mention(text, THREAD, user, channelData=CHANNEL_DATA)
     (private,) = [c for c in calls if c.kind == "post" and c.conversation_id.startswith("a:")]
     (share,) = [a for a in private.card["actions"] if a.get("verb") == "teams.share"]
@@ -54,7 +55,7 @@ def ask_in_channel(teams: World, text: str, user: dict[str, Any]) -> dict[str, A
     assert status == 200
     (shared,) = [c for c in teams.connector.calls[before:] if c.kind == "post"]
     assert shared.conversation_id == THREAD["id"]
-    return shared.card
+    return shared
 
 
 def press(teams: World, card: dict[str, Any], title: str, user: dict[str, Any], card_id: str) -> Any:
@@ -70,28 +71,33 @@ def suggestion_id(card: dict[str, Any]) -> int:
 
 
 def test_approve_replaces_the_card_for_everyone_with_who_decided_and_when(teams):
-    card = ask_in_channel(teams, "suggest a win-back for Globex", PETRA)
+    shared = ask_in_channel(teams, "suggest a win-back for Globex", PETRA)
+    card, card_id = shared.card, str(shared.returned_id)
     assert "Waiting for a decision by a manager of emea" in card_text(card)
     sid = suggestion_id(card)
 
-    seen = press(teams, card, "Approve", PETRA, "card-globex")
+    seen = press(teams, card, "Approve", PETRA, card_id)
     text = card_text(seen)
     assert re.search(r"Approved by Petra Novak on \d{4}-\d\d-\d\d \d\d:\d\d UTC: Maria's task, due ", text)
     assert [a["title"] for a in seen["actions"]] == ["Mark done"]
-    (update,) = teams.connector.of("update")
-    assert update.activity_id == "card-globex" and update.card == seen
-    assert re.search(r"Updated by Petra Novak · \d\d \w{3} \d{4}, \d\d:\d\d UTC", card_text(update.card))
+    # Updated after the press was answered: the channel's card for everyone, and the copy in
+    # Petra's personal chat she asked from.
+    updates = {c.activity_id: c for c in teams.connector.wait_for("update", 2)}
+    assert updates[card_id].conversation_id == CHANNEL_ID and updates[card_id].card == seen
+    (private,) = [c for a, c in updates.items() if a != card_id]
+    assert private.conversation_id.startswith("a:") and "Approved by Petra Novak" in card_text(private.card)
+    assert re.search(r"Updated by Petra Novak · \d\d \w{3} \d{4}, \d\d:\d\d UTC", card_text(seen))
     assert get(teams.brain.store, sid).state == "approved"
 
     # Olga presses the same (now stale) card: one decision, and she is told who was first.
-    late = press(teams, card, "Approve", OLGA, "card-globex")
+    late = press(teams, card, "Approve", OLGA, card_id)
     assert "Petra Novak was first: approved on " in card_text(late)
     approvals = [t for t in audit_log(teams.brain.store, sid) if t.to_state == "approved"]
     assert [(t.actor, t.platform, t.user_id) for t in approvals] == [("Petra Novak", "teams", "29:petra")]
 
 
 def test_a_non_manager_gets_a_private_card_and_the_original_is_unchanged(teams):
-    card = ask_in_channel(teams, "suggest a win-back for Umbrella", PETRA)
+    card = ask_in_channel(teams, "suggest a win-back for Umbrella", PETRA).card
     sid = suggestion_id(card)
     before = audit_log(teams.brain.store, sid)
     teams.connector.clear()

@@ -26,6 +26,7 @@ from adapters.web.app import STATUSES, build_app
 from bot import wording
 from config.sections import MsTeamsSettings
 from custseg.actions import audit_log, get
+from custseg.store.outbox import list_messages
 from tests.fakes.bot_framework import FakeBotFramework, entra_issuer
 from tests.helpers.demo_book import DemoBooks
 from tests.teams.cards import card_text, table_rows
@@ -50,6 +51,7 @@ class Guarded:
     bf: FakeBotFramework
     suggestion: int
     card: dict[str, Any]
+    card_id: str = ""  # the posted card's activity id
 
     def token(self, **kw: Any) -> str:
         kw.setdefault("service_url", self.world.connector_url)
@@ -62,7 +64,9 @@ class Guarded:
     def message(self, conversation: dict[str, Any] = PERSONAL, **fields: Any) -> dict[str, Any]:
         return self.world.activity(conversation, text=QUESTION, **{"from": PETRA}, **fields)
 
-    def approve(self, conversation: dict[str, Any] = PERSONAL, **fields: Any) -> dict[str, Any]:
+    def approve(
+        self, conversation: dict[str, Any] = PERSONAL, card_id: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
         (button,) = [a for a in self.card["actions"] if a["title"] == "Approve"]
         value = {"action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]}}
         return self.world.activity(
@@ -70,7 +74,7 @@ class Guarded:
             type="invoke",
             name="adaptiveCard/action",
             value=value,
-            replyToId="card-umbrella",
+            replyToId=card_id or self.card_id,
             **{"from": PETRA},
             **fields,
         )
@@ -101,7 +105,7 @@ def guarded(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> 
             ask = world.activity(PERSONAL, text="suggest a win-back for Umbrella", **{"from": PETRA})
             assert guarded.send(ask, f"Bearer {guarded.token()}")[0] == 202
             (reply,) = world.connector.of("reply")
-            guarded.card = reply.card
+            guarded.card, guarded.card_id = reply.card, str(reply.returned_id)
             (button,) = [a for a in reply.card["actions"] if a["title"] == "Approve"]
             guarded.suggestion = int(button["data"]["suggestion_id"])
             yield guarded
@@ -312,8 +316,8 @@ def test_the_genuine_token_decides_once_and_a_second_press_changes_nothing_for_e
     token = f"Bearer {teams.token()}"
     status, body = teams.send(teams.approve(), token)
     assert status == 200 and "Approved by Petra Novak" in card_text(body["value"])
-    (update,) = teams.world.connector.of("update")
-    assert update.activity_id == "card-umbrella" and update.authorization == f"Bearer {OUTGOING}"
+    (update,) = teams.world.connector.wait_for("update")
+    assert update.activity_id == teams.card_id and update.authorization == f"Bearer {OUTGOING}"
     approvals = [t for t in audit_log(teams.world.brain.store, teams.suggestion) if t.to_state == "approved"]
     assert [(t.actor, t.user_id) for t in approvals] == [("Petra Novak", "29:petra")]
 
@@ -333,15 +337,24 @@ def test_two_presses_at_once_change_the_shared_card_once(teams):
     sid = int(button["data"]["suggestion_id"])
     teams.world.connector.clear()
     results: list[tuple[int, Any]] = []
+    card_id = str(reply.returned_id)
+    queued = {m["id"] for m in list_messages(teams.world.brain.store)}
     presses = [
-        threading.Thread(target=lambda: results.append(teams.send(teams.approve(), token))) for _ in range(3)
+        threading.Thread(target=lambda: results.append(teams.send(teams.approve(card_id=card_id), token)))
+        for _ in range(3)
     ]
     for t in presses:
         t.start()
     for t in presses:
         t.join(60)
     assert [status for status, _ in results] == [200, 200, 200]
-    assert len(teams.world.connector.of("update")) == 1  # one broadcast, for the one decision
+    (update,) = teams.world.connector.wait_for("update")
+    assert update.activity_id == card_id
+    updates = [
+        m for m in list_messages(teams.world.brain.store) if m["id"] not in queued and m["kind"] == "update"
+    ]
+    # One broadcast, for the one decision (the card's own copy is the one pressed).
+    assert [(m["kind"], m["message_id"], m["status"]) for m in updates] == [("update", card_id, "sent")]
     assert sum("Approved by Petra Novak" in card_text(b["value"]) for _, b in results) == 3
     assert sum("You already did" in card_text(b["value"]) for _, b in results) == 2
     approvals = [t for t in audit_log(teams.world.brain.store, sid) if t.to_state == "approved"]

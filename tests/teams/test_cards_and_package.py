@@ -8,14 +8,21 @@ import json
 import os
 import subprocess
 import zipfile
+from importlib import metadata
 
+import pytest
 from PIL import Image as PILImage
 
+from adapters.teams.handler import SEARCH_COMMAND, SEARCH_PARAMETER
+from adapters.teams.package import build_package
 from adapters.teams.references import channel_key, get_reference, mark_uninstalled, save_reference
 from adapters.teams.render import DETAILS, MAX_CARD_BYTES, card
 from bot.reply import Button, Image, Reply, Table
+from config import load_settings
+from config.sections import TeamsAppSettings
 from tests.helpers.data import ROOT
 from tests.teams.cards import card_text, table_rows
+from tests.teams.manifest_rules import breaks, language_breaks
 
 
 def long_reply(rows: int, image: Image | None = None) -> Reply:
@@ -120,11 +127,42 @@ def test_package_script_builds_an_uploadable_app_package(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
+    # The shipped settings' pages are placeholders: the script says so.
+    assert done.stderr.count("is a placeholder (https://example.com/custseg") == 3
     with zipfile.ZipFile(out) as zf:
-        assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(zf.namelist()) == [
+            "color.png",
+            "de.json",
+            "es.json",
+            "manifest.json",
+            "outline.png",
+            "zh-CN.json",
+        ]
         manifest = json.loads(zf.read("manifest.json"))
+        languages = {name: json.loads(zf.read(name)) for name in ("de.json", "es.json", "zh-CN.json")}
         color = PILImage.open(io.BytesIO(zf.read("color.png")))
         outline = PILImage.open(io.BytesIO(zf.read("outline.png"))).convert("RGBA")
+    assert breaks(manifest) == []
+    assert [b for strings in languages.values() for b in language_breaks(strings)] == []
+    assert manifest["version"] == metadata.version("custseg")
+    assert manifest["localizationInfo"] == {
+        "defaultLanguageTag": "en",
+        "additionalLanguages": [
+            {"languageTag": "zh-CN", "file": "zh-CN.json"},
+            {"languageTag": "de", "file": "de.json"},
+            {"languageTag": "es", "file": "es.json"},
+        ],
+    }
+    assert languages["de.json"]["name.full"] == "custseg: Kundensegmentierung"
+    assert languages["es.json"]["description.short"].startswith("Pregunte qué clientes")
+    assert languages["zh-CN.json"]["composeExtensions[0].commands[0].title"] == "客户"
+    (search,) = manifest["composeExtensions"][0]["commands"]
+    assert manifest["composeExtensions"][0]["botId"] == app_id
+    assert (search["id"], search["type"], [p["name"] for p in search["parameters"]]) == (
+        SEARCH_COMMAND,
+        "query",
+        [SEARCH_PARAMETER],
+    )
     assert manifest["id"] == app_id and manifest["bots"][0]["botId"] == app_id
     assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
     assert color.size == (192, 192) and outline.size == (32, 32)
@@ -140,6 +178,34 @@ def test_package_script_builds_an_uploadable_app_package(tmp_path):
         text=True,
     )
     assert missing.returncode == 2 and "MICROSOFT_APP_ID" in missing.stderr
+
+
+def test_the_package_names_the_publisher_from_the_settings(tmp_path):
+    settings = load_settings(env={})
+    app = TeamsAppSettings(
+        developer_name="Contoso Sales Tools",
+        website_url="https://tools.contoso.com/custseg",
+        privacy_url="https://tools.contoso.com/privacy",
+        terms_url="https://tools.contoso.com/terms",
+    )
+    ours = settings.model_copy(update={"msteams": settings.msteams.model_copy(update={"app": app})})
+    out = build_package("00000000-0000-0000-0000-00000000abcd", tmp_path / "p.zip", ours)
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["developer"] == {
+        "name": "Contoso Sales Tools",
+        "websiteUrl": "https://tools.contoso.com/custseg",
+        "privacyUrl": "https://tools.contoso.com/privacy",
+        "termsOfUseUrl": "https://tools.contoso.com/terms",
+    }
+    assert breaks(manifest) == [] and app.placeholders() == {}
+    broken = {**manifest, "version": "1.0", "developer": {**manifest["developer"], "name": "x" * 33}}
+    assert breaks(broken) == [
+        "version '1.0' is not major.minor.patch",
+        "developer.name is 33 characters (at most 32)",
+    ]
+    with pytest.raises(ValueError, match="must be an https:// URL"):
+        TeamsAppSettings(website_url="http://tools.contoso.com")
 
 
 def test_markdown_in_customer_data_cannot_make_links_or_bold_in_a_card():

@@ -93,7 +93,7 @@ def test_refresh_replaces_the_overview_in_place_with_the_latest(teams):
 
     status, body = teams.press(overview, wording.OVERVIEW_REFRESH, "overview-1", personal(MARIA))
     assert status == 200
-    (update,) = teams.connector.of("update")
+    (update,) = teams.connector.wait_for("update")
     assert update.activity_id == "overview-1" and update.conversation_id == personal(MARIA)["id"]
     assert update.card == body["value"]
     text = card_text(update.card)

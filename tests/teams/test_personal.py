@@ -107,7 +107,7 @@ def test_approving_in_slack_sends_the_task_to_a_new_personal_teams_chat_where_it
 
     status, body = teams.press(posted.card, "Mark done", posted.returned_id, personal(posted.conversation_id))
     assert status == 200 and "Done: marked by Maria on " in card_text(body["value"])
-    (update,) = teams.connector.of("update")
+    (update,) = teams.connector.wait_for("update")
     assert update.activity_id == posted.returned_id and update.conversation_id == posted.conversation_id
     assert get(store, sid).state == "done"
 

@@ -91,7 +91,7 @@ def test_pressing_show_more_replaces_the_card_in_place_for_everyone(teams):
     presser_sees = body["value"]
     assert "11–20" in card_text(presser_sees)
     assert {r[0] for r in table_rows(presser_sees)}.isdisjoint(r[0] for r in table_rows(first))
-    (update,) = teams.connector.of("update")
+    (update,) = teams.connector.wait_for("update")
     assert update.activity_id == "card-1" and update.card == presser_sees
     assert re.search(r"Updated by Maria Rossi · \d\d \w{3} \d{4}, \d\d:\d\d UTC", card_text(update.card))
 

@@ -186,5 +186,6 @@ def running_world(
         connector = FakeConnector()
         connector_url = servers.serve(connector.app())
         app = build_app(brain, settings, dict(env or {}), modules)
-        bot_url = servers.serve(app, port)
+        # No port named: a free one (aiohttp would take 8080, which parallel runs share).
+        bot_url = servers.serve(app, port or 0)
         yield World(brain, connector, connector_url, bot_url, servers, app[STATUSES], url)
