@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from bot.i18n import localise as _localise
+
+# Every constant below is read in the asker's language (bot/i18n.py); this file stays the English.
+_localise(__name__)
+
 SEGMENT_LABEL = {
     "champions": "champions",
     "loyal": "loyal",
