@@ -223,10 +223,15 @@ def placeholders(text: str) -> set[str]:
     return found
 
 
+# English grammar passed in as a placeholder ("customer{s}", "Here {are}"): a language without
+# plural endings may leave it out; every other placeholder carries a value and must stay.
+GRAMMAR_FIELDS = frozenset({"s", "are"})
+
+
 def problems(language: str, module: types.ModuleType) -> list[str]:
     """What ``language``'s catalogue lacks for ``module``'s texts: each text without a translation,
     and each translation whose placeholders differ from its English (a missing ``{name}`` would
-    drop a value from the reply; an unknown one raise)."""
+    drop a value from the reply; an unknown one raise), bar ``GRAMMAR_FIELDS`` left out."""
     table = catalogue(language)
     found: list[str] = []
     for name, value in said_constants(module).items():
@@ -234,7 +239,9 @@ def problems(language: str, module: types.ModuleType) -> list[str]:
             translated = table.get((context, msgid))
             if translated is None:
                 found.append(f"{language}: {context} has no translation")
-            elif placeholders(translated) != placeholders(msgid):
+            elif placeholders(translated) != placeholders(msgid) - (
+                (GRAMMAR_FIELDS - placeholders(translated)) & placeholders(msgid)
+            ):
                 found.append(
                     f"{language}: {context} has placeholders {sorted(placeholders(translated))}, "
                     f"the English {sorted(placeholders(msgid))}"
