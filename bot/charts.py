@@ -9,8 +9,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot import wording
 from bot.interpret import figure_value
-from bot.wording import SEGMENT_LABEL
 
 BAR_COLOR = "#4C78A8"
 LINE_COLOR = "#F58518"
@@ -27,7 +27,7 @@ def segment_chart(rows: list[dict], title: str = "Customers and revenue by segme
 # The same breakdown of the same snapshot is asked for again and again; drawing it once is enough.
 @lru_cache(maxsize=64)
 def _segment_chart(rows: tuple[tuple[str, float, float], ...], title: str) -> bytes:
-    names = [SEGMENT_LABEL[segment] for segment, _, _ in rows][::-1]
+    names = [wording.SEGMENT_LABEL[segment] for segment, _, _ in rows][::-1]
     customers = [100 * share for _, share, _ in rows][::-1]
     revenue = [100 * rev for _, _, rev in rows][::-1]
     fig = Figure(figsize=(7, 4.2), dpi=100)

@@ -22,17 +22,19 @@ import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from config.base import Language
+
 DEFAULT = "en"
 # The languages replies can be said in (the parser reads the same ones, bot/nlu/languages/).
-LANGUAGES = ("en", "zh", "de", "es")
+LANGUAGES: tuple[str, ...] = get_args(Language)
 # The Babel locale each language formats numbers and dates with. Chinese answers are Simplified,
 # also to a Traditional-Chinese asker (zh-TW): one catalogue, which a zh-TW reader can read.
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN", "de": "de_DE", "es": "es_ES"}
@@ -42,12 +44,18 @@ DOMAIN = "messages"
 # reads, rather than text the bot says: never translated, the same in every language.
 NOT_SAID = ("SMALLTALK_WORDS", "PRODUCT_WORDS", "SIMILAR_WORDS", "ASSIGN_WORDS", "PER_CUSTOMER")
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("custseg_language", default=DEFAULT)
+_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("custseg_language", default=None)
 
 
 def current() -> str:
     """The language of the reply being composed ("en" outside any request)."""
-    return _language.get()
+    return _language.get() or DEFAULT
+
+
+def chosen() -> bool:
+    """Whether the request being answered has its language already (an answer within an answer
+    keeps the outer one)."""
+    return _language.get() is not None
 
 
 @contextmanager
@@ -75,7 +83,7 @@ def babel_locale(language: str | None = None) -> Locale:
     return _locale(language or current())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(language: str) -> Locale:
     try:
         return Locale.parse(LOCALES.get(language, LOCALES[DEFAULT]))
@@ -122,7 +130,7 @@ def catalogue_path(language: str) -> Path:
 _read_lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[tuple[str, str], str]:
     """The translations of ``language`` by (msgctxt, msgid): fuzzy and empty entries left out, so
     an English text changed since it was translated is said in English until translated again.
@@ -192,7 +200,7 @@ class _Localised(types.ModuleType):
     def __getattribute__(self, name: str) -> Any:
         value = super().__getattribute__(name)
         language = _language.get()
-        if language == DEFAULT or not name.isupper() or name in NOT_SAID:
+        if language is None or language == DEFAULT or not name.isupper() or name in NOT_SAID:
             return value
         cache: dict[tuple[str, str], object] = super().__getattribute__("__translated__")
         found = cache.get((language, name))

@@ -9,15 +9,6 @@ from typing import Any
 
 from bot import wording
 from bot.intents import declaration
-from bot.wording import (
-    ALL_CUSTOMERS,
-    DAYS_AGO,
-    SEGMENT_LABEL,
-    SORT_LABEL,
-    STAGE_FILTER_LABEL,
-    STAGE_LABEL,
-    TOPIC_LABEL,
-)
 from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
 from custseg.query.contract import Label, Period
 
@@ -51,10 +42,10 @@ def days_ago(n: float) -> str:
     """How long ago, in days, as a person says it: "today", "yesterday", "12 days ago"."""
     n = round(n)
     if n <= 0:
-        return DAYS_AGO["today"]
+        return wording.DAYS_AGO["today"]
     if n == 1:
-        return DAYS_AGO["yesterday"]
-    return DAYS_AGO["ago"].format(days=days(n))
+        return wording.DAYS_AGO["yesterday"]
+    return wording.DAYS_AGO["ago"].format(days=days(n))
 
 
 def _either(values: tuple[str, ...], label: Mapping[str, str] | None = None) -> str:
@@ -68,9 +59,13 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
     values = Filters.values
     if filters.lifecycle is not None:
         stages = values(filters.lifecycle)
-        parts.append(" or ".join(STAGE_FILTER_LABEL.get(s, STAGE_LABEL[s]) for s in stages).capitalize())
+        parts.append(
+            " or ".join(
+                wording.STAGE_FILTER_LABEL.get(s, wording.STAGE_LABEL[s]) for s in stages
+            ).capitalize()
+        )
     if filters.segment is not None:
-        parts.append(_either(values(filters.segment), SEGMENT_LABEL).capitalize())
+        parts.append(_either(values(filters.segment), wording.SEGMENT_LABEL).capitalize())
     if filters.value_tier is not None:
         parts.append(f"{_either(values(filters.value_tier))} value")
     if filters.churn_risk is not None:
@@ -222,9 +217,9 @@ def key_label(group_by: str, key: object) -> str:
         return wording.NO_GROUP
     text = str(key)
     if group_by == "segment":
-        return SEGMENT_LABEL.get(text, text)
+        return wording.SEGMENT_LABEL.get(text, text)
     if group_by == "lifecycle":
-        return STAGE_LABEL.get(text, text)
+        return wording.STAGE_LABEL.get(text, text)
     return text
 
 
@@ -232,9 +227,9 @@ def label_words(label: Label) -> str:
     """A movement's label as said: "champions", "dormant", "high value", "high churn risk"."""
     column, value = label.column, label.value
     if column == "segment":
-        return SEGMENT_LABEL[value]
+        return wording.SEGMENT_LABEL[value]
     if column == "lifecycle":
-        return STAGE_LABEL[value]
+        return wording.STAGE_LABEL[value]
     return f"{value} value" if column == "value_tier" else f"{value} churn risk"
 
 
@@ -309,7 +304,7 @@ def interpretation(query: Query | None, answer: Answer | None = None, currency: 
 
 def _line(query: Query, shows: str, label: str, words: str, answer: Answer | None) -> str:
     if shows == "selection":
-        return _selection(words or ALL_CUSTOMERS, answer)
+        return _selection(words or wording.ALL_CUSTOMERS, answer)
     if shows == "figure":
         parts = [figure_title(query), words]
         if query.period is not None:
@@ -333,7 +328,7 @@ def _line(query: Query, shows: str, label: str, words: str, answer: Answer | Non
     if shows == "customer" and query.suggestion:
         return f"{label} · #{query.suggestion}"
     if shows == "topic" and query.topic:
-        return f"{label} · {TOPIC_LABEL.get(query.topic, query.topic)}"
+        return f"{label} · {wording.TOPIC_LABEL.get(query.topic, query.topic)}"
     if shows == "filters" and words:
         return f"{label} · {words}"
     return label
@@ -348,7 +343,7 @@ def _selection(head: str, answer: Answer | None) -> str:
         return head
     total, shown = answer.total, len(answer.customers)
     start = answer.offset
-    by = SORT_LABEL[answer.sort]
+    by = wording.SORT_LABEL[answer.sort]
     if total == 0:
         return f"{head} — no customers"
     if start:

@@ -21,9 +21,13 @@ def lines() -> dict[str, int]:
     tree = ast.parse(WORDING.read_text(encoding="utf-8"))
     found: dict[str, int] = {}
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, ast.AnnAssign
-        ) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
         for target in targets:
             if isinstance(target, ast.Name):
                 found[target.id] = node.lineno
@@ -36,7 +40,9 @@ def template() -> Catalog:
     for name, value in i18n.said_constants(wording).items():
         for context, msgid in i18n.entries(name, value):
             flags = ["python-brace-format"] if i18n.placeholders(msgid) else []
-            catalog.add(msgid, context=context, locations=[("bot/wording.py", where.get(name, 0))], flags=flags)
+            catalog.add(
+                msgid, context=context, locations=[("bot/wording.py", where.get(name, 0))], flags=flags
+            )
     return catalog
 
 

@@ -138,7 +138,13 @@ class CustsegTeams(ActivityHandler):
         sender = context.activity.from_property or ChannelAccount(id="unknown")
         ids = [i for i in (sender.aad_object_id, sender.id) if i]
         known = next((i for i in ids if self.brain.access.knows("teams", i)), None)
-        return ChatUser(known or (ids[0] if ids else "unknown"), "teams", sender.name), known is not None
+        user = ChatUser(
+            known or (ids[0] if ids else "unknown"),
+            "teams",
+            sender.name,
+            locale=getattr(context.activity, "locale", None),
+        )
+        return user, known is not None
 
     async def _user(self, context: TurnContextProtocol) -> ChatUser:
         """The person: known by Entra object id or Teams id in settings, else by their e-mail."""
@@ -427,7 +433,8 @@ class CustsegTeams(ActivityHandler):
         bot = turn_context.activity.recipient
         if bot and any(m.id == bot.id for m in members_added):
             await self._remember(turn_context, refresh=True)
-            await self._send(turn_context, self._card(self.brain.welcome()))
+            welcome = self.brain.welcome(self._sender(turn_context)[0])
+            await self._send(turn_context, self._card(welcome))
             personal = turn_context.activity.conversation.conversation_type == "personal"
             if personal and not self._foreign(turn_context.activity):
                 # Installed for one person: their overview right away, as Slack's App Home would.

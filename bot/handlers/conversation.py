@@ -19,7 +19,6 @@ from bot.handlers.talk import examples
 from bot.interpret import days, describe_filters, figure_name, group_label, interpretation, key_label
 from bot.reply import Attachment, Button, Reply, Table
 from bot.winback.cards import status
-from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
 from custseg.actions import Suggestion, get, last_transition, list_suggestions, open_for
 from custseg.query import CustomersAnswer, Query
@@ -372,7 +371,10 @@ def definition(ctx: Context, term: str) -> str | None:
         r, f = next((r, f) for r, f, name in RF_GRID if name == term)
         parts.append(
             wording.SEGMENT_DEFINITION.format(
-                name=SEGMENT_LABEL[term], meaning=wording.SEGMENT_MEANING[term], r=_scores(r), f=_scores(f)
+                name=wording.SEGMENT_LABEL[term],
+                meaning=wording.SEGMENT_MEANING[term],
+                r=_scores(r),
+                f=_scores(f),
             )
         )
     if term in LEVELS:

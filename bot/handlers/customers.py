@@ -10,7 +10,6 @@ from bot.context import Context
 from bot.freshness import with_freshness
 from bot.interpret import days_ago, interpretation, money
 from bot.reply import Align, Button, Image, Reply, Table
-from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from custseg.query import (
     CountAnswer,
     CustomersAnswer,
@@ -79,8 +78,8 @@ def customer_table(rows: list[ListedCustomer], currency: str) -> Table:
         row = [
             (r.name or r.customer_id) + (" ★" if r.key_account else ""),
             r.owner or "—",
-            SEGMENT_LABEL[str(r.segment)],
-            STAGE_LABEL[str(r.lifecycle)],
+            wording.SEGMENT_LABEL[str(r.segment)],
+            wording.STAGE_LABEL[str(r.lifecycle)],
             _risk(r),
             money(r.revenue, currency),
         ]
@@ -204,7 +203,7 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     cur = ctx.currency
     rows = [
         [
-            SEGMENT_LABEL[r.label],
+            wording.SEGMENT_LABEL[r.label],
             f"{r.customers:,}",
             f"{100 * r.share:.0f} %",
             money(r.revenue, cur),
@@ -215,7 +214,7 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     stages = ", ".join(f"{r.customers:,} {r.label}" for r in answer.lifecycle)
     tiers = ", ".join(f"{r.customers:,} {r.label}" for r in answer.value_tiers)
     alt = "; ".join(
-        f"{SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
+        f"{wording.SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
         for r in answer.segments
     )
     segments = [r.to_json() for r in answer.segments]

@@ -24,7 +24,6 @@ from bot.interpret import interpretation, money
 from bot.reply import Button, Image, Reply, Table
 from bot.winback.cards import list_buttons, no_play_sentence, play_sentence
 from bot.winback.rights import actor_of
-from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from config.labels import STAGES
 from config.settings import Settings
 from custseg.actions import Actor, Playbook, Suggestion, open_for, propose
@@ -133,9 +132,9 @@ def key_account_moves(before: pd.DataFrame, after: pd.DataFrame, basis: str) -> 
         a, b = keys.loc[cid], old.loc[cid]
         parts = []
         if a["segment"] != b["segment"]:
-            parts.append(f"{SEGMENT_LABEL[b['segment']]} → {SEGMENT_LABEL[a['segment']]}")
+            parts.append(f"{wording.SEGMENT_LABEL[b['segment']]} → {wording.SEGMENT_LABEL[a['segment']]}")
         if a["lifecycle"] != b["lifecycle"]:
-            parts.append(f"{STAGE_LABEL[b['lifecycle']]} → {STAGE_LABEL[a['lifecycle']]}")
+            parts.append(f"{wording.STAGE_LABEL[b['lifecycle']]} → {wording.STAGE_LABEL[a['lifecycle']]}")
         if a["churn_risk"] != b["churn_risk"]:
             parts.append(f"risk {b['churn_risk']} → {a['churn_risk']}")
         if parts:
@@ -252,7 +251,7 @@ def digest(ctx: Context, query: Query) -> Reply:
         image = Image(
             wording.DIGEST_CHART_TITLE.format(basis=basis_label),
             key_account_value_chart(
-                [STAGE_LABEL[s] for s in STAGES],
+                [wording.STAGE_LABEL[s] for s in STAGES],
                 was,
                 now,
                 f"{basis_label} ({cur})",
@@ -260,7 +259,7 @@ def digest(ctx: Context, query: Query) -> Reply:
                 wording.DIGEST_CHART_TITLE.format(basis=basis_label),
             ),
             "; ".join(
-                f"{STAGE_LABEL[s]} {money(b, cur)} → {money(a, cur)}"
+                f"{wording.STAGE_LABEL[s]} {money(b, cur)} → {money(a, cur)}"
                 for s, b, a in zip(STAGES, was, now, strict=True)
             ),
         )

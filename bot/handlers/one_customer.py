@@ -8,7 +8,6 @@ from bot.freshness import with_freshness
 from bot.handlers.actions import suggestion_reply
 from bot.interpret import days, days_ago, interpretation, money
 from bot.reply import Button, Reply, Table
-from bot.wording import GAP_BASIS, LIFECYCLE_REASON, SEGMENT_LABEL, STAGE_LABEL
 from custseg.query import (
     Ambiguous,
     CustomerCard,
@@ -82,8 +81,11 @@ def profile(ctx: Context, query: Query) -> Reply:
     fields = [
         ("Owner", c["owner"] or "—"),
         ("Region", c["region"] or "—"),
-        ("Segment", f"{SEGMENT_LABEL[c['segment']]} (R{c['r_score']} F{c['f_score']} M{c['m_score']})"),
-        ("Stage", STAGE_LABEL[c["lifecycle"]]),
+        (
+            "Segment",
+            f"{wording.SEGMENT_LABEL[c['segment']]} (R{c['r_score']} F{c['f_score']} M{c['m_score']})",
+        ),
+        ("Stage", wording.STAGE_LABEL[c["lifecycle"]]),
         ("Churn risk", c["churn_risk"]),
         ("Value tier", c["value_tier"]),
         (
@@ -158,14 +160,14 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
     for f in answer.factors:
         if f["topic"] == "segment":
             out.append(
-                f"*Segment {SEGMENT_LABEL[f['label']]}* ({f['rule']}): last order {days_ago(f['recency_days'])} "
+                f"*Segment {wording.SEGMENT_LABEL[f['label']]}* ({f['rule']}): last order {days_ago(f['recency_days'])} "
                 f"(R {f['r_score']}: {100 * f['share_more_recent']:.0f} % of customers ordered more recently) and "
                 f"{f['frequency']:,} orders (F {f['f_score']}: {100 * f['share_more_frequent']:.0f} % order more often)."
             )
         elif f["topic"] == "lifecycle":
             th = f.get("thresholds") or {}
             trend = f.get("trend_90d")
-            reason = LIFECYCLE_REASON[f["reason"]].format(
+            reason = wording.LIFECYCLE_REASON[f["reason"]].format(
                 tenure=days(f["tenure_days"]),
                 window=th.get("new_window_days", "?"),
                 recency=days(f["recency_days"]),
@@ -182,7 +184,7 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
                 else "?",
             )
             out.append(
-                f"*Stage {STAGE_LABEL[f['label']]}*: {reason}, judged against {GAP_BASIS[f['gap_basis']]}."
+                f"*Stage {wording.STAGE_LABEL[f['label']]}*: {reason}, judged against {wording.GAP_BASIS[f['gap_basis']]}."
             )
         elif f["topic"] == "churn_risk":
             line = f"*Churn risk {f['label']}*"
@@ -196,7 +198,9 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
             if stage in ("dormant", "lost") and f["label"] != "high" and f.get("horizon_days"):
                 out.append(
                     wording.STAGE_VS_RISK.format(
-                        stage=STAGE_LABEL[stage].lower(), risk=f["label"], horizon=days(f["horizon_days"])
+                        stage=wording.STAGE_LABEL[stage].lower(),
+                        risk=f["label"],
+                        horizon=days(f["horizon_days"]),
                     )
                 )
         elif f["topic"] == "value_tier":

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot import wording
+from bot import i18n, wording
 from bot.book import ScopedBook
 from bot.context import Channel, ChatUser, Context
 from bot.freshness import data_currency
@@ -21,6 +21,7 @@ from bot.intents import Intent, declaration
 from bot.interpret import interpretation, unsupported_sentence
 from bot.nlu import Vocabulary, parse
 from bot.nlu.followups import resolve
+from bot.nlu.languages import detect_language
 from bot.registry import Handlers
 from bot.reply import Reply
 from bot.services.access import WHOLE_BOOK, Access, AccessService
@@ -151,6 +152,20 @@ class ChatService:
         """The context of a post composed for an operator: no person, the whole book."""
         return self.context(user, channel, self.engine(), WHOLE_BOOK)
 
+    def language(self, user: ChatUser, text: str | None = None) -> str:
+        """The language to answer ``user`` in: their ``[people]`` setting, else their chat platform's
+        locale, else the language ``text`` is written in, else the settings' default. A message
+        with no word in it ("12", a button press) says nothing of its language."""
+        person = self.configured.person(user.platform, user.user_id, user.email)
+        if person is not None and person.language:
+            return person.language
+        platform = i18n.language_of(user.locale)
+        if platform is not None:
+            return platform
+        if text and any(c.isalpha() for c in text):
+            return detect_language(text[:MAX_MESSAGE])
+        return self.configured.bot.language
+
     # -- entry points -----------------------------------------------------------------------------------
     def understand(self, text: str) -> dict[str, Any]:
         """The structured query for a message (with the data's names as vocabulary when loaded)."""
@@ -178,12 +193,19 @@ class ChatService:
         return declaration(self.understand(text or "").get("intent", "unknown"))
 
     def ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None = None) -> Reply:
-        """Answer one chat message. Never raises: every failure becomes a helpful reply.
+        """Answer one chat message, in the asker's language (``language``). Never raises: every
+        failure becomes a helpful reply.
 
         ``conversation`` is the platform's key of the thread the message is in (Slack channel and
         thread, Teams conversation or reply chain, a terminal session): with it, the message is read
         as a follow-up of what this user asked there before, and the answer is remembered.
         """
+        if i18n.chosen():
+            return self._ask(text, user, channel, conversation)
+        with i18n.speaking(self.language(user, text)):
+            return self._ask(text, user, channel, conversation)
+
+    def _ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None) -> Reply:
         try:
             if not text or not text.strip():
                 return Reply(context="Help", text=wording.EMPTY_MESSAGE)
@@ -239,7 +261,24 @@ class ChatService:
         ``text`` is the message it was read from, when there was one. Words the query could not
         use (``unsupported``) are said first in the answer, so no result reads as if they applied.
         ``answered`` receives the engine's answers the reply was built from (for the conversation).
+        Inside ``ask`` it speaks the asker's language already; called alone (a button that re-asks,
+        the worker), the language of ``user`` and ``text``.
         """
+        if i18n.chosen():
+            return self._run(query, user, channel, engine, access, text, answered)
+        with i18n.speaking(self.language(user, text)):
+            return self._run(query, user, channel, engine, access, text, answered)
+
+    def _run(
+        self,
+        query: Query | dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        engine: QueryEngine | None,
+        access: Access | None,
+        text: str | None,
+        answered: list[object] | None,
+    ) -> Reply:
         checked: Query | None = None
         try:
             checked = as_query(query)
@@ -282,7 +321,20 @@ class ChatService:
     ) -> Reply:
         """Handle a button press (on the message ``message_id`` in ``channel``, when the platform
         says). Unknown or malformed actions get a friendly answer. In ``conversation``, a list or
-        a customer the press shows is remembered as if asked ("List them", then "the second one")."""
+        a customer the press shows is remembered as if asked ("List them", then "the second one").
+        The answer is in the presser's language (a press has no words to tell it by)."""
+        with i18n.speaking(self.language(user)):
+            return self._act(action_id, payload, user, channel, message_id, conversation)
+
+    def _act(
+        self,
+        action_id: str,
+        payload: dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        message_id: str | None,
+        conversation: str | None,
+    ) -> Reply:
         handler = self.handlers.action(action_id)
         if handler is None:
             return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
@@ -326,6 +378,7 @@ class ChatService:
             query = {"intent": "customer_profile", "customer": customer}
         keep(self.store, self.settings, thread, recent.after(query, rows, customer))
 
-    def welcome(self) -> Reply:
-        """The first message a new user gets (help, with the overview button)."""
-        return talk.welcome()
+    def welcome(self, user: ChatUser | None = None) -> Reply:
+        """The first message a new user gets (help, with the overview button), in their language."""
+        with i18n.speaking(self.language(user) if user is not None else self.configured.bot.language):
+            return talk.welcome()

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot import wording
+from bot import i18n, wording
 from bot.context import Channel, ChatUser, Context
 from bot.handlers.digest import AlertPlan, alert_suggestions, alerts_by_owner, plan_alerts, previous_snapshot
 from bot.reply import Reply
@@ -57,12 +57,20 @@ class ScheduledPosts:
         )
 
     def digest(self, platform: str, channel: str, key: str, subscriber: str | None = None) -> list[Message]:
-        """The digest a channel gets (the handler itself, so chat and schedule say the same)."""
+        """The digest a channel gets (the handler itself, so chat and schedule say the same), in
+        the subscriber's language (their ``[people]`` setting, else the settings' default)."""
         handler = self.chat.handlers.intent("key_account_digest")
-        reply = handler(
-            self._context(platform, channel, subscriber), Query.from_json({"intent": "key_account_digest"})
-        )
+        with i18n.speaking(self._language(platform, subscriber)):
+            reply = handler(
+                self._context(platform, channel, subscriber),
+                Query.from_json({"intent": "key_account_digest"}),
+            )
         return [Message(key, reply)]
+
+    def _language(self, platform: str, subscriber: str | None) -> str:
+        if subscriber is None:
+            return self.chat.configured.bot.language
+        return self.chat.language(ChatUser(subscriber, platform))
 
     def propose_alerted(
         self,
@@ -86,7 +94,19 @@ class ScheduledPosts:
         episodes: dict[str, dict[str, Any]] | None,
         subscriber: str | None = None,
     ) -> tuple[list[Message], AlertPlan]:
-        """The channel's churn alert, one message per account manager, and the episode changes."""
+        """The channel's churn alert, one message per account manager, and the episode changes
+        (in the subscriber's language, as the digest)."""
+        with i18n.speaking(self._language(platform, subscriber)):
+            return self._alerts(platform, channel, key, episodes, subscriber)
+
+    def _alerts(
+        self,
+        platform: str,
+        channel: str,
+        key: str,
+        episodes: dict[str, dict[str, Any]] | None,
+        subscriber: str | None,
+    ) -> tuple[list[Message], AlertPlan]:
         ctx = self._context(platform, channel, subscriber)
         snap = ctx.book.snapshot
         previous = previous_snapshot(self.store, snap)
