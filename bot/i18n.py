@@ -16,6 +16,7 @@ and no build step, for ~1 ms per entry of reading once.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import string
 import sys
 import threading
@@ -28,7 +29,8 @@ from typing import Any, get_args
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.dates import format_interval, format_skeleton
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from config.base import Language
 
@@ -89,6 +91,58 @@ def _locale(language: str) -> Locale:
         return Locale.parse(LOCALES.get(language, LOCALES[DEFAULT]))
     except (UnknownLocaleError, ValueError):
         return Locale.parse(LOCALES[DEFAULT])
+
+
+# -- numbers, money, percentages and dates in the current language --------------------------------------
+def number(value: float, places: int = 0) -> str:
+    """``value`` with thousands grouping and ``places`` decimals, the current language's way."""
+    language = current()
+    if language == DEFAULT:
+        return f"{value:,.{places}f}"
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=_locale(language))
+
+
+def percent_of(fraction: float, places: int) -> str:
+    """A fraction 0–1 as a percentage with ``places`` decimals ("9 %" in English and German,
+    "9%" in Chinese)."""
+    language = current()
+    if language == DEFAULT:
+        return f"{100 * fraction:.{places}f} %"
+    locale = _locale(language)
+    pattern = locale.percent_formats[None].pattern.split(";")[0]
+    if places:
+        pattern = pattern.replace("0", "0." + "0" * places, 1)
+    return format_percent(fraction, format=pattern, locale=locale)
+
+
+def compact_money(value: float, currency: str) -> str | None:
+    """An amount compactly in a language other than English ("$1.3万", "1,3 Mio. $"); None in
+    English, whose compact form ($12k) the caller writes itself."""
+    language = current()
+    if language == DEFAULT:
+        return None
+    locale = _locale(language)
+    size = abs(value)
+    shown = format_compact_decimal(size, locale=locale, fraction_digits=1) if size >= 1e4 else ""
+    if not any(c.isalpha() for c in shown):  # no short form at this size (German thousands)
+        shown = format_decimal(round(size), format="#,##0", locale=locale)
+    sign = "-" if value < 0 else ""
+    pattern = locale.currency_formats["standard"].pattern
+    if pattern.lstrip().startswith("¤"):
+        return f"{sign}{currency}{shown}"
+    return f"{sign}{shown}\u00a0{currency}"
+
+
+def day_text(day: dt.date, skeleton: str = "yMMMd") -> str:
+    """A date in the current language from a CLDR skeleton ("yMMMd": 13 Nov 2026 / 2026年11月13日;
+    "yMMM", "yMMMM", "MMMd")."""
+    return format_skeleton(skeleton, day, locale=_locale(current()))
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    """Two dates as one span in the current language ("2026年1月1日至11月13日")."""
+    return format_interval(start, end, "yMMMd", locale=_locale(current()))
 
 
 # -- the catalogue keys --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot import wording
+from bot import i18n, wording
 from bot.intents import declaration
 from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
 from custseg.query.contract import Label, Period
@@ -17,7 +17,10 @@ MONEY_MEASURES = ("revenue", "aov", "clv")
 
 
 def money(value: float, currency: str = "$") -> str:
-    """Compact currency: $950, $12k, $1.3M."""
+    """Compact currency: $950, $12k, $1.3M (in other languages their own way: $1.3万, 1,3 Mio. $)."""
+    local = i18n.compact_money(value, currency)
+    if local is not None:
+        return local
     sign = "-" if value < 0 else ""
     value = abs(value)
     if value >= 1e6:
@@ -30,12 +33,12 @@ def money(value: float, currency: str = "$") -> str:
 def percent(fraction: float) -> str:
     """A fraction 0–1 as a percentage: "9 %", "0.4 %" (one decimal only under 1 %)."""
     pct = 100 * fraction
-    return f"{pct:.1f} %" if 0 < abs(pct) < 1 else f"{pct:.0f} %"
+    return i18n.percent_of(fraction, 1 if 0 < abs(pct) < 1 else 0)
 
 
 def days(n: float) -> str:
     n = round(n)
-    return "1 day" if n == 1 else f"{n:,} days"
+    return wording.DAY_COUNT["one"] if n == 1 else wording.DAY_COUNT["other"].format(n=n)
 
 
 def days_ago(n: float) -> str:
@@ -124,12 +127,14 @@ def period_words(period: Period | Mapping[str, Any]) -> str:
             return wording.PERIOD_THIS[unit]
         if offset == -1:
             return wording.PERIOD_LAST[unit]
-        return wording.PERIOD_AGO.format(n=-offset, unit=unit)
+        return wording.PERIOD_AGO.format(n=-offset, unit=wording.PERIOD_UNIT.get(unit, unit))
     if "days" in p:
         return wording.PERIOD_DAYS.format(n=int(p["days"]))
     if "quarter" in p:
         return wording.PERIOD_QUARTER.format(quarter=p["quarter"], year=p["year"])
     if "month" in p:
+        if i18n.current() != i18n.DEFAULT:
+            return i18n.day_text(dt.date(int(p["year"]), int(p["month"]), 1), "yMMMM")
         return f"{wording.MONTH_NAMES[int(p['month']) - 1]} {p['year']}"
     return str(p.get("year", ""))
 
@@ -148,6 +153,8 @@ def _day(iso: str) -> dt.date:
 def short_day(iso: str) -> str:
     """An ISO date as "13 Nov 2026"."""
     d = _day(iso)
+    if i18n.current() != i18n.DEFAULT:
+        return i18n.day_text(d)
     return f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
 
 
@@ -157,6 +164,8 @@ def date_span(start: str, end: str) -> str:
     month = [m[:3] for m in wording.MONTH_NAMES]
     if a == b:
         return short_day(end)
+    if i18n.current() != i18n.DEFAULT:
+        return i18n.span_text(a, b)
     if a.year != b.year:
         return f"{short_day(start)} – {short_day(end)}"
     if a.month != b.month:
@@ -167,13 +176,15 @@ def date_span(start: str, end: str) -> str:
 def interval_label(start: str, interval: str) -> str:
     """An interval of a trend by its first day: "Nov 2026", "Q3 2025", "2025", "week of 3 Nov"."""
     d = _day(start)
+    local = i18n.current() != i18n.DEFAULT
     if interval == "month":
-        return f"{wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
+        return i18n.day_text(d, "yMMM") if local else f"{wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
     if interval == "quarter":
         return wording.PERIOD_QUARTER.format(quarter=(d.month - 1) // 3 + 1, year=d.year)
     if interval == "year":
         return str(d.year)
-    return wording.WEEK_OF.format(day=f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]}")
+    day = i18n.day_text(d, "MMMd") if local else f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]}"
+    return wording.WEEK_OF.format(day=day)
 
 
 def figure_name(measure: str, stat: str | None) -> str:
@@ -199,10 +210,10 @@ def figure_value(measure: str, stat: str | None, value: float | None, currency: 
     if measure in MONEY_MEASURES:
         return money(value, currency)
     if measure == "customers" or (measure == "orders" and stat in (None, "sum")):
-        return f"{round(value):,}"
+        return i18n.number(round(value))
     if measure in ("recency_days", "gap_days"):
         return days(value)
-    return f"{value:,.1f}"
+    return i18n.number(value, 1)
 
 
 def group_label(group_by: str) -> str:
@@ -240,7 +251,8 @@ def figure_title(query: Query) -> str:
     if query.intent == "breakdown" and query.group_by:
         return wording.BY_GROUP.format(figure=figure, group=group_label(query.group_by))
     if query.intent == "trend":
-        return wording.PER_INTERVAL.format(figure=figure, interval=query.interval or "month")
+        interval = query.interval or "month"
+        return wording.PER_INTERVAL.format(figure=figure, interval=wording.PERIOD_UNIT.get(interval, interval))
     return figure
 
 

@@ -760,3 +760,7 @@ RISK_LEVEL = {
     "medium": "a chance from {medium} % to {high} %.",
     "low": "a chance below {medium} %.",
 }
+
+# -- issue 16: words the formatting helpers (bot/interpret.py) used to spell in code --
+DAY_COUNT = {"one": "1 day", "other": "{n:,} days"}
+PERIOD_UNIT = {"week": "week", "month": "month", "quarter": "quarter", "year": "year", "day": "day"}
