@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import read_po
 from babel.dates import format_interval, format_skeleton
+from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from config.base import Language

@@ -70,9 +70,13 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
     if filters.segment is not None:
         parts.append(_either(values(filters.segment), wording.SEGMENT_LABEL).capitalize())
     if filters.value_tier is not None:
-        parts.append(f"{_either(values(filters.value_tier))} value")
+        parts.append(
+            wording.FILTER_VALUE_TIER.format(tier=_either(values(filters.value_tier), wording.LEVEL_LABEL))
+        )
     if filters.churn_risk is not None:
-        parts.append(f"{_either(values(filters.churn_risk))} churn risk")
+        parts.append(
+            wording.FILTER_CHURN_RISK.format(risk=_either(values(filters.churn_risk), wording.LEVEL_LABEL))
+        )
     if filters.key_account is True:
         parts.append("key accounts")
     elif filters.key_account is False:
@@ -85,9 +89,9 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
         else:
             parts.append(f"owned by {' or '.join(names)}")
     if filters.region is not None:
-        parts.append(f"in {_either(values(filters.region))}")
+        parts.append(wording.FILTER_IN.format(where=_either(values(filters.region))))
     if filters.country is not None:
-        parts.append(f"in {_either(values(filters.country))}")
+        parts.append(wording.FILTER_IN.format(where=_either(values(filters.country))))
     for column, wanted in (filters.attributes or {}).items():
         parts.append(f"{column.replace('_', ' ')}: {_either(values(wanted))}")
     for low, high, what in (
@@ -252,7 +256,9 @@ def figure_title(query: Query) -> str:
         return wording.BY_GROUP.format(figure=figure, group=group_label(query.group_by))
     if query.intent == "trend":
         interval = query.interval or "month"
-        return wording.PER_INTERVAL.format(figure=figure, interval=wording.PERIOD_UNIT.get(interval, interval))
+        return wording.PER_INTERVAL.format(
+            figure=figure, interval=wording.PERIOD_UNIT.get(interval, interval)
+        )
     return figure
 
 
@@ -350,16 +356,18 @@ def _selection(head: str, answer: Answer | None) -> str:
     """The filters, then how many matched and which of them are shown (when answered)."""
     if isinstance(answer, CountAnswer):
         n = answer.count
-        return f"{head} — {n:,} customer{'s' if n != 1 else ''}"
+        return wording.SELECTION["count"].format(head=head, n=n, s="s" if n != 1 else "")
     if not isinstance(answer, CustomersAnswer):
         return head
     total, shown = answer.total, len(answer.customers)
     start = answer.offset
     by = wording.SORT_LABEL[answer.sort]
     if total == 0:
-        return f"{head} — no customers"
+        return wording.SELECTION["none"].format(head=head)
     if start:
-        return f"{head} — {total:,} customers, {start + 1}–{start + shown} by {by}"
+        return wording.SELECTION["page"].format(
+            head=head, total=total, first=start + 1, last=start + shown, by=by
+        )
     if shown < total:
-        return f"{head} — {total:,} customers, top {shown} by {by}"
-    return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"
+        return wording.SELECTION["top"].format(head=head, total=total, shown=shown, by=by)
+    return wording.SELECTION["all"].format(head=head, total=total, s="s" if total != 1 else "", by=by)

@@ -764,3 +764,17 @@ RISK_LEVEL = {
 # -- issue 16: words the formatting helpers (bot/interpret.py) used to spell in code --
 DAY_COUNT = {"one": "1 day", "other": "{n:,} days"}
 PERIOD_UNIT = {"week": "week", "month": "month", "quarter": "quarter", "year": "year", "day": "day"}
+COUNT_TEXT = "*{n:,}* customer{s} ({share} of {of:,}), with {revenue} revenue to date."
+LIST_THEM = "List them"
+# The interpretation line of a list or count (bot/interpret.py): the filters, then what was found.
+SELECTION = {
+    "count": "{head} — {n:,} customer{s}",
+    "none": "{head} — no customers",
+    "page": "{head} — {total:,} customers, {first}–{last} by {by}",
+    "top": "{head} — {total:,} customers, top {shown} by {by}",
+    "all": "{head} — {total:,} customer{s}, by {by}",
+}
+FILTER_IN = "in {where}"
+FILTER_VALUE_TIER = "{tier} value"
+FILTER_CHURN_RISK = "{risk} churn risk"
+LEVEL_LABEL = {"high": "high", "medium": "medium", "low": "low"}

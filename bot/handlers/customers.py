@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import wording
+from bot import i18n, wording
 from bot.charts import segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
@@ -182,12 +182,14 @@ def count_customers(ctx: Context, query: Query) -> Reply:
     if not isinstance(answer, CountAnswer):
         return special(ctx, query, answer)
     n, of = answer.count, answer.of_total
-    share = f"{100 * n / of:.0f} %" if of else "0 %"
-    text = f"*{n:,}* customer{'s' if n != 1 else ''} ({share} of {of:,}), with {money(answer.revenue, ctx.currency)} revenue to date."
+    share = i18n.percent_of(n / of if of else 0.0, 0)
+    text = wording.COUNT_TEXT.format(
+        n=n, s="s" if n != 1 else "", share=share, of=of, revenue=money(answer.revenue, ctx.currency)
+    )
     buttons = []
     if n:
         listing = query.replace(intent="find_customers")
-        buttons.append(Button("List them", "run_query", {"query": listing.to_json()}))
+        buttons.append(Button(wording.LIST_THEM, "run_query", {"query": listing.to_json()}))
     return Reply(
         context=interpretation(query, answer, ctx.currency),
         text=text,

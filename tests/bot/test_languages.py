@@ -1,0 +1,118 @@
+"""Replies in the asker's language: the catalogues are complete, the language is chosen in the
+documented order, and the constants of bot.wording are read in it wherever they are used."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from bot import i18n, wording
+from bot.brain import Brain
+from bot.context import Channel, ChatUser
+from config import load_settings
+from config.access import Person
+from custseg.store import open_store
+from tests.helpers.demo_book import DemoBooks
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Channel("console:test", "console")
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT])
+def test_every_text_has_a_translation_with_the_same_placeholders(language):
+    if language in ("de", "es") and not i18n.catalogue_path(language).is_file():
+        pytest.xfail(f"the {language} catalogue comes from the i16-po branch")
+    assert i18n.problems(language, wording) == []
+
+
+def test_a_missing_or_broken_translation_is_reported():
+    zh = i18n.catalogue("zh")
+    key = ("WELCOME", wording.WELCOME)
+    saved = zh.pop(key)
+    zh[("NO_SUCH_ROW", wording.NO_SUCH_ROW)], broken = (
+        "没有第 {m} 行",
+        zh[("NO_SUCH_ROW", wording.NO_SUCH_ROW)],
+    )
+    try:
+        found = i18n.problems("zh", wording)
+    finally:
+        zh[key] = saved
+        zh[("NO_SUCH_ROW", wording.NO_SUCH_ROW)] = broken
+    assert "zh: WELCOME has no translation" in found
+    assert any(p.startswith("zh: NO_SUCH_ROW has placeholders ['m']") for p in found)
+
+
+def test_no_module_imports_a_wording_constant_by_name():
+    """``from bot.wording import X`` binds the English value at import: every reader must go
+    through the module (``wording.X``) to get the request's language."""
+    offenders = []
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("adapters/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "bot.wording":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_constants_are_read_in_the_language_spoken_and_english_outside():
+    with i18n.speaking("zh"):
+        assert wording.SEGMENT_LABEL["at_risk"] == "有流失风险客户"
+        assert wording.PENDING_HEAD.format(n=12345, s="s", value="$1").startswith("*12,345 项挽回行动*")
+        assert wording.SIMILAR_WORDS == (
+            "similar",
+            "lookalike",
+            "look-alike",
+            "look alike",
+            "like our",
+            "resembl",
+        )
+    assert wording.SEGMENT_LABEL["at_risk"] == "at risk"
+    assert i18n.language_of("zh-TW") == "zh" and i18n.language_of("de-AT") == "de"
+    assert i18n.language_of("fr-FR") is None and i18n.language_of(None) is None
+
+
+@pytest.fixture(scope="module")
+def brain(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Brain:
+    settings = load_settings(env={}).model_copy(
+        update={
+            "people": {
+                "li": Person(name="Li", role="admin", slack_id="U_LI", language="zh"),
+                "ana": Person(name="Ana", role="admin", slack_id="U_ANA"),
+            }
+        }
+    )
+    store = open_store(demo_books.sqlite_url(tmp_path_factory.mktemp("languages"), settings))
+    return Brain(store, settings)
+
+
+def test_a_chinese_question_is_answered_in_chinese_with_chinese_numbers_and_labels(brain: Brain):
+    reply = brain.ask("EMEA 有多少冠军客户?", ChatUser("U_ANA", "slack"), HERE)
+    assert reply.context.startswith("冠军客户") or "冠军客户" in reply.context, reply.context
+    assert "customers" not in reply.text, reply.text
+
+
+def test_the_person_setting_overrides_the_message_and_the_platform(brain: Brain):
+    reply = brain.ask("how many champions in EMEA?", ChatUser("U_LI", "slack", locale="de-DE"), HERE)
+    assert "冠军客户" in reply.context, reply.context
+    english = brain.ask("how many champions in EMEA?", ChatUser("U_ANA", "slack"), HERE)
+    assert "champions" in english.context.lower() and "冠军" not in english.context
+
+
+def test_the_platform_locale_outranks_the_message_and_the_default_comes_last(brain: Brain):
+    assert brain.language(ChatUser("U_ANA", "slack", locale="zh-CN"), "how many champions?") == "zh"
+    assert brain.language(ChatUser("U_ANA", "slack"), "wie viele Kunden haben wir?") == "de"
+    assert brain.language(ChatUser("U_ANA", "slack"), "12") == "en"
+    assert brain.language(ChatUser("U_LI", "slack", locale="es-ES"), "hola") == "zh"
+    welcome = brain.welcome(ChatUser("U_LI", "slack"))
+    assert welcome.text.startswith("你好") and all(b.label for b in welcome.buttons)
+
+
+def test_chinese_formats_money_and_dates_its_own_way():
+    from bot.interpret import date_span, money, percent
+
+    with i18n.speaking("zh"):
+        assert money(1_234_567, "$") == "$123.5万"
+        assert percent(0.093) == "9%"
+        assert date_span("2026-01-01", "2026-11-13") == "2026年1月1日至11月13日"
+    assert money(1_234_567, "$") == "$1.2M" and percent(0.093) == "9 %"
