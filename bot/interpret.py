@@ -85,7 +85,7 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
         owners = values(filters.owner)
         names = [o.title() for o in owners if o != "me"]
         if "me" in owners:
-            parts.append("your accounts" + (f" or owned by {' or '.join(names)}" if names else ""))
+            parts.append(wording.FILTER_MINE + (f" or owned by {' or '.join(names)}" if names else ""))
         else:
             parts.append(f"owned by {' or '.join(names)}")
     if filters.region is not None:

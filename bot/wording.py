@@ -778,3 +778,4 @@ FILTER_IN = "in {where}"
 FILTER_VALUE_TIER = "{tier} value"
 FILTER_CHURN_RISK = "{risk} churn risk"
 LEVEL_LABEL = {"high": "high", "medium": "medium", "low": "low"}
+FILTER_MINE = "your accounts"
