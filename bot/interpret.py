@@ -77,47 +77,49 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
         parts.append(
             wording.FILTER_CHURN_RISK.format(risk=_either(values(filters.churn_risk), wording.LEVEL_LABEL))
         )
-    if filters.key_account is True:
-        parts.append("key accounts")
-    elif filters.key_account is False:
-        parts.append("not key accounts")
+    if filters.key_account is not None:
+        parts.append(wording.FILTER_KEY_ACCOUNTS[bool(filters.key_account)])
     if filters.owner is not None:
         owners = values(filters.owner)
         names = [o.title() for o in owners if o != "me"]
+        owned = wording.FILTER_OWNED_BY.format(names=wording.FILTER_OR.join(names))
         if "me" in owners:
-            parts.append(wording.FILTER_MINE + (f" or owned by {' or '.join(names)}" if names else ""))
+            parts.append(wording.FILTER_MINE + (wording.FILTER_OR + owned if names else ""))
         else:
-            parts.append(f"owned by {' or '.join(names)}")
+            parts.append(owned)
     if filters.region is not None:
         parts.append(wording.FILTER_IN.format(where=_either(values(filters.region))))
     if filters.country is not None:
         parts.append(wording.FILTER_IN.format(where=_either(values(filters.country))))
     for column, wanted in (filters.attributes or {}).items():
         parts.append(f"{column.replace('_', ' ')}: {_either(values(wanted))}")
-    for low, high, what in (
-        ("min_revenue", "max_revenue", "revenue"),
-        ("min_clv", "max_clv", "lifetime value"),
-    ):
+    for low, high, what in (("min_revenue", "max_revenue", "revenue"), ("min_clv", "max_clv", "clv")):
         for slot, sign in ((low, "≥"), (high, "≤")):
             amount = getattr(filters, slot)
             if amount is not None:
-                parts.append(f"{what} {sign} {money(float(amount), currency)}")
-    for slot, sign in (("min_orders", "≥"), ("max_orders", "≤")):
+                parts.append(
+                    wording.FILTER_AMOUNT[what].format(sign=sign, amount=money(float(amount), currency))
+                )
+    for slot, bound in (("min_orders", "min"), ("max_orders", "max")):
         n = getattr(filters, slot)
         if n is not None:
-            parts.append(f"{sign} {n:,} order{'s' if n != 1 else ''}")
+            parts.append(wording.FILTER_ORDERS[bound].format(n=n, s="s" if n != 1 else ""))
     if filters.inactive_days is not None:
-        parts.append(f"no order for {days(int(filters.inactive_days))}+")
+        parts.append(wording.FILTER_INACTIVE.format(days=days(int(filters.inactive_days))))
     if filters.ordered_within_days is not None:
-        parts.append(f"ordered in the last {days(int(filters.ordered_within_days))}")
+        parts.append(wording.FILTER_ORDERED_WITHIN.format(days=days(int(filters.ordered_within_days))))
     if filters.ordered_in is not None:
-        parts.append(f"ordered {period_in(filters.ordered_in)}")
+        parts.append(wording.FILTER_ORDERED.format(period=period_in(filters.ordered_in)))
     if filters.first_order_in is not None:
-        parts.append(f"first order {period_in(filters.first_order_in)}")
+        parts.append(wording.FILTER_FIRST_ORDER.format(period=period_in(filters.first_order_in)))
     if filters.spend_change is not None:
-        parts.append(f"spending {filters.spend_change}")
+        change = filters.spend_change
+        parts.append(wording.FILTER_SPENDING.get(change, f"spending {change}"))
     if filters.exclude is not None:
-        parts += [f"not {part[0].lower() + part[1:]}" for part in describe_filters(filters.exclude, currency)]
+        parts += [
+            wording.FILTER_NOT.format(part=part[0].lower() + part[1:])
+            for part in describe_filters(filters.exclude, currency)
+        ]
     return parts
 
 
@@ -147,7 +149,7 @@ def period_in(period: Period | Mapping[str, Any]) -> str:
     """A period after a verb: "this week", "in the last 30 days", "in Q3 2025"."""
     p = period.to_json() if isinstance(period, Period) else dict(period)
     words = period_words(p)
-    return words if "unit" in p else f"in {words}"
+    return words if "unit" in p else wording.PERIOD_IN.format(period=words)
 
 
 def _day(iso: str) -> dt.date:
@@ -245,7 +247,10 @@ def label_words(label: Label) -> str:
         return wording.SEGMENT_LABEL[value]
     if column == "lifecycle":
         return wording.STAGE_LABEL[value]
-    return f"{value} value" if column == "value_tier" else f"{value} churn risk"
+    level = wording.LEVEL_LABEL.get(value, value)
+    if column == "value_tier":
+        return wording.FILTER_VALUE_TIER.format(tier=level)
+    return wording.FILTER_CHURN_RISK.format(risk=level)
 
 
 def figure_title(query: Query) -> str:
@@ -309,12 +314,13 @@ def quoted(words: tuple[str, ...] | list[str]) -> str:
 def interpretation(query: Query | None, answer: Answer | None = None, currency: str = "$") -> str:
     """E.g. "Dormant · high value · your accounts — 14 customers, top 10 by revenue"."""
     if query is None:
-        return declaration("unknown").label
+        return wording.INTENT_LABEL["unknown"]
     declared = declaration(query.intent)
     applied = getattr(answer, "filters", None)
     filters: Filters = applied if applied else query.filters
     words = " · ".join(describe_filters(filters, currency))
-    line = _line(query, declared.shows, declared.label, words, answer)
+    label = wording.INTENT_LABEL.get(query.intent, declared.label)
+    line = _line(query, declared.shows, label, words, answer)
     if query.unsupported:
         line += " · " + wording.NOT_APPLIED.format(words=quoted(query.unsupported))
     return line
@@ -328,16 +334,20 @@ def _line(query: Query, shows: str, label: str, words: str, answer: Answer | Non
         if query.period is not None:
             when = period_words(query.period)
             if query.compare_to is not None:
-                when += f" vs {period_words(query.compare_to)}"
+                when = wording.PERIOD_VERSUS.format(first=when, second=period_words(query.compare_to))
             parts.append(when)
         return " · ".join(p for p in parts if p)
     if shows == "movement":
         moved = [label_words(x) for x in (query.from_, query.to) if x is not None]
         if query.from_ is not None and query.to is None:
-            moved = [f"from {moved[0]}"]
+            moved = [wording.MOVED_LINE["from"].format(label=moved[0])]
         elif query.to is not None and query.from_ is None:
-            moved = [f"into {moved[0]}"]
-        since = [f"since {period_words(query.period)}"] if query.period is not None else []
+            moved = [wording.MOVED_LINE["into"].format(label=moved[0])]
+        since = (
+            [wording.MOVED_LINE["since"].format(period=period_words(query.period))]
+            if query.period is not None
+            else []
+        )
         return " · ".join(p for p in [label, " → ".join(moved), words, *since] if p)
     if shows == "term" and query.term:
         return f"{label} · {key_label('segment', query.term).replace('_', ' ')}"

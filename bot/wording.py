@@ -779,3 +779,85 @@ FILTER_VALUE_TIER = "{tier} value"
 FILTER_CHURN_RISK = "{risk} churn risk"
 LEVEL_LABEL = {"high": "high", "medium": "medium", "low": "low"}
 FILTER_MINE = "your accounts"
+# What the interpretation line calls each intent (bot/intents.py declares the same in English).
+INTENT_LABEL = {
+    "find_customers": "Customers",
+    "count_customers": "Customer count",
+    "aggregate": "Figure",
+    "breakdown": "Breakdown",
+    "segment_overview": "Segment breakdown",
+    "trend": "Trend",
+    "movements": "Movements",
+    "customer_profile": "Customer profile",
+    "explain": "Why",
+    "key_account_digest": "Key-account digest",
+    "churn_alerts": "Churn alerts",
+    "pending_actions": "Actions awaiting a decision",
+    "propose_action": "Win-back suggestion",
+    "decide": "Decision",
+    "export": "Export",
+    "define": "Definition",
+    "subscribe": "Schedule a post",
+    "unsubscribe": "Stop a scheduled post",
+    "smalltalk": "Hello",
+    "help": "Help",
+    "unknown": "Not understood",
+}
+AS_OF = "As of {as_of}"
+BUTTON_GONE = "That button is no longer available. Ask me again."
+LIST_EXPIRED = "That list has expired. Ask me again."
+WHY_BUTTON = "Why?"
+WHICH_CUSTOMER = "Which customer? e.g. *suggest a win-back for Globex*."
+# One customer's profile (bot/handlers/one_customer.py): the fields' names and values.
+PROFILE_FIELD = {
+    "owner": "Owner",
+    "region": "Region",
+    "segment": "Segment",
+    "stage": "Stage",
+    "churn_risk": "Churn risk",
+    "value_tier": "Value tier",
+    "revenue": "Revenue",
+    "last_order": "Last order",
+    "since": "Customer since",
+    "key_account": "Key account",
+    "revenue_to_date": "Revenue to date",
+}
+PROFILE_REVENUE = "{revenue} over {orders:,} orders (avg {aov})"
+PROFILE_LAST_ORDER = "{day} ({ago}; usually every {gap} days)"
+ORDERS_HEADERS = ("Order", "Date", "Amount")
+# Why a customer has their labels (the explain answer), one sentence per label.
+EXPLAIN_SEGMENT = (
+    "*Segment {segment}* ({rule}): last order {ago} (R {r}: {recent} of customers ordered more recently) "
+    "and {orders:,} orders (F {f}: {frequent} order more often)."
+)
+EXPLAIN_STAGE = "*Stage {stage}*: {reason}, judged against {basis}."
+EXPLAIN_RISK = "*Churn risk {risk}*"
+EXPLAIN_TIER = "*Value tier {tier}*: {revenue} revenue to date"
+EXPLAIN_TIER_CLV = ", {clv} expected lifetime value"
+EXPLAIN_TIER_HIGH = "; high value starts at {high} of {basis} ({who})"
+EXPLAIN_KEY_ACCOUNT = "*Key account*: among the top accounts of their account manager by revenue."
+# A customer list's table (bot/handlers/customers.py).
+LIST_HEADERS = {
+    "clv": "Lifetime value",
+    "last_order": "Last order",
+    "star": "★ key account",
+    "tiers": "Value tiers",
+}
+CUSTOMER_TABLE_HEADERS = ("Customer", "Owner", "Segment", "Stage", "Risk", "Revenue")
+OVERVIEW_HEADERS = ("Segment", "Customers", "Share", "Revenue", "Of revenue")
+OVERVIEW_FIELDS = {"lifecycle": "Lifecycle", "tiers": "Value tiers", "key_accounts": "Key accounts"}
+OVERVIEW_TOTAL = " — {n:,} customers"
+FILTER_KEY_ACCOUNTS = {True: "key accounts", False: "not key accounts"}
+FILTER_OWNED_BY = "owned by {names}"
+FILTER_OR = " or "
+FILTER_ORDERS = {"min": "≥ {n:,} order{s}", "max": "≤ {n:,} order{s}"}
+FILTER_INACTIVE = "no order for {days}+"
+FILTER_ORDERED_WITHIN = "ordered in the last {days}"
+FILTER_ORDERED = "ordered {period}"
+FILTER_FIRST_ORDER = "first order {period}"
+FILTER_SPENDING = {"down": "spending down", "up": "spending up"}
+FILTER_NOT = "not {part}"
+FILTER_AMOUNT = {"revenue": "revenue {sign} {amount}", "clv": "lifetime value {sign} {amount}"}
+PERIOD_IN = "in {period}"
+PERIOD_VERSUS = "{first} vs {second}"
+MOVED_LINE = {"from": "from {label}", "into": "into {label}", "since": "since {period}"}

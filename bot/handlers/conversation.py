@@ -292,7 +292,7 @@ def _exported(
         context=context,
         text=text,
         file=file,
-        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        footer=with_freshness(wording.AS_OF.format(as_of=answer.as_of), ctx.settings, answer.as_of),
         answer={
             "kind": "export",
             "as_of": answer.as_of,

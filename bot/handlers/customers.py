@@ -65,14 +65,15 @@ def _corrected(query: Query, slot: str, typed: str, name: str) -> Query | None:
 
 def _risk(r: ListedCustomer) -> str:
     p = r.churn_probability
-    return str(r.churn_risk) if p is None else f"{r.churn_risk} {100 * p:.0f} %"
+    risk = wording.LEVEL_LABEL.get(str(r.churn_risk), str(r.churn_risk))
+    return risk if p is None else f"{risk} {i18n.percent_of(p, 0)}"
 
 
 def customer_table(rows: list[ListedCustomer], currency: str) -> Table:
     """Customers best-first; lifetime value and churn probability shown where the models give them."""
     with_clv = any(r.clv is not None for r in rows)
-    headers = ["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue"]
-    headers += ["Lifetime value"] if with_clv else []
+    headers = list(wording.CUSTOMER_TABLE_HEADERS)
+    headers += [wording.LIST_HEADERS["clv"]] if with_clv else []
     table_rows = []
     for r in rows:
         row = [
@@ -90,7 +91,7 @@ def customer_table(rows: list[ListedCustomer], currency: str) -> Table:
     left: list[Align] = ["left"]
     right: list[Align] = ["right"]
     align = left * 5 + right * (len(headers) - 4)
-    return Table(headers=[*headers, "Last order"], rows=table_rows, align=align)
+    return Table(headers=[*headers, wording.LIST_HEADERS["last_order"]], rows=table_rows, align=align)
 
 
 def other_reading(ctx: Context, query: Query, answer: OnCustomers) -> str | None:
@@ -118,7 +119,7 @@ def footer(
     """The small print of a data answer: as-of day, the engine's notes, ``extra``, which reading of
     "lost"/"new" was used, customers the book leaves out, where the currency comes from, and a
     warning when the data is old."""
-    notes = [f"As of {answer.as_of}", *answer.notes, *(extra or [])]
+    notes = [wording.AS_OF.format(as_of=answer.as_of), *answer.notes, *(extra or [])]
     if query is not None:
         reading = other_reading(ctx, query, answer)
         if reading:
@@ -150,7 +151,7 @@ def list_reply(ctx: Context, query: Query, offset: int = 0) -> Reply:
                 {"query": query.to_json(), "offset": offset + len(answer.customers)},
             )
         )
-    star = ["★ key account"] if any(r.key_account for r in answer.customers) else []
+    star = [wording.LIST_HEADERS["star"]] if any(r.key_account for r in answer.customers) else []
     return Reply(
         context=context,
         table=customer_table(answer.customers, ctx.currency),
@@ -166,14 +167,14 @@ def find_customers(ctx: Context, query: Query) -> Reply:
 def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
     given = payload.get("query")
     if not isinstance(given, dict) or given.get("intent") != "find_customers":
-        return Reply(text="That list has expired. Ask me again.")
+        return Reply(text=wording.LIST_EXPIRED)
     return list_reply(ctx, Query.from_json(given), offset=max(0, int(payload.get("offset", 0))))
 
 
 def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
     query = payload.get("query")
     if not isinstance(query, dict):
-        return Reply(text="That button is no longer available. Ask me again.")
+        return Reply(text=wording.BUTTON_GONE)
     return ctx.answer(query)
 
 
@@ -222,16 +223,16 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     segments = [r.to_json() for r in answer.segments]
     image = Image("Segments", segment_chart(segments), alt) if answer.total else None
     return Reply(
-        context=interpretation(query, answer, cur) + f" — {answer.total:,} customers",
+        context=interpretation(query, answer, cur) + wording.OVERVIEW_TOTAL.format(n=answer.total),
         table=Table(
-            ["Segment", "Customers", "Share", "Revenue", "Of revenue"],
+            list(wording.OVERVIEW_HEADERS),
             rows,
             ["left", "right", "right", "right", "right"],
         ),
         fields=[
-            ("Lifecycle", stages),
-            ("Value tiers", tiers),
-            ("Key accounts", f"{answer.key_accounts:,}"),
+            (wording.OVERVIEW_FIELDS["lifecycle"], stages),
+            (wording.OVERVIEW_FIELDS["tiers"], tiers),
+            (wording.OVERVIEW_FIELDS["key_accounts"], i18n.number(answer.key_accounts)),
         ],
         image=image,
         footer=footer(ctx, answer, query=query),

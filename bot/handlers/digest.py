@@ -475,7 +475,7 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
         return Reply(
             context=context,
             text=wording.ALERTS_NONE.format(since=previous.as_of),
-            footer=with_freshness(f"As of {snap.as_of}", ctx.settings, snap.as_of),
+            footer=with_freshness(wording.AS_OF.format(as_of=snap.as_of), ctx.settings, snap.as_of),
         )
     settings = ctx.settings
     made = alert_suggestions(ctx.store, settings, newly, snap.as_of, actor_of(ctx))

@@ -56,15 +56,15 @@ def _cell(text: str, width: int = MAX_LABEL) -> str:
 
 def notes_footer(answer: OnCustomers, extra: Sequence[str] = ()) -> str:
     """The small print without a chat context: the as-of day, the engine's notes and ``extra``."""
-    return " · ".join([f"As of {answer.as_of}", *answer.notes, *extra])
+    return " · ".join([wording.AS_OF.format(as_of=answer.as_of), *answer.notes, *extra])
 
 
 def _who(answer: Figure, currency: str) -> str:
     """Whom a figure is about, as the start of a sentence ("Champions in APAC", "Your champions",
     "Customers in EMEA", "Key accounts")."""
     parts = describe_filters(answer.filters, currency)
-    yours = "your accounts" in parts
-    rest = [p for p in parts if p != "your accounts"]
+    yours = wording.FILTER_MINE in parts
+    rest = [p for p in parts if p != wording.FILTER_MINE]
     if not rest:
         return wording.YOUR_CUSTOMERS if yours else wording.EVERYONE[answer.whole_book]
     # A place or an owner reads on after a space ("Champions in APAC"); other conditions are listed.

@@ -337,7 +337,7 @@ class ChatService:
     ) -> Reply:
         handler = self.handlers.action(action_id)
         if handler is None:
-            return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
+            return Reply(context="Not understood", text=wording.BUTTON_GONE)
         try:
             ctx = self.context(user, channel, self.engine(), message_id=message_id)
             if ctx.stranger:
