@@ -51,6 +51,14 @@ def days_ago(n: float) -> str:
     return wording.DAYS_AGO["ago"].format(days=days(n))
 
 
+def level_label(level: object) -> str:
+    """A value tier or churn risk level ("high") as said in the reply's language; anything else as
+    is, none as a dash."""
+    if level is None:
+        return "—"
+    return wording.LEVEL_LABEL.get(str(level), str(level))
+
+
 def _either(values: tuple[str, ...], label: Mapping[str, str] | None = None) -> str:
     return " or ".join(label.get(v, v) if label else v for v in values)
 
@@ -247,7 +255,7 @@ def label_words(label: Label) -> str:
         return wording.SEGMENT_LABEL[value]
     if column == "lifecycle":
         return wording.STAGE_LABEL[value]
-    level = wording.LEVEL_LABEL.get(value, value)
+    level = level_label(value)
     if column == "value_tier":
         return wording.FILTER_VALUE_TIER.format(tier=level)
     return wording.FILTER_CHURN_RISK.format(risk=level)

@@ -861,3 +861,25 @@ FILTER_AMOUNT = {"revenue": "revenue {sign} {amount}", "clv": "lifetime value {s
 PERIOD_IN = "in {period}"
 PERIOD_VERSUS = "{first} vs {second}"
 MOVED_LINE = {"from": "from {label}", "into": "into {label}", "since": "since {period}"}
+CHART_LABEL = {
+    "segments": "Segments",
+    "segments_title": "Customers and revenue by segment",
+    "customers_pct": "% of customers",
+    "revenue_pct": "% of revenue",
+    "now": "now",
+}
+FIELD_LABEL = {
+    "why": "Why",
+    "value_at_stake": "Value at stake",
+    "expected_value": "Expected value",
+    "account_manager": "Account manager",
+    "status": "Status",
+}
+DIGEST_HEADERS = ("Key account", "Owner", "Change")
+PENDING_HEADERS = ("#", "Customer", "Action", "Owner", "At stake", "State")
+PICK_HEADERS = ("Customer", "Owner", "Revenue")
+OF_TOTAL = "Of total"
+HELP_BUTTON = "Help"
+FOR_EXAMPLE = "For example:"
+TRY_HELP = "Try *help* for examples."
+CONTEXT_LABEL = {"welcome": "Welcome", "help": "Help"}

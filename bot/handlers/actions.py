@@ -29,7 +29,7 @@ from typing import Any
 from bot import wording
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.interpret import days_ago, money
+from bot.interpret import days_ago, level_label, money
 from bot.reply import Reply
 from bot.winback.cards import card, no_play_sentence, status, task_reply, when
 from bot.winback.copies import spread_outcome
@@ -77,7 +77,7 @@ def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Re
                 (wording.PROFILE_FIELD["stage"], wording.STAGE_LABEL[stage]),
                 (
                     wording.PROFILE_FIELD["value_tier"],
-                    wording.LEVEL_LABEL.get(customer["value_tier"], customer["value_tier"]),
+                    level_label(customer["value_tier"]),
                 ),
                 (wording.PROFILE_FIELD["revenue_to_date"], money(customer["revenue"], ctx.currency)),
                 (wording.PROFILE_FIELD["last_order"], days_ago(customer["recency_days"])),

@@ -397,7 +397,7 @@ def define(ctx: Context, query: Query) -> Reply:
         return Reply(
             context=interpretation(query),
             text=wording.DEFINE_UNKNOWN,
-            buttons=[Button("Help", "ask", {"text": "help"})],
+            buttons=[Button(wording.HELP_BUTTON, "ask", {"text": "help"})],
             answer=answer,
         )
     return Reply(context=interpretation(query), text=text, answer=answer)

@@ -8,7 +8,7 @@ from bot import i18n, wording
 from bot.charts import segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.interpret import days_ago, interpretation, money
+from bot.interpret import days_ago, interpretation, level_label, money
 from bot.reply import Align, Button, Image, Reply, Table
 from custseg.query import (
     CountAnswer,
@@ -65,7 +65,7 @@ def _corrected(query: Query, slot: str, typed: str, name: str) -> Query | None:
 
 def _risk(r: ListedCustomer) -> str:
     p = r.churn_probability
-    risk = wording.LEVEL_LABEL.get(str(r.churn_risk), str(r.churn_risk))
+    risk = level_label(r.churn_risk)
     return risk if p is None else f"{risk} {i18n.percent_of(p, 0)}"
 
 
@@ -221,7 +221,7 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
         for r in answer.segments
     )
     segments = [r.to_json() for r in answer.segments]
-    image = Image("Segments", segment_chart(segments), alt) if answer.total else None
+    image = Image(wording.CHART_LABEL["segments"], segment_chart(segments), alt) if answer.total else None
     return Reply(
         context=interpretation(query, answer, cur) + wording.OVERVIEW_TOTAL.format(n=answer.total),
         table=Table(

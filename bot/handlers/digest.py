@@ -237,7 +237,7 @@ def digest(ctx: Context, query: Query) -> Reply:
                     )
                 )
             table = Table(
-                ["Key account", "Owner", "Change", basis_label.capitalize()],
+                [*wording.DIGEST_HEADERS, basis_label.capitalize()],
                 [
                     [r.name, r.owner or "—", r.change, money(r.value, cur)]
                     for r in moves.head(MAX_MOVES).itertuples()

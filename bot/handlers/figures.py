@@ -240,7 +240,7 @@ def breakdown_reply(
             [_cell(k), v, percent(g.customers / total) if total else "—"]
             for k, v, g in zip(labels, values, groups, strict=True)
         ]
-        head[2] = "Of total"
+        head[2] = wording.OF_TOTAL
     else:
         rows = [[_cell(k), v, f"{g.customers:,}"] for k, v, g in zip(labels, values, groups, strict=True)]
     align: list[Align] = ["left", "right", "right"]

@@ -6,7 +6,7 @@ from bot import i18n, wording
 from bot.context import Context
 from bot.freshness import with_freshness
 from bot.handlers.actions import suggestion_reply
-from bot.interpret import days, days_ago, interpretation, money
+from bot.interpret import days, days_ago, interpretation, level_label, money
 from bot.reply import Button, Reply, Table
 from custseg.query import (
     Ambiguous,
@@ -48,7 +48,7 @@ def _pick(ctx: Context, query: Query, answer: Unresolved) -> Reply:
         )
         for c in candidates[:5]
     ]
-    table = Table(["Customer", "Owner", "Revenue"], rows, ["left", "left", "right"]) if rows else None
+    table = Table(list(wording.PICK_HEADERS), rows, ["left", "left", "right"]) if rows else None
     return Reply(context=interpretation(query), text=text, table=table, buttons=buttons)
 
 
@@ -89,8 +89,8 @@ def profile(ctx: Context, query: Query) -> Reply:
             f"{wording.SEGMENT_LABEL[c['segment']]} (R{c['r_score']} F{c['f_score']} M{c['m_score']})",
         ),
         (field["stage"], wording.STAGE_LABEL[c["lifecycle"]]),
-        (field["churn_risk"], wording.LEVEL_LABEL.get(c["churn_risk"], c["churn_risk"])),
-        (field["value_tier"], wording.LEVEL_LABEL.get(c["value_tier"], c["value_tier"])),
+        (field["churn_risk"], level_label(c["churn_risk"])),
+        (field["value_tier"], level_label(c["value_tier"])),
         (
             field["revenue"],
             wording.PROFILE_REVENUE.format(
@@ -205,7 +205,7 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
                 )
             )
         elif f["topic"] == "churn_risk":
-            line = wording.EXPLAIN_RISK.format(risk=wording.LEVEL_LABEL.get(f["label"], f["label"]))
+            line = wording.EXPLAIN_RISK.format(risk=level_label(f["label"]))
             if f.get("probability") is not None and f.get("horizon_days"):
                 pct = f"{100 * f['probability']:.0f}"
                 line += f" ({wording.CHURN_PROBABILITY.format(pct=pct, horizon=days(f['horizon_days']))})"
@@ -217,7 +217,7 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
                 out.append(
                     wording.STAGE_VS_RISK.format(
                         stage=wording.STAGE_LABEL[stage].lower(),
-                        risk=wording.LEVEL_LABEL.get(f["label"], f["label"]),
+                        risk=level_label(f["label"]),
                         horizon=days(f["horizon_days"]),
                     )
                 )
@@ -225,7 +225,7 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
             high = f.get("high_min")
             basis = f.get("basis") or "revenue"
             line = wording.EXPLAIN_TIER.format(
-                tier=wording.LEVEL_LABEL.get(f["label"], f["label"]), revenue=money(f["revenue"], currency)
+                tier=level_label(f["label"]), revenue=money(f["revenue"], currency)
             )
             if f.get("clv") is not None and basis != "revenue":
                 line += wording.EXPLAIN_TIER_CLV.format(clv=money(f["clv"], currency))

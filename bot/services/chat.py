@@ -208,7 +208,7 @@ class ChatService:
     def _ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None) -> Reply:
         try:
             if not text or not text.strip():
-                return Reply(context="Help", text=wording.EMPTY_MESSAGE)
+                return Reply(context=wording.CONTEXT_LABEL["help"], text=wording.EMPTY_MESSAGE)
             # Typed decisions ("reject 12 because …") are button presses in words, outside the
             # query contract: they never reach the parser.
             typed = typed_decision(text[:MAX_MESSAGE])
@@ -303,7 +303,7 @@ class ChatService:
             # A query that was valid but could not be answered as asked (a column the data does
             # not have) was understood: the interpretation says so, the error says why.
             context = interpretation(checked) if checked is not None else "Not understood"
-            return Reply(context=context, text=f"{err} Try *help* for examples.")
+            return Reply(context=context, text=f"{err} {wording.TRY_HELP}")
         except CustsegError as err:
             return Reply(context=interpretation(checked), text=str(err))
         except Exception:
