@@ -883,3 +883,23 @@ HELP_BUTTON = "Help"
 FOR_EXAMPLE = "For example:"
 TRY_HELP = "Try *help* for examples."
 CONTEXT_LABEL = {"welcome": "Welcome", "help": "Help"}
+# The chat platforms' own words around an answer (adapters/slack/render.py, adapters/teams/render.py).
+SLACK_WORDS = {
+    "share": "Share in channel",
+    "shared_by": "Shared by <@{user}>",
+    "continued": "… continued ({n}/{of})",
+    "left_out": "… {n} more part(s) of this answer left out to fit Slack. Ask a narrower question.",
+    "chart_below": "Chart: {title} (attached below)",
+    "chart_alt": "Chart: {title}. {alt} Share in channel to see the picture.",
+    "reason_label": "Reason (optional)",
+    "reason_hint": "Goes into the audit log with your decision.",
+    "cancel": "Cancel",
+}
+TEAMS_WORDS = {
+    "reason_label": "Reason (optional)",
+    "reason_placeholder": "e.g. they switched supplier",
+    "local_mode": "Local mode: not connected to Microsoft Teams (no app credentials configured).",
+    "chart_too_large": "The chart is too large for a Teams card; in numbers: {alt}",
+    "rows_left_out": "Rows {start}–{end} are left out to keep this card within Teams' size limit.",
+    "rows_page": "Rows {start}–{end}",
+}

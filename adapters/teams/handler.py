@@ -48,7 +48,7 @@ from adapters.teams.roster import Rosters
 from adapters.web.charts import links_for
 from adapters.web.exports import links_for as export_links_for
 from bot import channels as policy
-from bot import wording
+from bot import i18n, wording
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import remember, suggestion_ids
@@ -131,6 +131,15 @@ class CustsegTeams(ActivityHandler):
         self._emails: dict[str, str | None] = {}
         self._chart_links = links_for(brain.store, settings.web)
         self._export_links = export_links_for(brain.store, settings.web)
+
+    async def on_turn(self, turn_context: TurnContextProtocol) -> None:
+        """Every turn in the sender's language (``ChatService.language``: their ``[people]`` setting,
+        ``activity.locale``, the message's words, the default), so the notes this handler says
+        itself (answered privately, *Share in …*) match the answer."""
+        user, _ = self._sender(turn_context)
+        text = getattr(turn_context.activity, "text", None)
+        with i18n.speaking(self.brain.language(user, text if isinstance(text, str) else None)):
+            await super().on_turn(turn_context)
 
     # -- who and where ---------------------------------------------------------------------------
     def _sender(self, context: TurnContextProtocol) -> tuple[ChatUser, bool]:

@@ -59,6 +59,12 @@ def with_unsupported(reply: Reply, query: Query) -> Reply:
     return dataclasses.replace(reply, text=f"{lead}\n\n{reply.text}" if reply.text else lead)
 
 
+def said(reply: Reply) -> Reply:
+    """``reply`` marked with the language it was composed in, for the adapter that renders it."""
+    language = i18n.current()
+    return reply if reply.language == language else dataclasses.replace(reply, language=language)
+
+
 def unreachable() -> Reply:
     """The answer while our database cannot be reached: ask again shortly, rather than an error."""
     return Reply(context="Data unavailable", text=wording.DATA_UNREACHABLE)
@@ -201,9 +207,9 @@ class ChatService:
         as a follow-up of what this user asked there before, and the answer is remembered.
         """
         if i18n.chosen():
-            return self._ask(text, user, channel, conversation)
+            return said(self._ask(text, user, channel, conversation))
         with i18n.speaking(self.language(user, text)):
-            return self._ask(text, user, channel, conversation)
+            return said(self._ask(text, user, channel, conversation))
 
     def _ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None) -> Reply:
         try:
@@ -265,9 +271,9 @@ class ChatService:
         the worker), the language of ``user`` and ``text``.
         """
         if i18n.chosen():
-            return self._run(query, user, channel, engine, access, text, answered)
+            return said(self._run(query, user, channel, engine, access, text, answered))
         with i18n.speaking(self.language(user, text)):
-            return self._run(query, user, channel, engine, access, text, answered)
+            return said(self._run(query, user, channel, engine, access, text, answered))
 
     def _run(
         self,
@@ -324,7 +330,7 @@ class ChatService:
         a customer the press shows is remembered as if asked ("List them", then "the second one").
         The answer is in the presser's language (a press has no words to tell it by)."""
         with i18n.speaking(self.language(user)):
-            return self._act(action_id, payload, user, channel, message_id, conversation)
+            return said(self._act(action_id, payload, user, channel, message_id, conversation))
 
     def _act(
         self,
@@ -381,4 +387,4 @@ class ChatService:
     def welcome(self, user: ChatUser | None = None) -> Reply:
         """The first message a new user gets (help, with the overview button), in their language."""
         with i18n.speaking(self.language(user) if user is not None else self.configured.bot.language):
-            return talk.welcome()
+            return said(talk.welcome())

@@ -16,6 +16,7 @@ from bot import i18n, wording
 from bot.context import Channel, ChatUser, Context
 from bot.handlers.digest import AlertPlan, alert_suggestions, alerts_by_owner, plan_alerts, previous_snapshot
 from bot.reply import Reply
+from bot.services.chat import said
 from bot.winback.copies import catch_up_copies, spread_outcome
 from custseg.actions import SYSTEM, Outcome, sweep
 from custseg.query import Query
@@ -120,7 +121,7 @@ class ScheduledPosts:
         settings = self.chat.settings
         suggestions = alert_suggestions(self.store, settings, plan.alert, snap.as_of)
         messages = [
-            Message(f"{key}:{owner or '-'}", reply, ids)
+            Message(f"{key}:{owner or '-'}", said(reply), ids)
             for owner, ids, reply in alerts_by_owner(plan, snap, since, settings, suggestions)
         ]
         return messages, plan
