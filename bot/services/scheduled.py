@@ -62,9 +62,11 @@ class ScheduledPosts:
         the subscriber's language (their ``[people]`` setting, else the settings' default)."""
         handler = self.chat.handlers.intent("key_account_digest")
         with i18n.speaking(self._language(platform, subscriber)):
-            reply = handler(
-                self._context(platform, channel, subscriber),
-                Query.from_json({"intent": "key_account_digest"}),
+            reply = said(
+                handler(
+                    self._context(platform, channel, subscriber),
+                    Query.from_json({"intent": "key_account_digest"}),
+                )
             )
         return [Message(key, reply)]
 

@@ -116,3 +116,21 @@ def test_chinese_formats_money_and_dates_its_own_way():
         assert percent(0.093) == "9%"
         assert date_span("2026-01-01", "2026-11-13") == "2026年1月1日至11月13日"
     assert money(1_234_567, "$") == "$1.2M" and percent(0.093) == "9 %"
+
+
+def test_define_in_chinese_names_the_practice_class_of_the_segment(brain: Brain):
+    reply = brain.ask("重要挽留客户是什么意思?", ChatUser("U_ANA", "slack"), HERE)
+    assert "有流失风险客户" in reply.text and "重要挽留客户" in reply.text, reply.text
+    which = brain.ask("细分是什么意思?", ChatUser("U_ANA", "slack"), HERE)
+    for segment, practice in (("冠军客户", "重要价值客户"), ("冬眠客户", "一般挽留客户")):
+        assert f"{segment}（{practice}）" in which.text, which.text
+
+
+def test_a_scheduled_digest_is_in_the_subscribers_language(brain: Brain):
+    from bot.app import build
+
+    app = build(brain.store, brain.settings)
+    (message,) = app.scheduled.digest("slack", "C_SALES", "digest:1", subscriber="U_LI")
+    assert message.reply.language == "zh" and "重点客户摘要" in message.reply.plain_text()
+    (english,) = app.scheduled.digest("slack", "C_SALES", "digest:2", subscriber="U_ANA")
+    assert english.reply.language == "en" and "Key-account digest" in english.reply.plain_text()
