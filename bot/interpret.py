@@ -230,6 +230,11 @@ def figure_value(measure: str, stat: str | None, value: float | None, currency: 
     return i18n.number(value, 1)
 
 
+def interval_word(interval: str) -> str:
+    """A trend's interval as the noun after "per" ("month")."""
+    return wording.INTERVAL_LABEL.get(interval, interval)
+
+
 def group_label(group_by: str) -> str:
     return wording.GROUP_LABEL.get(group_by, group_by.replace("_", " "))
 
@@ -269,9 +274,7 @@ def figure_title(query: Query) -> str:
         return wording.BY_GROUP.format(figure=figure, group=group_label(query.group_by))
     if query.intent == "trend":
         interval = query.interval or "month"
-        return wording.PER_INTERVAL.format(
-            figure=figure, interval=wording.PERIOD_UNIT.get(interval, interval)
-        )
+        return wording.PER_INTERVAL.format(figure=figure, interval=interval_word(interval))
     return figure
 
 

@@ -903,3 +903,6 @@ TEAMS_WORDS = {
     "rows_left_out": "Rows {start}–{end} are left out to keep this card within Teams' size limit.",
     "rows_page": "Rows {start}–{end}",
 }
+# An interval of a trend as a noun after "per" ("revenue per month"); PERIOD_UNIT is the unit counted
+# back ("3 months ago"), which other languages inflect differently.
+INTERVAL_LABEL = {"week": "week", "month": "month", "quarter": "quarter", "year": "year", "day": "day"}

@@ -23,6 +23,7 @@ from bot.interpret import (
     group_label,
     interpretation,
     interval_label,
+    interval_word,
     key_label,
     label_words,
     money,
@@ -260,11 +261,15 @@ def breakdown_reply(
 def trend_notes(answer: TrendAnswer) -> list[str]:
     """Where the points come from, and the intervals without a snapshot (unless the engine's notes
     already count them)."""
-    notes = [wording.TREND_SOURCE.get(answer.source, answer.source).format(interval=answer.interval)]
+    notes = [
+        wording.TREND_SOURCE.get(answer.source, answer.source).format(interval=interval_word(answer.interval))
+    ]
     if answer.missing and not any("snapshot" in note for note in answer.notes):
         notes.append(
             wording.TREND_MISSING.format(
-                n=answer.missing, interval=answer.interval, s="s" if answer.missing != 1 else ""
+                n=answer.missing,
+                interval=interval_word(answer.interval),
+                s="s" if answer.missing != 1 else "",
             )
         )
     return notes
@@ -289,7 +294,7 @@ def trend_reply(
         (only,) = known
         text = wording.TREND_ONE.format(
             figure=figure,
-            interval=answer.interval,
+            interval=interval_word(answer.interval),
             span=date_span(span.start, span.end),
             value=figure_value(measure, stat, only.value, currency),
             label=interval_label(only.start, answer.interval),
@@ -299,7 +304,7 @@ def trend_reply(
         assert first.value is not None and last.value is not None
         text = wording.TREND_HEAD.format(
             figure=figure,
-            interval=answer.interval,
+            interval=interval_word(answer.interval),
             span=date_span(span.start, span.end),
             first=figure_value(measure, stat, first.value, currency),
             last=figure_value(measure, stat, last.value, currency),
@@ -307,8 +312,11 @@ def trend_reply(
         )
     else:
         text = wording.TREND_EMPTY
-    head = [h.format(interval=answer.interval.capitalize(), figure=figure) for h in wording.TREND_HEADERS]
-    title = wording.PER_INTERVAL.format(figure=figure, interval=answer.interval)
+    head = [
+        h.format(interval=interval_word(answer.interval).capitalize(), figure=figure)
+        for h in wording.TREND_HEADERS
+    ]
+    title = wording.PER_INTERVAL.format(figure=figure, interval=interval_word(answer.interval))
     chart = line_chart(labels, [p.value for p in points], title, measure, stat, currency)
     alt = "; ".join(f"{k} {v}" for k, v in zip(labels, values, strict=True))
     return Reply(
