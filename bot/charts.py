@@ -25,7 +25,17 @@ CJK_FONTS = (
     "Droid Sans Fallback",
 )
 _installed = {f.name for f in font_manager.fontManager.ttflist}
-rcParams["font.family"] = [*rcParams["font.family"], *(f for f in CJK_FONTS if f in _installed)][:2]
+_cjk = [f for f in CJK_FONTS if f in _installed]
+rcParams["font.family"] = [*rcParams["font.family"], *_cjk[:1]]
+
+
+def chart_language() -> str:
+    """The language a chart is drawn in: the reply's, but English for Chinese when no CJK font is
+    installed (its glyphs would be empty boxes; the reply's text and table say it in Chinese)."""
+    language = i18n.current()
+    return "en" if language == "zh" and not _cjk else language
+
+
 # Bars beyond this many are too thin to label; a breakdown shows the first ones.
 MAX_BARS = 20
 

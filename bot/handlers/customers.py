@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import i18n, wording
-from bot.charts import segment_chart
+from bot.charts import chart_language, segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
 from bot.interpret import days_ago, interpretation, level_label, money
@@ -221,7 +221,9 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
         for r in answer.segments
     )
     segments = [r.to_json() for r in answer.segments]
-    image = Image(wording.CHART_LABEL["segments"], segment_chart(segments), alt) if answer.total else None
+    with i18n.speaking(chart_language()):
+        chart = segment_chart(segments) if answer.total else None
+    image = Image(wording.CHART_LABEL["segments"], chart, alt) if chart is not None else None
     return Reply(
         context=interpretation(query, answer, cur) + wording.OVERVIEW_TOTAL.format(n=answer.total),
         table=Table(

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from bot import wording
-from bot.charts import key_account_value_chart
+from bot import i18n, wording
+from bot.charts import chart_language, key_account_value_chart
 from bot.context import Context
 from bot.freshness import with_freshness
 from bot.handlers.customers import customer_table, special
@@ -250,14 +250,7 @@ def digest(ctx: Context, query: Query) -> Reply:
         now = _stage_values(frame, basis)
         image = Image(
             wording.DIGEST_CHART_TITLE.format(basis=basis_label),
-            key_account_value_chart(
-                [wording.STAGE_LABEL[s] for s in STAGES],
-                was,
-                now,
-                f"{basis_label} ({cur})",
-                str(since),
-                wording.DIGEST_CHART_TITLE.format(basis=basis_label),
-            ),
+            _value_chart(was, now, basis, cur, str(since)),
             "; ".join(
                 f"{wording.STAGE_LABEL[s]} {money(b, cur)} → {money(a, cur)}"
                 for s, b, a in zip(STAGES, was, now, strict=True)
@@ -485,3 +478,17 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
 
 
 INTENTS = {"key_account_digest": digest, "churn_alerts": churn_alerts}
+
+
+def _value_chart(was: list[float], now: list[float], basis: str, currency: str, since: str) -> bytes:
+    """The key accounts' value per stage, then and now, drawn in the chart's language."""
+    with i18n.speaking(chart_language()):
+        label = wording.VALUE_BASIS[basis]
+        return key_account_value_chart(
+            [wording.STAGE_LABEL[s] for s in STAGES],
+            was,
+            now,
+            f"{label} ({currency})",
+            since,
+            wording.DIGEST_CHART_TITLE.format(basis=label),
+        )

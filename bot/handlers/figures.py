@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import wording
-from bot.charts import bar_chart, line_chart
+from bot import i18n, wording
+from bot.charts import bar_chart, chart_language, line_chart
 from bot.context import Context
 from bot.handlers.customers import footer, special
 from bot.interpret import (
@@ -246,7 +246,19 @@ def breakdown_reply(
         rows = [[_cell(k), v, f"{g.customers:,}"] for k, v, g in zip(labels, values, groups, strict=True)]
     align: list[Align] = ["left", "right", "right"]
     title = figure_title(query) if query.group_by else wording.BY_GROUP.format(figure=figure, group=group)
-    chart = bar_chart(labels, [g.value or 0.0 for g in groups], title, measure, stat, currency)
+    with i18n.speaking(chart_language()):
+        chart = bar_chart(
+            [key_label(answer.group_by, g.key) for g in groups],
+            [g.value or 0.0 for g in groups],
+            figure_title(query)
+            if query.group_by
+            else wording.BY_GROUP.format(
+                figure=figure_name(measure, stat), group=group_label(answer.group_by)
+            ),
+            measure,
+            stat,
+            currency,
+        )
     alt = "; ".join(f"{k} {v}" for k, v in zip(labels, values, strict=True))
     return Reply(
         context=context,
@@ -317,7 +329,17 @@ def trend_reply(
         for h in wording.TREND_HEADERS
     ]
     title = wording.PER_INTERVAL.format(figure=figure, interval=interval_word(answer.interval))
-    chart = line_chart(labels, [p.value for p in points], title, measure, stat, currency)
+    with i18n.speaking(chart_language()):
+        chart = line_chart(
+            [interval_label(p.start, answer.interval) for p in points],
+            [p.value for p in points],
+            wording.PER_INTERVAL.format(
+                figure=figure_name(measure, stat), interval=interval_word(answer.interval)
+            ),
+            measure,
+            stat,
+            currency,
+        )
     alt = "; ".join(f"{k} {v}" for k, v in zip(labels, values, strict=True))
     return Reply(
         context=context,
