@@ -25,6 +25,18 @@ def test_every_text_has_a_translation_with_the_same_placeholders(language):
     assert i18n.problems(language, wording) == []
 
 
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT])
+def test_the_example_questions_are_understood_in_every_language(language):
+    """The welcome, help and smalltalk offer the examples as buttons that ask them: a translated
+    example must read as the same query as the English one."""
+    from bot.nlu import parse
+
+    english = [parse(e) for e in wording.EXAMPLES]
+    with i18n.speaking(language):
+        translated = [str(e) for e in wording.EXAMPLES]
+    assert [parse(e) for e in translated] == english
+
+
 def test_a_missing_or_broken_translation_is_reported():
     zh = i18n.catalogue("zh")
     key = ("WELCOME", wording.WELCOME)
@@ -55,7 +67,7 @@ def test_no_module_imports_a_wording_constant_by_name():
 
 def test_constants_are_read_in_the_language_spoken_and_english_outside():
     with i18n.speaking("zh"):
-        assert wording.SEGMENT_LABEL["at_risk"] == "有流失风险客户"
+        assert wording.SEGMENT_LABEL["at_risk"] == "有风险的客户"
         assert wording.PENDING_HEAD.format(n=12345, s="s", value="$1").startswith("*12,345 项挽回行动*")
         assert wording.SIMILAR_WORDS == (
             "similar",
@@ -118,7 +130,7 @@ def test_chinese_formats_money_and_dates_its_own_way():
 
 def test_define_in_chinese_names_the_practice_class_of_the_segment(brain: Brain):
     reply = brain.ask("重要挽留客户是什么意思?", ChatUser("U_ANA", "slack"), HERE)
-    assert "有流失风险客户" in reply.text and "重要挽留客户" in reply.text, reply.text
+    assert "有风险的客户" in reply.text and "重要挽留客户" in reply.text, reply.text
     which = brain.ask("细分是什么意思?", ChatUser("U_ANA", "slack"), HERE)
     for segment, practice in (("冠军客户", "重要价值客户"), ("冬眠客户", "一般挽留客户")):
         assert f"{segment}（{practice}）" in which.text, which.text
