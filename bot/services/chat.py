@@ -90,6 +90,8 @@ class ChatService:
         self._engine: QueryEngine | None = None
         self._vocabulary: Vocabulary | None = None
         self._snapshot_id: int | None = None
+        # The language each (platform, user) last wrote in, for their button presses.
+        self._spoken: dict[tuple[str, str], str] = {}
 
     # -- data ----------------------------------------------------------------------------------------
     def _latest_id(self) -> int | None:
@@ -161,16 +163,20 @@ class ChatService:
     def language(self, user: ChatUser, text: str | None = None) -> str:
         """The language to answer ``user`` in: their ``[people]`` setting, else their chat platform's
         locale, else the language ``text`` is written in, else the settings' default. A message
-        with no word in it ("12", a button press) says nothing of its language."""
+        with no word in it ("12", a button press) is in the language this person last wrote in
+        (remembered by this process), else the default."""
         person = self.configured.person(user.platform, user.user_id, user.email)
         if person is not None and person.language:
             return person.language
         platform = i18n.language_of(user.locale)
         if platform is not None:
             return platform
+        key = (user.platform, user.user_id)
         if text and any(c.isalpha() for c in text):
-            return detect_language(text[:MAX_MESSAGE])
-        return self.configured.bot.language
+            self._spoken[key] = detect_language(text[:MAX_MESSAGE])
+            return self._spoken[key]
+        # A button press or a bare number: the language this person last wrote in.
+        return self._spoken.get(key, self.configured.bot.language)
 
     # -- entry points -----------------------------------------------------------------------------------
     def understand(self, text: str) -> dict[str, Any]:

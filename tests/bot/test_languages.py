@@ -112,7 +112,9 @@ def test_the_person_setting_overrides_the_message_and_the_platform(brain: Brain)
 def test_the_platform_locale_outranks_the_message_and_the_default_comes_last(brain: Brain):
     assert brain.language(ChatUser("U_ANA", "slack", locale="zh-CN"), "how many champions?") == "zh"
     assert brain.language(ChatUser("U_ANA", "slack"), "wie viele Kunden haben wir?") == "de"
-    assert brain.language(ChatUser("U_ANA", "slack"), "12") == "en"
+    assert brain.language(ChatUser("U_NEW", "slack"), "12") == "en"
+    # A press (no words) is in the language the presser last wrote in.
+    assert brain.language(ChatUser("U_ANA", "slack")) == "de"
     assert brain.language(ChatUser("U_LI", "slack", locale="es-ES"), "hola") == "zh"
     welcome = brain.welcome(ChatUser("U_LI", "slack"))
     assert welcome.text.startswith("你好") and all(b.label for b in welcome.buttons)
