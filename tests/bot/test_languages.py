@@ -146,3 +146,18 @@ def test_a_scheduled_digest_is_in_the_subscribers_language(brain: Brain):
     assert message.reply.language == "zh" and "重点客户摘要" in message.reply.plain_text()
     (english,) = app.scheduled.digest("slack", "C_SALES", "digest:2", subscriber="U_ANA")
     assert english.reply.language == "en" and "Key-account digest" in english.reply.plain_text()
+
+
+def test_an_unknown_language_in_the_settings_is_named(tmp_path: Path):
+    from config.errors import ConfigError
+
+    path = tmp_path / "custseg.toml"
+    path.write_text(
+        '[bot]\nlanguage = "fr"\n\n[people.li]\nname = "Li"\nlanguage = "klingon"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path, env={})
+    message = str(raised.value)
+    assert "bot.language" in message and "people.li.language" in message, message
+    path.write_text('[bot]\nlanguage = "zh"\n', encoding="utf-8")
+    assert load_settings(path, env={}).bot.language == "zh"
