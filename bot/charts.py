@@ -5,29 +5,52 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from matplotlib import font_manager, rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot import i18n, wording
 from bot.interpret import figure_value
-from bot.wording import SEGMENT_LABEL
 
 BAR_COLOR = "#4C78A8"
 LINE_COLOR = "#F58518"
+# Chinese labels need a font with CJK glyphs: matplotlib falls back glyph by glyph along the family
+# list, so the first of these installed is added after the default (fonts-noto-cjk, fonts-wqy-*).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+)
+_installed = {f.name for f in font_manager.fontManager.ttflist}
+_cjk = [f for f in CJK_FONTS if f in _installed]
+rcParams["font.family"] = [*rcParams["font.family"], *_cjk[:1]]
+
+
+def chart_language() -> str:
+    """The language a chart is drawn in: the reply's, but English for Chinese when no CJK font is
+    installed (its glyphs would be empty boxes; the reply's text and table say it in Chinese)."""
+    language = i18n.current()
+    return "en" if language == "zh" and not _cjk else language
+
+
 # Bars beyond this many are too thin to label; a breakdown shows the first ones.
 MAX_BARS = 20
 
 
-def segment_chart(rows: list[dict], title: str = "Customers and revenue by segment") -> bytes:
+def segment_chart(rows: list[dict], title: str | None = None) -> bytes:
     """Horizontal bars: share of customers and share of revenue per segment."""
     key = tuple((r["segment"], round(r["share"], 4), round(r["revenue_share"], 4)) for r in rows)
-    return _segment_chart(key, title)
+    return _segment_chart(key, title or wording.CHART_LABEL["segments_title"], i18n.current())
 
 
 # The same breakdown of the same snapshot is asked for again and again; drawing it once is enough.
+# ``language`` is part of each cached chart's key: its labels and numbers are drawn in it.
 @lru_cache(maxsize=64)
-def _segment_chart(rows: tuple[tuple[str, float, float], ...], title: str) -> bytes:
-    names = [SEGMENT_LABEL[segment] for segment, _, _ in rows][::-1]
+def _segment_chart(rows: tuple[tuple[str, float, float], ...], title: str, language: str) -> bytes:
+    names = [wording.SEGMENT_LABEL[segment] for segment, _, _ in rows][::-1]
     customers = [100 * share for _, share, _ in rows][::-1]
     revenue = [100 * rev for _, _, rev in rows][::-1]
     fig = Figure(figsize=(7, 4.2), dpi=100)
@@ -35,8 +58,16 @@ def _segment_chart(rows: tuple[tuple[str, float, float], ...], title: str) -> by
     # Fixed margins instead of tight_layout, which costs more than drawing the bars.
     ax = fig.add_axes((0.22, 0.12, 0.74, 0.8))
     y = range(len(names))
-    ax.barh([i + 0.2 for i in y], customers, height=0.4, label="% of customers", color="#4C78A8")
-    ax.barh([i - 0.2 for i in y], revenue, height=0.4, label="% of revenue", color="#F58518")
+    ax.barh(
+        [i + 0.2 for i in y],
+        customers,
+        height=0.4,
+        label=wording.CHART_LABEL["customers_pct"],
+        color="#4C78A8",
+    )
+    ax.barh(
+        [i - 0.2 for i in y], revenue, height=0.4, label=wording.CHART_LABEL["revenue_pct"], color="#F58518"
+    )
     ax.set_yticks(list(y), names)
     ax.set_xlabel("%")
     ax.set_title(title)
@@ -63,7 +94,7 @@ def key_account_value_chart(
     ax = fig.add_axes((0.18, 0.15, 0.78, 0.74))
     y = range(len(names))
     ax.barh([i + 0.2 for i in y], before[::-1], height=0.4, label=before_label, color="#BAB0AC")
-    ax.barh([i - 0.2 for i in y], after[::-1], height=0.4, label="now", color="#E45756")
+    ax.barh([i - 0.2 for i in y], after[::-1], height=0.4, label=wording.CHART_LABEL["now"], color="#E45756")
     ax.set_yticks(list(y), names)
     ax.set_xlabel(value_label)
     ax.set_title(title)
@@ -99,12 +130,17 @@ def bar_chart(
     """Horizontal bars, first label on top, each bar labelled with its value in the figure's units
     (money, a count, a percentage)."""
     key = (tuple(labels[:MAX_BARS]), tuple(round(v, 6) for v in values[:MAX_BARS]))
-    return _bar_chart(key, title, measure, stat, currency)
+    return _bar_chart(key, title, measure, stat, currency, i18n.current())
 
 
 @lru_cache(maxsize=64)
 def _bar_chart(
-    rows: tuple[tuple[str, ...], tuple[float, ...]], title: str, measure: str, stat: str | None, currency: str
+    rows: tuple[tuple[str, ...], tuple[float, ...]],
+    title: str,
+    measure: str,
+    stat: str | None,
+    currency: str,
+    language: str,
 ) -> bytes:
     labels, values = list(rows[0])[::-1], list(rows[1])[::-1]
     height = max(2.4, 0.9 + 0.36 * len(labels))
@@ -136,7 +172,7 @@ def line_chart(
     """A line over time: ``labels`` are the intervals as said ("Nov 2026", "Q3 2025", "week of 3
     Nov") on the x axis, the figure in its units on the y axis; intervals without a value are gaps."""
     key = (tuple(labels), tuple(None if v is None else round(v, 6) for v in values))
-    return _line_chart(key, title, measure, stat, currency)
+    return _line_chart(key, title, measure, stat, currency, i18n.current())
 
 
 @lru_cache(maxsize=64)
@@ -146,6 +182,7 @@ def _line_chart(
     measure: str,
     stat: str | None,
     currency: str,
+    language: str,
 ) -> bytes:
     labels, values = list(rows[0]), [float("nan") if v is None else v for v in rows[1]]
     fig = Figure(figsize=(7, 3.6), dpi=100)

@@ -31,6 +31,8 @@ class ChatUser:
     platform: str = "console"
     display_name: str | None = None
     email: str | None = None
+    # The platform's locale for this person ("zh-CN"), when it says (Slack users.info, Teams activity).
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

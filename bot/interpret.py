@@ -7,17 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot import wording
+from bot import i18n, wording
 from bot.intents import declaration
-from bot.wording import (
-    ALL_CUSTOMERS,
-    DAYS_AGO,
-    SEGMENT_LABEL,
-    SORT_LABEL,
-    STAGE_FILTER_LABEL,
-    STAGE_LABEL,
-    TOPIC_LABEL,
-)
 from custseg.query import Answer, CountAnswer, CustomersAnswer, Filters, Query
 from custseg.query.contract import Label, Period
 
@@ -26,7 +17,10 @@ MONEY_MEASURES = ("revenue", "aov", "clv")
 
 
 def money(value: float, currency: str = "$") -> str:
-    """Compact currency: $950, $12k, $1.3M."""
+    """Compact currency: $950, $12k, $1.3M (in other languages their own way: $1.3万, 1,3 Mio. $)."""
+    local = i18n.compact_money(value, currency)
+    if local is not None:
+        return local
     sign = "-" if value < 0 else ""
     value = abs(value)
     if value >= 1e6:
@@ -39,22 +33,30 @@ def money(value: float, currency: str = "$") -> str:
 def percent(fraction: float) -> str:
     """A fraction 0–1 as a percentage: "9 %", "0.4 %" (one decimal only under 1 %)."""
     pct = 100 * fraction
-    return f"{pct:.1f} %" if 0 < abs(pct) < 1 else f"{pct:.0f} %"
+    return i18n.percent_of(fraction, 1 if 0 < abs(pct) < 1 else 0)
 
 
 def days(n: float) -> str:
     n = round(n)
-    return "1 day" if n == 1 else f"{n:,} days"
+    return wording.DAY_COUNT["one"] if n == 1 else wording.DAY_COUNT["other"].format(n=n)
 
 
 def days_ago(n: float) -> str:
     """How long ago, in days, as a person says it: "today", "yesterday", "12 days ago"."""
     n = round(n)
     if n <= 0:
-        return DAYS_AGO["today"]
+        return wording.DAYS_AGO["today"]
     if n == 1:
-        return DAYS_AGO["yesterday"]
-    return DAYS_AGO["ago"].format(days=days(n))
+        return wording.DAYS_AGO["yesterday"]
+    return wording.DAYS_AGO["ago"].format(days=days(n))
+
+
+def level_label(level: object) -> str:
+    """A value tier or churn risk level ("high") as said in the reply's language; anything else as
+    is, none as a dash."""
+    if level is None:
+        return "—"
+    return wording.LEVEL_LABEL.get(str(level), str(level))
 
 
 def _either(values: tuple[str, ...], label: Mapping[str, str] | None = None) -> str:
@@ -68,54 +70,64 @@ def describe_filters(filters: Filters, currency: str = "$") -> list[str]:
     values = Filters.values
     if filters.lifecycle is not None:
         stages = values(filters.lifecycle)
-        parts.append(" or ".join(STAGE_FILTER_LABEL.get(s, STAGE_LABEL[s]) for s in stages).capitalize())
+        parts.append(
+            " or ".join(
+                wording.STAGE_FILTER_LABEL.get(s, wording.STAGE_LABEL[s]) for s in stages
+            ).capitalize()
+        )
     if filters.segment is not None:
-        parts.append(_either(values(filters.segment), SEGMENT_LABEL).capitalize())
+        parts.append(_either(values(filters.segment), wording.SEGMENT_LABEL).capitalize())
     if filters.value_tier is not None:
-        parts.append(f"{_either(values(filters.value_tier))} value")
+        parts.append(
+            wording.FILTER_VALUE_TIER.format(tier=_either(values(filters.value_tier), wording.LEVEL_LABEL))
+        )
     if filters.churn_risk is not None:
-        parts.append(f"{_either(values(filters.churn_risk))} churn risk")
-    if filters.key_account is True:
-        parts.append("key accounts")
-    elif filters.key_account is False:
-        parts.append("not key accounts")
+        parts.append(
+            wording.FILTER_CHURN_RISK.format(risk=_either(values(filters.churn_risk), wording.LEVEL_LABEL))
+        )
+    if filters.key_account is not None:
+        parts.append(wording.FILTER_KEY_ACCOUNTS[bool(filters.key_account)])
     if filters.owner is not None:
         owners = values(filters.owner)
         names = [o.title() for o in owners if o != "me"]
+        owned = wording.FILTER_OWNED_BY.format(names=wording.FILTER_OR.join(names))
         if "me" in owners:
-            parts.append("your accounts" + (f" or owned by {' or '.join(names)}" if names else ""))
+            parts.append(wording.FILTER_MINE + (wording.FILTER_OR + owned if names else ""))
         else:
-            parts.append(f"owned by {' or '.join(names)}")
+            parts.append(owned)
     if filters.region is not None:
-        parts.append(f"in {_either(values(filters.region))}")
+        parts.append(wording.FILTER_IN.format(where=_either(values(filters.region))))
     if filters.country is not None:
-        parts.append(f"in {_either(values(filters.country))}")
+        parts.append(wording.FILTER_IN.format(where=_either(values(filters.country))))
     for column, wanted in (filters.attributes or {}).items():
         parts.append(f"{column.replace('_', ' ')}: {_either(values(wanted))}")
-    for low, high, what in (
-        ("min_revenue", "max_revenue", "revenue"),
-        ("min_clv", "max_clv", "lifetime value"),
-    ):
+    for low, high, what in (("min_revenue", "max_revenue", "revenue"), ("min_clv", "max_clv", "clv")):
         for slot, sign in ((low, "≥"), (high, "≤")):
             amount = getattr(filters, slot)
             if amount is not None:
-                parts.append(f"{what} {sign} {money(float(amount), currency)}")
-    for slot, sign in (("min_orders", "≥"), ("max_orders", "≤")):
+                parts.append(
+                    wording.FILTER_AMOUNT[what].format(sign=sign, amount=money(float(amount), currency))
+                )
+    for slot, bound in (("min_orders", "min"), ("max_orders", "max")):
         n = getattr(filters, slot)
         if n is not None:
-            parts.append(f"{sign} {n:,} order{'s' if n != 1 else ''}")
+            parts.append(wording.FILTER_ORDERS[bound].format(n=n, s="s" if n != 1 else ""))
     if filters.inactive_days is not None:
-        parts.append(f"no order for {days(int(filters.inactive_days))}+")
+        parts.append(wording.FILTER_INACTIVE.format(days=days(int(filters.inactive_days))))
     if filters.ordered_within_days is not None:
-        parts.append(f"ordered in the last {days(int(filters.ordered_within_days))}")
+        parts.append(wording.FILTER_ORDERED_WITHIN.format(days=days(int(filters.ordered_within_days))))
     if filters.ordered_in is not None:
-        parts.append(f"ordered {period_in(filters.ordered_in)}")
+        parts.append(wording.FILTER_ORDERED.format(period=period_in(filters.ordered_in)))
     if filters.first_order_in is not None:
-        parts.append(f"first order {period_in(filters.first_order_in)}")
+        parts.append(wording.FILTER_FIRST_ORDER.format(period=period_in(filters.first_order_in)))
     if filters.spend_change is not None:
-        parts.append(f"spending {filters.spend_change}")
+        change = filters.spend_change
+        parts.append(wording.FILTER_SPENDING.get(change, f"spending {change}"))
     if filters.exclude is not None:
-        parts += [f"not {part[0].lower() + part[1:]}" for part in describe_filters(filters.exclude, currency)]
+        parts += [
+            wording.FILTER_NOT.format(part=part[0].lower() + part[1:])
+            for part in describe_filters(filters.exclude, currency)
+        ]
     return parts
 
 
@@ -129,12 +141,14 @@ def period_words(period: Period | Mapping[str, Any]) -> str:
             return wording.PERIOD_THIS[unit]
         if offset == -1:
             return wording.PERIOD_LAST[unit]
-        return wording.PERIOD_AGO.format(n=-offset, unit=unit)
+        return wording.PERIOD_AGO.format(n=-offset, unit=wording.PERIOD_UNIT.get(unit, unit))
     if "days" in p:
         return wording.PERIOD_DAYS.format(n=int(p["days"]))
     if "quarter" in p:
         return wording.PERIOD_QUARTER.format(quarter=p["quarter"], year=p["year"])
     if "month" in p:
+        if i18n.current() != i18n.DEFAULT:
+            return i18n.day_text(dt.date(int(p["year"]), int(p["month"]), 1), "yMMMM")
         return f"{wording.MONTH_NAMES[int(p['month']) - 1]} {p['year']}"
     return str(p.get("year", ""))
 
@@ -143,7 +157,7 @@ def period_in(period: Period | Mapping[str, Any]) -> str:
     """A period after a verb: "this week", "in the last 30 days", "in Q3 2025"."""
     p = period.to_json() if isinstance(period, Period) else dict(period)
     words = period_words(p)
-    return words if "unit" in p else f"in {words}"
+    return words if "unit" in p else wording.PERIOD_IN.format(period=words)
 
 
 def _day(iso: str) -> dt.date:
@@ -153,6 +167,8 @@ def _day(iso: str) -> dt.date:
 def short_day(iso: str) -> str:
     """An ISO date as "13 Nov 2026"."""
     d = _day(iso)
+    if i18n.current() != i18n.DEFAULT:
+        return i18n.day_text(d)
     return f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
 
 
@@ -162,6 +178,8 @@ def date_span(start: str, end: str) -> str:
     month = [m[:3] for m in wording.MONTH_NAMES]
     if a == b:
         return short_day(end)
+    if i18n.current() != i18n.DEFAULT:
+        return i18n.span_text(a, b)
     if a.year != b.year:
         return f"{short_day(start)} – {short_day(end)}"
     if a.month != b.month:
@@ -172,13 +190,15 @@ def date_span(start: str, end: str) -> str:
 def interval_label(start: str, interval: str) -> str:
     """An interval of a trend by its first day: "Nov 2026", "Q3 2025", "2025", "week of 3 Nov"."""
     d = _day(start)
+    local = i18n.current() != i18n.DEFAULT
     if interval == "month":
-        return f"{wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
+        return i18n.day_text(d, "yMMM") if local else f"{wording.MONTH_NAMES[d.month - 1][:3]} {d.year}"
     if interval == "quarter":
         return wording.PERIOD_QUARTER.format(quarter=(d.month - 1) // 3 + 1, year=d.year)
     if interval == "year":
         return str(d.year)
-    return wording.WEEK_OF.format(day=f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]}")
+    day = i18n.day_text(d, "MMMd") if local else f"{d.day} {wording.MONTH_NAMES[d.month - 1][:3]}"
+    return wording.WEEK_OF.format(day=day)
 
 
 def figure_name(measure: str, stat: str | None) -> str:
@@ -204,10 +224,15 @@ def figure_value(measure: str, stat: str | None, value: float | None, currency: 
     if measure in MONEY_MEASURES:
         return money(value, currency)
     if measure == "customers" or (measure == "orders" and stat in (None, "sum")):
-        return f"{round(value):,}"
+        return i18n.number(round(value))
     if measure in ("recency_days", "gap_days"):
         return days(value)
-    return f"{value:,.1f}"
+    return i18n.number(value, 1)
+
+
+def interval_word(interval: str) -> str:
+    """A trend's interval as the noun after "per" ("month")."""
+    return wording.INTERVAL_LABEL.get(interval, interval)
 
 
 def group_label(group_by: str) -> str:
@@ -222,9 +247,9 @@ def key_label(group_by: str, key: object) -> str:
         return wording.NO_GROUP
     text = str(key)
     if group_by == "segment":
-        return SEGMENT_LABEL.get(text, text)
+        return wording.SEGMENT_LABEL.get(text, text)
     if group_by == "lifecycle":
-        return STAGE_LABEL.get(text, text)
+        return wording.STAGE_LABEL.get(text, text)
     return text
 
 
@@ -232,10 +257,13 @@ def label_words(label: Label) -> str:
     """A movement's label as said: "champions", "dormant", "high value", "high churn risk"."""
     column, value = label.column, label.value
     if column == "segment":
-        return SEGMENT_LABEL[value]
+        return wording.SEGMENT_LABEL[value]
     if column == "lifecycle":
-        return STAGE_LABEL[value]
-    return f"{value} value" if column == "value_tier" else f"{value} churn risk"
+        return wording.STAGE_LABEL[value]
+    level = level_label(value)
+    if column == "value_tier":
+        return wording.FILTER_VALUE_TIER.format(tier=level)
+    return wording.FILTER_CHURN_RISK.format(risk=level)
 
 
 def figure_title(query: Query) -> str:
@@ -245,7 +273,8 @@ def figure_title(query: Query) -> str:
     if query.intent == "breakdown" and query.group_by:
         return wording.BY_GROUP.format(figure=figure, group=group_label(query.group_by))
     if query.intent == "trend":
-        return wording.PER_INTERVAL.format(figure=figure, interval=query.interval or "month")
+        interval = query.interval or "month"
+        return wording.PER_INTERVAL.format(figure=figure, interval=interval_word(interval))
     return figure
 
 
@@ -296,12 +325,13 @@ def quoted(words: tuple[str, ...] | list[str]) -> str:
 def interpretation(query: Query | None, answer: Answer | None = None, currency: str = "$") -> str:
     """E.g. "Dormant · high value · your accounts — 14 customers, top 10 by revenue"."""
     if query is None:
-        return declaration("unknown").label
+        return wording.INTENT_LABEL["unknown"]
     declared = declaration(query.intent)
     applied = getattr(answer, "filters", None)
     filters: Filters = applied if applied else query.filters
     words = " · ".join(describe_filters(filters, currency))
-    line = _line(query, declared.shows, declared.label, words, answer)
+    label = wording.INTENT_LABEL.get(query.intent, declared.label)
+    line = _line(query, declared.shows, label, words, answer)
     if query.unsupported:
         line += " · " + wording.NOT_APPLIED.format(words=quoted(query.unsupported))
     return line
@@ -309,22 +339,26 @@ def interpretation(query: Query | None, answer: Answer | None = None, currency: 
 
 def _line(query: Query, shows: str, label: str, words: str, answer: Answer | None) -> str:
     if shows == "selection":
-        return _selection(words or ALL_CUSTOMERS, answer)
+        return _selection(words or wording.ALL_CUSTOMERS, answer)
     if shows == "figure":
         parts = [figure_title(query), words]
         if query.period is not None:
             when = period_words(query.period)
             if query.compare_to is not None:
-                when += f" vs {period_words(query.compare_to)}"
+                when = wording.PERIOD_VERSUS.format(first=when, second=period_words(query.compare_to))
             parts.append(when)
         return " · ".join(p for p in parts if p)
     if shows == "movement":
         moved = [label_words(x) for x in (query.from_, query.to) if x is not None]
         if query.from_ is not None and query.to is None:
-            moved = [f"from {moved[0]}"]
+            moved = [wording.MOVED_LINE["from"].format(label=moved[0])]
         elif query.to is not None and query.from_ is None:
-            moved = [f"into {moved[0]}"]
-        since = [f"since {period_words(query.period)}"] if query.period is not None else []
+            moved = [wording.MOVED_LINE["into"].format(label=moved[0])]
+        since = (
+            [wording.MOVED_LINE["since"].format(period=period_words(query.period))]
+            if query.period is not None
+            else []
+        )
         return " · ".join(p for p in [label, " → ".join(moved), words, *since] if p)
     if shows == "term" and query.term:
         return f"{label} · {key_label('segment', query.term).replace('_', ' ')}"
@@ -333,7 +367,7 @@ def _line(query: Query, shows: str, label: str, words: str, answer: Answer | Non
     if shows == "customer" and query.suggestion:
         return f"{label} · #{query.suggestion}"
     if shows == "topic" and query.topic:
-        return f"{label} · {TOPIC_LABEL.get(query.topic, query.topic)}"
+        return f"{label} · {wording.TOPIC_LABEL.get(query.topic, query.topic)}"
     if shows == "filters" and words:
         return f"{label} · {words}"
     return label
@@ -343,16 +377,18 @@ def _selection(head: str, answer: Answer | None) -> str:
     """The filters, then how many matched and which of them are shown (when answered)."""
     if isinstance(answer, CountAnswer):
         n = answer.count
-        return f"{head} — {n:,} customer{'s' if n != 1 else ''}"
+        return wording.SELECTION["count"].format(head=head, n=n, s="s" if n != 1 else "")
     if not isinstance(answer, CustomersAnswer):
         return head
     total, shown = answer.total, len(answer.customers)
     start = answer.offset
-    by = SORT_LABEL[answer.sort]
+    by = wording.SORT_LABEL[answer.sort]
     if total == 0:
-        return f"{head} — no customers"
+        return wording.SELECTION["none"].format(head=head)
     if start:
-        return f"{head} — {total:,} customers, {start + 1}–{start + shown} by {by}"
+        return wording.SELECTION["page"].format(
+            head=head, total=total, first=start + 1, last=start + shown, by=by
+        )
     if shown < total:
-        return f"{head} — {total:,} customers, top {shown} by {by}"
-    return f"{head} — {total:,} customer{'s' if total != 1 else ''}, by {by}"
+        return wording.SELECTION["top"].format(head=head, total=total, shown=shown, by=by)
+    return wording.SELECTION["all"].format(head=head, total=total, s="s" if total != 1 else "", by=by)

@@ -55,6 +55,7 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
     """A JSON-ready dict of ``reply`` (chart PNG as base64); ``reply_from_json`` reverses it."""
     return {
         "context": reply.context,
+        "language": reply.language,
         "title": reply.title,
         "text": reply.text,
         "fields": [[label, value] for label, value in reply.fields],
@@ -109,6 +110,7 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         ],
         footer=data.get("footer"),
         private=bool(data.get("private", False)),
+        language=str(data.get("language") or "en"),
     )
 
 

@@ -115,6 +115,8 @@ class Reply:
         The answer in the contract's terms (``kind`` and its fields, ``notes``) for an intent the
         query engine does not answer (decide, export, define, smalltalk): what ``custseg ask
         --json`` prints.
+    language : str
+        The language it is said in (``bot/i18n.py``): adapters say their own words in it too.
     """
 
     context: str = ""
@@ -129,6 +131,7 @@ class Reply:
     customer_data: bool = False
     file: Attachment | None = None
     answer: dict[str, Any] | None = None
+    language: str = "en"
 
     def plain_text(self) -> str:
         """Everything readable in one string (for notifications, logs of replies and tests)."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from bot.i18n import localise as _localise
+
+# Every constant below is read in the asker's language (bot/i18n.py); this file stays the English.
+_localise(__name__)
+
 SEGMENT_LABEL = {
     "champions": "champions",
     "loyal": "loyal",
@@ -783,3 +788,150 @@ SEARCH_NOT_AVAILABLE = "Customer search is not available to you here."
 SEARCH_TYPE_A_NAME = "Type part of a customer's name."
 SEARCH_NO_MATCH = "No customer you can see has '{typed}' in their name."
 SEARCH_UNKNOWN = "I don't know that search. Update the custseg app and try again."
+# -- issue 16: words the formatting helpers (bot/interpret.py) used to spell in code --
+DAY_COUNT = {"one": "1 day", "other": "{n:,} days"}
+PERIOD_UNIT = {"week": "week", "month": "month", "quarter": "quarter", "year": "year", "day": "day"}
+COUNT_TEXT = "*{n:,}* customer{s} ({share} of {of:,}), with {revenue} revenue to date."
+LIST_THEM = "List them"
+# The interpretation line of a list or count (bot/interpret.py): the filters, then what was found.
+SELECTION = {
+    "count": "{head} — {n:,} customer{s}",
+    "none": "{head} — no customers",
+    "page": "{head} — {total:,} customers, {first}–{last} by {by}",
+    "top": "{head} — {total:,} customers, top {shown} by {by}",
+    "all": "{head} — {total:,} customer{s}, by {by}",
+}
+FILTER_IN = "in {where}"
+FILTER_VALUE_TIER = "{tier} value"
+FILTER_CHURN_RISK = "{risk} churn risk"
+LEVEL_LABEL = {"high": "high", "medium": "medium", "low": "low"}
+FILTER_MINE = "your accounts"
+# What the interpretation line calls each intent (bot/intents.py declares the same in English).
+INTENT_LABEL = {
+    "find_customers": "Customers",
+    "count_customers": "Customer count",
+    "aggregate": "Figure",
+    "breakdown": "Breakdown",
+    "segment_overview": "Segment breakdown",
+    "trend": "Trend",
+    "movements": "Movements",
+    "customer_profile": "Customer profile",
+    "explain": "Why",
+    "key_account_digest": "Key-account digest",
+    "churn_alerts": "Churn alerts",
+    "pending_actions": "Actions awaiting a decision",
+    "propose_action": "Win-back suggestion",
+    "decide": "Decision",
+    "export": "Export",
+    "define": "Definition",
+    "subscribe": "Schedule a post",
+    "unsubscribe": "Stop a scheduled post",
+    "smalltalk": "Hello",
+    "help": "Help",
+    "unknown": "Not understood",
+}
+AS_OF = "As of {as_of}"
+BUTTON_GONE = "That button is no longer available. Ask me again."
+LIST_EXPIRED = "That list has expired. Ask me again."
+WHY_BUTTON = "Why?"
+WHICH_CUSTOMER = "Which customer? e.g. *suggest a win-back for Globex*."
+# One customer's profile (bot/handlers/one_customer.py): the fields' names and values.
+PROFILE_FIELD = {
+    "owner": "Owner",
+    "region": "Region",
+    "segment": "Segment",
+    "stage": "Stage",
+    "churn_risk": "Churn risk",
+    "value_tier": "Value tier",
+    "revenue": "Revenue",
+    "last_order": "Last order",
+    "since": "Customer since",
+    "key_account": "Key account",
+    "revenue_to_date": "Revenue to date",
+}
+PROFILE_REVENUE = "{revenue} over {orders:,} orders (avg {aov})"
+PROFILE_LAST_ORDER = "{day} ({ago}; usually every {gap} days)"
+ORDERS_HEADERS = ("Order", "Date", "Amount")
+# Why a customer has their labels (the explain answer), one sentence per label.
+EXPLAIN_SEGMENT = (
+    "*Segment {segment}* ({rule}): last order {ago} (R {r}: {recent} of customers ordered more recently) "
+    "and {orders:,} orders (F {f}: {frequent} order more often)."
+)
+EXPLAIN_STAGE = "*Stage {stage}*: {reason}, judged against {basis}."
+EXPLAIN_RISK = "*Churn risk {risk}*"
+EXPLAIN_TIER = "*Value tier {tier}*: {revenue} revenue to date"
+EXPLAIN_TIER_CLV = ", {clv} expected lifetime value"
+EXPLAIN_TIER_HIGH = "; high value starts at {high} of {basis} ({who})"
+EXPLAIN_KEY_ACCOUNT = "*Key account*: among the top accounts of their account manager by revenue."
+# A customer list's table (bot/handlers/customers.py).
+LIST_HEADERS = {
+    "clv": "Lifetime value",
+    "last_order": "Last order",
+    "star": "★ key account",
+    "tiers": "Value tiers",
+}
+CUSTOMER_TABLE_HEADERS = ("Customer", "Owner", "Segment", "Stage", "Risk", "Revenue")
+OVERVIEW_HEADERS = ("Segment", "Customers", "Share", "Revenue", "Of revenue")
+OVERVIEW_FIELDS = {"lifecycle": "Lifecycle", "tiers": "Value tiers", "key_accounts": "Key accounts"}
+OVERVIEW_TOTAL = " — {n:,} customers"
+FILTER_KEY_ACCOUNTS = {True: "key accounts", False: "not key accounts"}
+FILTER_OWNED_BY = "owned by {names}"
+FILTER_OR = " or "
+FILTER_ORDERS = {"min": "≥ {n:,} order{s}", "max": "≤ {n:,} order{s}"}
+FILTER_INACTIVE = "no order for {days}+"
+FILTER_ORDERED_WITHIN = "ordered in the last {days}"
+FILTER_ORDERED = "ordered {period}"
+FILTER_FIRST_ORDER = "first order {period}"
+FILTER_SPENDING = {"down": "spending down", "up": "spending up"}
+FILTER_NOT = "not {part}"
+FILTER_AMOUNT = {"revenue": "revenue {sign} {amount}", "clv": "lifetime value {sign} {amount}"}
+PERIOD_IN = "in {period}"
+PERIOD_VERSUS = "{first} vs {second}"
+MOVED_LINE = {"from": "from {label}", "into": "into {label}", "since": "since {period}"}
+CHART_LABEL = {
+    "segments": "Segments",
+    "segments_title": "Customers and revenue by segment",
+    "customers_pct": "% of customers",
+    "revenue_pct": "% of revenue",
+    "now": "now",
+}
+FIELD_LABEL = {
+    "why": "Why",
+    "value_at_stake": "Value at stake",
+    "expected_value": "Expected value",
+    "account_manager": "Account manager",
+    "status": "Status",
+}
+DIGEST_HEADERS = ("Key account", "Owner", "Change")
+PENDING_HEADERS = ("#", "Customer", "Action", "Owner", "At stake", "State")
+PICK_HEADERS = ("Customer", "Owner", "Revenue")
+OF_TOTAL = "Of total"
+HELP_BUTTON = "Help"
+FOR_EXAMPLE = "For example:"
+TRY_HELP = "Try *help* for examples."
+CONTEXT_LABEL = {"welcome": "Welcome", "help": "Help"}
+# The chat platforms' own words around an answer (adapters/slack/render.py, adapters/teams/render.py).
+SLACK_WORDS = {
+    "share": "Share in channel",
+    "shared_by": "Shared by <@{user}>",
+    "continued": "… continued ({n}/{of})",
+    "left_out": "… {n} more part(s) of this answer left out to fit Slack. Ask a narrower question.",
+    "chart_below": "Chart: {title} (attached below)",
+    "chart_alt": "Chart: {title}. {alt} Share in channel to see the picture.",
+    "reason_label": "Reason (optional)",
+    "reason_hint": "Goes into the audit log with your decision.",
+    "cancel": "Cancel",
+}
+TEAMS_WORDS = {
+    "reason_label": "Reason (optional)",
+    "reason_placeholder": "e.g. they switched supplier",
+    "local_mode": "Local mode: not connected to Microsoft Teams (no app credentials configured).",
+    "chart_too_large": "The chart is too large for a Teams card; in numbers: {alt}",
+    "rows_left_out": "Rows {start}–{end} are left out to keep this card within Teams' size limit.",
+    "rows_page": "Rows {start}–{end}",
+    # A list row opens the columns its line leaves out when tapped; the last column says so.
+    "details": "Details ▾",
+}
+# An interval of a trend as a noun after "per" ("revenue per month"); PERIOD_UNIT is the unit counted
+# back ("3 months ago"), which other languages inflect differently.
+INTERVAL_LABEL = {"week": "week", "month": "month", "quarter": "quarter", "year": "year", "day": "day"}

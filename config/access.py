@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from config.base import Strict
+from config.base import Language, Strict
 
 Role = Literal["admin", "manager", "account_manager", "viewer"]
 Scope = Literal["own", "team", "all"]
@@ -34,6 +34,8 @@ class Person(Strict):
     slack_id: str | None = None
     teams_id: str | None = None
     email: str | None = None
+    # The language answers to this person are in, whatever their platform or message says.
+    language: Language | None = None
 
     @property
     def data_scope(self) -> Scope:

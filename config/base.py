@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
+
+# The languages custseg reads and answers in (bot/i18n.py; bot/nlu/languages/ for reading).
+Language = Literal["en", "zh", "de", "es"]
 
 
 class Strict(BaseModel):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
-from config.base import Strict
+from config.base import Language, Strict
 from config.mappings import ColumnMapping
 
 
@@ -186,6 +186,13 @@ class ChannelSettings(Strict):
 
     def external_allowed(self, platform: str, channel_id: str) -> bool:
         return f"{platform}:{channel_id}" in self.allow_external
+
+
+class BotSettings(Strict):
+    """How the bot speaks. ``language`` is the answer's language when neither the person's setting
+    (``[people]``'s ``language``), the chat platform's locale nor the message itself says one."""
+
+    language: Language = "en"
 
 
 class ConversationSettings(Strict):

@@ -20,6 +20,7 @@ from config.errors import ConfigError
 from config.files import deep_merge, explain, read_toml
 from config.playbook import PlaybookSettings
 from config.sections import (
+    BotSettings,
     ChannelSettings,
     ChurnSettings,
     ConversationSettings,
@@ -52,6 +53,7 @@ class Settings(Strict):
     delivery: DeliverySettings = DeliverySettings()
     channels: ChannelSettings = ChannelSettings()
     conversations: ConversationSettings = ConversationSettings()
+    bot: BotSettings = BotSettings()
     web: WebSettings = WebSettings()
     msteams: MsTeamsSettings = MsTeamsSettings()
     # Unset here: the currency of the loaded files' column mapping, else "$" (bot.freshness).

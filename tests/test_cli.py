@@ -90,3 +90,14 @@ def test_real_data_sets_load_and_segment_without_manual_cleaning(tmp_path):
     run(other, "load", str(need(CDNOW_MASTER)))
     out = run(other, "segment").stdout
     assert "Snapshot 1998-06-30" in out and "23,570 customers" in out
+
+
+def test_ask_in_german_answers_in_german(demo_dir):
+    from bot import i18n, wording
+
+    out = run(demo_dir, "ask", "danke schön!").stdout
+    with i18n.speaking("de"):
+        german = str(wording.SMALLTALK["thanks"])
+    assert german in out
+    if i18n.catalogue("de"):  # the German catalogue is there: the answer is not the English one
+        assert wording.SMALLTALK["thanks"] not in out

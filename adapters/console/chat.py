@@ -48,7 +48,7 @@ def chat(
     session = f"console:{uuid.uuid4().hex}"
     charts, files = state_dir / "charts", state_dir / "exports"
     # The welcome's buttons are numbered like any answer's, so "1" picks its first choice.
-    welcome = brain.welcome()
+    welcome = brain.welcome(user)
     print(render(welcome, color), file=out)
     last: Reply | None = welcome
     print("\nType a question, a number to press a button, or 'quit'.", file=out)

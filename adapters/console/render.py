@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot import wording
+from bot import i18n, wording
 from bot.reply import Attachment, Reply, Table
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
@@ -44,6 +44,11 @@ def render(
 ) -> str:
     """The reply as text; charts are written as PNG files into ``chart_dir`` and named, an
     exported file into ``file_dir``, with its path."""
+    with i18n.speaking(reply.language):
+        return _render(reply, color, chart_dir, file_dir)
+
+
+def _render(reply: Reply, color: bool, chart_dir: Path | None, file_dir: Path | None) -> str:
     dim = (lambda s: f"\033[2m{s}\033[0m") if color else (lambda s: s)
     out: list[str] = []
     if reply.context:

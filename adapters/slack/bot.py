@@ -127,19 +127,25 @@ class SlackBot:
 
     # -- who and where ---------------------------------------------------------------------------------
     async def user(self, user_id: str) -> ChatUser:
-        """The Slack user, with their e-mail from ``users.info`` when the settings know people by
-        e-mail only (looked up once an hour per user, not per message)."""
-        plain = ChatUser(user_id, "slack")
-        if self.brain.access.knows("slack", user_id):
-            return plain
-        if not any(p.email for p in self.settings.people.values()):
-            return plain
+        """The Slack user with their locale from ``users.info`` (the answer's language), and their
+        e-mail when the settings know people by e-mail only (looked up once an hour per user, not
+        per message). A person whose ``[people]`` entry sets a language needs no lookup."""
+        known = self.settings.person("slack", user_id)
+        if known is not None and known.language:
+            return ChatUser(user_id, "slack")
         data = await self.info(user_id)
         if data is None:  # an unknown person still gets answers about the whole book
-            return plain
+            return ChatUser(user_id, "slack")
+        locale = data.get("locale") if isinstance(data.get("locale"), str) else None
+        if known is not None or not any(p.email for p in self.settings.people.values()):
+            return ChatUser(user_id, "slack", locale=locale)
         profile = data.get("profile") or {}
         return ChatUser(
-            user_id, "slack", data.get("real_name") or profile.get("real_name"), profile.get("email")
+            user_id,
+            "slack",
+            data.get("real_name") or profile.get("real_name"),
+            profile.get("email"),
+            locale=locale,
         )
 
     async def info(self, user_id: str) -> dict[str, Any] | None:
@@ -156,7 +162,7 @@ class SlackBot:
 
     async def _lookup(self, user_id: str) -> dict[str, Any] | None:
         try:
-            info = await self.client.users_info(user=user_id)
+            info = await self.client.users_info(user=user_id, include_locale=True)
         except Exception as err:
             log.warning("users.info for %s failed: %s", user_id, type(err).__name__)
             return None

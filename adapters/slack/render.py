@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot import i18n, wording
 from bot.reply import Button, Reply, Table
 
 log = logging.getLogger("custseg.slack")
@@ -39,17 +40,6 @@ REASON_ACTION_PREFIX = "custseg_reason:"
 SHARE_ACTION = "custseg_share"
 REASON_VIEW = "custseg_reason"
 REASON_BLOCK = "reason"
-
-# Slack-only wording (the brain's sentences live in bot/wording.py).
-SHARE_LABEL = "Share in channel"
-SHARED_BY = "Shared by <@{user}>"
-CONTINUED = "… continued ({n}/{of})"
-LEFT_OUT = "… {n} more part(s) of this answer left out to fit Slack. Ask a narrower question."
-CHART_BELOW = "Chart: {title} (attached below)"
-CHART_ALT = "Chart: {title}. {alt} Share in channel to see the picture."
-REASON_LABEL = "Reason (optional)"
-REASON_HINT = "Goes into the audit log with your decision."
-REASON_CANCEL = "Cancel"
 
 
 @dataclass
@@ -206,7 +196,7 @@ def share_element(source: dict[str, Any]) -> dict[str, Any] | None:
         return None
     return {
         "type": "button",
-        "text": {"type": "plain_text", "text": SHARE_LABEL},
+        "text": {"type": "plain_text", "text": wording.SLACK_WORDS["share"]},
         "action_id": SHARE_ACTION,
         "value": value,
     }
@@ -230,14 +220,14 @@ def reason_view(title: str, submit: str, metadata: str) -> dict[str, Any]:
         "private_metadata": metadata,
         "title": {"type": "plain_text", "text": _plain(title, 24)},
         "submit": {"type": "plain_text", "text": _plain(submit, 24)},
-        "close": {"type": "plain_text", "text": REASON_CANCEL},
+        "close": {"type": "plain_text", "text": wording.SLACK_WORDS["cancel"]},
         "blocks": [
             {
                 "type": "input",
                 "block_id": REASON_BLOCK,
                 "optional": True,
-                "label": {"type": "plain_text", "text": REASON_LABEL},
-                "hint": {"type": "plain_text", "text": REASON_HINT},
+                "label": {"type": "plain_text", "text": wording.SLACK_WORDS["reason_label"]},
+                "hint": {"type": "plain_text", "text": wording.SLACK_WORDS["reason_hint"]},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": REASON_BLOCK,
@@ -268,7 +258,7 @@ def content_blocks(reply: Reply, chart: str = "below") -> list[dict[str, Any]]:
     if reply.table:
         blocks += table_blocks(reply.table)
     if reply.image:
-        note = CHART_BELOW if chart == "below" else CHART_ALT
+        note = wording.SLACK_WORDS["chart_below"] if chart == "below" else wording.SLACK_WORDS["chart_alt"]
         blocks += context_blocks(note.format(title=reply.image.title, alt=reply.image.alt_text))
     return blocks
 
@@ -287,6 +277,17 @@ def render(
     max_messages: int = 3,
     shared_by: str | None = None,
 ) -> list[Message]:
+    with i18n.speaking(reply.language):  # Slack's own words in the answer's language
+        return _render(reply, share, chart, max_messages, shared_by)
+
+
+def _render(
+    reply: Reply,
+    share: dict[str, Any] | None,
+    chart: str,
+    max_messages: int,
+    shared_by: str | None,
+) -> list[Message]:
     """The reply as one or more Slack messages, each within Slack's limits.
 
     Parameters
@@ -303,7 +304,7 @@ def render(
     """
     body = content_blocks(reply, chart)
     if shared_by:
-        body += [_context([SHARED_BY.format(user=escape(shared_by))])]
+        body += [_context([wording.SLACK_WORDS["shared_by"].format(user=escape(shared_by))])]
     # At most two actions blocks of buttons and one of footer, so the tail always fits one message.
     elements = [e for i, b in enumerate(reply.buttons) if (e := button_element(b, i))]
     elements = elements[: 2 * MAX_ACTIONS - 1]
@@ -321,7 +322,7 @@ def render(
     room = MAX_BLOCKS * max_messages - (max_messages - 1) - len(tail)
     if len(body) > room:
         dropped = len(body) - (room - 1)
-        body = [*body[: room - 1], *context_blocks(LEFT_OUT.format(n=dropped))]
+        body = [*body[: room - 1], *context_blocks(wording.SLACK_WORDS["left_out"].format(n=dropped))]
     blocks = body + tail
     pages: list[list[dict[str, Any]]] = [blocks[:MAX_BLOCKS]]
     rest = blocks[MAX_BLOCKS:]
@@ -331,5 +332,7 @@ def render(
     text = fallback_text(reply)
     messages = [Message(text, pages[0])]
     for n, page in enumerate(pages[1:], start=2):
-        messages.append(Message(text, [_context([CONTINUED.format(n=n, of=len(pages))]), *page]))
+        messages.append(
+            Message(text, [_context([wording.SLACK_WORDS["continued"].format(n=n, of=len(pages))]), *page])
+        )
     return messages

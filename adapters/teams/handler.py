@@ -53,7 +53,7 @@ from adapters.teams.updates import CardUpdates
 from adapters.web.charts import links_for
 from adapters.web.exports import links_for as export_links_for
 from bot import channels as policy
-from bot import wording
+from bot import i18n, wording
 from bot.context import Channel, ChatUser
 from bot.delivery import Posted
 from bot.outbox import enqueue_update, remember, suggestion_ids
@@ -162,7 +162,13 @@ class CustsegTeams(ActivityHandler):
         sender = context.activity.from_property or ChannelAccount(id="unknown")
         ids = [i for i in (sender.aad_object_id, sender.id) if i]
         known = next((i for i in ids if self.brain.access.knows("teams", i)), None)
-        return ChatUser(known or (ids[0] if ids else "unknown"), "teams", sender.name), known is not None
+        user = ChatUser(
+            known or (ids[0] if ids else "unknown"),
+            "teams",
+            sender.name,
+            locale=getattr(context.activity, "locale", None),
+        )
+        return user, known is not None
 
     async def _user(self, context: TurnContextProtocol) -> ChatUser:
         """The person: known by Entra object id or Teams id in settings, else by their e-mail."""
@@ -331,17 +337,28 @@ class CustsegTeams(ActivityHandler):
     async def on_turn(self, turn_context: TurnContextProtocol) -> None:
         """Answer each activity once: Teams redelivers an activity it thinks was missed (same
         conversation, same activity id), and a redelivered message or press must not be answered,
-        decided or posted a second time, even by another web process or after a restart."""
-        if await self._first_delivery(turn_context.activity):
-            await super().on_turn(turn_context)
-            return
-        log.info("a redelivered Teams %s activity was not answered again", turn_context.activity.type)
-        if turn_context.activity.type == ActivityTypes.invoke:
-            # Teams waits for an invoke's answer: say it was taken, and decide nothing.
-            seen = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": wording.TEAMS_ALREADY_ANSWERED}
-            await turn_context.send_activity(
-                Activity(type=ActivityTypes.invoke_response, value={"status": 200, "body": seen})
-            )
+        decided or posted a second time, even by another web process or after a restart.
+
+        Every turn speaks the sender's language (``ChatService.language``: their ``[people]``
+        setting, ``activity.locale``, the message's words, the default), so the notes this handler
+        says itself (answered privately, *Share in …*) match the answer."""
+        user, _ = self._sender(turn_context)
+        text = getattr(turn_context.activity, "text", None)
+        with i18n.speaking(self.brain.language(user, text if isinstance(text, str) else None)):
+            if await self._first_delivery(turn_context.activity):
+                await super().on_turn(turn_context)
+                return
+            log.info("a redelivered Teams %s activity was not answered again", turn_context.activity.type)
+            if turn_context.activity.type == ActivityTypes.invoke:
+                # Teams waits for an invoke's answer: say it was taken, and decide nothing.
+                seen = {
+                    "statusCode": 200,
+                    "type": MESSAGE_CONTENT_TYPE,
+                    "value": wording.TEAMS_ALREADY_ANSWERED,
+                }
+                await turn_context.send_activity(
+                    Activity(type=ActivityTypes.invoke_response, value={"status": 200, "body": seen})
+                )
 
     async def _first_delivery(self, activity: Activity) -> bool:
         """Whether this is the first time the activity arrives (claimed in ``seen_events``)."""
@@ -541,7 +558,8 @@ class CustsegTeams(ActivityHandler):
         bot = turn_context.activity.recipient
         if bot and any(m.id == bot.id for m in members_added):
             await self._remember(turn_context, refresh=True)
-            await self._send(turn_context, self._card(self.brain.welcome()))
+            welcome = self.brain.welcome(self._sender(turn_context)[0])
+            await self._send(turn_context, self._card(welcome))
             personal = turn_context.activity.conversation.conversation_type == "personal"
             if personal and not self._foreign(turn_context.activity):
                 # Installed for one person: their overview right away, as Slack's App Home would.

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot import i18n, wording
 from bot.reply import Button, Image, Reply, Table
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -32,15 +33,7 @@ SUBMIT_KEY = "custseg_action"
 # Input ids of the optional reason under a button that asks for one (``reason.<button index>``:
 # ids are unique within a card, and a list carries a Reject button per suggestion).
 REASON_INPUT = "reason"
-REASON_LABEL = "Reason (optional)"
-REASON_PLACEHOLDER = "e.g. they switched supplier"
 
-LOCAL_MODE_NOTE = "Local mode: not connected to Microsoft Teams (no app credentials configured)."
-CHART_TOO_LARGE = "The chart is too large for a Teams card; in numbers: {alt}"
-ROWS_LEFT_OUT = "Rows {start}–{end} are left out to keep this card within Teams' size limit."
-ROWS_PAGE = "Rows {start}–{end}"
-# A list row opens the columns its line leaves out when tapped; the last column says so.
-DETAILS = "Details ▾"
 # Teams shows this many actions in a card's ``actions`` (and in one ActionSet) and hides the rest.
 MAX_ACTIONS = 6
 # Teams cuts a button's title beyond about this many characters ("Approve · Kestrel Re…").
@@ -113,8 +106,8 @@ def action(button: Button, index: int = 0) -> dict[str, Any]:
                 {
                     "type": "Input.Text",
                     "id": f"{REASON_INPUT}.{index}",
-                    "label": REASON_LABEL,
-                    "placeholder": REASON_PLACEHOLDER,
+                    "label": wording.TEAMS_WORDS["reason_label"],
+                    "placeholder": wording.TEAMS_WORDS["reason_placeholder"],
                     "isMultiline": True,
                     "maxLength": 500,
                 }
@@ -205,13 +198,13 @@ def _table_element(table: Table, rows: list[list[str]], first: int, card_id: str
         line: dict[str, Any] = {
             "type": "ColumnSet",
             "separator": True,
-            "columns": columns(row, False, DETAILS if rest else None),
+            "columns": columns(row, False, wording.TEAMS_WORDS["details"] if rest else None),
         }
         if rest:
             details = f"{card_id}-row{n}"
             line["selectAction"] = {
                 "type": "Action.ToggleVisibility",
-                "title": DETAILS,
+                "title": wording.TEAMS_WORDS["details"],
                 "targetElements": [details],
             }
             facts = [{"title": table.headers[i], "value": neutral(row[i])} for i in rest]
@@ -240,7 +233,9 @@ def _table_pages(table: Table, pages: int, card_id: str) -> list[dict[str, Any]]
         "actions": [
             {
                 "type": "Action.ToggleVisibility",
-                "title": ROWS_PAGE.format(start=n * PAGE_ROWS + 1, end=n * PAGE_ROWS + len(chunk)),
+                "title": wording.TEAMS_WORDS["rows_page"].format(
+                    start=n * PAGE_ROWS + 1, end=n * PAGE_ROWS + len(chunk)
+                ),
                 "targetElements": [{"elementId": other, "isVisible": other == ids[n]} for other in ids],
             }
             for n, chunk in enumerate(chunks)
@@ -301,6 +296,17 @@ def card(
         The URL a chart is served at (``adapters.web.charts.ChartLinks.url``), or None when it
         cannot be; without a URL the chart is embedded while the card stays small enough.
     """
+    with i18n.speaking(reply.language):  # Teams' own words (pages, notes) in the answer's language
+        return _card(reply, updated_by, local_mode, card_id, image_url)
+
+
+def _card(
+    reply: Reply,
+    updated_by: str | None,
+    local_mode: bool,
+    card_id: str,
+    image_url: Callable[[Image], str | None] | None,
+) -> dict[str, Any]:
     url = image_url(reply.image) if image_url is not None and reply.image is not None else None
     pages = -(-len(reply.table.rows) // PAGE_ROWS) if reply.table else 0
     with_image = reply.image is not None
@@ -347,7 +353,7 @@ def _build(
         if shown < len(reply.table.rows):
             body.append(
                 text_block(
-                    ROWS_LEFT_OUT.format(start=shown + 1, end=len(reply.table.rows)),
+                    wording.TEAMS_WORDS["rows_left_out"].format(start=shown + 1, end=len(reply.table.rows)),
                     size="Small",
                     isSubtle=True,
                 )
@@ -356,7 +362,11 @@ def _build(
         if with_image:
             body.append(_image_element(reply.image, image_url))
         else:
-            body.append(text_block(CHART_TOO_LARGE.format(alt=reply.image.alt_text), size="Small"))
+            body.append(
+                text_block(
+                    wording.TEAMS_WORDS["chart_too_large"].format(alt=reply.image.alt_text), size="Small"
+                )
+            )
     # Customers the text has no line of their own for get one after the answer.
     body += [_customer_row(f"**{neutral(name)}**", actions, f"{card_id}-{n}") for n, name, actions in rows]
     # Card-level buttons beyond what Teams shows there go in the body, where all of them show; so
@@ -367,7 +377,7 @@ def _build(
     body += [
         _action_set(card_level[i : i + MAX_ACTIONS]) for i in range(MAX_ACTIONS, len(card_level), MAX_ACTIONS)
     ]
-    small = [reply.footer or "", updated_by or "", LOCAL_MODE_NOTE if local_mode else ""]
+    small = [reply.footer or "", updated_by or "", wording.TEAMS_WORDS["local_mode"] if local_mode else ""]
     body += [text_block(markdown(s), size="Small", isSubtle=True) for s in small if s]
     built: dict[str, Any] = {
         "type": "AdaptiveCard",

@@ -74,7 +74,7 @@ def pending_actions(ctx: Context, query: Query) -> Reply:
         context=f"{context} — {len(found):,} suggestion{_plural(len(found))}",
         text="\n".join(lines),
         table=Table(
-            ["#", "Customer", "Action", "Owner", "At stake", "State"],
+            list(wording.PENDING_HEADERS),
             [
                 [str(s.id), s.label, s.task, s.owner or "—", money(s.value_at_stake, cur), s.state]
                 for s in found[:15]

@@ -29,7 +29,7 @@ from typing import Any
 from bot import wording
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.interpret import days_ago, money
+from bot.interpret import days_ago, level_label, money
 from bot.reply import Reply
 from bot.winback.cards import card, no_play_sentence, status, task_reply, when
 from bot.winback.copies import spread_outcome
@@ -53,7 +53,6 @@ from custseg.store import copies
 from custseg.store.copies import Copy
 
 log = logging.getLogger("custseg.bot.actions")
-STALE_BUTTON = "That button is no longer available. Ask me again."
 
 
 def suggest(ctx: Context, customer: dict[str, Any], source: str = "chat") -> tuple[Suggestion, bool] | None:
@@ -75,12 +74,17 @@ def suggestion_reply(ctx: Context, customer: dict[str, Any], context: str) -> Re
             title=name,
             text=no_play_sentence(customer),
             fields=[
-                ("Stage", wording.STAGE_LABEL[stage]),
-                ("Value tier", customer["value_tier"]),
-                ("Revenue to date", money(customer["revenue"], ctx.currency)),
-                ("Last order", days_ago(customer["recency_days"])),
+                (wording.PROFILE_FIELD["stage"], wording.STAGE_LABEL[stage]),
+                (
+                    wording.PROFILE_FIELD["value_tier"],
+                    level_label(customer["value_tier"]),
+                ),
+                (wording.PROFILE_FIELD["revenue_to_date"], money(customer["revenue"], ctx.currency)),
+                (wording.PROFILE_FIELD["last_order"], days_ago(customer["recency_days"])),
             ],
-            footer=with_freshness(f"As of {ctx.book.snapshot.as_of}", ctx.settings, ctx.book.snapshot.as_of),
+            footer=with_freshness(
+                wording.AS_OF.format(as_of=ctx.book.snapshot.as_of), ctx.settings, ctx.book.snapshot.as_of
+            ),
         )
     s, created = made
     settings = ctx.settings
@@ -99,18 +103,18 @@ def _target(ctx: Context, payload: dict[str, Any], to_state: str) -> Suggestion 
         try:
             s = require(store, int(payload["suggestion_id"]))
         except (TypeError, ValueError):
-            return Reply(context="Not understood", text=STALE_BUTTON)
+            return Reply(context="Not understood", text=wording.BUTTON_GONE)
         denied = refusal(settings, ctx.person, s.owner, to_state)
         return Reply(text=denied, private=True) if denied else s
     cid = payload.get("customer_id")
     if not isinstance(cid, str) or cid not in ctx.book.frame.index:
-        return Reply(context="Not understood", text=STALE_BUTTON, private=True)
+        return Reply(context="Not understood", text=wording.BUTTON_GONE, private=True)
     playbook = payload.get("playbook") if isinstance(payload.get("playbook"), str) else None
     opened = open_for(store, cid, playbook)
     listed = ctx.book.frame.at[cid, "owner"]
     owner = opened[0].owner if opened else (listed if isinstance(listed, str) else None)
     if not ctx.sees(owner):  # a customer outside the presser's scope is unknown to them
-        return Reply(context="Not understood", text=STALE_BUTTON, private=True)
+        return Reply(context="Not understood", text=wording.BUTTON_GONE, private=True)
     denied = refusal(settings, ctx.person, owner, to_state)
     if denied:
         return Reply(text=denied, private=True)
@@ -221,7 +225,7 @@ def may_decide(ctx: Context, payload: dict[str, Any]) -> Reply:
     try:
         s = require(store, int(payload["suggestion_id"]))
     except (TypeError, ValueError):
-        return Reply(context="Not understood", text=STALE_BUTTON, private=True)
+        return Reply(context="Not understood", text=wording.BUTTON_GONE, private=True)
     denied = refusal(settings, ctx.person, s.owner, str(to_state))
     if denied:
         return Reply(text=denied, private=True)

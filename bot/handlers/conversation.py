@@ -19,7 +19,6 @@ from bot.handlers.talk import examples
 from bot.interpret import days, describe_filters, figure_name, group_label, interpretation, key_label
 from bot.reply import Attachment, Button, Reply, Table
 from bot.winback.cards import status
-from bot.wording import SEGMENT_LABEL
 from config.labels import LEVELS, SEGMENTS, STAGES
 from custseg.actions import Suggestion, get, last_transition, list_suggestions, open_for
 from custseg.query import CustomersAnswer, Query
@@ -293,7 +292,7 @@ def _exported(
         context=context,
         text=text,
         file=file,
-        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        footer=with_freshness(wording.AS_OF.format(as_of=answer.as_of), ctx.settings, answer.as_of),
         answer={
             "kind": "export",
             "as_of": answer.as_of,
@@ -372,7 +371,10 @@ def definition(ctx: Context, term: str) -> str | None:
         r, f = next((r, f) for r, f, name in RF_GRID if name == term)
         parts.append(
             wording.SEGMENT_DEFINITION.format(
-                name=SEGMENT_LABEL[term], meaning=wording.SEGMENT_MEANING[term], r=_scores(r), f=_scores(f)
+                name=wording.SEGMENT_LABEL[term],
+                meaning=wording.SEGMENT_MEANING[term],
+                r=_scores(r),
+                f=_scores(f),
             )
         )
     if term in LEVELS:
@@ -395,7 +397,7 @@ def define(ctx: Context, query: Query) -> Reply:
         return Reply(
             context=interpretation(query),
             text=wording.DEFINE_UNKNOWN,
-            buttons=[Button("Help", "ask", {"text": "help"})],
+            buttons=[Button(wording.HELP_BUTTON, "ask", {"text": "help"})],
             answer=answer,
         )
     return Reply(context=interpretation(query), text=text, answer=answer)

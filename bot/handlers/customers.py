@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import wording
-from bot.charts import segment_chart
+from bot import i18n, wording
+from bot.charts import chart_language, segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.interpret import days_ago, interpretation, money
+from bot.interpret import days_ago, interpretation, level_label, money
 from bot.reply import Align, Button, Image, Reply, Table
-from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from custseg.query import (
     CountAnswer,
     CustomersAnswer,
@@ -66,21 +65,22 @@ def _corrected(query: Query, slot: str, typed: str, name: str) -> Query | None:
 
 def _risk(r: ListedCustomer) -> str:
     p = r.churn_probability
-    return str(r.churn_risk) if p is None else f"{r.churn_risk} {100 * p:.0f} %"
+    risk = level_label(r.churn_risk)
+    return risk if p is None else f"{risk} {i18n.percent_of(p, 0)}"
 
 
 def customer_table(rows: list[ListedCustomer], currency: str) -> Table:
     """Customers best-first; lifetime value and churn probability shown where the models give them."""
     with_clv = any(r.clv is not None for r in rows)
-    headers = ["Customer", "Owner", "Segment", "Stage", "Risk", "Revenue"]
-    headers += ["Lifetime value"] if with_clv else []
+    headers = list(wording.CUSTOMER_TABLE_HEADERS)
+    headers += [wording.LIST_HEADERS["clv"]] if with_clv else []
     table_rows = []
     for r in rows:
         row = [
             (r.name or r.customer_id) + (" ★" if r.key_account else ""),
             r.owner or "—",
-            SEGMENT_LABEL[str(r.segment)],
-            STAGE_LABEL[str(r.lifecycle)],
+            wording.SEGMENT_LABEL[str(r.segment)],
+            wording.STAGE_LABEL[str(r.lifecycle)],
             _risk(r),
             money(r.revenue, currency),
         ]
@@ -92,7 +92,9 @@ def customer_table(rows: list[ListedCustomer], currency: str) -> Table:
     right: list[Align] = ["right"]
     align = left * 5 + right * (len(headers) - 4)
     # Name, revenue and churn risk: what an account manager scans a list for.
-    return Table(headers=[*headers, "Last order"], rows=table_rows, align=align, key=[0, 5, 4])
+    return Table(
+        headers=[*headers, wording.LIST_HEADERS["last_order"]], rows=table_rows, align=align, key=[0, 5, 4]
+    )
 
 
 def other_reading(ctx: Context, query: Query, answer: OnCustomers) -> str | None:
@@ -120,7 +122,7 @@ def footer(
     """The small print of a data answer: as-of day, the engine's notes, ``extra``, which reading of
     "lost"/"new" was used, customers the book leaves out, where the currency comes from, and a
     warning when the data is old."""
-    notes = [f"As of {answer.as_of}", *answer.notes, *(extra or [])]
+    notes = [wording.AS_OF.format(as_of=answer.as_of), *answer.notes, *(extra or [])]
     if query is not None:
         reading = other_reading(ctx, query, answer)
         if reading:
@@ -152,7 +154,7 @@ def list_reply(ctx: Context, query: Query, offset: int = 0) -> Reply:
                 {"query": query.to_json(), "offset": offset + len(answer.customers)},
             )
         )
-    star = ["★ key account"] if any(r.key_account for r in answer.customers) else []
+    star = [wording.LIST_HEADERS["star"]] if any(r.key_account for r in answer.customers) else []
     return Reply(
         context=context,
         table=customer_table(answer.customers, ctx.currency),
@@ -168,14 +170,14 @@ def find_customers(ctx: Context, query: Query) -> Reply:
 def show_more(ctx: Context, payload: dict[str, Any]) -> Reply:
     given = payload.get("query")
     if not isinstance(given, dict) or given.get("intent") != "find_customers":
-        return Reply(text="That list has expired. Ask me again.")
+        return Reply(text=wording.LIST_EXPIRED)
     return list_reply(ctx, Query.from_json(given), offset=max(0, int(payload.get("offset", 0))))
 
 
 def run_query(ctx: Context, payload: dict[str, Any]) -> Reply:
     query = payload.get("query")
     if not isinstance(query, dict):
-        return Reply(text="That button is no longer available. Ask me again.")
+        return Reply(text=wording.BUTTON_GONE)
     return ctx.answer(query)
 
 
@@ -184,12 +186,14 @@ def count_customers(ctx: Context, query: Query) -> Reply:
     if not isinstance(answer, CountAnswer):
         return special(ctx, query, answer)
     n, of = answer.count, answer.of_total
-    share = f"{100 * n / of:.0f} %" if of else "0 %"
-    text = f"*{n:,}* customer{'s' if n != 1 else ''} ({share} of {of:,}), with {money(answer.revenue, ctx.currency)} revenue to date."
+    share = i18n.percent_of(n / of if of else 0.0, 0)
+    text = wording.COUNT_TEXT.format(
+        n=n, s="s" if n != 1 else "", share=share, of=of, revenue=money(answer.revenue, ctx.currency)
+    )
     buttons = []
     if n:
         listing = query.replace(intent="find_customers")
-        buttons.append(Button("List them", "run_query", {"query": listing.to_json()}))
+        buttons.append(Button(wording.LIST_THEM, "run_query", {"query": listing.to_json()}))
     return Reply(
         context=interpretation(query, answer, ctx.currency),
         text=text,
@@ -205,7 +209,7 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     cur = ctx.currency
     rows = [
         [
-            SEGMENT_LABEL[r.label],
+            wording.SEGMENT_LABEL[r.label],
             f"{r.customers:,}",
             f"{100 * r.share:.0f} %",
             money(r.revenue, cur),
@@ -216,23 +220,25 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     stages = ", ".join(f"{r.customers:,} {r.label}" for r in answer.lifecycle)
     tiers = ", ".join(f"{r.customers:,} {r.label}" for r in answer.value_tiers)
     alt = "; ".join(
-        f"{SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
+        f"{wording.SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
         for r in answer.segments
     )
     segments = [r.to_json() for r in answer.segments]
-    image = Image("Segments", segment_chart(segments), alt) if answer.total else None
+    with i18n.speaking(chart_language()):
+        chart = segment_chart(segments) if answer.total else None
+    image = Image(wording.CHART_LABEL["segments"], chart, alt) if chart is not None else None
     return Reply(
-        context=interpretation(query, answer, cur) + f" — {answer.total:,} customers",
+        context=interpretation(query, answer, cur) + wording.OVERVIEW_TOTAL.format(n=answer.total),
         table=Table(
-            ["Segment", "Customers", "Share", "Revenue", "Of revenue"],
+            list(wording.OVERVIEW_HEADERS),
             rows,
             ["left", "right", "right", "right", "right"],
             key=[0, 1, 3],
         ),
         fields=[
-            ("Lifecycle", stages),
-            ("Value tiers", tiers),
-            ("Key accounts", f"{answer.key_accounts:,}"),
+            (wording.OVERVIEW_FIELDS["lifecycle"], stages),
+            (wording.OVERVIEW_FIELDS["tiers"], tiers),
+            (wording.OVERVIEW_FIELDS["key_accounts"], i18n.number(answer.key_accounts)),
         ],
         image=image,
         footer=footer(ctx, answer, query=query),

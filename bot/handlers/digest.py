@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from bot import wording
-from bot.charts import key_account_value_chart
+from bot import i18n, wording
+from bot.charts import chart_language, key_account_value_chart
 from bot.context import Context
 from bot.freshness import with_freshness
 from bot.handlers.customers import customer_table, special
@@ -25,7 +25,6 @@ from bot.interpret import interpretation, money
 from bot.reply import Button, Image, Reply, Table
 from bot.winback.cards import list_buttons, no_play_sentence, play_sentence
 from bot.winback.rights import actor_of
-from bot.wording import SEGMENT_LABEL, STAGE_LABEL
 from config.labels import STAGES
 from config.settings import Settings
 from custseg.actions import Actor, Playbook, Suggestion, open_for, propose
@@ -134,9 +133,9 @@ def key_account_moves(before: pd.DataFrame, after: pd.DataFrame, basis: str) -> 
         a, b = keys.loc[cid], old.loc[cid]
         parts = []
         if a["segment"] != b["segment"]:
-            parts.append(f"{SEGMENT_LABEL[b['segment']]} → {SEGMENT_LABEL[a['segment']]}")
+            parts.append(f"{wording.SEGMENT_LABEL[b['segment']]} → {wording.SEGMENT_LABEL[a['segment']]}")
         if a["lifecycle"] != b["lifecycle"]:
-            parts.append(f"{STAGE_LABEL[b['lifecycle']]} → {STAGE_LABEL[a['lifecycle']]}")
+            parts.append(f"{wording.STAGE_LABEL[b['lifecycle']]} → {wording.STAGE_LABEL[a['lifecycle']]}")
         if a["churn_risk"] != b["churn_risk"]:
             parts.append(f"risk {b['churn_risk']} → {a['churn_risk']}")
         if parts:
@@ -239,7 +238,7 @@ def digest(ctx: Context, query: Query) -> Reply:
                     )
                 )
             table = Table(
-                ["Key account", "Owner", "Change", basis_label.capitalize()],
+                [*wording.DIGEST_HEADERS, basis_label.capitalize()],
                 [
                     [r.name, r.owner or "—", r.change, money(r.value, cur)]
                     for r in moves.head(MAX_MOVES).itertuples()
@@ -253,16 +252,9 @@ def digest(ctx: Context, query: Query) -> Reply:
         now = _stage_values(frame, basis)
         image = Image(
             wording.DIGEST_CHART_TITLE.format(basis=basis_label),
-            key_account_value_chart(
-                [STAGE_LABEL[s] for s in STAGES],
-                was,
-                now,
-                f"{basis_label} ({cur})",
-                str(since),
-                wording.DIGEST_CHART_TITLE.format(basis=basis_label),
-            ),
+            _value_chart(was, now, basis, cur, str(since)),
             "; ".join(
-                f"{STAGE_LABEL[s]} {money(b, cur)} → {money(a, cur)}"
+                f"{wording.STAGE_LABEL[s]} {money(b, cur)} → {money(a, cur)}"
                 for s, b, a in zip(STAGES, was, now, strict=True)
             ),
         )
@@ -538,7 +530,7 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
         return Reply(
             context=context,
             text=wording.ALERTS_NONE.format(since=previous.as_of),
-            footer=with_freshness(f"As of {snap.as_of}", ctx.settings, snap.as_of),
+            footer=with_freshness(wording.AS_OF.format(as_of=snap.as_of), ctx.settings, snap.as_of),
         )
     settings = ctx.settings
     made = alert_suggestions(ctx.store, settings, newly, snap.as_of, actor_of(ctx))
@@ -549,3 +541,17 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
 
 INTENTS = {"key_account_digest": digest, "churn_alerts": churn_alerts}
 ACTIONS = {MINE_ACTION: alerts_mine}
+
+
+def _value_chart(was: list[float], now: list[float], basis: str, currency: str, since: str) -> bytes:
+    """The key accounts' value per stage, then and now, drawn in the chart's language."""
+    with i18n.speaking(chart_language()):
+        label = wording.VALUE_BASIS[basis]
+        return key_account_value_chart(
+            [wording.STAGE_LABEL[s] for s in STAGES],
+            was,
+            now,
+            f"{label} ({currency})",
+            since,
+            wording.DIGEST_CHART_TITLE.format(basis=label),
+        )

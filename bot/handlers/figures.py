@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import wording
-from bot.charts import bar_chart, line_chart
+from bot import i18n, wording
+from bot.charts import bar_chart, chart_language, line_chart
 from bot.context import Context
 from bot.handlers.customers import footer, special
 from bot.interpret import (
@@ -23,6 +23,7 @@ from bot.interpret import (
     group_label,
     interpretation,
     interval_label,
+    interval_word,
     key_label,
     label_words,
     money,
@@ -56,15 +57,15 @@ def _cell(text: str, width: int = MAX_LABEL) -> str:
 
 def notes_footer(answer: OnCustomers, extra: Sequence[str] = ()) -> str:
     """The small print without a chat context: the as-of day, the engine's notes and ``extra``."""
-    return " · ".join([f"As of {answer.as_of}", *answer.notes, *extra])
+    return " · ".join([wording.AS_OF.format(as_of=answer.as_of), *answer.notes, *extra])
 
 
 def _who(answer: Figure, currency: str) -> str:
     """Whom a figure is about, as the start of a sentence ("Champions in APAC", "Your champions",
     "Customers in EMEA", "Key accounts")."""
     parts = describe_filters(answer.filters, currency)
-    yours = "your accounts" in parts
-    rest = [p for p in parts if p != "your accounts"]
+    yours = wording.FILTER_MINE in parts
+    rest = [p for p in parts if p != wording.FILTER_MINE]
     if not rest:
         return wording.YOUR_CUSTOMERS if yours else wording.EVERYONE[answer.whole_book]
     # A place or an owner reads on after a space ("Champions in APAC"); other conditions are listed.
@@ -240,12 +241,24 @@ def breakdown_reply(
             [_cell(k), v, percent(g.customers / total) if total else "—"]
             for k, v, g in zip(labels, values, groups, strict=True)
         ]
-        head[2] = "Of total"
+        head[2] = wording.OF_TOTAL
     else:
         rows = [[_cell(k), v, f"{g.customers:,}"] for k, v, g in zip(labels, values, groups, strict=True)]
     align: list[Align] = ["left", "right", "right"]
     title = figure_title(query) if query.group_by else wording.BY_GROUP.format(figure=figure, group=group)
-    chart = bar_chart(labels, [g.value or 0.0 for g in groups], title, measure, stat, currency)
+    with i18n.speaking(chart_language()):
+        chart = bar_chart(
+            [key_label(answer.group_by, g.key) for g in groups],
+            [g.value or 0.0 for g in groups],
+            figure_title(query)
+            if query.group_by
+            else wording.BY_GROUP.format(
+                figure=figure_name(measure, stat), group=group_label(answer.group_by)
+            ),
+            measure,
+            stat,
+            currency,
+        )
     alt = "; ".join(f"{k} {v}" for k, v in zip(labels, values, strict=True))
     return Reply(
         context=context,
@@ -260,11 +273,15 @@ def breakdown_reply(
 def trend_notes(answer: TrendAnswer) -> list[str]:
     """Where the points come from, and the intervals without a snapshot (unless the engine's notes
     already count them)."""
-    notes = [wording.TREND_SOURCE.get(answer.source, answer.source).format(interval=answer.interval)]
+    notes = [
+        wording.TREND_SOURCE.get(answer.source, answer.source).format(interval=interval_word(answer.interval))
+    ]
     if answer.missing and not any("snapshot" in note for note in answer.notes):
         notes.append(
             wording.TREND_MISSING.format(
-                n=answer.missing, interval=answer.interval, s="s" if answer.missing != 1 else ""
+                n=answer.missing,
+                interval=interval_word(answer.interval),
+                s="s" if answer.missing != 1 else "",
             )
         )
     return notes
@@ -289,7 +306,7 @@ def trend_reply(
         (only,) = known
         text = wording.TREND_ONE.format(
             figure=figure,
-            interval=answer.interval,
+            interval=interval_word(answer.interval),
             span=date_span(span.start, span.end),
             value=figure_value(measure, stat, only.value, currency),
             label=interval_label(only.start, answer.interval),
@@ -299,7 +316,7 @@ def trend_reply(
         assert first.value is not None and last.value is not None
         text = wording.TREND_HEAD.format(
             figure=figure,
-            interval=answer.interval,
+            interval=interval_word(answer.interval),
             span=date_span(span.start, span.end),
             first=figure_value(measure, stat, first.value, currency),
             last=figure_value(measure, stat, last.value, currency),
@@ -307,9 +324,22 @@ def trend_reply(
         )
     else:
         text = wording.TREND_EMPTY
-    head = [h.format(interval=answer.interval.capitalize(), figure=figure) for h in wording.TREND_HEADERS]
-    title = wording.PER_INTERVAL.format(figure=figure, interval=answer.interval)
-    chart = line_chart(labels, [p.value for p in points], title, measure, stat, currency)
+    head = [
+        h.format(interval=interval_word(answer.interval).capitalize(), figure=figure)
+        for h in wording.TREND_HEADERS
+    ]
+    title = wording.PER_INTERVAL.format(figure=figure, interval=interval_word(answer.interval))
+    with i18n.speaking(chart_language()):
+        chart = line_chart(
+            [interval_label(p.start, answer.interval) for p in points],
+            [p.value for p in points],
+            wording.PER_INTERVAL.format(
+                figure=figure_name(measure, stat), interval=interval_word(answer.interval)
+            ),
+            measure,
+            stat,
+            currency,
+        )
     alt = "; ".join(f"{k} {v}" for k, v in zip(labels, values, strict=True))
     return Reply(
         context=context,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bot import wording
+from bot import i18n, wording
 from bot.context import Context
 from bot.freshness import with_freshness
 from bot.handlers.actions import suggestion_reply
-from bot.interpret import days, days_ago, interpretation, money
+from bot.interpret import days, days_ago, interpretation, level_label, money
 from bot.reply import Button, Reply, Table
-from bot.wording import GAP_BASIS, LIFECYCLE_REASON, SEGMENT_LABEL, STAGE_LABEL
 from custseg.query import (
     Ambiguous,
     CustomerCard,
@@ -49,7 +48,7 @@ def _pick(ctx: Context, query: Query, answer: Unresolved) -> Reply:
         )
         for c in candidates[:5]
     ]
-    table = Table(["Customer", "Owner", "Revenue"], rows, ["left", "left", "right"]) if rows else None
+    table = Table(list(wording.PICK_HEADERS), rows, ["left", "left", "right"]) if rows else None
     return Reply(context=interpretation(query), text=text, table=table, buttons=buttons)
 
 
@@ -68,8 +67,10 @@ def _note(answer: ProfileAnswer | ExplanationAnswer) -> str | None:
 def _action_buttons(c: CustomerCard) -> list[Button]:
     name = c["name"] or c["customer_id"]
     return [
-        Button("Why?", "run_query", {"query": {"intent": "explain", "customer": name}}),
-        Button("Suggest a win-back", "run_query", {"query": {"intent": "propose_action", "customer": name}}),
+        Button(wording.WHY_BUTTON, "run_query", {"query": {"intent": "explain", "customer": name}}),
+        Button(
+            wording.SUGGEST_BUTTON, "run_query", {"query": {"intent": "propose_action", "customer": name}}
+        ),
     ]
 
 
@@ -79,29 +80,37 @@ def profile(ctx: Context, query: Query) -> Reply:
         return answer
     c = answer.customer
     cur = ctx.currency
+    field = wording.PROFILE_FIELD
     fields = [
-        ("Owner", c["owner"] or "—"),
-        ("Region", c["region"] or "—"),
-        ("Segment", f"{SEGMENT_LABEL[c['segment']]} (R{c['r_score']} F{c['f_score']} M{c['m_score']})"),
-        ("Stage", STAGE_LABEL[c["lifecycle"]]),
-        ("Churn risk", c["churn_risk"]),
-        ("Value tier", c["value_tier"]),
+        (field["owner"], c["owner"] or "—"),
+        (field["region"], c["region"] or "—"),
         (
-            "Revenue",
-            f"{money(c['revenue'], cur)} over {c['frequency']:,} orders (avg {money(c['avg_order_value'], cur)})",
+            field["segment"],
+            f"{wording.SEGMENT_LABEL[c['segment']]} (R{c['r_score']} F{c['f_score']} M{c['m_score']})",
+        ),
+        (field["stage"], wording.STAGE_LABEL[c["lifecycle"]]),
+        (field["churn_risk"], level_label(c["churn_risk"])),
+        (field["value_tier"], level_label(c["value_tier"])),
+        (
+            field["revenue"],
+            wording.PROFILE_REVENUE.format(
+                revenue=money(c["revenue"], cur), orders=c["frequency"], aov=money(c["avg_order_value"], cur)
+            ),
         ),
         (
-            "Last order",
-            f"{c['last_order']} ({days_ago(c['recency_days'])}; usually every {c['typical_gap_days']:g} days)",
+            field["last_order"],
+            wording.PROFILE_LAST_ORDER.format(
+                day=c["last_order"], ago=days_ago(c["recency_days"]), gap=f"{c['typical_gap_days']:g}"
+            ),
         ),
-        ("Customer since", str(c["first_order"])),
-        ("Key account", "yes" if c["key_account"] else "no"),
+        (field["since"], str(c["first_order"])),
+        (field["key_account"], wording.EXPORT_YES_NO[bool(c["key_account"])]),
     ]
     orders = answer.recent_orders
     table = None
     if orders:
         table = Table(
-            ["Order", "Date", "Amount"],
+            list(wording.ORDERS_HEADERS),
             [[o.order_id, str(o.ordered_at)[:10], money(o.amount, cur)] for o in orders],
             ["left", "left", "right"],
         )
@@ -112,7 +121,7 @@ def profile(ctx: Context, query: Query) -> Reply:
         fields=fields,
         table=table,
         buttons=_action_buttons(c),
-        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        footer=with_freshness(wording.AS_OF.format(as_of=answer.as_of), ctx.settings, answer.as_of),
     )
 
 
@@ -158,14 +167,21 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
     for f in answer.factors:
         if f["topic"] == "segment":
             out.append(
-                f"*Segment {SEGMENT_LABEL[f['label']]}* ({f['rule']}): last order {days_ago(f['recency_days'])} "
-                f"(R {f['r_score']}: {100 * f['share_more_recent']:.0f} % of customers ordered more recently) and "
-                f"{f['frequency']:,} orders (F {f['f_score']}: {100 * f['share_more_frequent']:.0f} % order more often)."
+                wording.EXPLAIN_SEGMENT.format(
+                    segment=wording.SEGMENT_LABEL[f["label"]],
+                    rule=f["rule"],
+                    ago=days_ago(f["recency_days"]),
+                    r=f["r_score"],
+                    recent=i18n.percent_of(f["share_more_recent"], 0),
+                    orders=f["frequency"],
+                    f=f["f_score"],
+                    frequent=i18n.percent_of(f["share_more_frequent"], 0),
+                )
             )
         elif f["topic"] == "lifecycle":
             th = f.get("thresholds") or {}
             trend = f.get("trend_90d")
-            reason = LIFECYCLE_REASON[f["reason"]].format(
+            reason = wording.LIFECYCLE_REASON[f["reason"]].format(
                 tenure=days(f["tenure_days"]),
                 window=th.get("new_window_days", "?"),
                 recency=days(f["recency_days"]),
@@ -182,10 +198,14 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
                 else "?",
             )
             out.append(
-                f"*Stage {STAGE_LABEL[f['label']]}*: {reason}, judged against {GAP_BASIS[f['gap_basis']]}."
+                wording.EXPLAIN_STAGE.format(
+                    stage=wording.STAGE_LABEL[f["label"]],
+                    reason=reason,
+                    basis=wording.GAP_BASIS[f["gap_basis"]],
+                )
             )
         elif f["topic"] == "churn_risk":
-            line = f"*Churn risk {f['label']}*"
+            line = wording.EXPLAIN_RISK.format(risk=level_label(f["label"]))
             if f.get("probability") is not None and f.get("horizon_days"):
                 pct = f"{100 * f['probability']:.0f}"
                 line += f" ({wording.CHURN_PROBABILITY.format(pct=pct, horizon=days(f['horizon_days']))})"
@@ -196,20 +216,28 @@ def explain_sentences(answer: ExplanationAnswer, currency: str) -> list[str]:
             if stage in ("dormant", "lost") and f["label"] != "high" and f.get("horizon_days"):
                 out.append(
                     wording.STAGE_VS_RISK.format(
-                        stage=STAGE_LABEL[stage].lower(), risk=f["label"], horizon=days(f["horizon_days"])
+                        stage=wording.STAGE_LABEL[stage].lower(),
+                        risk=level_label(f["label"]),
+                        horizon=days(f["horizon_days"]),
                     )
                 )
         elif f["topic"] == "value_tier":
             high = f.get("high_min")
             basis = f.get("basis") or "revenue"
-            line = f"*Value tier {f['label']}*: {money(f['revenue'], currency)} revenue to date"
+            line = wording.EXPLAIN_TIER.format(
+                tier=level_label(f["label"]), revenue=money(f["revenue"], currency)
+            )
             if f.get("clv") is not None and basis != "revenue":
-                line += f", {money(f['clv'], currency)} expected lifetime value"
+                line += wording.EXPLAIN_TIER_CLV.format(clv=money(f["clv"], currency))
             if high is not None:
-                line += f"; high value starts at {money(high, currency)} of {wording.VALUE_BASIS[basis]} ({wording.VALUE_TIER_HIGH[basis]})"
+                line += wording.EXPLAIN_TIER_HIGH.format(
+                    high=money(high, currency),
+                    basis=wording.VALUE_BASIS[basis],
+                    who=wording.VALUE_TIER_HIGH[basis],
+                )
             out.append(line + ".")
         elif f["topic"] == "key_account" and f["label"]:
-            out.append("*Key account*: among the top accounts of their account manager by revenue.")
+            out.append(wording.EXPLAIN_KEY_ACCOUNT)
     return out
 
 
@@ -225,15 +253,13 @@ def explain(ctx: Context, query: Query) -> Reply:
         title=c["name"] or c["customer_id"],
         text="\n".join(([note] if note else []) + lines),
         buttons=_action_buttons(c)[1:],
-        footer=with_freshness(f"As of {answer.as_of}", ctx.settings, answer.as_of),
+        footer=with_freshness(wording.AS_OF.format(as_of=answer.as_of), ctx.settings, answer.as_of),
     )
 
 
 def propose_action(ctx: Context, query: Query) -> Reply:
     if not query.customer:
-        return Reply(
-            context=interpretation(query), text="Which customer? e.g. *suggest a win-back for Globex*."
-        )
+        return Reply(context=interpretation(query), text=wording.WHICH_CUSTOMER)
     answer = named_customer(ctx, query)
     if isinstance(answer, Reply):
         return answer

@@ -20,7 +20,7 @@ def examples() -> list[Button]:
 def welcome() -> Reply:
     """The first message a new user gets."""
     return Reply(
-        context="Welcome",
+        context=wording.CONTEXT_LABEL["welcome"],
         text=wording.WELCOME + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
         buttons=[overview_button()],
     )
@@ -28,9 +28,11 @@ def welcome() -> Reply:
 
 def help_(ctx: Context, query: Query) -> Reply:
     return Reply(
-        context="Help",
+        context=wording.CONTEXT_LABEL["help"],
         title=wording.HELP_TITLE,
-        text=wording.HELP_TEXT + "\n\nFor example:\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
+        text=wording.HELP_TEXT
+        + f"\n\n{wording.FOR_EXAMPLE}\n"
+        + "\n".join(f"• {e}" for e in wording.EXAMPLES),
         buttons=[*examples(), overview_button()],
     )
 

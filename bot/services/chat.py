@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot import wording
+from bot import i18n, wording
 from bot.book import ScopedBook
 from bot.context import Channel, ChatUser, Context
 from bot.freshness import data_currency
@@ -21,6 +21,7 @@ from bot.intents import Intent, declaration
 from bot.interpret import interpretation, unsupported_sentence
 from bot.nlu import Vocabulary, named_customer, parse
 from bot.nlu.followups import resolve
+from bot.nlu.languages import detect_language
 from bot.registry import Handlers
 from bot.reply import Reply
 from bot.services.access import WHOLE_BOOK, Access, AccessService
@@ -58,6 +59,12 @@ def with_unsupported(reply: Reply, query: Query) -> Reply:
     return dataclasses.replace(reply, text=f"{lead}\n\n{reply.text}" if reply.text else lead)
 
 
+def said(reply: Reply) -> Reply:
+    """``reply`` marked with the language it was composed in, for the adapter that renders it."""
+    language = i18n.current()
+    return reply if reply.language == language else dataclasses.replace(reply, language=language)
+
+
 def unreachable() -> Reply:
     """The answer while our database cannot be reached: ask again shortly, rather than an error."""
     return Reply(context="Data unavailable", text=wording.DATA_UNREACHABLE)
@@ -91,6 +98,8 @@ class ChatService:
         self._engine: QueryEngine | None = None
         self._vocabulary: Vocabulary | None = None
         self._snapshot_id: int | None = None
+        # The language each (platform, user) last wrote in, for their button presses.
+        self._spoken: dict[tuple[str, str], str] = {}
 
     # -- data ----------------------------------------------------------------------------------------
     def _latest_id(self) -> int | None:
@@ -159,6 +168,24 @@ class ChatService:
         """The context of a post composed for an operator: no person, the whole book."""
         return self.context(user, channel, self.engine(), WHOLE_BOOK)
 
+    def language(self, user: ChatUser, text: str | None = None) -> str:
+        """The language to answer ``user`` in: their ``[people]`` setting, else their chat platform's
+        locale, else the language ``text`` is written in, else the settings' default. A message
+        with no word in it ("12", a button press) is in the language this person last wrote in
+        (remembered by this process), else the default."""
+        person = self.configured.person(user.platform, user.user_id, user.email)
+        if person is not None and person.language:
+            return person.language
+        platform = i18n.language_of(user.locale)
+        if platform is not None:
+            return platform
+        key = (user.platform, user.user_id)
+        if text and any(c.isalpha() for c in text):
+            self._spoken[key] = detect_language(text[:MAX_MESSAGE])
+            return self._spoken[key]
+        # A button press or a bare number: the language this person last wrote in.
+        return self._spoken.get(key, self.configured.bot.language)
+
     # -- entry points -----------------------------------------------------------------------------------
     def understand(self, text: str) -> dict[str, Any]:
         """The structured query for a message (with the data's names as vocabulary when loaded)."""
@@ -186,15 +213,22 @@ class ChatService:
         return declaration(self.understand(text or "").get("intent", "unknown"))
 
     def ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None = None) -> Reply:
-        """Answer one chat message. Never raises: every failure becomes a helpful reply.
+        """Answer one chat message, in the asker's language (``language``). Never raises: every
+        failure becomes a helpful reply.
 
         ``conversation`` is the platform's key of the thread the message is in (Slack channel and
         thread, Teams conversation or reply chain, a terminal session): with it, the message is read
         as a follow-up of what this user asked there before, and the answer is remembered.
         """
+        if i18n.chosen():
+            return said(self._ask(text, user, channel, conversation))
+        with i18n.speaking(self.language(user, text)):
+            return said(self._ask(text, user, channel, conversation))
+
+    def _ask(self, text: str, user: ChatUser, channel: Channel, conversation: str | None) -> Reply:
         try:
             if not text or not text.strip():
-                return Reply(context="Help", text=wording.EMPTY_MESSAGE)
+                return Reply(context=wording.CONTEXT_LABEL["help"], text=wording.EMPTY_MESSAGE)
             # Typed decisions ("reject 12 because …") are button presses in words, outside the
             # query contract: they never reach the parser.
             typed = typed_decision(text[:MAX_MESSAGE])
@@ -247,7 +281,24 @@ class ChatService:
         ``text`` is the message it was read from, when there was one. Words the query could not
         use (``unsupported``) are said first in the answer, so no result reads as if they applied.
         ``answered`` receives the engine's answers the reply was built from (for the conversation).
+        Inside ``ask`` it speaks the asker's language already; called alone (a button that re-asks,
+        the worker), the language of ``user`` and ``text``.
         """
+        if i18n.chosen():
+            return said(self._run(query, user, channel, engine, access, text, answered))
+        with i18n.speaking(self.language(user, text)):
+            return said(self._run(query, user, channel, engine, access, text, answered))
+
+    def _run(
+        self,
+        query: Query | dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        engine: QueryEngine | None,
+        access: Access | None,
+        text: str | None,
+        answered: list[object] | None,
+    ) -> Reply:
         checked: Query | None = None
         try:
             checked = as_query(query)
@@ -272,7 +323,7 @@ class ChatService:
             # A query that was valid but could not be answered as asked (a column the data does
             # not have) was understood: the interpretation says so, the error says why.
             context = interpretation(checked) if checked is not None else "Not understood"
-            return Reply(context=context, text=f"{err} Try *help* for examples.")
+            return Reply(context=context, text=f"{err} {wording.TRY_HELP}")
         except CustsegError as err:
             return Reply(context=interpretation(checked), text=str(err))
         except Exception:
@@ -290,10 +341,23 @@ class ChatService:
     ) -> Reply:
         """Handle a button press (on the message ``message_id`` in ``channel``, when the platform
         says). Unknown or malformed actions get a friendly answer. In ``conversation``, a list or
-        a customer the press shows is remembered as if asked ("List them", then "the second one")."""
+        a customer the press shows is remembered as if asked ("List them", then "the second one").
+        The answer is in the presser's language (a press has no words to tell it by)."""
+        with i18n.speaking(self.language(user)):
+            return said(self._act(action_id, payload, user, channel, message_id, conversation))
+
+    def _act(
+        self,
+        action_id: str,
+        payload: dict[str, Any],
+        user: ChatUser,
+        channel: Channel,
+        message_id: str | None,
+        conversation: str | None,
+    ) -> Reply:
         handler = self.handlers.action(action_id)
         if handler is None:
-            return Reply(context="Not understood", text="That button is no longer available. Ask me again.")
+            return Reply(context="Not understood", text=wording.BUTTON_GONE)
         try:
             ctx = self.context(user, channel, self.engine(), message_id=message_id)
             if ctx.stranger:
@@ -387,6 +451,7 @@ class ChatService:
             log.warning("cannot search customers, the database is unreachable (%s)", err)
             return []
 
-    def welcome(self) -> Reply:
-        """The first message a new user gets (help, with the overview button)."""
-        return talk.welcome()
+    def welcome(self, user: ChatUser | None = None) -> Reply:
+        """The first message a new user gets (help, with the overview button), in their language."""
+        with i18n.speaking(self.language(user) if user is not None else self.configured.bot.language):
+            return said(talk.welcome())

@@ -12,10 +12,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot import wording
+from bot import i18n, wording
 from bot.context import Channel, ChatUser, Context
 from bot.handlers.digest import AlertPlan, alert_suggestions, channel_alert, plan_alerts, previous_snapshot
 from bot.reply import Reply
+from bot.services.chat import said
 from bot.winback.copies import catch_up_copies, spread_outcome
 from custseg.actions import SYSTEM, Outcome, sweep
 from custseg.query import Query
@@ -57,12 +58,22 @@ class ScheduledPosts:
         )
 
     def digest(self, platform: str, channel: str, key: str, subscriber: str | None = None) -> list[Message]:
-        """The digest a channel gets (the handler itself, so chat and schedule say the same)."""
+        """The digest a channel gets (the handler itself, so chat and schedule say the same), in
+        the subscriber's language (their ``[people]`` setting, else the settings' default)."""
         handler = self.chat.handlers.intent("key_account_digest")
-        reply = handler(
-            self._context(platform, channel, subscriber), Query.from_json({"intent": "key_account_digest"})
-        )
+        with i18n.speaking(self._language(platform, subscriber)):
+            reply = said(
+                handler(
+                    self._context(platform, channel, subscriber),
+                    Query.from_json({"intent": "key_account_digest"}),
+                )
+            )
         return [Message(key, reply)]
+
+    def _language(self, platform: str, subscriber: str | None) -> str:
+        if subscriber is None:
+            return self.chat.configured.bot.language
+        return self.chat.language(ChatUser(subscriber, platform))
 
     def propose_alerted(
         self,
@@ -86,7 +97,19 @@ class ScheduledPosts:
         episodes: dict[str, dict[str, Any]] | None,
         subscriber: str | None = None,
     ) -> tuple[list[Message], AlertPlan]:
-        """The channel's churn alert, one message grouped by account manager, and the episode changes."""
+        """The channel's churn alert, one message grouped by account manager, and the episode changes
+        (in the subscriber's language, as the digest)."""
+        with i18n.speaking(self._language(platform, subscriber)):
+            return self._alerts(platform, channel, key, episodes, subscriber)
+
+    def _alerts(
+        self,
+        platform: str,
+        channel: str,
+        key: str,
+        episodes: dict[str, dict[str, Any]] | None,
+        subscriber: str | None,
+    ) -> tuple[list[Message], AlertPlan]:
         ctx = self._context(platform, channel, subscriber)
         snap = ctx.book.snapshot
         previous = previous_snapshot(self.store, snap)
@@ -101,7 +124,7 @@ class ScheduledPosts:
         suggestions = alert_suggestions(self.store, settings, plan.alert, snap.as_of)
         reply = channel_alert(plan, snap, since, settings, suggestions)
         # One message per run, so its outbox key is the run's: posted once per period.
-        messages = [] if reply is None else [Message(key, reply, [str(c) for c in plan.alert.index])]
+        messages = [] if reply is None else [Message(key, said(reply), [str(c) for c in plan.alert.index])]
         return messages, plan
 
     def spread(self, outcome: Outcome) -> None:

@@ -137,17 +137,17 @@ def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", co
         title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
         text="\n".join(p for p in (note, play_sentence(s, cur)) if p),
         fields=[
-            ("Why", why(s.facts, s)),
+            (wording.FIELD_LABEL["why"], why(s.facts, s)),
             (
-                "Value at stake",
+                wording.FIELD_LABEL["value_at_stake"],
                 wording.VALUE_AT_STAKE[s.value_basis].format(value=money(s.value_at_stake, cur)),
             ),
             (
-                "Expected value",
+                wording.FIELD_LABEL["expected_value"],
                 wording.EXPECTED_VALUE.format(value=money(s.expected_value, cur), rate=f"{rate:.0f}"),
             ),
-            ("Account manager", s.owner or "—"),
-            ("Status", status(settings, s, last)),
+            (wording.FIELD_LABEL["account_manager"], s.owner or "—"),
+            (wording.FIELD_LABEL["status"], status(settings, s, last)),
         ],
         buttons=choices,
         footer=footer,
@@ -165,7 +165,7 @@ def task_reply(settings: Settings, s: Suggestion, approval: Transition) -> Reply
             due=s.due_on,
             sentence=play_sentence(s, settings.currency),
         ),
-        fields=[("Why", why(s.facts, s))],
+        fields=[(wording.FIELD_LABEL["why"], why(s.facts, s))],
         buttons=[Button(wording.ACTION_BUTTONS["done"], "action.done", {"suggestion_id": s.id}, "primary")],
         footer=wording.ACTION_FOOTER.format(id=s.id, as_of=s.snapshot_as_of),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import wording
+from bot import i18n, wording
 from bot.brain import Brain
 from bot.context import Channel, ChatUser
 from bot.reply import Reply
@@ -43,19 +43,20 @@ def run(brain: Brain, query: dict, user: ChatUser = ME, text: str | None = None)
 
 # -- smalltalk and the conversation intents ---------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "kind", "language"),
     [
-        ("hi", wording.SMALLTALK["greeting"]),
-        ("Hello there!", wording.SMALLTALK["greeting"]),
-        ("thanks, that helps", wording.SMALLTALK["thanks"]),
-        ("danke!", wording.SMALLTALK["thanks"]),
-        ("谢谢", wording.SMALLTALK["thanks"]),
-        ("ok bye", wording.SMALLTALK["bye"]),
+        ("hi", "greeting", "en"),
+        ("Hello there!", "greeting", "en"),
+        ("thanks, that helps", "thanks", "en"),
+        ("danke!", "thanks", "de"),
+        ("谢谢", "thanks", "zh"),
+        ("ok bye", "bye", "en"),
     ],
 )
-def test_smalltalk_answers_in_kind_and_offers_questions(brain, text, expected):
+def test_smalltalk_answers_in_kind_and_offers_questions(brain, text, kind, language):
     reply = run(brain, {"intent": "smalltalk"}, text=text)
-    assert reply.text == expected
+    with i18n.speaking(language):  # in the message's own language
+        assert reply.text == wording.SMALLTALK[kind]
     assert reply.buttons and all(b.action_id == "ask" for b in reply.buttons)
     assert not reply.customer_data
 

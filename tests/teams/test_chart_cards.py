@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 from adapters.ops.doctor import check_teams, deployment
 from adapters.teams.poster import TeamsPoster
-from adapters.teams.render import CHART_TOO_LARGE, MAX_CARD_BYTES, card
+from adapters.teams.render import MAX_CARD_BYTES, card
 from adapters.web.charts import links_for
 from adapters.worker.tick import Worker
+from bot import wording
 from bot.context import Channel, ChatUser
 from bot.outbox import enqueue
 from bot.reply import Image, Reply, Table
@@ -173,7 +174,7 @@ def test_without_a_public_url_the_chart_falls_back_to_numbers_and_doctor_says_ho
     assert reply.image is not None
     built = card(reply)
     assert images(built) == []
-    assert CHART_TOO_LARGE.format(alt=reply.image.alt_text) in card_text(built)
+    assert wording.TEAMS_WORDS["chart_too_large"].format(alt=reply.image.alt_text) in card_text(built)
     assert size(built) <= MAX_CARD_BYTES
 
     def findings(settings: Settings):
