@@ -72,7 +72,7 @@ FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|cust
 PERIOD_SORTS = ("revenue", "orders", "aov", "frequency")
 # "Sorted by churn risk" orders a list; it groups nothing.
 SORTED_BY_RE = rx(r"(sort|sorted|order|ordered|rank|ranked) by")
-RANK_SAID_RE = rx(r"sort|sorted|order|ordered|rank|ranked|ranking")
+RANK_SAID_RE = rx(r"rank|ranked|ranking|(sort|sorted|ordered) by")
 CODE_LIKE_RE = re.compile(L.CODE_LIKE, re.IGNORECASE)
 FILLER_PHRASES_RE = re.compile(rf"^(?:(?:{L.FILLER_PHRASES}) ?)+|(?: ?(?:{L.FILLER_PHRASES}))+$")
 

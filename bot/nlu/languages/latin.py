@@ -100,6 +100,8 @@ def rewrite(text: str, language: Language) -> str:
             continue
         token = tokens[i]
         meant = language.typos.lookup(lowered[i]) if len(token) >= TYPO_MIN_LEN else None
+        if meant is not None and (meant.startswith(lowered[i]) or lowered[i].startswith(meant)):
+            meant = None  # another ending ("offenen" for "offene") is another word's form, not a typo
         if lowered[i] in language.numbers:
             out.append(format_number(language.numbers[lowered[i]]))
         elif meant is not None and language.lexicon.entries[meant].text:
