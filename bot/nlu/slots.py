@@ -103,6 +103,7 @@ SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
 FIRST_TIME_RE = re.compile(r"(for the first time|for the 1st time|first time)\b")
+FIRST_TIME_BEFORE_RE = re.compile(r"(for the first time|for the 1st time|first time)$")
 NOT_KEY_RE = rx(L.NOT_KEY)
 EXCLUDE_RE = rx(L.EXCLUDE_CUE)
 EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|lowest|highest|where|and who|having")
@@ -476,7 +477,11 @@ def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
         after = FIRST_TIME_RE.match(" ".join(msg.norms[found.end : found.end + 5]))
         # "who ordered this quarter for the first time": the period of a first order, said after it.
         first_after = after is not None and ORDERED_RE.search(before) is not None
-        if (FIRST_ORDER_RE.search(before) or first_after) and "first_order_in" not in filters:
+        # "who ordered for the first time last month": said before it.
+        first_before = (
+            FIRST_TIME_BEFORE_RE.search(before) is not None and ORDERED_RE.search(before) is not None
+        )
+        if (FIRST_ORDER_RE.search(before) or first_after or first_before) and "first_order_in" not in filters:
             filters["first_order_in"] = found.period
             if first_after and after is not None:
                 msg.consume(found.end, found.end + len(after.group(0).split()))

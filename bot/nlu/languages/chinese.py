@@ -245,8 +245,8 @@ YEAR_MONTH_RE = re.compile(rf"(\d{{4}})\s*年\s*{N}\s*月(?:份)?")
 YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
 SINCE_MONTH_RE = re.compile(rf"(?:自|从|自从){N}月(?:份)?(?:以来|开始|起|至今)")
 ORDERS_RE = re.compile(
-    rf"(超过|多于|大于|高于|至少|最少|不少于|少于|低于|小于|不超过|最多){N}(?:个|笔|次|单)?(?:订单|单|次订单|次)"
-    rf"|(?:订单|下单)(?:数|次数|数量)?(超过|多于|大于|至少|少于|不超过|最多){N}(?:个|笔|次|单)?"
+    rf"(超过|多于|大于|高于|至少|最少|不少于|少于|低于|小于|不到|不足|未满|不超过|最多){N}(?:个|笔|次|单)?(?:订单|单|次订单|次)"
+    rf"|(?:订单|下单)(?:数|次数|数量)?(超过|多于|大于|高于|至少|少于|低于|不到|不足|未满|不超过|最多){N}(?:个|笔|次|单)?"
 )
 ORDER_WORDS = {
     "超过": "more than",
@@ -259,6 +259,9 @@ ORDER_WORDS = {
     "少于": "fewer than",
     "低于": "fewer than",
     "小于": "fewer than",
+    "不到": "fewer than",
+    "不足": "fewer than",
+    "未满": "fewer than",
     "不超过": "at most",
     "最多": "at most",
 }
@@ -386,13 +389,23 @@ EXCEPT_OWNERS_CUSTOMERS_RE = re.compile(
 REASON_RE = re.compile(r"(?:因为|原因是|理由是)(.+)$")
 # Scheduled posts: "每周一早上9点在这里发重点客户周报", "停止在这个频道发送流失预警".
 POST_TOPICS = (
-    (re.compile(r"重点客户(?:周报|摘要|简报|报告)|大客户(?:周报|摘要|简报)|关键客户(?:周报|摘要)|周报|摘要|简报"), "the key account digest"),
+    (
+        re.compile(
+            r"重点客户(?:周报|摘要|简报|报告)|大客户(?:周报|摘要|简报)|关键客户(?:周报|摘要)|周报|摘要|简报"
+        ),
+        "the key account digest",
+    ),
     (re.compile(r"流失(?:预警|警报|提醒|告警)|预警|警报"), "churn alerts"),
 )
 SEND_RE = re.compile(r"发送|推送|发布|发到|发在|发给|发|贴|订阅")
 STOP_SENDING_RE = re.compile(r"^(?:请)?(?:停止|不要再|别再|不再|取消|退订)")
 HERE_RE = re.compile(r"这里|这儿|本频道|这个频道|此频道|该频道")
-WEEKDAYS = {"一": "monday", "二": "tuesday", "三": "wednesday", "四": "thursday", "五": "friday", "六": "saturday"}
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = (
+    dict(zip("一二三四五六日", _DAY_NAMES, strict=True))
+    | dict(zip("1234567", _DAY_NAMES, strict=True))
+    | {"天": "sunday"}
+)
 WEEKDAY_RE = re.compile(r"(?:每个?|每逢)(?:周|星期|礼拜)([一二三四五六日天1-7])")
 DAILY_RE = re.compile(r"每天|每日|天天|每个工作日|工作日")
 CLOCK_RE = re.compile(rf"(早上|上午|早晨|中午|下午|晚上|傍晚)?\s*{N}\s*(?:点|时)(半|(\d{{1,2}})分?)?")
@@ -497,7 +510,10 @@ def _register() -> None:
             (YEAR_RE, lambda m: Piece(f"in {m.group(1)}", PERIOD)),
             (SINCE_MONTH_RE, lambda m: Piece(f"since {MONTHS[int(_n(m.group(1))) - 1]}", PERIOD)),
             (INACTIVE_RE, lambda m: Piece(f"who have not ordered in {_unit(m, 1, 2)}", COND)),
-            (INACTIVE_HALF_RE, lambda m: Piece(f"who have not ordered in {HALF_DAYS[m.group(1)]} days", COND)),
+            (
+                INACTIVE_HALF_RE,
+                lambda m: Piece(f"who have not ordered in {HALF_DAYS[m.group(1)]} days", COND),
+            ),
             (LAST_N_RE, lambda m: Piece(f"{{in}} the last {_unit(m, 1, 2)}", PERIOD)),
             (LAST_HALF_RE, lambda m: Piece(f"{{in}} the last {HALF_DAYS[m.group(1)]} days", PERIOD)),
             (ORDERS_RE, _orders),
@@ -589,8 +605,7 @@ def _schedule_post(bare: str) -> str | None:
     day = WEEKDAY_RE.search(bare)
     words = [f"post {topic} here"]
     if day:
-        number = day.group(1)
-        words.append(f"every {WEEKDAYS.get(number) or ('sunday' if number in '日天7' else list(WEEKDAYS.values())[int(number) - 1])}")
+        words.append(f"every {WEEKDAYS[day.group(1)]}")
     elif DAILY_RE.search(bare):
         words.append("every day")
     elif not HERE_RE.search(bare):

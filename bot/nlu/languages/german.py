@@ -71,7 +71,7 @@ erzähl mir von/erzähl mir etwas über/erzähl mir über/infos zu/informationen
 schlage eine rückgewinnung für/schlag eine rückgewinnung für/rückgewinnung für/rückgewinnungsaktion für | suggest a win-back for
 genehmige/genehmigen/freigeben/gib frei | approve
 lehne ab/ablehnen/lehne | reject
-vorschlag/vorschlags/nummer | suggestion
+vorschlag/vorschlags/empfehlung/nummer | suggestion
 verschiebe/zurückstellen/stelle zurück | snooze
 für | for
 # --- figures
@@ -203,12 +203,15 @@ hör auf mit/hör auf/höre auf/stopp/stoppe/stoppen/keine mehr/nicht mehr sende
 hallo/guten morgen/guten tag/moin/servus/grüß gott | hi
 danke/danke schön/vielen dank/danke sehr | thanks
 hilfe/was kannst du/was kannst du tun | help
-der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade/derzeit/aktuell/alle/sämtliche/haben/hat/sind/ist/gibt/wir/uns/an/dass |
+der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade/derzeit/aktuell/alle/sämtliche/haben/hat/hatten/hatte/sind/ist/gibt/gab/wir/uns/an/dass |
 """)
 
 PATTERNS = [
     # "um 8 Uhr", "um 8:30 Uhr", "um 17 Uhr": the time of a schedule.
-    (re.compile(r"\bum (\d{1,2})(?:[:.](\d{2}))? ?uhr\b", re.IGNORECASE), lambda m: f"at {m.group(1)}" + (f":{m.group(2)}" if m.group(2) else "")),
+    (
+        re.compile(r"\bum (\d{1,2})(?:[:.](\d{2}))? ?uhr\b", re.IGNORECASE),
+        lambda m: f"at {m.group(1)}" + (f":{m.group(2)}" if m.group(2) else ""),
+    ),
     # A trend's window: "wie hat sich X in den letzten 8 Wochen entwickelt" → "… changed over the last 8 weeks".
     (
         re.compile(
@@ -235,6 +238,8 @@ PATTERNS = [
         ),
         r"\2 \1",
     ),
+    # Separable "stelle … zurück": "Stelle Vorschlag 6 um zwei Wochen zurück" → "verschiebe Vorschlag 6 um …".
+    (re.compile(r"^\s*(?:stelle|stell)\s+(.+?)\s+zurück\b", re.IGNORECASE), r"verschiebe \1"),
     # "um 2 Wochen zurückstellen": the snooze's length.
     (re.compile(r"\bum (\S+ (?:Tage|Tagen|Woche|Wochen|Monat|Monate|Monaten))\b", re.IGNORECASE), r"für \1"),
     # A relative clause puts its verb last: "Kunden, die letzten Monat bestellt haben, …" → "die bestellt

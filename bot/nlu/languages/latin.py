@@ -21,7 +21,9 @@ from .phrases import Lexicon, Piece
 # Only words this long are corrected, by one edit: shorter ones are too often another real word or a name.
 TYPO_MIN_LEN = 6
 
-WORD_RE = re.compile(r"\d{1,2}:\d{2}\b|\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$&]")
+WORD_RE = re.compile(
+    r"\d{1,2}:\d{2}\b|\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$&]"
+)
 # "Kundenwert (CLV)": an abbreviation in brackets after its term says the term again.
 REPEAT_RE = re.compile(r"\b(\w[\w ]*?) \(\1\)")
 

@@ -152,6 +152,7 @@ año a año/año tras año/cada año | year by year
 valor alto/alto valor | high value
 valor bajo/bajo valor | low value
 primer pedido/primera compra/primer compra | first order
+por primera vez/la primera vez/primera vez | for the first time
 hicieron su/hicieron/realizaron su/realizaron/hizo su | placed their
 una semana | a week
 un mes | a month
