@@ -39,6 +39,7 @@ class Figures:
     order: str | None = None
     rank: bool = False
     trend: bool = False
+    compared: bool = False  # the groups are the values named ("EMEA vs APAC"), not every group
 
 
 def _group_table(vocab: Vocabulary | None) -> dict[str, str]:
@@ -103,6 +104,7 @@ def read_figures(
             attr = [c for c, v in filters.get("attributes", {}).items() if isinstance(v, list)]
             if (listed or attr) and COMPARE_RE.search(msg.original):
                 fig.group_by = (listed or attr)[0]
+                fig.compared = True
     fig.measure = read_table(msg, MEASURE_RE)
     fig.stat = read_table(msg, STAT_RE)
     if ORDER_ASC_RE.search(msg.text):

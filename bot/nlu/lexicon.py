@@ -811,7 +811,7 @@ DEFINE_FRAMES = (
     r"|labelled|labeled|marked|flagged) (as )?(a |an )?(?P<t>.+)$",
     r"^(whats|what is|what s) (the )?(meaning|definition) of (?P<t>.+)$",
     r"^define (?P<t>.+)$",
-    r"^explain (what )?(?P<t>.+?)( is| are| means)?$",
+    r"^explain (what )?(?P<t>.+?)( is| are| means| stands for| stand for)?$",
     r"^how (do|does) (you|we|it|custseg|the bot) (calculate|compute|estimate|determine|work out|measure|define"
     r"|decide|score|assign|predict|come up with|arrive at|get to|figure out|derive|set|pick|choose|know)"
     r" (?P<t>.+)$",

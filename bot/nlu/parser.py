@@ -72,6 +72,7 @@ FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|cust
 PERIOD_SORTS = ("revenue", "orders", "aov", "frequency")
 # "Sorted by churn risk" orders a list; it groups nothing.
 SORTED_BY_RE = rx(r"(sort|sorted|order|ordered|rank|ranked) by")
+RANK_SAID_RE = rx(r"rank|ranked|ranking|(sort|sorted|ordered) by")
 CODE_LIKE_RE = re.compile(L.CODE_LIKE, re.IGNORECASE)
 FILLER_PHRASES_RE = re.compile(rf"^(?:(?:{L.FILLER_PHRASES}) ?)+|(?: ?(?:{L.FILLER_PHRASES}))+$")
 
@@ -300,7 +301,9 @@ def _figure_query(
             slots["measure"] = {v: k for k, v in MEASURE_SORT.items()}.get(sort, sort)
         if not slots["measure"] and not fig.stat:
             slots["measure"] = "customers"
-        slots.update(group_by=fig.group_by, sort="value" if fig.rank or sort else None, order=fig.order)
+        # "EMEA vs APAC by revenue": "by" names the figure of a comparison, it asks for no ranking.
+        ranked = fig.rank or (sort and not (fig.compared and not RANK_SAID_RE.search(msg.original)))
+        slots.update(group_by=fig.group_by, sort="value" if ranked else None, order=fig.order)
         return _assemble("breakdown", filters, None, None, slots)
     # Two periods compared without a series word ("how did revenue in 2025 compare to 2024") are two figures.
     two_figures = len(periods) > 1 and not STRONG_TREND_RE.search(msg.original)

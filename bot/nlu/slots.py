@@ -57,6 +57,7 @@ NOT_OWNER_RE = rx(L.NOT_OWNER)
 NOT_AMOUNT_RE = rx(L.NOT_AMOUNT)
 INACTIVE_CUE_RE = rx(L.INACTIVE_CUE)
 INTERVAL_SAID_RE = rx("|".join(L.INTERVAL))
+TREND_SAID_RE = rx(L.TREND_CUE)
 MONEY_RE = [
     rx(rf"(({L.MONEY_CUE}) )?(of |a total of |in total |total )?({L.MONEY_COMPARATOR}) (?P<n>{NUM})( plus)?"),
     rx(rf"({L.MONEY_CUE}) (?P<n>{NUM})( plus| or more)?"),
@@ -102,6 +103,7 @@ SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
 FIRST_TIME_RE = re.compile(r"(for the first time|for the 1st time|first time)\b")
+FIRST_TIME_BEFORE_RE = re.compile(r"(for the first time|for the 1st time|first time)$")
 NOT_KEY_RE = rx(L.NOT_KEY)
 EXCLUDE_RE = rx(L.EXCLUDE_CUE)
 EXCLUDE_STOP_RE = re.compile(r"with|who|whose|that|which|sorted|ranked|lowest|highest|where|and who|having")
@@ -165,8 +167,11 @@ def read_duration(msg: Message, filters: dict[str, Any]) -> None:
     inactive = bool(cues)
     # In a trend ("dormant customers by week for the last 30 days") a stage word says which customers are
     # counted, and "the last 30 days" is the range plotted, not a time without orders.
-    if cues and all(c in L.INACTIVE_STAGE for c in cues) and INTERVAL_SAID_RE.search(msg.original):
+    stage_only = bool(cues) and all(c in L.INACTIVE_STAGE for c in cues)
+    if stage_only and INTERVAL_SAID_RE.search(msg.original):
         inactive = False
+    # "How has the number of dormant customers changed in the last 8 weeks?": the window of the trend.
+    window_of_trend = stage_only and TREND_SAID_RE.search(msg.original) is not None
     for i, j, m in msg.matches(DURATION_RE):
         n, unit = m.group("n") or "one", m.group("u") or m.group("u2")
         per = L.DURATION_UNITS[unit]
@@ -181,7 +186,10 @@ def read_duration(msg: Message, filters: dict[str, Any]) -> None:
             count = float(n.lstrip("¤"))
         # Without a word about not buying, the duration is a period, read by ``read_periods``;
         # "over the last 3 months" is the window of a figure even in "dormant customers over …".
-        if inactive and not m.group(0).startswith(("over ", "during ", "across ")):
+        window = m.group(0).startswith(("over ", "during ", "across "))
+        if window_of_trend and re.match(r"(in |within )?(the )?(last|past) ", m.group(0)):
+            window = True
+        if inactive and not window:
             msg.consume(i, j)
             if "inactive_days" not in filters and 0 < count * per < 100_000:
                 filters["inactive_days"] = round(count * per)
@@ -469,7 +477,11 @@ def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
         after = FIRST_TIME_RE.match(" ".join(msg.norms[found.end : found.end + 5]))
         # "who ordered this quarter for the first time": the period of a first order, said after it.
         first_after = after is not None and ORDERED_RE.search(before) is not None
-        if (FIRST_ORDER_RE.search(before) or first_after) and "first_order_in" not in filters:
+        # "who ordered for the first time last month": said before it.
+        first_before = (
+            FIRST_TIME_BEFORE_RE.search(before) is not None and ORDERED_RE.search(before) is not None
+        )
+        if (FIRST_ORDER_RE.search(before) or first_after or first_before) and "first_order_in" not in filters:
             filters["first_order_in"] = found.period
             if first_after and after is not None:
                 msg.consume(found.end, found.end + len(after.group(0).split()))

@@ -213,3 +213,17 @@ def test_dev_set_scored(lang: str, record_property: Any) -> None:
 )
 def test_a_number_of_times_ordered_is_a_number_of_orders(text: str, filters: dict[str, Any]) -> None:
     assert parse(text)["filters"] == filters
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        # One letter off a word of the table is a typo of it.
+        ("Wieviele Champoins gibt es in EMEA?", "how many champions in EMEA?"),
+        ("clientes inactibos en APAC", "customers dormant in APAC"),
+        # Another ending is another form of a word, not a typo: "offenen" stays, it is no "offene" (pending).
+        ("Kunden mit offenen Rechnungen", "customers with offenen Rechnungen"),
+    ],
+)
+def test_a_typo_is_read_as_the_word_meant_but_another_ending_is_not_a_typo(text: str, english: str) -> None:
+    assert to_english(text) == english

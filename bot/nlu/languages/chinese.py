@@ -19,8 +19,8 @@ from .numbers import ZH_NUMBER, format_number, zh_number
 from .phrases import COND, FILTER, GROUP, LEAD, MEASURE, NAME, NOUN, PERIOD, SKIP, TAIL, Lexicon, Piece, table
 
 # Traditional → simplified, for the characters of the domain words below.
-_TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯風動覽讀號碼則漲減內調貨運務產員處對紀錄續約遠進選擇警終匯躍負責軍謝幫驗雙問題種樣釋義寫聯絡係歷覺識講說語換閉頭體齊賣貴賓穩擊圖邊戰簡靜夠確論齡紅綠藍銀輸"
-_SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显风动览读号码则涨减内调货运务产员处对纪录续约远进选择警终汇跃负责军谢帮验双问题种样释义写联络系历觉识讲说语换闭头体齐卖贵宾稳击图边战简静够确论龄红绿蓝银输"
+_TRAD = "戶區價將麼週單費導險點帳訂數變趨過個萬億銷經們這裡發給為嗎會與較買購額營總計議準絕報條項長時間贏潛顧國級層階細類歐亞東開關鍵維護頻預測從轉後來還請讓顯舉誰幾筆於沒兩據資閱錢貢獻佔份採場實際優統結審暫緩刪態狀設喚剛專業門電話麗勢濟鬆離歸啟決應該標況紹當顯風動覽讀號碼則漲減內調貨運務產員處對紀錄續約遠進選擇警終匯躍負責軍謝幫驗雙問題種樣釋義寫聯絡係歷覺識講說語換閉頭體齊賣貴賓穩擊圖邊戰簡靜夠確論齡紅綠藍銀輸誠別詳檔訊廣歡滿並帶禮復獲參鐘著積極幣壓節隊團連達"
+_SIMP = "户区价将么周单费导险点帐订数变趋过个万亿销经们这里发给为吗会与较买购额营总计议准绝报条项长时间赢潜顾国级层阶细类欧亚东开关键维护频预测从转后来还请让显举谁几笔于没两据资阅钱贡献占份采场实际优统结审暂缓删态状设唤刚专业门电话丽势济松离归启决应该标况绍当显风动览读号码则涨减内调货运务产员处对纪录续约远进选择警终汇跃负责军谢帮验双问题种样释义写联络系历觉识讲说语换闭头体齐卖贵宾稳击图边战简静够确论龄红绿蓝银输诚别详档讯广欢满并带礼复获参钟着积极币压节队团连达"
 TRAD_TO_SIMP = str.maketrans(_TRAD, _SIMP)
 PUNCT = str.maketrans(
     {
@@ -72,14 +72,14 @@ TERMS = table("""
 高价值/价值高的/价值高/贵宾/vip | high value
 中等价值/中价值/价值中等的/价值中等 | medium value
 低价值/价值低的/价值低 | low value
-高流失风险/流失风险高的/流失风险高/很可能流失/可能流失/可能会流失/容易流失 | high churn risk
+高流失风险/流失风险高的/流失风险高/很可能流失/可能流失/可能会流失/容易流失/快要流失的/快要流失/快流失的/快流失/即将流失的/即将流失/将要流失/面临流失/有流失风险的/有流失风险 | high churn risk
 中等流失风险/流失风险中等 | medium churn risk
 低流失风险/流失风险低的/流失风险低/不太可能流失 | low churn risk
 重点客户/关键客户/大客户/核心客户/战略客户/关键账户/重点账户 | key accounts
 非重点客户/非关键客户/非大客户 | non-key accounts
 我的/我负责的/我名下的/我管理的/我有/我 | my
 # --- the channel intents, named by their own nouns
-细分概览/细分总览/细分分布/细分情况/分群概览/分群情况/客群概览/rfm概览/细分报告 | the segment overview | lead
+细分概览/细分总览/细分分布/细分情况/细分概况/分群概览/分群总览/分群概况/分群情况/客群概览/客群总览/rfm概览/细分报告/客户分群总览/客户分群概览/客户细分总览/客户细分概览 | the segment overview | lead
 重点客户摘要/重点客户简报/重点客户周报/大客户摘要/大客户简报/关键客户摘要 | the key account digest | lead
 流失预警/流失警报/流失提醒/流失告警 | any churn alerts | lead
 等待审批/等待批准/待审批/待批准/等待确认 | waiting for approval | cond
@@ -100,7 +100,7 @@ TERMS = table("""
 有哪些/是哪些/哪些/哪几个/哪个/哪家 | which | lead
 谁 | who | lead
 有多少个/有多少位/有多少家/有多少/多少个/多少位/多少家/几个/几位/几家/数一数 | how many | lead
-列出/列举/显示/展示/给我看看/给我看/看看/查看/查一下/查找/找出/找到/找 | show me | lead
+列出/列举/显示/展示/给我看看/给我看/看看/查看/查一下/查找/找出/找到/找/我想看看/我想看/我要看/想看看/想看 | show me | lead
 导出/下载/输出 | export | lead
 最多的/最多 | the most | tail
 最少的/最少 | the fewest | tail
@@ -133,11 +133,11 @@ TERMS = table("""
 今年/本年/本年度/这一年 | this year | period
 去年/上一年/上年 | last year | period
 本月/这个月/当月 | this month | period
-上个月/上月 | last month | period
+上个月/上月/上一个月 | last month | period
 本周/这周/这个星期/这星期/本星期 | this week | period
-上周/上个星期/上星期/上礼拜/上个礼拜 | last week | period
+上周/上一周/上个星期/上星期/上礼拜/上个礼拜 | last week | period
 本季度/这个季度/本季/当季 | this quarter | period
-上季度/上个季度/上一季度/上季 | last quarter | period
+上季度/上个季度/上一季度/上一个季度/上一季/上季 | last quarter | period
 今天/今日 | today | period
 # --- tails
 这里/这儿/本频道/这个频道 | here | tail
@@ -197,7 +197,7 @@ INTERVALS = {
     "季": "quarterly",
     "年": "yearly",
 }
-INTERVAL_RE = re.compile(r"(?:每|按|逐)(周|星期|月|季度|季|年)(?:的|度)?")
+INTERVAL_RE = re.compile(r"(?:每一?个?|按|逐)(周|星期|月|季度|季|年)(?:的|度)?")
 UNITS = {
     "天": "days",
     "日": "days",
@@ -211,6 +211,12 @@ UNITS = {
 }
 _UNIT_ALT = "天|日|周|星期|礼拜|个月|月|年|季度"
 N = rf"({ZH_NUMBER})"
+# "半年没有下单", "半个月没买": half a unit without orders (half a year is 180 days, as in English).
+INACTIVE_HALF_RE = re.compile(
+    r"(?:超过|已经|已|有)?半个?(年|月)(?:以上|多)?(?:都|内|里)?(?:没有|没|未|无)(?:下单|订单|购买|买|下过单|消费)"
+)
+# "收入最高的五个客户", "给我看十个客户": a number of customers is the list's length.
+COUNT_OF_CUSTOMERS_RE = re.compile(rf"{N}(?:个|位|家|名)(?=的?(?:客户|顾客|公司|账户|用户))")
 # "过去6个月" / "最近30天" / "近三个月内": the N units up to the snapshot.
 LAST_N_RE = re.compile(rf"(?:过去|最近|近|前|这)的?{N}个?({_UNIT_ALT})(?:内|里|以来|来|之内)?")
 # "最近半年" / "过去半个月": half a unit up to the snapshot (half a year is 180 days, as in English).
@@ -239,8 +245,8 @@ YEAR_MONTH_RE = re.compile(rf"(\d{{4}})\s*年\s*{N}\s*月(?:份)?")
 YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
 SINCE_MONTH_RE = re.compile(rf"(?:自|从|自从){N}月(?:份)?(?:以来|开始|起|至今)")
 ORDERS_RE = re.compile(
-    rf"(超过|多于|大于|高于|至少|最少|不少于|少于|低于|小于|不超过|最多){N}(?:个|笔|次|单)?(?:订单|单|次订单|次)"
-    rf"|(?:订单|下单)(?:数|次数|数量)?(超过|多于|大于|至少|少于|不超过|最多){N}(?:个|笔|次|单)?"
+    rf"(超过|多于|大于|高于|至少|最少|不少于|少于|低于|小于|不到|不足|未满|不超过|最多){N}(?:个|笔|次|单)?(?:订单|单|次订单|次)"
+    rf"|(?:订单|下单)(?:数|次数|数量)?(超过|多于|大于|高于|至少|少于|低于|不到|不足|未满|不超过|最多){N}(?:个|笔|次|单)?"
 )
 ORDER_WORDS = {
     "超过": "more than",
@@ -253,6 +259,9 @@ ORDER_WORDS = {
     "少于": "fewer than",
     "低于": "fewer than",
     "小于": "fewer than",
+    "不到": "fewer than",
+    "不足": "fewer than",
+    "未满": "fewer than",
     "不超过": "at most",
     "最多": "at most",
 }
@@ -337,7 +346,7 @@ EXPLAIN_RE = re.compile(
 EXPLAIN_BARE_RE = re.compile(r"^为什么(?:说)?(.+?)[?]?$")
 PROFILE2_RE = re.compile(r"^(.+?)的?(?:资料|档案|详情|概况|情况|信息)[?]?$")
 PROPOSE_RE = re.compile(
-    r"^(?:给|为|对)(.+?)(?:提供|提出|建议|推荐|出|做)(?:一个|一下|个)?(?:挽回|挽留|召回|赢回)(?:方案|建议|措施|行动)?[?]?$"
+    r"^(?:给|为|对)(.+?)(?:提供|提出|提|建议|推荐|出|做|制定|拟|想)(?:一个|一下|个|一份|份)?(?:挽回|挽留|召回|赢回)(?:方案|建议|措施|行动|计划)?[?]?$"
 )
 PROPOSE2_RE = re.compile(r"^(?:怎么|如何|怎样)(?:挽回|挽留|召回|赢回)(.+?)[?]?$")
 DECIDE_RE = re.compile(
@@ -373,7 +382,33 @@ EXCEPT_OWNER_RE = re.compile(
     r"除了?\s*([A-Za-z][\w\-]*(?: [A-Z][\w\-]*)?)\s*(?:负责|管理|名下)的?(?:客户)?(?:之外|以外)?"
     r"|(?:不属于|不归|不是|并非|非)\s*([A-Za-z][A-Za-z\-]*(?: [A-Z][A-Za-z\-]*)?)\s*(?:负责|管理|名下)?的"
 )
+# "除了 John 的客户以外": a person's customers (the text is lower-cased here; a region code is a place).
+EXCEPT_OWNERS_CUSTOMERS_RE = re.compile(
+    r"除了?\s*(?!(?:emea|apac|latam|dach|amer|eu|us|uk)\b)([a-z][\w\-]*)\s*的(?:客户|顾客)(?:之外|以外)(?:的)?"
+)
 REASON_RE = re.compile(r"(?:因为|原因是|理由是)(.+)$")
+# Scheduled posts: "每周一早上9点在这里发重点客户周报", "停止在这个频道发送流失预警".
+POST_TOPICS = (
+    (
+        re.compile(
+            r"重点客户(?:周报|摘要|简报|报告)|大客户(?:周报|摘要|简报)|关键客户(?:周报|摘要)|周报|摘要|简报"
+        ),
+        "the key account digest",
+    ),
+    (re.compile(r"流失(?:预警|警报|提醒|告警)|预警|警报"), "churn alerts"),
+)
+SEND_RE = re.compile(r"发送|推送|发布|发到|发在|发给|发|贴|订阅")
+STOP_SENDING_RE = re.compile(r"^(?:请)?(?:停止|不要再|别再|不再|取消|退订)")
+HERE_RE = re.compile(r"这里|这儿|本频道|这个频道|此频道|该频道")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = (
+    dict(zip("一二三四五六日", _DAY_NAMES, strict=True))
+    | dict(zip("1234567", _DAY_NAMES, strict=True))
+    | {"天": "sunday"}
+)
+WEEKDAY_RE = re.compile(r"(?:每个?|每逢)(?:周|星期|礼拜)([一二三四五六日天1-7])")
+DAILY_RE = re.compile(r"每天|每日|天天|每个工作日|工作日")
+CLOCK_RE = re.compile(rf"(早上|上午|早晨|中午|下午|晚上|傍晚)?\s*{N}\s*(?:点|时)(半|(\d{{1,2}})分?)?")
 WHOLE = table("""
 你好/您好/嗨/哈喽/早上好/下午好/晚上好 | hi
 谢谢/谢谢你/多谢/感谢/谢了/谢啦/谢谢啦/多谢啦/谢喽/感谢感谢/好的谢谢/非常感谢 | thanks
@@ -468,12 +503,17 @@ def _register() -> None:
         [
             (GROUP_RE, lambda m: Piece(f"by {GROUP_WORDS[m.group(1)]}", GROUP)),
             (EXCEPT_OWNER_RE, lambda m: Piece(f"except owned by {m.group(1) or m.group(2)}", COND)),
+            (EXCEPT_OWNERS_CUSTOMERS_RE, lambda m: Piece(f"except owned by {m.group(1)}", COND)),
             (INTERVAL_RE, lambda m: Piece(INTERVALS[m.group(1)], TAIL)),
             (YEAR_QUARTER_RE, lambda m: Piece(f"in Q{_n(m.group(2) or m.group(3))} {m.group(1)}", PERIOD)),
             (YEAR_MONTH_RE, lambda m: Piece(f"in {MONTHS[int(_n(m.group(2))) - 1]} {m.group(1)}", PERIOD)),
             (YEAR_RE, lambda m: Piece(f"in {m.group(1)}", PERIOD)),
             (SINCE_MONTH_RE, lambda m: Piece(f"since {MONTHS[int(_n(m.group(1))) - 1]}", PERIOD)),
             (INACTIVE_RE, lambda m: Piece(f"who have not ordered in {_unit(m, 1, 2)}", COND)),
+            (
+                INACTIVE_HALF_RE,
+                lambda m: Piece(f"who have not ordered in {HALF_DAYS[m.group(1)]} days", COND),
+            ),
             (LAST_N_RE, lambda m: Piece(f"{{in}} the last {_unit(m, 1, 2)}", PERIOD)),
             (LAST_HALF_RE, lambda m: Piece(f"{{in}} the last {HALF_DAYS[m.group(1)]} days", PERIOD)),
             (ORDERS_RE, _orders),
@@ -481,6 +521,7 @@ def _register() -> None:
             (SORT_RE, lambda m: Piece(f"sorted by {SORT_WORDS[m.group(1).lower()]}", TAIL)),
             (SUPER_RE, lambda m: Piece(f"by {SUPER_WORDS[m.group(1).lower()]}", TAIL)),
             (TOP_RE, lambda m: Piece(f"top {_n(m.group(1))}", LEAD)),
+            (COUNT_OF_CUSTOMERS_RE, lambda m: Piece(f"top {_n(m.group(1))}", LEAD)),
         ]
     )
 
@@ -553,9 +594,38 @@ def _phrase(text: str, original: str) -> str:
     return _assemble([p for p in _segment(text, original) if p.role != LEAD])
 
 
+def _schedule_post(bare: str) -> str | None:
+    """A post in this channel, on a schedule or stopped: "every monday at 9:00 post the digest here"."""
+    topic = next((name for regex, name in POST_TOPICS if regex.search(bare)), None)
+    stop = STOP_SENDING_RE.search(bare) is not None
+    if topic is None or not (stop or SEND_RE.search(bare)):
+        return None
+    if stop:
+        return f"stop sending {topic} here"
+    day = WEEKDAY_RE.search(bare)
+    words = [f"post {topic} here"]
+    if day:
+        words.append(f"every {WEEKDAYS[day.group(1)]}")
+    elif DAILY_RE.search(bare):
+        words.append("every day")
+    elif not HERE_RE.search(bare):
+        return None  # "发给我重点客户摘要": the digest now, to the asker
+    clock = CLOCK_RE.search(bare)
+    if clock:
+        hour = int(_n(clock.group(2)))
+        if clock.group(1) in ("下午", "晚上", "傍晚") and hour < 12:
+            hour += 12
+        minutes = 30 if clock.group(3) == "半" else int(clock.group(4) or 0)
+        words.append(f"at {hour}:{minutes:02d}")
+    return " ".join(words)
+
+
 def _whole(text: str, original: str) -> str | None:
-    """Whole-message forms: greetings, definitions, one customer, decisions, movements."""
+    """Whole-message forms: greetings, definitions, one customer, decisions, movements, scheduled posts."""
     bare = text.strip(" ?!.,")
+    post = _schedule_post(bare)
+    if post is not None:
+        return post
     if bare in WHOLE:
         return WHOLE[bare].text
     # An emoji after the thanks ("收到,谢啦 👍") is no word.

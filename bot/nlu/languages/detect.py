@@ -114,6 +114,14 @@ GERMAN_WORDS = frozenset(
         "monatlicher",
         "monatliche",
         "zu",
+        # A decision says little else: "Vorschlag 14 genehmigen".
+        "vorschlag",
+        "genehmigen",
+        "genehmige",
+        "ablehnen",
+        "freigeben",
+        "zurückstellen",
+        "verschieben",
     ]
 )
 SPANISH_WORDS = frozenset(

@@ -38,7 +38,7 @@ keine schlüsselkunden/nicht-schlüsselkunden | non-key accounts
 meine/meiner/meinen/meinem/mein | my
 habe ich/hab ich/ich habe/habe/ich | do I have
 segmentübersicht/segmentaufteilung/segmentverteilung/übersicht der segmente | the segment overview
-schlüsselkunden-digest/schlüsselkunden-übersicht/schlüsselkundenbericht/key-account-digest | the key account digest
+schlüsselkunden digest/schlüsselkunden übersicht/schlüsselkundenbericht/key account digest | the key account digest
 abwanderungswarnungen/abwanderungswarnung/abwanderungsalarme/churn-warnungen/churn-alarme | any churn alerts
 warten auf freigabe/warten auf genehmigung/auf freigabe warten/auf genehmigung warten/ausstehende/offene | waiting for approval
 aktionen/maßnahmen/rückgewinnungsaktionen | actions
@@ -71,7 +71,7 @@ erzähl mir von/erzähl mir etwas über/erzähl mir über/infos zu/informationen
 schlage eine rückgewinnung für/schlag eine rückgewinnung für/rückgewinnung für/rückgewinnungsaktion für | suggest a win-back for
 genehmige/genehmigen/freigeben/gib frei | approve
 lehne ab/ablehnen/lehne | reject
-vorschlag/vorschlags/nummer | suggestion
+vorschlag/vorschlags/empfehlung/nummer | suggestion
 verschiebe/zurückstellen/stelle zurück | snooze
 für | for
 # --- figures
@@ -124,7 +124,8 @@ nur | only
 als csv exportieren/als csv-datei exportieren | export that as csv
 als excel exportieren | export that as excel
 die ersten/die top/top | top
-höchsten/höchste/größten/meisten | most
+höchsten/höchste/meisten | most
+größten/größte/umsatzstärksten/umsatzstärkste | biggest
 niedrigsten/wenigsten/geringsten | fewest
 von/vom/bei den/bei/unter den | of
 mit | with
@@ -187,14 +188,39 @@ oktober | october
 dezember | december
 heute | today
 hier/in diesen kanal/in diesem kanal | here
+# --- schedules ("jeden Montag um 9 Uhr"; the time itself is read by a pattern below)
+jeden tag/täglich/tägliche/jeden morgen/jeden werktag/werktags | every day
+jeden montag/montags/montag | every monday
+jeden dienstag/dienstags/dienstag | every tuesday
+jeden mittwoch/mittwochs/mittwoch | every wednesday
+jeden donnerstag/donnerstags/donnerstag | every thursday
+jeden freitag/freitags/freitag | every friday
+jeden samstag/samstags/samstag | every saturday
+jeden sonntag/sonntags/sonntag | every sunday
+schick/schicke/schickt/sende/sendet/poste/poste/poste mir/stell/stelle | post
+hör auf mit/hör auf/höre auf/stopp/stoppe/stoppen/keine mehr/nicht mehr senden/abbestellen/abmelden | stop sending
 # --- greetings and particles
 hallo/guten morgen/guten tag/moin/servus/grüß gott | hi
 danke/danke schön/vielen dank/danke sehr | thanks
 hilfe/was kannst du/was kannst du tun | help
-der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade/derzeit/aktuell/alle/sämtliche/haben/hat/sind/ist/gibt/wir/uns/an/dass |
+der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade/derzeit/aktuell/alle/sämtliche/haben/hat/hatten/hatte/sind/ist/gibt/gab/wir/uns/an/dass |
 """)
 
 PATTERNS = [
+    # "um 8 Uhr", "um 8:30 Uhr", "um 17 Uhr": the time of a schedule.
+    (
+        re.compile(r"\bum (\d{1,2})(?:[:.](\d{2}))? ?uhr\b", re.IGNORECASE),
+        lambda m: f"at {m.group(1)}" + (f":{m.group(2)}" if m.group(2) else ""),
+    ),
+    # A trend's window: "wie hat sich X in den letzten 8 Wochen entwickelt" → "… changed over the last 8 weeks".
+    (
+        re.compile(
+            r"\b(wie ha(?:t|ben) sich .*?)\s+(?:in den|in der|während der|im laufe der) (?:letzten|vergangenen)"
+            r" (\S+ \S+) (entwickelt|verändert|geändert)",
+            re.IGNORECASE,
+        ),
+        r"\1 \3 over the last \2",
+    ),
     # "50 Mal bestellt", "50-mal": a number of orders ("mal" alone is a particle, dropped below).
     (re.compile(r"\b(\d+)[ -]?mal\b", re.IGNORECASE), r"\1 times"),
     # German thousands: "25.000 €" is 25000.
@@ -212,6 +238,8 @@ PATTERNS = [
         ),
         r"\2 \1",
     ),
+    # Separable "stelle … zurück": "Stelle Vorschlag 6 um zwei Wochen zurück" → "verschiebe Vorschlag 6 um …".
+    (re.compile(r"^\s*(?:stelle|stell)\s+(.+?)\s+zurück\b", re.IGNORECASE), r"verschiebe \1"),
     # "um 2 Wochen zurückstellen": the snooze's length.
     (re.compile(r"\bum (\S+ (?:Tage|Tagen|Woche|Wochen|Monat|Monate|Monaten))\b", re.IGNORECASE), r"für \1"),
     # A relative clause puts its verb last: "Kunden, die letzten Monat bestellt haben, …" → "die bestellt

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from ..fuzzy import FuzzyIndex
 from .numbers import format_number
 from .phrases import Lexicon, Piece
 
-WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$]")
+# Only words this long are corrected, by one edit: shorter ones are too often another real word or a name.
+TYPO_MIN_LEN = 6
+
+WORD_RE = re.compile(
+    r"\d{1,2}:\d{2}\b|\d+(?:[.,]\d+)*(?:\s?[kK]\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|[?!,;:()\"%€$&]"
+)
+# "Kundenwert (CLV)": an abbreviation in brackets after its term says the term again.
+REPEAT_RE = re.compile(r"\b(\w[\w ]*?) \(\1\)")
 
 
 CURRENCY_AFTER_RE = re.compile(
@@ -44,6 +53,12 @@ class Language:
     numbers: dict[str, int]
     patterns: list[tuple[re.Pattern[str], Any]] = field(default_factory=list)
     verbatim_after: frozenset[str] = frozenset()
+
+    @cached_property
+    def typos(self) -> FuzzyIndex:
+        """The table's one-word phrases, for a word typed one letter off ("Champoins", "inactibos")."""
+        singles = [k for k in self.lexicon.entries if " " not in k and len(k) >= TYPO_MIN_LEN and k.isalpha()]
+        return FuzzyIndex(singles, protected=self.numbers, max_k=1)
 
 
 def rewrite(text: str, language: Language) -> str:
@@ -86,8 +101,13 @@ def rewrite(text: str, language: Language) -> str:
             i += size
             continue
         token = tokens[i]
+        meant = language.typos.lookup(lowered[i]) if len(token) >= TYPO_MIN_LEN else None
+        if meant is not None and (meant.startswith(lowered[i]) or lowered[i].startswith(meant)):
+            meant = None  # another ending ("offenen" for "offene") is another word's form, not a typo
         if lowered[i] in language.numbers:
             out.append(format_number(language.numbers[lowered[i]]))
+        elif meant is not None and language.lexicon.entries[meant].text:
+            out.append(language.lexicon.entries[meant].text)
         elif token.endswith(("'", "’")):
             out.append(token[:-1] + "'s")  # "Lukas' Kunden": the owner's possessive
         else:
@@ -97,7 +117,7 @@ def rewrite(text: str, language: Language) -> str:
     english = re.sub(
         r' ([?!,;:)%])|(\() |" (.*?) "', lambda m: m.group(1) or m.group(2) or f'"{m.group(3)}"', english
     )
-    return english.strip()
+    return REPEAT_RE.sub(r"\1", english).strip()
 
 
 def piece_table(entries: dict[str, Piece]) -> Lexicon:

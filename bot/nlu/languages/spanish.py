@@ -68,6 +68,8 @@ como csv/en csv/a csv | as csv
 como excel/en excel/a excel/como hoja de cálculo/en una hoja de cálculo/como xlsx | as excel
 evolución/evolucion/tendencia | trend of
 compara/comparar/comparación/comparacion | compare
+frente al/frente a la/frente a/comparado con el/comparado con/en comparación con el/en comparación con/en comparacion con/respecto al/respecto a | compared to
+sugerencia de/sugerencia para/propuesta de/propuesta para | suggestion for
 qué significa/que significa/qué quiere decir/que quiere decir/qué es/que es/qué son | what does
 significa | mean
 cómo se calcula/como se calcula/cómo calculan/como calculan/cómo se estima/como se estima | how do you calculate
@@ -150,6 +152,7 @@ año a año/año tras año/cada año | year by year
 valor alto/alto valor | high value
 valor bajo/bajo valor | low value
 primer pedido/primera compra/primer compra | first order
+por primera vez/la primera vez/primera vez | for the first time
 hicieron su/hicieron/realizaron su/realizaron/hizo su | placed their
 una semana | a week
 un mes | a month
@@ -263,6 +266,14 @@ PATTERNS = [
         r"durante \1",
     ),
     (re.compile(r"\bdurante\b", re.IGNORECASE), "for"),
+    # "pospón la sugerencia de Globex una semana": the snooze's length, as English says it.
+    (
+        re.compile(
+            r"^(\s*(?:pospón|pospon|posponer|aplaza|aplazar)\b.*?)\s+((?:una|un|\d+|\w+) (?:días?|dias?|semanas?|mes|meses))\s*([.!?]*)\s*$",
+            re.IGNORECASE,
+        ),
+        r"\1 for \2\3",
+    ),
 ]
 
 SPANISH = Language(piece_table(TERMS), ES_NUMBERS, PATTERNS, frozenset({"porque"}))
