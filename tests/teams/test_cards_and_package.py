@@ -16,7 +16,8 @@ from PIL import Image as PILImage
 from adapters.teams.handler import SEARCH_COMMAND, SEARCH_PARAMETER
 from adapters.teams.package import build_package
 from adapters.teams.references import channel_key, get_reference, mark_uninstalled, save_reference
-from adapters.teams.render import DETAILS, MAX_CARD_BYTES, card
+from adapters.teams.render import MAX_CARD_BYTES, card
+from bot import wording
 from bot.reply import Button, Image, Reply, Table
 from config import load_settings
 from config.sections import TeamsAppSettings
@@ -64,14 +65,14 @@ def test_a_wide_list_shows_name_figure_and_status_and_the_rest_under_details():
     head, line, details = listed["items"]
     assert [c["items"][0]["text"] for c in head["columns"]] == ["Customer", "Revenue", "Risk"]
     assert [[i["text"] for i in c["items"]] for c in line["columns"]] == [
-        ["Kestrel Retail", DETAILS],
+        ["Kestrel Retail", wording.TEAMS_WORDS["details"]],
         ["$1,200"],
         ["high 72 %"],
     ]
     assert [c["width"] for c in line["columns"]] == ["stretch", "auto", "auto"]
     assert line["selectAction"] == {
         "type": "Action.ToggleVisibility",
-        "title": DETAILS,
+        "title": wording.TEAMS_WORDS["details"],
         "targetElements": [details["id"]],
     }
     assert details["isVisible"] is False
