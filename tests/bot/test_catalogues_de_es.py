@@ -12,68 +12,28 @@ import gettext
 import io
 import re
 import string
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-import bot
-from bot import wording
+from bot import i18n, wording
 
-LOCALES = Path(bot.__file__).parent / "locales"
 LANGUAGES = ("de", "es")
-
-# Word lists the parser matches against what people type: never said by the bot, so not translated.
-VOCABULARIES = {
-    "SIMILAR_WORDS",
-    "ASSIGN_WORDS",
-    "PRODUCT_WORDS",
-    "SMALLTALK_WORDS",
-    "PER_CUSTOMER",  # measure keys whose mean is per customer, not text
-}
-# English plural morphology ("customer{s}", "here {are}"): a translation may word the number so that it
-# needs no plural and leave these out, which str.format allows (unused arguments are ignored).
-ENGLISH_MORPHOLOGY = {"{s}", "{are}"}
-
-
-def _key(key: object) -> str:
-    return ".".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
-
-
-def _flatten(name: str, value: object) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _flatten(f"{name}.{_key(key)}", item)
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            yield from _flatten(f"{name}.{index}", item)
 
 
 def wording_messages() -> dict[str, str]:
-    """Every sentence, label and button of bot/wording.py by its msgctxt."""
-    messages: dict[str, str] = {}
-    for name, value in vars(wording).items():
-        if name.isupper() and name not in VOCABULARIES:
-            messages.update(_flatten(name, value))
-    return messages
-
-
-def placeholders(text: str) -> set[str]:
-    """The ``{name:spec}`` fields of a str.format template, as written."""
+    """Every sentence, label and button of bot/wording.py by its msgctxt (bot.i18n's own reading)."""
     return {
-        "{" + field + (":" + spec if spec else "") + "}"
-        for _, field, spec, _ in string.Formatter().parse(text)
-        if field is not None
+        context: msgid
+        for name, value in i18n.said_constants(wording).items()
+        for context, msgid in i18n.entries(name, value)
     }
 
 
 def _read(lang: str) -> Catalog:
-    with open(LOCALES / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+    with open(i18n.catalogue_path(lang), "rb") as f:
         return read_po(f, locale=lang)
 
 
@@ -88,7 +48,7 @@ def _translations(catalog: Catalog) -> dict[str, tuple[str, str]]:
 
 def test_the_vocabularies_left_out_are_word_lists_not_sentences():
     # A constant renamed or removed from wording.py must not leave a stale name in the skip list.
-    for name in VOCABULARIES:
+    for name in i18n.NOT_SAID:
         assert isinstance(getattr(wording, name), (tuple, dict)), name
 
 
@@ -101,7 +61,7 @@ def test_every_wording_message_has_a_translation(catalogue):
     changed = sorted(c for c in set(english) & set(translated) if translated[c][0] != english[c])
     empty = sorted(c for c, (_, text) in translated.items() if not text.strip())
     print(
-        f"{lang}: {len(english)} wording messages, {len(translated)} entries, {len(VOCABULARIES)} vocabularies skipped"
+        f"{lang}: {len(english)} wording messages, {len(translated)} entries, {len(i18n.NOT_SAID)} vocabularies skipped"
     )
     assert not missing, f"{lang}: no translation for {missing}"
     assert not stale, f"{lang}: entries for messages wording.py no longer has: {stale}"
@@ -113,8 +73,8 @@ def test_translations_keep_the_placeholders(catalogue):
     lang, catalog = catalogue
     wrong = {}
     for context, (english, text) in _translations(catalog).items():
-        ours, theirs = placeholders(english), placeholders(text)
-        if theirs != ours and not (theirs <= ours and ours - theirs <= ENGLISH_MORPHOLOGY):
+        ours, theirs = i18n.placeholders(english), i18n.placeholders(text)
+        if theirs != ours and not (theirs <= ours and ours - theirs <= i18n.GRAMMAR_FIELDS):
             wrong[context] = (sorted(ours), sorted(theirs))
     assert not wrong, f"{lang}: placeholders differ: {wrong}"
 
