@@ -39,6 +39,20 @@ def teams():
     servers.close()
 
 
+def install_in_team_chat(store, connector_url: str) -> None:
+    """The bot installed in the Teams channel TEAM_CHAT, served by the fake connector."""
+    save_reference(
+        store,
+        TEAM_CHAT,
+        {
+            "serviceUrl": connector_url,
+            "channelId": "msteams",
+            "conversation": {"id": TEAM_CHAT, "conversationType": "channel"},
+            "bot": {"id": "28:custseg", "name": "custseg"},
+        },
+    )
+
+
 def run_until_sent(worker: Worker, clock: SimClock, store, seconds: int) -> None:
     for _ in range(seconds):
         worker.tick()
@@ -54,16 +68,7 @@ def test_digest_reaches_slack_and_teams_once_through_429_and_500(
     refresh = snapshot_refresh(any_store, fast_settings, book)
     refresh(T0 - dt.timedelta(days=7))
     refresh(T0)
-    save_reference(
-        any_store,
-        TEAM_CHAT,
-        {
-            "serviceUrl": connector_url,
-            "channelId": "msteams",
-            "conversation": {"id": TEAM_CHAT, "conversationType": "channel"},
-            "bot": {"id": "28:custseg", "name": "custseg"},
-        },
-    )
+    install_in_team_chat(any_store, connector_url)
     subscribe_at(any_store, T0 - dt.timedelta(days=1), "slack", "C_ACCOUNTS", "digest", "mon", "09:00", "UTC")
     subscribe_at(any_store, T0 - dt.timedelta(days=1), "teams", TEAM_CHAT, "digest", "mon", "09:00", "UTC")
     slack.rate_limit("chat.postMessage", times=1, retry_after=3)
@@ -108,16 +113,7 @@ def test_an_alert_run_is_one_post_per_channel_with_every_account_manager_inside(
     refresh = snapshot_refresh(any_store, fast_settings, book)
     refresh(t1 - dt.timedelta(days=26))
     refresh(t1)
-    save_reference(
-        any_store,
-        TEAM_CHAT,
-        {
-            "serviceUrl": connector_url,
-            "channelId": "msteams",
-            "conversation": {"id": TEAM_CHAT, "conversationType": "channel"},
-            "bot": {"id": "28:custseg", "name": "custseg"},
-        },
-    )
+    install_in_team_chat(any_store, connector_url)
     subscribe_at(any_store, t1 - dt.timedelta(days=1), "slack", "C_ALERTS", "alerts", "daily", "08:00", "UTC")
     subscribe_at(any_store, t1 - dt.timedelta(days=1), "teams", TEAM_CHAT, "alerts", "daily", "08:00", "UTC")
     clock = SimClock(t1 + dt.timedelta(seconds=30))
