@@ -873,6 +873,7 @@ LIST_HEADERS = {
 CUSTOMER_TABLE_HEADERS = ("Customer", "Owner", "Segment", "Stage", "Risk", "Revenue")
 OVERVIEW_HEADERS = ("Segment", "Customers", "Share", "Revenue", "Of revenue")
 OVERVIEW_FIELDS = {"lifecycle": "Lifecycle", "tiers": "Value tiers", "key_accounts": "Key accounts"}
+# After an interpretation line: how many customers it covers (the overview, churn alerts).
 OVERVIEW_TOTAL = " — {n:,} customers"
 FILTER_KEY_ACCOUNTS = {True: "key accounts", False: "not key accounts"}
 FILTER_OWNED_BY = "owned by {names}"

@@ -479,7 +479,9 @@ def channel_alert(
     rows = plan.alert
     if rows.empty:
         return None
-    context = f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} — {len(rows):,} customers"
+    context = interpretation(Query.from_json({"intent": "churn_alerts"})) + wording.OVERVIEW_TOTAL.format(
+        n=len(rows)
+    )
     mine = Button(
         wording.ALERTS_MINE_BUTTON,
         MINE_ACTION,
@@ -506,7 +508,8 @@ def alerts_mine(ctx: Context, payload: dict[str, Any]) -> Reply:
     settings = ctx.settings
     suggestions = alert_suggestions(ctx.store, settings, mine, snap.as_of)
     context = (
-        f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} · {owner} — {len(mine):,} customers"
+        f"{interpretation(Query.from_json({'intent': 'churn_alerts'}))} · {owner}"
+        + wording.OVERVIEW_TOTAL.format(n=len(mine))
     )
     title = wording.ALERTS_TITLE.format(owner=owner, as_of=snap.as_of)
     reply = alert_reply(mine, snap, since, settings, context, suggestions, title)
@@ -535,7 +538,12 @@ def churn_alerts(ctx: Context, query: Query) -> Reply:
     settings = ctx.settings
     made = alert_suggestions(ctx.store, settings, newly, snap.as_of, actor_of(ctx))
     return alert_reply(
-        newly, snap, str(previous.as_of), settings, f"{context} — {len(newly):,} customers", made
+        newly,
+        snap,
+        str(previous.as_of),
+        settings,
+        context + wording.OVERVIEW_TOTAL.format(n=len(newly)),
+        made,
     )
 
 
