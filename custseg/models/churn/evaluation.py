@@ -162,8 +162,7 @@ class _Window:
     aggregates: pd.DataFrame
 
 
-def _window(history: OrderHistory, cutoff: dt.date, later: pd.DataFrame, settings: Settings) -> _Window:
-    agg = history.aggregates(cutoff)
+def _window(agg: pd.DataFrame, cutoff: dt.date, later: pd.DataFrame, settings: Settings) -> _Window:
     profile = profile_at(agg, cutoff, settings.lifecycle)
     return _Window(cutoff, profile, churn_features(profile), churn_labels(later, cutoff, profile.index), agg)
 
@@ -218,8 +217,9 @@ def evaluate_churn(
     horizon = default_horizon(now, span, settings)
     holdout_cut = as_of - dt.timedelta(days=horizon)
     train_cut = holdout_cut - dt.timedelta(days=horizon)
-    holdout = _window(history, holdout_cut, current, settings)
-    train = _window(history, train_cut, holdout.aggregates, settings)
+    past = history.at([holdout_cut, train_cut])
+    holdout = _window(past[holdout_cut], holdout_cut, current, settings)
+    train = _window(past[train_cut], train_cut, holdout.aggregates, settings)
     reason = _too_small(settings.churn, train, holdout)
     if reason:
         raise ModelError(reason)

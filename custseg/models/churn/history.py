@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +13,9 @@ from custseg.ingest.aggregate import aggregate_frame
 
 # Aggregates (``aggregate_frame`` columns) of the orders up to the end of a given day.
 History = Callable[[dt.date], pd.DataFrame]
+# The same for several days at once, in one pass over the orders where the source can (a database
+# scans its table once for every cut-off instead of once per cut-off).
+HistoryMany = Callable[[Sequence[dt.date]], dict[dt.date, pd.DataFrame]]
 
 # Customers a past window is computed for, at most (2 × the classifier's training sample: one half
 # fits the regression, the other calibrates it).
@@ -30,10 +33,19 @@ class OrderHistory:
         (``custseg.ingest.aggregate``), from memory or computed inside the database alike.
     sampled : tuple of int, optional
         (customers kept, customers in the book) when the history covers a random sample only.
+    aggregates_many : callable, optional
+        Days → the aggregates of each, computed together; without it ``at`` asks day by day.
     """
 
     aggregates: History
     sampled: tuple[int, int] | None = None
+    aggregates_many: HistoryMany | None = None
+
+    def at(self, days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
+        """The aggregates as of each of ``days`` (one pass where the source allows)."""
+        if self.aggregates_many is not None:
+            return self.aggregates_many(days)
+        return {day: self.aggregates(day) for day in days}
 
     @classmethod
     def from_orders(
