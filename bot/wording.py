@@ -120,6 +120,7 @@ PENDING_NONE = (
 PENDING_HEAD = "*{n:,} win-back action{s}* waiting for a decision, {value} at stake, biggest first."
 PENDING_LINE = "• *{name}* — {task}; {value} at stake ({state}). {sentence}"
 PENDING_MORE = "… and {n:,} more: {names}."
+PENDING_COUNT = "{context} — {n:,} suggestion{s}"
 PENDING_STATE = {"proposed": "proposed {at}", "snoozed": "snoozed until {until}"}
 PENDING_FOOTER = (
     "Approving makes it the account manager's task · undecided suggestions expire after {days} days"
@@ -302,6 +303,7 @@ DIGEST_TREND = (
     "Key accounts' revenue in the last 90 days: {now}, {change} on the 90 days before "
     "(whole book: {book_now}, {book_change})."
 )
+DIGEST_CHANGE = {"up": "up {pct}", "down": "down {pct}", "none": "no revenue"}
 DIGEST_MOVES = "Since {since}: {n} key account{s} changed segment, stage or churn risk."
 DIGEST_STAKE = "{value} {basis} is at stake in the {n} that slipped towards churn."
 DIGEST_NO_MOVES = "Since {since}: no key account changed segment, stage or churn risk."

@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from bot import wording
+from bot import i18n, wording
 from bot.context import Context
 from bot.handlers.digest import DigestPart, DigestSection, scope_rows
 from bot.interpret import interpretation, money
@@ -71,7 +71,7 @@ def pending_actions(ctx: Context, query: Query) -> Reply:
     if rest:
         lines.append(wording.PENDING_MORE.format(n=len(rest), names=", ".join(s.label for s in rest[:10])))
     return Reply(
-        context=f"{context} — {len(found):,} suggestion{_plural(len(found))}",
+        context=wording.PENDING_COUNT.format(context=context, n=len(found), s=_plural(len(found))),
         text="\n".join(lines),
         table=Table(
             list(wording.PENDING_HEADERS),
@@ -106,7 +106,7 @@ def awaiting_approval(ctx: Context, scope: pd.DataFrame, since: dt.date) -> Dige
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return i18n.percent_of(value, 0)
 
 
 def outcomes(ctx: Context, scope: pd.DataFrame, since: dt.date) -> DigestPart | None:

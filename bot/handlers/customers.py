@@ -210,15 +210,17 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     rows = [
         [
             wording.SEGMENT_LABEL[r.label],
-            f"{r.customers:,}",
-            f"{100 * r.share:.0f} %",
+            i18n.number(r.customers),
+            i18n.percent_of(r.share, 0),
             money(r.revenue, cur),
-            f"{100 * r.revenue_share:.0f} %",
+            i18n.percent_of(r.revenue_share, 0),
         ]
         for r in answer.segments
     ]
-    stages = ", ".join(f"{r.customers:,} {r.label}" for r in answer.lifecycle)
-    tiers = ", ".join(f"{r.customers:,} {r.label}" for r in answer.value_tiers)
+    stages = ", ".join(
+        f"{i18n.number(r.customers)} {wording.STAGE_LABEL.get(r.label, r.label)}" for r in answer.lifecycle
+    )
+    tiers = ", ".join(f"{i18n.number(r.customers)} {level_label(r.label)}" for r in answer.value_tiers)
     alt = "; ".join(
         f"{wording.SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
         for r in answer.segments

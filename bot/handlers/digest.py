@@ -106,9 +106,9 @@ def _rows(frame: pd.DataFrame) -> list[ListedCustomer]:
 
 def _pct_change(now: float, before: float) -> str:
     if before <= 0:
-        return "no revenue"
-    change = 100 * (now - before) / before
-    return f"{'up' if change >= 0 else 'down'} {abs(change):.0f} %"
+        return wording.DIGEST_CHANGE["none"]
+    change = (now - before) / before
+    return wording.DIGEST_CHANGE["up" if change >= 0 else "down"].format(pct=i18n.percent_of(abs(change), 0))
 
 
 # -- the digest -------------------------------------------------------------------------------------------

@@ -243,7 +243,9 @@ def breakdown_reply(
         ]
         head[2] = wording.OF_TOTAL
     else:
-        rows = [[_cell(k), v, f"{g.customers:,}"] for k, v, g in zip(labels, values, groups, strict=True)]
+        rows = [
+            [_cell(k), v, i18n.number(g.customers)] for k, v, g in zip(labels, values, groups, strict=True)
+        ]
     align: list[Align] = ["left", "right", "right"]
     title = figure_title(query) if query.group_by else wording.BY_GROUP.format(figure=figure, group=group)
     with i18n.speaking(chart_language()):
@@ -401,7 +403,7 @@ def movements_reply(
             ),
             wording.MOVES_VALUE.format(n=m.customers, value=money(m.clv, currency))
             if m.clv is not None
-            else f"{m.customers:,}",
+            else i18n.number(m.customers),
         )
         for m in answer.moves[:10]
     ]

@@ -102,6 +102,31 @@ def test_a_chinese_question_is_answered_in_chinese_with_chinese_numbers_and_labe
     assert "customers" not in reply.text, reply.text
 
 
+def test_the_chinese_overview_names_stages_and_tiers_in_chinese(brain: Brain):
+    reply = brain.ask("客户细分概况", ChatUser("U_ANA", "slack"), HERE)
+    fields = dict(reply.fields)
+    stages, tiers = (
+        fields[wording_in("zh", "OVERVIEW_FIELDS")["lifecycle"]],
+        fields[wording_in("zh", "OVERVIEW_FIELDS")["tiers"]],
+    )
+    assert "活跃" in stages and "active" not in stages and "dormant" not in stages, stages
+    assert "高" in tiers and "high" not in tiers, tiers
+
+
+def test_the_digest_says_which_way_revenue_went_in_the_subscribers_language(brain: Brain):
+    from bot.app import build
+
+    app = build(brain.store, brain.settings)
+    (message,) = app.scheduled.digest("slack", "C_SALES", "digest:trend", subscriber="U_LI")
+    text = message.reply.plain_text()
+    assert ("增长" in text or "下降" in text or "此前无营收" in text) and " up " not in text, text
+
+
+def wording_in(language: str, name: str):
+    with i18n.speaking(language):
+        return getattr(wording, name)
+
+
 def test_the_person_setting_overrides_the_message_and_the_platform(brain: Brain):
     reply = brain.ask("how many champions in EMEA?", ChatUser("U_LI", "slack", locale="de-DE"), HERE)
     assert "冠军客户" in reply.context, reply.context
