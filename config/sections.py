@@ -18,24 +18,29 @@ class SourceSettings(Strict):
 
     ``store``: orders loaded into our own database with ``custseg load``. ``sql``: read in place from
     a table of the company's own database (never copied); the connection URL is a secret, so it is
-    read from the environment variable named by ``url_env``.
+    read from the environment variable named by ``url_env``. ``spark``: a table of a Spark catalogue
+    (``schema_name`` is its database), aggregated by Spark SQL on ``spark_master``: ``local[2]``,
+    ``spark://host:7077``, ``yarn``, or a Spark Connect URL ``sc://host:15002``; ``spark_conf``
+    holds extra Spark settings (e.g. ``"spark.sql.session.timeZone" = "UTC"``). See docs/sources.md.
     """
 
-    kind: Literal["store", "sql"] = "store"
+    kind: Literal["store", "sql", "spark"] = "store"
     url_env: str = "CUSTSEG_SOURCE_URL"
     table: str | None = None
     schema_name: str | None = None
     columns: ColumnMapping | None = None
+    spark_master: str = "local[*]"
+    spark_conf: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _sql_needs_table(self) -> SourceSettings:
-        if self.kind == "sql":
+        if self.kind in ("sql", "spark"):
             missing = [k for k in ("table", "columns") if getattr(self, k) is None]
             if missing:
-                raise ValueError(f"source kind 'sql' needs {', '.join(missing)}")
+                raise ValueError(f"source kind '{self.kind}' needs {', '.join(missing)}")
             assert self.columns is not None
             if self.columns.amount is None:
-                raise ValueError("source kind 'sql' needs an 'amount' column (net order value)")
+                raise ValueError(f"source kind '{self.kind}' needs an 'amount' column (net order value)")
         return self
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from config.mappings import Mapping
 from config.settings import Settings
 from custseg.errors import StoreError
-from custseg.ingest.aggregate import aggregate_frame, aggregate_sql, latest_order
+from custseg.ingest.aggregate import aggregate_frame
 from custseg.ingest.parquet import read_orders_fast
 from custseg.ingest.readers import read_order_file
-from custseg.models.churn.history import OrderHistory
+from custseg.ingest.sql_source import aggregate_sql_many, latest_order
+from custseg.models.churn.history import MAX_HISTORY_CUSTOMERS, HistoryMany, OrderHistory
 from custseg.models.churn.scoring import score_churn
 from custseg.progress import Progress, Silent
 from custseg.snapshot.build import Snapshot, build_snapshot
@@ -63,6 +66,64 @@ def _store_attributes(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["customer_id", "name", "owner", "region"]).set_index("customer_id")
 
 
+def sampled_history(
+    as_of_aggregates: pd.DataFrame,
+    aggregates_many: HistoryMany,
+    known: dict[dt.date, pd.DataFrame] | None = None,
+    max_customers: int = MAX_HISTORY_CUSTOMERS,
+    random_state: int = 0,
+) -> OrderHistory:
+    """The history of a source that computes several cut-offs in one pass (a database table).
+
+    Cut-offs already computed (``known``, e.g. together with the as-of day) are not asked again.
+    A book of more than ``max_customers`` customers is seen through the same sample as an order
+    file in memory (``OrderHistory.from_orders``): ``random_state``'s choice of that many positions
+    in the customers' ids sorted as text. Aggregates are per customer, so keeping the sample's rows
+    of the whole book's aggregates gives exactly what aggregating the sample's orders gives.
+    """
+    cache = dict(known or {})
+    ids = as_of_aggregates.index
+    keep: pd.Index | None = None
+    if len(ids) > max_customers:
+        keep = ids[np.sort(np.random.default_rng(random_state).choice(len(ids), max_customers, replace=False))]
+
+    def many(days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
+        missing = [day for day in days if day not in cache]
+        if missing:
+            cache.update(aggregates_many(missing))
+        return {day: cache[day] if keep is None else cache[day].loc[cache[day].index.isin(keep)] for day in days}
+
+    return OrderHistory(
+        aggregates=lambda day: many([day])[day],
+        sampled=None if keep is None else (max_customers, len(ids)),
+        aggregates_many=many,
+    )
+
+
+def _table_summary(
+    aggregates_many: HistoryMany,
+    latest: dt.datetime | None,
+    settings: Settings,
+    as_of: dt.date | None,
+) -> tuple[pd.DataFrame, dt.date, str | None, OrderHistory]:
+    """As-of aggregates and history from a source computing several cut-offs in one statement.
+
+    With ``[churn] horizon_days`` set the churn model's two past cut-offs are known in advance and
+    come in the same statement as the as-of day; otherwise the horizon is derived from the as-of
+    aggregates, so they come first and both past cut-offs in a second statement.
+    """
+    note = None
+    if as_of is None:
+        as_of, note = choose_as_of(latest)
+    days = [as_of]
+    horizon = settings.churn.horizon_days
+    if horizon is not None:
+        days += [as_of - dt.timedelta(days=horizon), as_of - dt.timedelta(days=2 * horizon)]
+    first = aggregates_many(days)
+    agg = first[as_of]
+    return agg, as_of, note, sampled_history(agg, aggregates_many, first)
+
+
 def summarize_store(store: Store, settings: Settings, as_of: dt.date | None = None) -> Summary:
     """Aggregate the orders loaded into our own store, inside the database."""
     latest = latest_order(store.engine, "orders", STORE_COLUMNS)
@@ -70,49 +131,50 @@ def summarize_store(store: Store, settings: Settings, as_of: dt.date | None = No
         raise StoreError(
             f"There are no orders in {store!r} yet. Load some with `custseg load FILE`, or try `custseg demo`."
         )
-    note = None
-    if as_of is None:
-        as_of, note = choose_as_of(latest)
     window = settings.lifecycle.trend_window_days
-    agg = aggregate_sql(store.engine, "orders", STORE_COLUMNS, as_of, window)
-    history = OrderHistory(lambda day: aggregate_sql(store.engine, "orders", STORE_COLUMNS, day, window))
+
+    def many(days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
+        return aggregate_sql_many(store.engine, "orders", STORE_COLUMNS, days, window)
+
+    agg, as_of, note, history = _table_summary(many, latest, settings, as_of)
     return Summary(agg, _store_attributes(store), f"store {store!r}", as_of, note, history)
 
 
 def summarize_source(settings: Settings, as_of: dt.date | None = None) -> Summary:
-    """Aggregate orders in the company's own database table (``source.kind = "sql"``), in place."""
+    """Aggregate orders in the company's own table (``source.kind = "sql"`` or ``"spark"``), in place."""
     src = settings.source
     assert src.table is not None and src.columns is not None
-    engine = make_engine(settings.source_url())
-    try:
-        note = None
-        if as_of is None:
-            as_of, note = choose_as_of(latest_order(engine, src.table, src.columns, src.schema_name))
-        agg = aggregate_sql(
-            engine,
-            src.table,
-            src.columns,
-            as_of,
-            settings.lifecycle.trend_window_days,
-            schema=src.schema_name,
+    table, columns, schema = src.table, src.columns, src.schema_name
+    window = settings.lifecycle.trend_window_days
+    if src.kind == "spark":
+        from custseg.ingest.spark import SparkSource
+
+        spark = SparkSource(src.spark_master, table, columns, schema, src.spark_conf)
+        agg, as_of, note, history = _table_summary(
+            lambda days: spark.aggregate_many(days, window), spark.latest_order(), settings, as_of
         )
-    finally:
-        engine.dispose()
-    mapped = [c for c in ("name", "owner", "region") if c in agg]
-    attrs = agg[mapped] if mapped else None
-
-    table, columns = src.table, src.columns
-
-    def earlier(day: dt.date) -> pd.DataFrame:
-        engine = make_engine(settings.source_url())
+        source = f"Spark table {src.table}"
+    else:
+        url = settings.source_url()
+        engine = make_engine(url)
         try:
-            return aggregate_sql(
-                engine, table, columns, day, settings.lifecycle.trend_window_days, src.schema_name
-            )
+            latest = latest_order(engine, table, columns, schema) if as_of is None else None
         finally:
             engine.dispose()
 
-    return Summary(agg, attrs, f"table {src.table}", as_of, note, OrderHistory(earlier))
+        def many(days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
+            # A connection per pass: the churn model's pass comes minutes after the first on a big book.
+            engine = make_engine(url)
+            try:
+                return aggregate_sql_many(engine, table, columns, days, window, schema)
+            finally:
+                engine.dispose()
+
+        agg, as_of, note, history = _table_summary(many, latest, settings, as_of)
+        source = f"table {src.table}"
+    mapped = [c for c in ("name", "owner", "region") if c in agg]
+    attrs = agg[mapped] if mapped else None
+    return Summary(agg, attrs, source, as_of, note, history)
 
 
 def summarize_file(
@@ -154,7 +216,7 @@ def segment(
     progress.stage("aggregating orders")
     if file is not None:
         summary = summarize_file(file, settings, mapping, as_of, progress)
-    elif settings.source.kind == "sql":
+    elif settings.source.kind in ("sql", "spark"):
         summary = summarize_source(settings, as_of)
     else:
         summary = summarize_store(store, settings, as_of)

@@ -34,7 +34,7 @@ def _evaluate(dataset: str, settings: Settings, args: argparse.Namespace):
     if dataset == "store":
         from custseg.pipeline import summarize_source, summarize_store
 
-        if settings.source.kind == "sql":
+        if settings.source.kind in ("sql", "spark"):
             summary = summarize_source(settings, args.as_of)
         else:
             summary = summarize_store(open_store_for(settings), settings, args.as_of)

@@ -93,7 +93,7 @@ def check_source(d: Deployment) -> list[Finding]:
                 f"Set {src.url_env} to the SQLAlchemy URL of the company database.",
             )
         ]
-    from custseg.ingest.aggregate import latest_order
+    from custseg.ingest.sql_source import latest_order
     from custseg.store.db import make_engine
 
     assert src.table is not None and src.columns is not None

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from config.settings import Settings
 from custseg.actions.playbook import Playbook
 from custseg.errors import StoreError
-from custseg.ingest.aggregate import latest_order, order_table
+from custseg.ingest.sql_source import latest_order, order_table
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store, make_engine
 from custseg.store.models import ACTION_AUDIT, ACTION_SUGGESTIONS

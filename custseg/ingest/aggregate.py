@@ -1,4 +1,4 @@
-"""Per-customer order aggregates, computed in memory (numpy) or inside a database (one SQL statement).
+"""Per-customer order aggregates, computed in memory (numpy) or inside a database (``sql_source``).
 
 Both paths compute exactly the same columns with the same definitions, so a snapshot does not
 depend on where the orders live:
@@ -23,16 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, MetaData, Table, case, func, literal_column, select, type_coerce
-from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
-from sqlalchemy.types import DateTime
-
-from config.mappings import ColumnMapping
-from custseg.errors import SourceError
 
 SUMMARY_COLUMNS = [
     "first_order",
@@ -158,117 +151,3 @@ def aggregate_frame(orders: pd.DataFrame, as_of: dt.date, window_days: int = 90)
         index=pd.Index(np.asarray(uniques), name="customer_id"),
     )
     return _finish(frame)
-
-
-def _reflect(engine: Engine, table: str, schema: str | None) -> Table:
-    try:
-        return Table(table, MetaData(), autoload_with=engine, schema=schema)
-    except NoSuchTableError:
-        where = f"{schema}.{table}" if schema else table
-        raise SourceError(f"The order table '{where}' does not exist in {engine.url!r}.") from None
-    except SQLAlchemyError as err:
-        raise SourceError(f"Cannot read the order table '{table}' from {engine.url!r}: {err}") from None
-
-
-def order_table(engine: Engine, table: str, columns: ColumnMapping, schema: str | None = None) -> Table:
-    """The order table as the database describes it, checked against the column mapping.
-
-    Raises
-    ------
-    SourceError
-        The table is missing or unreadable, or lacks a mapped column (all of them are named).
-    """
-    if columns.amount is None:
-        raise SourceError("Reading from a database needs an 'amount' column (net order value).")
-    tbl = _reflect(engine, table, schema)
-    missing = [f"{col} (for {fld})" for fld, col in columns.used().items() if col not in tbl.c]
-    if missing:
-        raise SourceError(
-            f"The table '{table}' has no column {', '.join(missing)}; it has {', '.join(tbl.c.keys())}. "
-            "Fix the [source.columns] mapping in your settings."
-        )
-    return tbl
-
-
-def latest_order(
-    engine: Engine, table: str, columns: ColumnMapping, schema: str | None = None
-) -> dt.datetime | None:
-    """The time of the newest order in the table (None when it is empty)."""
-    tbl = order_table(engine, table, columns, schema)
-    try:
-        with engine.connect() as conn:
-            latest = conn.execute(select(func.max(tbl.c[columns.ordered_at]))).scalar()
-    except SQLAlchemyError as err:
-        raise SourceError(f"Cannot read the order table '{table}' from {engine.url!r}: {err}") from None
-    return None if latest is None else pd.Timestamp(latest).to_pydatetime()
-
-
-def aggregate_sql(
-    engine: Engine,
-    table: str,
-    columns: ColumnMapping,
-    as_of: dt.date,
-    window_days: int = 90,
-    schema: str | None = None,
-) -> pd.DataFrame:
-    """Per-customer aggregates computed inside the database that holds the orders.
-
-    The heavy scan is a single ``SELECT … GROUP BY`` built with SQLAlchemy Core, so it runs in
-    whatever engine holds the table (SQLite, PostgreSQL, or a warehouse with a SQLAlchemy dialect);
-    only one row per customer travels back.
-
-    Parameters
-    ----------
-    engine : Engine
-        Connection to the database holding the orders; it is only read.
-    table, schema : str
-        The order table.
-    columns : ColumnMapping
-        Which columns hold customer id, order time and net amount (and optionally name/owner/region,
-        whose greatest value per customer is taken).
-
-    Returns
-    -------
-    DataFrame
-        As ``aggregate_frame``, plus ``name``/``owner``/``region`` when mapped.
-    """
-    tbl = order_table(engine, table, columns, schema)
-    assert columns.amount is not None  # order_table rejects a mapping without one
-    mapped = columns.used()
-    win = Window.for_as_of(as_of, window_days)
-    cust, ts, amt = tbl.c[columns.customer_id], tbl.c[columns.ordered_at], tbl.c[columns.amount]
-    buy = amt >= 0
-    zero: Any = literal_column("0")
-    stmt = select(
-        cust.label("customer_id"),
-        type_coerce(func.min(case((buy, ts))), DateTime).label("first_order"),
-        type_coerce(func.max(case((buy, ts))), DateTime).label("last_order"),
-        func.sum(case((buy, 1), else_=0)).label("frequency"),
-        func.count(func.distinct(case((buy, func.date(ts))))).label("purchase_days"),
-        func.sum(amt).label("revenue"),
-        func.sum(case((amt < 0, -amt), else_=zero)).label("returns"),
-        func.sum(case((ts >= win.recent_start, amt), else_=zero)).label("revenue_90d"),
-        func.sum(case(((ts >= win.previous_start) & (ts < win.recent_start), amt), else_=zero)).label(
-            "revenue_prev_90d"
-        ),
-        func.sum(case(((ts >= win.recent_start) & buy, amt), else_=zero)).label("bought_90d"),
-        func.sum(case(((ts >= win.previous_start) & (ts < win.recent_start) & buy, amt), else_=zero)).label(
-            "bought_prev_90d"
-        ),
-        *[
-            func.max(tbl.c[mapped[fld]]).label(target)
-            for fld, target in (("customer_name", "name"), ("owner", "owner"), ("region", "region"))
-            if fld in mapped
-        ],
-    ).where(ts < win.cutoff)
-    stmt = stmt.group_by(cust)
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(stmt)
-            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    except SQLAlchemyError as err:
-        raise SourceError(f"The aggregation query on '{table}' failed: {err}") from None
-    if frame.empty:
-        frame = pd.DataFrame(columns=["customer_id", *SUMMARY_COLUMNS])
-    frame["customer_id"] = frame["customer_id"].astype(str)
-    return _finish(frame.set_index("customer_id"))
