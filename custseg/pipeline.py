@@ -85,13 +85,17 @@ def sampled_history(
     ids = as_of_aggregates.index
     keep: pd.Index | None = None
     if len(ids) > max_customers:
-        keep = ids[np.sort(np.random.default_rng(random_state).choice(len(ids), max_customers, replace=False))]
+        keep = ids[
+            np.sort(np.random.default_rng(random_state).choice(len(ids), max_customers, replace=False))
+        ]
 
     def many(days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
         missing = [day for day in days if day not in cache]
         if missing:
             cache.update(aggregates_many(missing))
-        return {day: cache[day] if keep is None else cache[day].loc[cache[day].index.isin(keep)] for day in days}
+        return {
+            day: cache[day] if keep is None else cache[day].loc[cache[day].index.isin(keep)] for day in days
+        }
 
     return OrderHistory(
         aggregates=lambda day: many([day])[day],

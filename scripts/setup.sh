@@ -30,4 +30,6 @@ fi
 
 # The dev tools include what renders the Teams cards in a real browser (tests/teams/test_real_renderer.py).
 [ "${1:-}" = "--dev" ] && scripts/setup-renderer.sh
+# ...and the Java runtime PySpark needs for the Spark source test (tests/test_sources.py).
+[ "${1:-}" = "--dev" ] && scripts/setup-java.sh
 exit 0

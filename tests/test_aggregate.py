@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from config.mappings import ColumnMapping
 from custseg.errors import SourceError
 from custseg.ingest.aggregate import aggregate_frame
-from custseg.ingest.sql_source import aggregate_sql
 from custseg.ingest.readers import read_order_file
+from custseg.ingest.sql_source import aggregate_sql
 from custseg.store.load import save_order_file
 from tests.helpers.data import RETAIL, need, orders_frame
 

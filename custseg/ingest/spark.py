@@ -1,9 +1,9 @@
 """Orders in a Spark table, aggregated by Spark SQL with the same statement as a database table.
 
 The statement is ``custseg.ingest.sql_source.aggregate_statement``, compiled by SQLAlchemy's
-PostgreSQL compiler with two changes Spark needs: identifiers are quoted with backticks (a double
-quote is a string in Spark SQL) and parameters are named (``:name``), which ``SparkSession.sql``
-binds itself. The result comes back with ``DataFrame.toArrow()``.
+PostgreSQL compiler with three changes Spark needs: identifiers are quoted with backticks (a double
+quote is a string in Spark SQL), ``DOUBLE`` for ``DOUBLE PRECISION``, and parameters are named
+(``:name``), which ``SparkSession.sql`` binds itself. The result comes back with ``DataFrame.toArrow()``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.dialects.postgresql.base import PGDialect, PGIdentifierPreparer
+from sqlalchemy.dialects.postgresql.base import PGDialect, PGIdentifierPreparer, PGTypeCompiler
 from sqlalchemy.sql import Select
 
 from config.mappings import ColumnMapping
@@ -34,11 +34,18 @@ class _SparkPreparer(PGIdentifierPreparer):
         super().__init__(dialect, initial_quote="`", escape_quote="`")
 
 
+class _SparkTypes(PGTypeCompiler):
+    def visit_double(self, type_: Any, **kw: Any) -> str:
+        return "DOUBLE"  # PostgreSQL's DOUBLE PRECISION does not parse in Spark SQL
+
+
 class SparkDialect(PGDialect):
     """PostgreSQL's SQL, which Spark SQL accepts, with backtick quoting and named parameters."""
 
     name = "spark"
-    preparer = _SparkPreparer
+    # A subclass of PostgreSQL's preparer; mypy still rejects overriding the class attribute.
+    preparer = _SparkPreparer  # type: ignore[assignment]
+    type_compiler_cls = _SparkTypes
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(paramstyle="named", **kw)
@@ -80,7 +87,11 @@ class SparkSource:
                     "The order source is a Spark table, but PySpark is not installed: pip install pyspark"
                 ) from None
             builder = SparkSession.builder.appName("custseg")
-            builder = builder.remote(self.master) if self.master.startswith("sc://") else builder.master(self.master)
+            builder = (
+                builder.remote(self.master)
+                if self.master.startswith("sc://")
+                else builder.master(self.master)
+            )
             for key, value in self.conf.items():
                 builder = builder.config(key, value)
             try:
@@ -96,7 +107,8 @@ class SparkSource:
         except SourceError:
             raise
         except Exception as err:  # AnalysisException and friends
-            raise SourceError(f"The Spark query on '{self.name}' failed: {str(err).splitlines()[0]}") from None
+            said = next((line for line in str(err).splitlines() if line.strip()), type(err).__name__)
+            raise SourceError(f"The Spark query on '{self.name}' failed: {said}") from None
 
     def _checked(self) -> Any:
         try:

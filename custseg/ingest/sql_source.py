@@ -26,7 +26,19 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import BigInteger, Date, Double, Engine, case, cast, column, func, literal_column, select, table
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Double,
+    Engine,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ColumnElement, Select, TableClause
@@ -250,9 +262,16 @@ def _fetch_duckdb(engine: Engine, stmt: Select[Any]) -> pa.Table:
     sql, params = compile_for(stmt, engine.dialect)
     raw = engine.raw_connection()
     try:
-        duck = raw.driver_connection
-        assert duck is not None
-        return duck.execute(sql, list(params) if isinstance(params, tuple) else params).fetch_arrow_table()
+        assert raw.driver_connection is not None
+        # A connection of its own to the same database: the pooled one may still hold an earlier
+        # statement's open result. sql(), not execute(): the result goes to Arrow without a copy.
+        duck = raw.driver_connection.duplicate()
+        try:
+            return duck.sql(
+                sql, params=list(params) if isinstance(params, tuple) else params
+            ).to_arrow_table()
+        finally:
+            duck.close()
     finally:
         raw.close()
 
