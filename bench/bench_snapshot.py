@@ -9,7 +9,7 @@ Targets (issue "performance targets", 2-core machine), each printed next to its 
    The churn model (``score_churn``), which ``custseg run`` adds to every snapshot since the
    predictive layer, is timed in the same process and printed beside it (no target of its own).
 2. The same snapshot from the SQLite store and from PostgreSQL: ``summarize_store`` (aggregation
-   inside the database via ``aggregate_sql``) + ``build_snapshot``. Loading the orders into the
+   inside the database via ``aggregate_sql_many``) + ``build_snapshot``. Loading the orders into the
    stores is setup, not measured; the stores are cached between runs.
 
 Usage::
@@ -182,7 +182,7 @@ def child_lifetimes(path: str) -> dict[str, Any]:
 
 
 def child_db(url: str) -> dict[str, Any]:
-    """summarize_store (aggregate_sql inside the DB + customer attributes) + build_snapshot."""
+    """summarize_store (aggregate_sql_many inside the DB + customer attributes) + build_snapshot."""
     import custseg.pipeline as pipe
     from config.settings import load_settings
     from custseg.snapshot.build import build_snapshot
@@ -190,7 +190,9 @@ def child_db(url: str) -> dict[str, Any]:
 
     settings = load_settings(env={})
     t = Timer()
-    pipe.aggregate_sql = t.wrap("  aggregate_sql (GROUP BY in the database + fetch)", pipe.aggregate_sql)
+    pipe.aggregate_sql_many = t.wrap(
+        "  aggregate_sql_many (GROUP BY in the database + fetch)", pipe.aggregate_sql_many
+    )
     pipe._store_attributes = t.wrap("  customer attributes (SELECT customers)", pipe._store_attributes)
     store = open_store(url)
     t0 = time.perf_counter()
