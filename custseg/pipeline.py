@@ -13,7 +13,7 @@ from config.mappings import Mapping
 from config.settings import Settings
 from custseg.errors import StoreError
 from custseg.ingest.aggregate import aggregate_frame, aggregate_sql, latest_order
-from custseg.ingest.parquet import open_order_file, read_orders_fast
+from custseg.ingest.parquet import read_orders_fast
 from custseg.ingest.readers import read_order_file
 from custseg.models.churn.history import OrderHistory
 from custseg.models.churn.scoring import score_churn
@@ -125,18 +125,6 @@ def summarize_file(
     """Aggregate an order file in memory, without storing its orders."""
     progress = progress or Silent()
     path = Path(path)
-    window = settings.lifecycle.trend_window_days
-    note = None
-    file = open_order_file(path) if mapping is None else None
-    if file is not None:
-        latest, rows, complete = file.check()
-        if complete:
-            progress.stage("aggregating", rows=rows)
-            if as_of is None:
-                as_of, note = choose_as_of(latest)
-            found, customers = file.aggregates([as_of], window)
-            history = OrderHistory.from_file(file, customers, window)
-            return Summary(found[as_of], None, f"file {path.name}", as_of, note, history)
     orders = read_orders_fast(path) if mapping is None else None
     attrs = None
     if orders is None:
@@ -144,10 +132,11 @@ def summarize_file(
         orders = loaded.orders
         attrs = loaded.customers.set_index("customer_id") if len(loaded.customers.columns) > 1 else None
     progress.stage("aggregating", rows=len(orders))
+    note = None
     if as_of is None:
         as_of, note = choose_as_of(orders["ordered_at"].max() if len(orders) else None)
-    agg = aggregate_frame(orders, as_of, window)
-    history = OrderHistory.from_orders(orders, window)
+    agg = aggregate_frame(orders, as_of, settings.lifecycle.trend_window_days)
+    history = OrderHistory.from_orders(orders, settings.lifecycle.trend_window_days)
     return Summary(agg, attrs, f"file {path.name}", as_of, note, history)
 
 

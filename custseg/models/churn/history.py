@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from custseg.ingest.aggregate import aggregate_frame
-from custseg.ingest.parquet import OrderFile
 
 # Aggregates (``aggregate_frame`` columns) of the orders up to the end of a given day.
 History = Callable[[dt.date], pd.DataFrame]
@@ -79,35 +78,4 @@ class OrderHistory:
         return cls(
             aggregates=lambda day: aggregate_frame(sample, day, window_days),
             sampled=(max_customers, k),
-        )
-
-    @classmethod
-    def from_file(
-        cls,
-        file: OrderFile,
-        customers: pd.Index,
-        window_days: int = 90,
-        max_customers: int = MAX_HISTORY_CUSTOMERS,
-        random_state: int = 0,
-    ) -> OrderHistory:
-        """The history of an order file that DuckDB aggregates where it lies (``OrderFile``).
-
-        ``customers`` are all the customer ids in the file, sorted. The sample of a large book is
-        the one ``from_orders`` draws on the same file, and its orders are never copied: DuckDB
-        skips the other customers' orders while it reads. All the days asked for together cost
-        one pass over the file.
-        """
-        sample = None
-        if len(customers) > max_customers:
-            keep = np.zeros(len(customers), dtype=bool)
-            keep[np.random.default_rng(random_state).choice(len(customers), max_customers, replace=False)] = True
-            sample = customers[keep]
-
-        def many(days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
-            return file.aggregates(list(days), window_days, sample)[0]
-
-        return cls(
-            aggregates=lambda day: many([day])[day],
-            sampled=None if sample is None else (max_customers, len(customers)),
-            aggregates_many=many,
         )
