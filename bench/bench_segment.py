@@ -36,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _util import BENCH_VENV_PY, ROOT, fmt_s, peak_rss_mb, print_table, verdict  # noqa: E402
+from _util import BENCH_VENV_PY, ROOT, fmt_s, peak_rss_mb, print_table, verdict
 
 AS_OF = dt.date(2025, 12, 31)  # synthetic.AS_OF, without importing pandas into every child
 CLI_PY = ROOT / ".venv" / "bin" / "python"
@@ -113,7 +113,11 @@ def child_lifetimes(path: str) -> None:
 
     orders = pd.read_parquet(path, columns=["customer_id", "ordered_at", "amount"])
     s = summary_data_from_transaction_data(
-        orders, "customer_id", "ordered_at", monetary_value_col="amount", observation_period_end=pd.Timestamp(AS_OF)
+        orders,
+        "customer_id",
+        "ordered_at",
+        monetary_value_col="amount",
+        observation_period_end=pd.Timestamp(AS_OF),
     )
     BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
     rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
@@ -151,12 +155,16 @@ def bench_size(n_orders: int, rounds: int, work: Path, lifetimes: bool) -> dict[
 
     path = synthetic.ensure_parquet(n_orders, n_orders // 10)[0]
     seed_db = work / f"seed_{n_orders}.db"
-    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in ("segment", "nightly", "duckdb", "lifetimes", "floor")}
+    runs: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in ("segment", "nightly", "duckdb", "lifetimes", "floor")
+    }
     day, next_day = str(AS_OF), str(AS_OF + dt.timedelta(days=1))
     for i in range(rounds):
         fresh = work / f"fresh_{n_orders}_{i}.db"
         runs["segment"].append(
-            timed_child(["cli", "--database", f"sqlite:///{fresh}", "segment", "--file", str(path), "--as-of", day])
+            timed_child(
+                ["cli", "--database", f"sqlite:///{fresh}", "segment", "--file", str(path), "--as-of", day]
+            )
         )
         if i == 0:
             shutil.copy(fresh, seed_db)  # the store as it is after the first night
@@ -165,7 +173,16 @@ def bench_size(n_orders: int, rounds: int, work: Path, lifetimes: bool) -> dict[
         shutil.copy(seed_db, nightly)
         runs["nightly"].append(
             timed_child(
-                ["cli", "--database", f"sqlite:///{nightly}", "segment", "--file", str(path), "--as-of", next_day]
+                [
+                    "cli",
+                    "--database",
+                    f"sqlite:///{nightly}",
+                    "segment",
+                    "--file",
+                    str(path),
+                    "--as-of",
+                    next_day,
+                ]
             )
         )
         nightly.unlink()
@@ -197,27 +214,71 @@ def main() -> None:
             results[n] = bench_size(n, args.rounds, Path(tmp), lifetimes)
     per_order = {}
     for n, runs in results.items():
-        seg, night, duck = median(runs["segment"], "wall"), median(runs["nightly"], "wall"), median(runs["duckdb"], "wall")
-        seg_mb, night_mb = max(r["peak_mb"] for r in runs["segment"]), max(r["peak_mb"] for r in runs["nightly"])
+        seg, night, duck = (
+            median(runs["segment"], "wall"),
+            median(runs["nightly"], "wall"),
+            median(runs["duckdb"], "wall"),
+        )
+        seg_mb, night_mb = (
+            max(r["peak_mb"] for r in runs["segment"]),
+            max(r["peak_mb"] for r in runs["nightly"]),
+        )
         lt = median(runs["lifetimes"], "wall") if runs["lifetimes"] else None
         floor = runs["floor"]
         per_order[n] = seg / n * 1e6
         rows = [
-            ["(a) custseg segment --file", fmt_s(seg), f"DuckDB pipeline {fmt_s(duck)}", f"{seg / duck:.2f}×", "≤ 2.5×", verdict(seg / duck <= 2.5)],
-            ["(a) vs lifetimes", fmt_s(seg), fmt_s(lt), "-" if lt is None else f"{lt / seg:.2f}× faster", "≥ 4× (≥ 1× at 1M)",
-             verdict(None if lt is None else lt / seg >= (1.0 if n <= 1_000_000 else 4.0))],
+            [
+                "(a) custseg segment --file",
+                fmt_s(seg),
+                f"DuckDB pipeline {fmt_s(duck)}",
+                f"{seg / duck:.2f}×",
+                "≤ 2.5×",
+                verdict(seg / duck <= 2.5),
+            ],
+            [
+                "(a) vs lifetimes",
+                fmt_s(seg),
+                fmt_s(lt),
+                "-" if lt is None else f"{lt / seg:.2f}× faster",
+                "≥ 4× (≥ 1× at 1M)",
+                verdict(None if lt is None else lt / seg >= (1.0 if n <= 1_000_000 else 4.0)),
+            ],
             ["(a) peak RSS", f"{seg_mb:,.0f} MB", "-", "-", "≤ 2,048 MB", verdict(seg_mb <= 2048)],
-            ["(b) nightly, previous snapshot", fmt_s(night), f"first run {fmt_s(seg)}", f"{night / seg:.2f}×", "≤ 1.2×", verdict(night / seg <= 1.2)],
-            ["(b) nightly peak RSS", f"{night_mb:,.0f} MB", "-", "-", "≤ 2,560 MB", verdict(night_mb <= 2560)],
-            ["(e) floor: read 3 columns / group-by", f"{fmt_s(median(floor, 'read_s'))} / {fmt_s(median(floor, 'groupby_s'))}",
-             f"child wall {fmt_s(median(floor, 'wall'))}", f"{seg / median(floor, 'wall'):.1f}×", "-", "-"],
+            [
+                "(b) nightly, previous snapshot",
+                fmt_s(night),
+                f"first run {fmt_s(seg)}",
+                f"{night / seg:.2f}×",
+                "≤ 1.2×",
+                verdict(night / seg <= 1.2),
+            ],
+            [
+                "(b) nightly peak RSS",
+                f"{night_mb:,.0f} MB",
+                "-",
+                "-",
+                "≤ 2,560 MB",
+                verdict(night_mb <= 2560),
+            ],
+            [
+                "(e) floor: read 3 columns / group-by",
+                f"{fmt_s(median(floor, 'read_s'))} / {fmt_s(median(floor, 'groupby_s'))}",
+                f"child wall {fmt_s(median(floor, 'wall'))}",
+                f"{seg / median(floor, 'wall'):.1f}×",
+                "-",
+                "-",
+            ],
             ["(f) cost per order", f"{per_order[n]:.2f} µs", "-", "-", "flat", "-"],
         ]
-        print_table(f"{n:,} orders / {n // 10:,} customers, medians of {args.rounds} interleaved rounds", rows)
+        print_table(
+            f"{n:,} orders / {n // 10:,} customers, medians of {args.rounds} interleaved rounds", rows
+        )
     if len(per_order) > 1:
         small, big = min(per_order), max(per_order)
         ratio = per_order[big] / per_order[small]
-        print(f"\n(f) cost per order {big:,} vs {small:,} orders: {ratio:.2f}× (flat: ≤ 1.2×) {verdict(ratio <= 1.2)}")
+        print(
+            f"\n(f) cost per order {big:,} vs {small:,} orders: {ratio:.2f}× (flat: ≤ 1.2×) {verdict(ratio <= 1.2)}"
+        )
 
 
 if __name__ == "__main__":

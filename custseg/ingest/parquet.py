@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 
@@ -66,7 +65,9 @@ def read_orders_fast(path: Path) -> pd.DataFrame | None:
             f"FROM (SELECT DISTINCT id FROM {source} WHERE id IS NOT NULL)"
         )
         categories = con.sql("SELECT id FROM ids ORDER BY code").to_arrow_table().column("id")
-        rows = con.sql(f"SELECT ids.code, src.t, src.a FROM {source} AS src JOIN ids USING (id)").to_arrow_table()
+        rows = con.sql(
+            f"SELECT ids.code, src.t, src.a FROM {source} AS src JOIN ids USING (id)"
+        ).to_arrow_table()
     finally:
         con.close()
     if rows.num_rows != meta.num_rows or rows.column("t").null_count or rows.column("a").null_count:
