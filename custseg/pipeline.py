@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
+from threadpoolctl import threadpool_limits
 
 from config.mappings import Mapping
 from config.settings import Settings
@@ -19,7 +21,7 @@ from custseg.ingest.parquet import read_orders_fast
 from custseg.ingest.readers import read_order_file
 from custseg.ingest.sql_source import aggregate_sql_many, latest_order
 from custseg.models.churn.history import MAX_HISTORY_CUSTOMERS, HistoryMany, OrderHistory
-from custseg.models.churn.scoring import score_churn
+from custseg.models.churn.scoring import ChurnScores, score_churn
 from custseg.progress import Progress, Silent
 from custseg.snapshot.build import Snapshot, build_snapshot
 from custseg.snapshot.storage import load_snapshot, save_snapshot
@@ -225,19 +227,24 @@ def segment(
     else:
         summary = summarize_store(store, settings, as_of)
     progress.stage("scoring and segmenting", rows=len(summary.aggregates))
-    previous = None
-    if save:
-        try:
-            previous = load_snapshot(store, before=summary.as_of).customers
-        except StoreError:
-            previous = None
-    churn = None
-    if summary.history is not None:
-        progress.stage("churn model (time-split training and holdout check)")
-        churn = score_churn(summary.history, summary.as_of, settings, summary.aggregates)
-    snap = build_snapshot(
-        summary.aggregates, summary.as_of, settings, summary.attributes, previous, summary.source, churn
-    )
+    # The churn model runs on a second thread while this one loads the previous snapshot and
+    # computes the rest (numpy, scipy and DuckDB release the GIL in their loops): both cores work.
+    # One BLAS thread each, so the two do not fight over the cores and figures do not depend on
+    # how many the machine has.
+    with ThreadPoolExecutor(max_workers=1) as pool, threadpool_limits(limits=1, user_api="blas"):
+        churn: Future[ChurnScores] | None = None
+        if summary.history is not None:
+            progress.stage("churn model (time-split training and holdout check)")
+            churn = pool.submit(score_churn, summary.history, summary.as_of, settings, summary.aggregates)
+        previous = None
+        if save:
+            try:
+                previous = load_snapshot(store, before=summary.as_of).customers
+            except StoreError:
+                previous = None
+        snap = build_snapshot(
+            summary.aggregates, summary.as_of, settings, summary.attributes, previous, summary.source, churn
+        )
     if save:
         progress.stage("saving snapshot", rows=len(snap))
         save_snapshot(store, snap)

@@ -281,6 +281,20 @@ class BetaGeoModel:
             raise ValueError("the forecast horizon t must be ≥ 0")
         return self._unconditional_part(t, x, T) * expit(-self._log_odds_dead(x, t_x, T))
 
+    def expected_purchases_by_horizon(
+        self, horizons: ArrayLike, x: ArrayLike, t_x: ArrayLike, T: ArrayLike
+    ) -> np.ndarray:
+        """``expected_purchases`` for each of several horizons (periods), shape (horizons, customers).
+
+        The same numbers as one call per horizon; P(alive), which does not depend on the horizon,
+        is computed once and the horizons go through ₂F₁ as one array.
+        """
+        x, t_x, T = check_summary(x, t_x, T)
+        t = np.asarray(horizons, dtype="float64").reshape(-1, 1)
+        if (t < 0).any():
+            raise ValueError("the forecast horizon t must be ≥ 0")
+        return self._unconditional_part(t, x[None, :], T[None, :]) * expit(-self._log_odds_dead(x, t_x, T))
+
     def expected_purchases_new(self, t: ArrayLike) -> np.ndarray:
         """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` periods."""
         t = np.asarray(t, dtype="float64")

@@ -37,11 +37,9 @@ def expected_purchases_by_month(
     x, t_x, T = check_summary(x, t_x, T)
     (ux, ut, uT), _, inverse = collapse(x, t_x, T)
     ends = np.arange(horizon_months + 1) * DAYS_PER_MONTH / period_days
-    cumulative = np.column_stack(
-        [np.zeros_like(ux)] + [model.expected_purchases(e, ux, ut, uT) for e in ends[1:]]
-    )
+    cumulative = np.vstack([np.zeros_like(ux), model.expected_purchases_by_horizon(ends[1:], ux, ut, uT)])
     # Cumulative expectations can dip by rounding in the last digits; months never go negative.
-    return np.maximum(np.diff(cumulative, axis=1), 0.0)[inverse]
+    return np.maximum(np.diff(cumulative, axis=0), 0.0).T[inverse]
 
 
 def lifetime_value(

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import OptimizeResult, minimize
+from threadpoolctl import threadpool_limits
 
 from custseg.errors import ModelError
 
@@ -49,15 +50,18 @@ def minimize_log_params(
     -------
     (result, value) : the optimiser's result and the objective at ``result.x``.
     """
-    res = minimize(
-        fun,
-        start,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[log_bounds] * len(start),
-        options={"maxiter": max_iter, "ftol": ftol, "gtol": 1e-9},
-    )
-    f, g = fun(res.x)
+    # The objectives are dot products over the distinct rows: a second BLAS thread costs more in
+    # hand-over than it saves, and fights the other threads for the cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        res = minimize(
+            fun,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[log_bounds] * len(start),
+            options={"maxiter": max_iter, "ftol": ftol, "gtol": 1e-9},
+        )
+        f, g = fun(res.x)
     tail = f" {consequence}" if consequence else ""
     if not np.isfinite(f):
         raise ModelError(

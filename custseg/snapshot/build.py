@@ -7,6 +7,7 @@ Units: day counts are whole days up to the as-of date; money is in the data's cu
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,7 @@ def build_snapshot(
     attributes: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
     source: str = "orders",
-    churn: ChurnScores | None = None,
+    churn: ChurnScores | Future[ChurnScores] | None = None,
 ) -> Snapshot:
     """Segment every customer of an aggregate summary.
 
@@ -74,8 +75,10 @@ def build_snapshot(
         ``name``, ``owner``, ``region`` by customer id.
     previous : DataFrame, optional
         The previous snapshot's customers, for stable key-account membership.
-    churn : ChurnScores, optional
+    churn : ChurnScores or Future of it, optional
         ``custseg.models.churn.scoring.score_churn`` output; without scores churn risk follows the lifecycle rule.
+        A future (the churn model still running on another thread) is waited for only once
+        everything else is computed, so the two use both cores.
     Customers without any purchase (only returns) cannot be scored; they are left out and counted
     in the notes.
     """
@@ -118,6 +121,8 @@ def build_snapshot(
         frame[col] = stages[col].to_numpy()
     frame["churn_risk"] = frame["lifecycle"].map(RISK_BY_STAGE)
     frame["churn_probability"] = np.nan
+    if isinstance(churn, Future):
+        churn = churn.result()
     if churn is not None and churn.frame is not None:
         scored = churn.frame.reindex(frame.index)
         frame["churn_probability"] = scored["churn_probability"].to_numpy()

@@ -11,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from custseg.models.churn.features import FEATURES
 
@@ -61,6 +62,13 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> ChurnClassifier:
+        # Each regression multiplies a (rows × 8) matrix a few hundred times: too little work per
+        # call to share, so a second BLAS thread only fights the first for the cores (2.5× slower
+        # on the 5-fold path of a 100k-customer book on 2 cores). One thread gives the same figures.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, y)
+
+    def _fit(self, X: pd.DataFrame, y: np.ndarray) -> ChurnClassifier:
         all_values = X[list(FEATURES)].to_numpy(dtype="float64")
         all_y = np.asarray(y, dtype=np.int8)
         pipe = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=1000))
