@@ -7,6 +7,13 @@ few hundred varied chat messages through the real brain (parse → query → rep
 renderer, timing each. The parser alone is measured on the same messages in the same run.
 
     .venv/bin/python bench/bench_chat.py [--customers 100000] [--orders 1000000] [--rounds 10]
+    .venv/bin/python bench/bench_chat.py --customers 1000000 --fresh --store /work/bench-data/chat_10000000_1000000.db
+
+``--fresh`` times a fresh child process on a stored snapshot (``--store``, a SQLite file such as
+the one ``save_snapshot`` writes for 1M customers from ``bench/synthetic.py``'s 10M orders):
+start → first answer (snapshot load apart) and its peak memory (VmHWM), then ``--per-kind``
+messages of each kind, profiles of customers in and outside the asker's scope among them, next
+to a naive pandas lookup of the same names (one comparison with every name of the book).
 """
 
 from __future__ import annotations
@@ -57,12 +64,120 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def fresh_child(store_path: str, per_kind: int) -> int:
+    """The child of ``--fresh``: prints one JSON line with its timings (seconds) and peak memory."""
+    import json
+
+    t_start = time.perf_counter()
+    from adapters.console.render import render
+    from bench._util import peak_rss_mb
+    from bot.brain import Brain
+    from bot.context import Channel, ChatUser
+    from config import load_settings
+    from custseg.snapshot.storage import load_snapshot
+    from custseg.store import open_store
+
+    store = open_store(f"sqlite:///{store_path}", migrate=False)
+    t_load = time.perf_counter()
+    frame = load_snapshot(store).customers
+    load_s = time.perf_counter() - t_load
+    owner = frame["owner"].dropna().iloc[0]
+    settings = load_settings(env={}).model_copy(update={"users": {"U1": owner}})
+    brain = Brain(store, settings)
+    user, channel = ChatUser("U1", "bench"), Channel("C1", "bench")
+    render(brain.ask("how many champions do we have?", user, channel))
+    first_s = time.perf_counter() - t_start
+    first_rss = peak_rss_mb()
+    mine = frame.index[(frame["owner"] == owner).to_numpy()]
+    others = frame.index[(frame["owner"].notna() & (frame["owner"] != owner)).to_numpy()]
+    names = frame["name"]
+    kinds = {
+        "find": lambda i: "list my dormant customers",
+        "count": lambda i: "how many at-risk customers do I have?",
+        "overview": lambda i: "give me the segment breakdown",
+        "profile in scope": lambda i: f"tell me about {names[mine[i * 37 % len(mine)]]}",
+        "profile outside scope": lambda i: f"tell me about {names[others[i * 41 % len(others)]]}",
+    }
+    times: dict[str, list[float]] = {}
+    for kind, message in kinds.items():
+        for i in range(per_kind):
+            s = time.perf_counter()
+            render(brain.ask(message(i), user, channel))
+            times.setdefault(kind, []).append(time.perf_counter() - s)
+    naive: list[float] = []
+    for i in range(per_kind):
+        s = time.perf_counter()
+        (names == names[others[i * 41 % len(others)]]).to_numpy().nonzero()
+        naive.append(time.perf_counter() - s)
+    print(
+        json.dumps(
+            {
+                "customers": len(frame),
+                "first_s": first_s,
+                "load_s": load_s,
+                "first_rss_mb": first_rss,
+                "times": times,
+                "naive": naive,
+            }
+        )
+    )
+    return 0
+
+
+def fresh(store_path: str, per_kind: int) -> int:
+    """``--fresh``: a child process timed from its start to its first answer, then per kind."""
+    from bench._util import run_child
+
+    got = run_child([__file__, "--child", "--store", store_path, "--per-kind", str(per_kind)], timeout=1800)
+    print(f"custseg chat benchmark, fresh process — {machine()}")
+    rows = [
+        [
+            "start → first answer",
+            fmt_s(got["first_s"]),
+            f"of which snapshot load {fmt_s(got['load_s'])}",
+            f"without load {fmt_s(got['first_s'] - got['load_s'])}",
+            "≤ 5 s",
+            verdict(got["first_s"] <= 5),
+        ],
+        [
+            "peak memory at first answer",
+            f"{got['first_rss_mb']:.0f} MiB",
+            "",
+            "",
+            "≤ 1.5 GB",
+            verdict(got["first_rss_mb"] <= 1536),
+        ],
+    ]
+    naive = got["naive"]
+    for kind, times in got["times"].items():
+        rows.append(
+            [
+                f"{kind} p50 / p95 / max",
+                f"{fmt_s(percentile(times, 50))} / {fmt_s(percentile(times, 95))} / {fmt_s(max(times))}",
+                f"naive name lookup p95 {fmt_s(percentile(naive, 95))}" if "profile" in kind else "",
+                "",
+                "p95 ≤ 50 ms",
+                verdict(percentile(times, 95) <= 0.050),
+            ]
+        )
+    print_table(f"{got['customers']:,} customers, {len(naive)} messages per kind", rows)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--fresh", action="store_true", help="time a fresh process on --store (see above)")
+    ap.add_argument("--store", help="the SQLite store with a snapshot, for --fresh")
+    ap.add_argument("--per-kind", type=int, default=200, help="messages of each kind, with --fresh")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--customers", type=int, default=100_000)
     ap.add_argument("--orders", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=10, help="times each message is sent")
     args = ap.parse_args()
+    if args.fresh or args.child:
+        if not args.store:
+            ap.error("--fresh needs --store PATH: a SQLite store holding a snapshot")
+        return fresh_child(args.store, args.per_kind) if args.child else fresh(args.store, args.per_kind)
 
     from adapters.console.render import render
     from bot.brain import Brain

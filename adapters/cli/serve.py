@@ -18,6 +18,8 @@ def cmd_web(args: argparse.Namespace) -> int:
     logs.configure()
     settings = settings_from(args)
     brain, _ = brain_for(settings)
+    # A new nightly snapshot is loaded beside the one answering, then swapped in: no request waits.
+    brain.background_reload = True
     app = build_app(brain, settings, os.environ)
     for status in app[STATUSES]:
         print(f"  {status.line()}", file=sys.stderr)

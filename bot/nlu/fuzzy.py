@@ -64,14 +64,24 @@ class FuzzyIndex:
         into a keyword even if it is one edit away from one).
     max_k : int, optional
         Upper bound on edits, to keep the index small for large name lists.
+    reachable : iterable of str, optional
+        The words a typo can turn out to be, when the caller knows most of ``words`` never can
+        (a lookup only corrects letters and blanks); all of ``words`` by default. Only these go
+        into the deletion index; every word still matches itself.
     """
 
-    def __init__(self, words: Iterable[str], protected: Iterable[str] = (), max_k: int = 2) -> None:
+    def __init__(
+        self,
+        words: Iterable[str],
+        protected: Iterable[str] = (),
+        max_k: int = 2,
+        reachable: Iterable[str] | None = None,
+    ) -> None:
         self.words = frozenset(w for w in words if w)
         self.protected = frozenset(protected) | self.words
         self.max_k = max_k
         self._index: dict[str, set[str]] = {}
-        for w in self.words:
+        for w in self.words if reachable is None else frozenset(w for w in reachable if w):
             for d in _deletions(w, min(max_k, max_edits(len(w)))):
                 self._index.setdefault(d, set()).add(w)
         self.lookup = lru_cache(maxsize=8192)(self._lookup)

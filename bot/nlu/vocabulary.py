@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .fuzzy import FuzzyIndex
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Longest name (in tokens) looked for in a message.
 MAX_NAME_TOKENS = 5
@@ -16,6 +20,44 @@ def _norm_name(name: str) -> tuple[str, ...]:
     """Lower-case, punctuation-free token tuple used to match a name in a message."""
     cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in name.replace("'s", ""))
     return tuple(cleaned.split())[:MAX_NAME_TOKENS]
+
+
+def _name_keys(names: tuple[str, ...]) -> pa.ListArray:
+    """``_norm_name`` of every name, vectorised: each name's tokens as an Arrow list.
+
+    Printable-ASCII names go through Arrow (where "alphanumeric" and lower-casing agree with
+    Python's); any other name through ``_norm_name`` itself.
+    """
+    # Imported here: the parser alone (no data's names) must start fast.
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(names, type=pa.string())
+    text = pc.replace_substring_regex(pc.replace_substring(arr, "'s", ""), "[^A-Za-z0-9]", " ")
+    words = pc.utf8_split_whitespace(pc.utf8_trim_whitespace(pc.utf8_lower(text)))
+    tokens = pc.list_slice(words, 0, MAX_NAME_TOKENS)
+    other = np.flatnonzero(~pc.match_substring_regex(arr, r"^[\x20-\x7e]*$").to_numpy(zero_copy_only=False))
+    if not len(other):
+        return tokens
+    listed = tokens.to_pylist()
+    for i in other:
+        listed[i] = list(_norm_name(names[i]))
+    return pa.array(listed, type=pa.list_(pa.string()))
+
+
+class NameKeys:
+    """A set of normalised names (token tuples), held as joined strings: a million customers'
+    names take one ``frozenset`` of strings instead of a million tuples."""
+
+    def __init__(self, joined: frozenset[str]):
+        self.joined = joined
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and " ".join(key) in self.joined
+
+    def __len__(self) -> int:
+        return len(self.joined)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,9 +111,27 @@ class Vocabulary:
         return self
 
     @cached_property
-    def customer_names(self) -> dict[tuple[str, ...], str]:
-        """Normalised customer name -> name as stored."""
-        return {k: n for n in self.customers if (k := _norm_name(n))}
+    def _customer_tokens(self) -> pa.ListArray:
+        """Every customer name's normalised tokens (names without any left out)."""
+        import pyarrow.compute as pc
+
+        assert isinstance(self.customers, tuple)
+        tokens = _name_keys(self.customers)
+        return tokens.filter(pc.greater(pc.list_value_length(tokens), 0))
+
+    @cached_property
+    def _customer_joined(self) -> pa.Array:
+        """Every customer's normalised name, its tokens joined by one blank."""
+        import pyarrow.compute as pc
+
+        return pc.binary_join(self._customer_tokens, " ")
+
+    @cached_property
+    def customer_names(self) -> NameKeys:
+        """The customers' normalised names (``key in customer_names`` for a token tuple)."""
+        import pyarrow.compute as pc
+
+        return NameKeys(frozenset(pc.unique(self._customer_joined).to_pylist()))
 
     @cached_property
     def owner_names(self) -> dict[tuple[str, ...], str]:
@@ -121,8 +181,10 @@ class Vocabulary:
     @cached_property
     def known_words(self) -> frozenset[str]:
         """Every word of every name: protected from typo correction."""
-        words: set[str] = set()
-        for table in (self.customer_names, self.owner_names, self.region_names, self.country_names):
+        import pyarrow.compute as pc
+
+        words: set[str] = set(pc.unique(pc.list_flatten(self._customer_tokens)).to_pylist())
+        for table in (self.owner_names, self.region_names, self.country_names):
             for key in table:
                 words.update(key)
         for key in self.attribute_names:
@@ -147,5 +209,14 @@ class Vocabulary:
 
     @cached_property
     def customer_fuzzy(self) -> FuzzyIndex:
-        """Typo lookup for whole customer names written as one string."""
-        return FuzzyIndex((" ".join(k) for k in self.customer_names), max_k=1)
+        """Typo lookup for whole customer names written as one string.
+
+        Only a phrase of letters is ever looked up (``FuzzyIndex.lookup``), and one edit away from
+        it a name has at most one character that is neither a letter nor a blank: names with more
+        ("Customer 4242") can only match themselves, so they stay out of the deletion index.
+        """
+        import pyarrow.compute as pc
+
+        joined = pc.unique(self._customer_joined)
+        reachable = pc.less_equal(pc.count_substring_regex(joined, r"[^\p{L} ]"), 1)
+        return FuzzyIndex(joined.to_pylist(), max_k=1, reachable=joined.filter(reachable).to_pylist())

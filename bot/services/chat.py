@@ -98,6 +98,10 @@ class ChatService:
         self._engine: QueryEngine | None = None
         self._vocabulary: Vocabulary | None = None
         self._snapshot_id: int | None = None
+        self._preloading: threading.Thread | None = None
+        # The web process answers from the held snapshot while a newer one loads (``engine``); the
+        # worker and one-off commands load it before answering, so a post follows its new snapshot.
+        self.background_reload = False
         # The language each (platform, user) last wrote in, for their button presses.
         self._spoken: dict[tuple[str, str], str] = {}
 
@@ -107,30 +111,64 @@ class ChatService:
             return conn.execute(select(func.max(SNAPSHOTS.c.id))).scalar()
 
     def engine(self) -> QueryEngine:
-        """The query engine on the latest snapshot (reloaded when a newer one exists)."""
+        """The query engine on the latest snapshot.
+
+        The first call loads it, and a newer snapshot stored later is loaded before answering;
+        with ``background_reload`` (the web process) it is loaded in a background thread instead
+        while messages are still answered from the one held, and the switch happens once the new
+        engine and vocabulary are built, so no message waits for a load (``preload`` waits for it).
+        """
         latest = self._latest_id()
         if latest is None:
             raise NoSnapshotError()
         with self._lock:
-            if self._engine is None or latest != self._snapshot_id:
-                snap = load_snapshot(self.store)
-                currency, self.currency_source = data_currency(self.store, self.configured)
-                if currency != self.settings.currency:
-                    self.settings = self.configured.model_copy(update={"currency": currency})
-                self._engine = QueryEngine(
-                    snap, recent_orders_lookup(self.store), StoredBook(self.store), currency=currency
+            if self._engine is None or (latest != self._snapshot_id and not self.background_reload):
+                self._engine, self._vocabulary, self._snapshot_id = self._load()
+            elif latest != self._snapshot_id and self._preloading is None:
+                self._preloading = threading.Thread(
+                    target=self._preload, name="snapshot-preload", daemon=True
                 )
-                self._engine.customer_names  # noqa: B018  built now, not on a user's first profile request
-                frame = snap.customers
-                self._vocabulary = Vocabulary(
-                    customers=frame["name"].dropna().tolist(),
-                    owners=frame["owner"].dropna().unique().tolist(),
-                    regions=frame["region"].dropna().unique().tolist(),
-                    countries=(attributes := attribute_values(self.store)).get("country", ()),
-                    attributes=attributes,
-                ).warm()
-                self._snapshot_id = snap.id
+                self._preloading.start()
             return self._engine
+
+    def preload(self) -> None:
+        """Wait until a background load started by ``engine`` has switched to the new snapshot."""
+        thread = self._preloading
+        if thread is not None:
+            thread.join()
+
+    def _preload(self) -> None:
+        try:
+            loaded = self._load()
+            with self._lock:
+                self._engine, self._vocabulary, self._snapshot_id = loaded
+        except Exception:
+            # The held snapshot keeps answering; the next message tries the load again.
+            log.exception("could not preload the latest snapshot")
+        finally:
+            with self._lock:
+                self._preloading = None
+
+    def _load(self) -> tuple[QueryEngine, Vocabulary, int | None]:
+        """The engine and name vocabulary on the latest stored snapshot, built completely."""
+        snap = load_snapshot(self.store)
+        currency, self.currency_source = data_currency(self.store, self.configured)
+        if currency != self.settings.currency:
+            self.settings = self.configured.model_copy(update={"currency": currency})
+        engine = QueryEngine(
+            snap, recent_orders_lookup(self.store), StoredBook(self.store), currency=currency
+        )
+        engine.customer_names  # noqa: B018  built now, not on a user's first profile request
+        frame = snap.customers
+        attributes = attribute_values(self.store)
+        vocabulary = Vocabulary(
+            customers=frame["name"].dropna().tolist(),
+            owners=frame["owner"].dropna().unique().tolist(),
+            regions=frame["region"].dropna().unique().tolist(),
+            countries=attributes.get("country", ()),
+            attributes=attributes,
+        ).warm()
+        return engine, vocabulary, snap.id
 
     def vocabulary(self) -> Vocabulary | None:
         return self._vocabulary

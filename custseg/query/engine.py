@@ -155,8 +155,9 @@ class QueryEngine:
             col: pd.Categorical(frame[col], categories=list(values)).codes
             for col, values in CATEGORICAL.items()
         }
-        self._owner = pd.Categorical(frame["owner"].fillna("").str.lower())
-        self._region = pd.Categorical(frame["region"].fillna("").str.lower())
+        # As objects first: a categorical column (how a columnar store may load it) has no "" to fill.
+        self._owner = pd.Categorical(frame["owner"].astype(object).fillna("").str.lower())
+        self._region = pd.Categorical(frame["region"].astype(object).fillna("").str.lower())
         self._num = {
             col: frame[col].to_numpy(dtype="float64")
             for col in ("revenue", "recency_days", "frequency", "overdue_ratio", "avg_order_value")
@@ -167,6 +168,7 @@ class QueryEngine:
         self._key = frame["key_account"].to_numpy(dtype=bool)
         self._first = frame["first_order"].to_numpy().astype("datetime64[D]")
         self._customer_names: NameIndex | None = None
+        self._name_hash: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._ledger: Ledger | None = None
         self._columns: dict[str, pd.Categorical] = {}
         self._attributes: pd.DataFrame | None = None
@@ -187,8 +189,24 @@ class QueryEngine:
     @property
     def customer_names(self) -> NameIndex:
         if self._customer_names is None:
-            self._customer_names = NameIndex(self.frame["name"].dropna().tolist() + list(self.ids))
+            names = self.frame["name"].dropna().to_numpy(dtype=object)
+            self._customer_names = NameIndex(np.concatenate([names, self.ids.astype(object)]))
         return self._customer_names
+
+    def rows_named(self, name: str) -> np.ndarray:
+        """The rows (ascending) of the customers called exactly ``name``: a binary search in the
+        names' sorted hashes, not a comparison with every name of the book."""
+        if self._name_hash is None:
+            # Object or categorical column alike: hashed as the strings (missing names hash apart).
+            names = self.frame["name"].to_numpy(dtype=object)
+            hashes = pd.util.hash_array(names, categorize=False)
+            order = np.argsort(hashes, kind="stable")
+            self._name_hash = (names, hashes[order], order)
+        names, hashes, order = self._name_hash
+        h = pd.util.hash_array(np.array([name], dtype=object), categorize=False)[0]
+        rows = order[np.searchsorted(hashes, h, side="left") : np.searchsorted(hashes, h, side="right")]
+        # A 64-bit hash collision would bring another name: compared on the few rows found.
+        return rows[names[rows] == name]
 
     def _needs(self, what: str) -> BookData:
         if self.data is None:
@@ -285,7 +303,11 @@ class QueryEngine:
             return self.customer_names
         if view.customers is None:
             rows = self.frame[view.mask]
-            view.customers = NameIndex(rows["name"].dropna().tolist() + list(rows.index))
+            view.customers = NameIndex(
+                np.concatenate(
+                    [rows["name"].dropna().to_numpy(dtype=object), rows.index.to_numpy(dtype=object)]
+                )
+            )
         return view.customers
 
     # ----------------------------------------------------------------------------------------------
@@ -1087,16 +1109,22 @@ class QueryEngine:
         customer of another account manager does the answer say whose it is (``OutsideScope`` with
         ``owner``), and nothing else about them."""
         view = self._view(scope)
-        found = self._names_in(view).resolve(typed)
+        names = self._names_in(view)
+        # The closest spellings (the step that compares with every name of the scope) only when
+        # neither an exact name in the scope nor one outside it answers: a fuzzy hit is always
+        # ``corrected``, so the order changes no answer.
+        exact = names.resolve_exact(typed)
         in_scope = view.mask
         # Someone with a book of their own is told whose another customer is; an empty scope is not.
-        if view is not self._everyone and in_scope.any() and (found.exact is None or found.corrected):
+        if view is not self._everyone and in_scope.any() and (exact is None or exact.exact is None):
             elsewhere = self._outside_scope(typed, in_scope)
             if elsewhere is not None:
                 return elsewhere
+        found = exact if exact is not None else names.closest(typed)
 
         def named(name: str) -> np.ndarray:
-            return self.ids[(self.frame["name"] == name).to_numpy() & in_scope]
+            rows = self.rows_named(name)
+            return self.ids[rows[in_scope[rows]]]
 
         if found.exact is not None:
             ids = named(found.exact)
@@ -1123,7 +1151,7 @@ class QueryEngine:
             found = self.customer_names.resolve(typed)
             if found.exact is None or found.corrected or plain(found.exact) != plain(typed):
                 return None
-            ids = self.ids[(self.frame["name"] == found.exact).to_numpy()]
+            ids = self.ids[self.rows_named(found.exact)]
         if len(ids) != 1:
             return None
         row = int(self.frame.index.get_loc(ids[0]))

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _LEGAL = re.compile(
     r"\b(inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|gmbh|ag|sa|s\.a\.|bv|nv|pty|kk)\b\.?"
@@ -75,8 +79,44 @@ class Match:
     candidates: list[str] = field(default_factory=list)
 
 
+# Printable ASCII: for these names Arrow's RE2 expressions give exactly what ``plain`` and
+# ``normalise`` give (``\w``, ``\b`` and whitespace agree); any other name goes through Python.
+_SIMPLE = r"^[\x20-\x7e]*$"
+
+
+def _keys(names: np.ndarray, legal: bool) -> np.ndarray:
+    """``normalise`` (``legal``) or ``plain`` of every name, as an object array, vectorised."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(names, type=pa.string())
+    text = pc.utf8_lower(arr)
+    if legal:
+        text = pc.replace_substring_regex(text, _LEGAL.pattern, " ")
+    text = pc.replace_substring_regex(text, r"[^\w\s]", " ")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, " +", " "))
+    out = text.to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~pc.match_substring_regex(arr, _SIMPLE).to_numpy(zero_copy_only=False))
+    python = normalise if legal else plain
+    for i in other:
+        out[i] = python(names[i])
+    return out
+
+
+def _hash(values: np.ndarray) -> np.ndarray:
+    """64-bit hashes of strings (equal strings, equal hashes; collisions are checked by callers)."""
+    import pandas as pd
+
+    return pd.util.hash_array(values.astype(object), categorize=False)
+
+
 class NameIndex:
     """Resolve typed names against known ones.
+
+    Built vectorised (Arrow and numpy, no Python loop over the names), and looked up by binary
+    search in sorted hash arrays, so a million-customer book is indexed in seconds and a lookup
+    costs microseconds.
 
     Parameters
     ----------
@@ -90,46 +130,114 @@ class NameIndex:
     """
 
     def __init__(self, names, confident: float = 0.75, plausible: float = 0.5, margin: float = 0.15):
-        self.names = sorted({n for n in names if n})
+        # Imported here: the parser imports this module for ``osa_distance`` and must start fast.
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        given = np.asarray(
+            list(names) if not isinstance(names, np.ndarray | pd.Index) else names, dtype=object
+        )
+        given = given[pd.notna(given)]
+        unique = pd.unique(given[given != ""]) if len(given) else np.array([], dtype=object)
+        # Arrow sorts by UTF-8 bytes, which is code-point order: the order ``sorted`` gives.
+        self._names = unique[pc.sort_indices(pa.array(unique, type=pa.string())).to_numpy()]
         self.confident = confident
         self.plausible = plausible
         self.margin = margin
-        self._plain: dict[str, list[str]] = {}
-        self._norm: dict[str, list[str]] = {}
-        for n in self.names:
-            self._plain.setdefault(plain(n), []).append(n)
-            self._norm.setdefault(normalise(n), []).append(n)
+        self._plain_hash, self._plain_rows = self._sorted(_hash(_keys(self._names, legal=False)))
+        norm = _keys(self._names, legal=True)
+        self._norm_hash, self._norm_rows = self._sorted(_hash(norm))
+        self._norm_len = pc.utf8_length(pa.array(norm, type=pa.string())).to_numpy()
+        words = pc.utf8_split_whitespace(pa.array(norm, type=pa.string()))
+        owner = pc.list_parent_indices(words).to_numpy()
+        self._word_hash, rows = self._sorted(_hash(pc.list_flatten(words).to_numpy(zero_copy_only=False)))
+        self._word_rows = owner[rows]
+
+    @staticmethod
+    def _sorted(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``hashes`` sorted, and the row each came from (stable: rows in name order within a hash)."""
+        import numpy as np
+
+        order = np.argsort(hashes, kind="stable")
+        return hashes[order], order
+
+    @property
+    def names(self) -> list[str]:
+        """The known names, sorted, each once."""
+        return self._names.tolist()
+
+    def _rows(self, hashes: np.ndarray, rows: np.ndarray, key: str) -> np.ndarray:
+        import numpy as np
+
+        h = _hash(np.array([key], dtype=object))[0]
+        lo, hi = np.searchsorted(hashes, h, side="left"), np.searchsorted(hashes, h, side="right")
+        return rows[lo:hi]
+
+    def _containing(self, words: list[str]) -> np.ndarray:
+        """Rows (in name order) whose normalised name has every one of ``words`` among its words."""
+        import numpy as np
+
+        sets = sorted(
+            (np.unique(self._rows(self._word_hash, self._word_rows, w)) for w in dict.fromkeys(words)),
+            key=len,
+        )
+        rows = sets[0]
+        for other in sets[1:]:
+            rows = rows[np.isin(rows, other, assume_unique=True)]
+        # A 64-bit hash collision would add a name without the words: checked on the few left.
+        return (
+            rows
+            if len(rows) > 64
+            else np.array(
+                [r for r in rows if set(words) <= set(normalise(self._names[r]).split())], dtype=np.int64
+            )
+        )
 
     def resolve(self, typed: str) -> Match:
         """Exact (ignoring case and punctuation) wins; then a name that equals the typed one without
         legal forms, or contains all its words, if it is the only one; several → candidates to pick
         from; otherwise the closest spellings."""
+        found = self.resolve_exact(typed)
+        return found if found is not None else self.closest(typed)
+
+    def resolve_exact(self, typed: str) -> Match | None:
+        """``resolve`` without its last step: None where only the closest spellings would be left
+        (the one step that compares with many names)."""
         typed = typed.strip()
         key = plain(typed)
-        if key in self._plain:
-            hits = self._plain[key]
+        hits = [
+            n for n in self._names[self._rows(self._plain_hash, self._plain_rows, key)] if plain(n) == key
+        ]
+        if hits:
             return Match(typed, exact=hits[0]) if len(hits) == 1 else Match(typed, candidates=hits)
         norm = normalise(typed)
         if not norm:
             return Match(typed)
-        words = norm.split()
-        containing = [n for nk, ns in self._norm.items() for n in ns if all(w in nk.split() for w in words)]
+        containing = self._names[self._containing(norm.split())].tolist()
         if len(containing) == 1:
             return Match(typed, exact=containing[0])
         if containing:
-            same = self._norm.get(norm, [])
+            same = [
+                n
+                for n in self._names[self._rows(self._norm_hash, self._norm_rows, norm)]
+                if normalise(n) == norm
+            ]
             return Match(typed, candidates=same + sorted(c for c in containing if c not in same)[:10])
+        return None
+
+    def closest(self, typed: str) -> Match:
+        """The closest spellings of ``typed``: one taken when it is confidently best, else up to five
+        "did you mean" candidates (none when nothing is plausible)."""
+        import numpy as np
+
+        typed = typed.strip()
+        norm = normalise(typed)
         slack = max(2, len(norm) // 3)
-        scored = sorted(
-            (
-                (similarity(norm, nk), n)
-                for nk, ns in self._norm.items()
-                # Cheap length screen first: on a big book, most names cannot be within reach.
-                if abs(len(nk) - len(norm)) <= slack
-                for n in ns
-            ),
-            key=lambda p: (-p[0], p[1]),
-        )
+        # Cheap length screen first: on a big book, most names cannot be within reach.
+        near = self._names[np.abs(self._norm_len - len(norm)) <= slack]
+        scored = sorted(((similarity(norm, normalise(n)), n) for n in near), key=lambda p: (-p[0], p[1]))
         good = [(s, n) for s, n in scored if s >= self.plausible][:5]
         if (
             good

@@ -1,0 +1,89 @@
+"""Names resolved on the demo book whatever the frame's text columns are (object or categorical),
+and out-of-scope customers told apart without a comparison with every name of the book."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from custseg.query import QueryEngine
+from custseg.query.names import NameIndex
+from custseg.snapshot.build import Snapshot
+from custseg.snapshot.storage import load_snapshot
+from custseg.store import Store
+from tests.helpers.demo_book import DemoBooks
+
+TEXT = ("name", "owner", "region", "segment", "lifecycle_stage", "value_tier")
+
+
+@pytest.fixture(scope="module")
+def stored(demo_books: DemoBooks, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with demo_books.store("sqlite", tmp_path_factory.mktemp("names")) as store:
+        yield store
+
+
+def categorical(snap: Snapshot) -> Snapshot:
+    """``snap`` with its low-cardinality text columns as pandas categoricals (how a columnar
+    store may load them)."""
+    frame = snap.customers.copy()
+    for col in TEXT:
+        if col in frame:
+            frame[col] = frame[col].astype("category")
+    return dataclasses.replace(snap, customers=frame)
+
+
+def questions(snap: Snapshot) -> list[tuple[str, frozenset[str] | None]]:
+    frame = snap.customers
+    owner = str(frame["owner"].dropna().iloc[0])
+    mine = frame[frame["owner"] == owner]
+    others = frame[frame["owner"].notna() & (frame["owner"] != owner)]
+    names = [*mine["name"].head(5), *others["name"].head(5), *others.index[:3]]
+    typos = [n[:-1] for n in mine["name"].head(3)] + [n.split()[0] for n in others["name"].head(3)]
+    scope = frozenset({owner.lower()})
+    return [(str(n), s) for n in [*names, *typos, "nobody at all", ""] for s in (None, scope)]
+
+
+def test_profiles_are_the_same_with_categorical_columns(stored: Store) -> None:
+    snap = load_snapshot(stored)
+    plain_engine, cat_engine = QueryEngine(snap), QueryEngine(categorical(snap))
+    for typed, scope in questions(snap):
+        expected = plain_engine.resolve_customer(typed, scope)
+        assert cat_engine.resolve_customer(typed, scope) == expected, typed
+        assert cat_engine.run_json({"intent": "customer_profile", "customer": typed}, scope=scope) == (
+            plain_engine.run_json({"intent": "customer_profile", "customer": typed}, scope=scope)
+        )
+
+
+def test_a_customer_of_another_manager_is_named_as_theirs(stored: Store) -> None:
+    snap = load_snapshot(stored)
+    engine = QueryEngine(snap)
+    frame = snap.customers
+    owner = str(frame["owner"].dropna().iloc[0])
+    other = frame[frame["owner"].notna() & (frame["owner"] != owner)].iloc[0]
+    answer = engine.run_json(
+        {"intent": "customer_profile", "customer": other["name"]}, scope=frozenset({owner.lower()})
+    )
+    assert answer == {"kind": "outside_scope", "typed": other["name"], "owner": other["owner"]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "exact", "candidates"),
+    [
+        ("acme corp", None, ["ACME corp", "Acme Corp."]),
+        ("Acme", None, ["ACME corp", "Acme Corp.", "Acme Holdings"]),
+        ("holdings", "Acme Holdings", []),
+        ("Müller", "Müller GmbH", []),
+        ("initek", None, ["Initech"]),
+        ("xyz", None, []),
+    ],
+)
+def test_name_index_built_vectorised_resolves_as_written(
+    typed: str, exact: str | None, candidates: list[str]
+) -> None:
+    index = NameIndex(
+        ["Acme Corp.", "ACME corp", "Globex Inc", "Müller GmbH", "Initech", "Acme Holdings", None, ""]
+    )
+    found = index.resolve(typed)
+    assert (found.exact, found.candidates) == (exact, candidates)
