@@ -76,7 +76,7 @@ def test_only_the_columns_asked_for_are_loaded_and_an_unknown_one_is_a_clear_err
     save_snapshot(any_store, snapshot(customers(5)))
     few = load_snapshot(any_store, columns=["key_account", "key_account_misses"]).customers
     assert list(few.columns) == ["key_account", "key_account_misses"] and len(few) == 5
-    with pytest.raises(StoreError, match="no column.*colour"):
+    with pytest.raises(StoreError, match=r"no column.*colour"):
         load_snapshot(any_store, columns=["segment", "colour"])
 
 

@@ -10,6 +10,7 @@ Create Date: 2026-12-02 14:30:00.000000
 """
 
 import io
+from typing import Any
 
 from alembic import op
 import pyarrow as pa
@@ -25,7 +26,7 @@ depends_on = None
 PART_ROWS = 250_000
 
 # (name, Arrow type, SQL type of snapshot_customers, nullable) as of revision 0013.
-_COLUMNS = [
+_COLUMNS: list[tuple[str, pa.DataType, sa.types.TypeEngine[Any], bool]] = [
     ('customer_id', pa.string(), sa.String(64), False),
     ('name', pa.string(), sa.String(255), True),
     ('owner', pa.string(), sa.String(128), True),
