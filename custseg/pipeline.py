@@ -23,6 +23,7 @@ from custseg.ingest.sql_source import aggregate_sql_many, latest_order
 from custseg.models.churn.history import MAX_HISTORY_CUSTOMERS, HistoryMany, OrderHistory
 from custseg.models.churn.scoring import ChurnScores, score_churn
 from custseg.progress import Progress, Silent
+from custseg.segmentation.key_accounts import PREVIOUS_COLUMNS
 from custseg.snapshot.build import Snapshot, build_snapshot
 from custseg.snapshot.storage import load_snapshot, save_snapshot
 from custseg.store.db import Store, make_engine
@@ -239,7 +240,9 @@ def segment(
         previous = None
         if save:
             try:
-                previous = load_snapshot(store, before=summary.as_of).customers
+                # Only what stable key-account membership reads (key_accounts): a fraction of the
+                # whole snapshot's load time and memory.
+                previous = load_snapshot(store, before=summary.as_of, columns=PREVIOUS_COLUMNS).customers
             except StoreError:
                 previous = None
         snap = build_snapshot(

@@ -159,7 +159,7 @@ def key_account_moves(before: pd.DataFrame, after: pd.DataFrame, basis: str) -> 
 
 def _stage_values(frame: pd.DataFrame, basis: str) -> list[float]:
     keys = frame[frame["key_account"]]
-    sums = keys.groupby("lifecycle")[basis].sum()
+    sums = keys.groupby("lifecycle", observed=True)[basis].sum()
     return [float(sums.get(stage, 0.0)) for stage in STAGES]
 
 

@@ -10,6 +10,10 @@ from config.sections import KeyAccountSettings
 UNASSIGNED = "(no owner)"
 
 
+# What ``key_accounts`` reads of the previous snapshot (a pipeline loads only these).
+PREVIOUS_COLUMNS: tuple[str, ...] = ("key_account", "key_account_misses")
+
+
 def qualifying(frame: pd.DataFrame, settings: KeyAccountSettings) -> np.ndarray:
     """Which customers meet the criteria now: the top ``per_owner`` of each account manager by
     ``basis`` (ties broken by row order, which is customer-id order in a snapshot), with at least

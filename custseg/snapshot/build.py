@@ -21,13 +21,12 @@ from custseg.segmentation.key_accounts import key_accounts
 from custseg.segmentation.lifecycle import RISK_BY_STAGE, Lifecycle
 from custseg.segmentation.rfm import rfm_scores, segment_of
 from custseg.segmentation.tiers import ValueTiers, value_basis
-from custseg.store.models import SNAPSHOT_CUSTOMERS
+from custseg.snapshot.columns import COLUMNS
 
 if TYPE_CHECKING:
     # Only for the annotation: the churn model pulls in scikit-learn, which loading a snapshot does not need.
     from custseg.models.churn.scoring import ChurnScores
 
-COLUMNS: list[str] = [c.name for c in SNAPSHOT_CUSTOMERS.columns if c.name not in ("snapshot_id",)]
 ATTRIBUTES = ("name", "owner", "region")
 
 
@@ -38,7 +37,7 @@ class Snapshot:
     Attributes
     ----------
     customers : DataFrame
-        Indexed by ``customer_id`` (str); the columns of ``SnapshotCustomer``.
+        Indexed by ``customer_id`` (str); the columns of ``custseg.snapshot.columns.SCHEMA``.
     notes : dict
         What the reader should know: thresholds learned, customers left out and why, which rule
         produced churn risk.

@@ -1,31 +1,78 @@
-"""Snapshots in our own database: save (replacing one of the same day), list, load."""
+"""Snapshots in our own database: save (replacing one of the same day), list, load.
+
+A snapshot's customers are stored as Parquet parts (``snapshot_parts``, columns and types in
+``custseg.snapshot.columns``): written from Arrow arrays and read back with column projection, so a
+1M-customer book is saved and loaded in about a second and a reader that needs two columns
+decodes only those.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import io
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy import delete, insert, select
 
 from custseg.errors import NoSnapshotError, StoreError
-from custseg.snapshot.build import COLUMNS, Snapshot
+from custseg.snapshot.build import Snapshot
+from custseg.snapshot.columns import CATEGORY_COLUMNS, COLUMNS, DATE_COLUMNS, INT_COLUMNS, SCHEMA
 from custseg.store.db import Store
-from custseg.store.models import SNAPSHOT_CUSTOMERS, SNAPSHOTS
+from custseg.store.models import SNAPSHOT_PARTS, SNAPSHOTS
+
+# Customers per Parquet part: large enough that Parquet's per-file overhead is negligible, small
+# enough that encoding one part at a time keeps the extra memory of a save to a fraction of the frame.
+PART_ROWS = 250_000
+# zstd level 3 (its default) compresses the repetitive label columns ~10× at ~300 MB/s per core.
+_COMPRESSION = "zstd"
 
 
-def _to_rows(snapshot_id: int, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = frame.reset_index()
-    out.insert(0, "snapshot_id", snapshot_id)
-    out["first_order"] = pd.to_datetime(out["first_order"]).dt.date
-    out["last_order"] = pd.to_datetime(out["last_order"]).dt.date
-    out["expected_next_order"] = pd.to_datetime(out["expected_next_order"]).dt.date
-    out = out.astype(object).where(out.notna(), None)
-    return out.to_dict("records")
+def encode_part(frame: pd.DataFrame) -> bytes:
+    """One Parquet file (zstd) of snapshot customers, ``customer_id`` as the first column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indexed by customer id, the columns of ``custseg.snapshot.columns.SCHEMA``.
+
+    Raises
+    ------
+    StoreError
+        When a column is missing or has values its type cannot hold.
+    """
+    missing = [c for c in COLUMNS[1:] if c not in frame.columns]
+    if missing:
+        raise StoreError(f"The snapshot has no column(s) {', '.join(missing)}; it cannot be stored.")
+    arrays = [pa.array(frame.index.to_numpy(dtype=object), pa.string())]
+    for field in list(SCHEMA)[1:]:
+        values = frame[field.name]
+        if field.name in DATE_COLUMNS:
+            # Whole days: datetime64 of any unit, datetime.date objects or NaT all become date32.
+            values = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        try:
+            arrays.append(pa.array(values, field.type, from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
+            raise StoreError(
+                f"The snapshot's column {field.name} cannot be stored as {field.type}: {err}"
+            ) from None
+    table = pa.Table.from_arrays(arrays, schema=SCHEMA)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression=_COMPRESSION)
+    return sink.getvalue()
 
 
-def save_snapshot(store: Store, snap: Snapshot, chunk: int = 20_000) -> int:
-    """Store a snapshot, replacing any earlier one with the same as-of date, in one transaction."""
+def save_snapshot(store: Store, snap: Snapshot, part_rows: int = PART_ROWS) -> int:
+    """Store a snapshot, replacing any earlier one with the same as-of date, in one transaction.
+
+    A failure half-way (a bad column, a lost connection) leaves the store as it was.
+    """
     created = dt.datetime.now().replace(microsecond=0)
     with store.begin() as conn:
         conn.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.as_of == snap.as_of))
@@ -41,9 +88,18 @@ def save_snapshot(store: Store, snap: Snapshot, chunk: int = 20_000) -> int:
             )
             .returning(SNAPSHOTS.c.id)
         ).scalar_one()
-        table = SNAPSHOT_CUSTOMERS
-        for start in range(0, len(snap.customers), chunk):
-            conn.execute(insert(table), _to_rows(snap_id, snap.customers.iloc[start : start + chunk]))
+        # Sorted by customer id so parts are ordered ranges and a load needs no sort of its own.
+        frame = (
+            snap.customers if snap.customers.index.is_monotonic_increasing else snap.customers.sort_index()
+        )
+        # One part encoded and inserted at a time: the save holds one part's bytes beside the frame.
+        for number, start in enumerate(range(0, len(frame), part_rows)):
+            piece = frame.iloc[start : start + part_rows]
+            conn.execute(
+                insert(SNAPSHOT_PARTS).values(
+                    snapshot_id=snap_id, part=number, n_rows=len(piece), payload=encode_part(piece)
+                )
+            )
     snap.id, snap.created_at = snap_id, created
     return snap_id
 
@@ -58,13 +114,81 @@ def list_snapshots(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "as_of", "created_at", "source", "n_customers"])
 
 
-def load_snapshot(store: Store, as_of: dt.date | None = None, before: dt.date | None = None) -> Snapshot:
+def decode_parts(payloads: Sequence[bytes], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The customers of a snapshot's parts as the frame ``build_snapshot`` makes.
+
+    Parameters
+    ----------
+    payloads : sequence of bytes
+        The parts' Parquet files, in part order.
+    columns : sequence of str, optional
+        Only these columns (besides the ``customer_id`` index) are decoded; all when None.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id`` (str); dates as datetime64 (whole days, NaT where missing),
+        ``key_account`` bool, counts int64, figures float64 with NaN where missing, the
+        low-cardinality labels (``CATEGORY_COLUMNS``) as categoricals, names as str or None.
+    """
+    wanted = COLUMNS[1:] if columns is None else list(dict.fromkeys(columns))
+    unknown = [c for c in wanted if c not in COLUMNS]
+    if unknown:
+        raise StoreError(
+            f"A snapshot has no column(s) {', '.join(unknown)}; it has {', '.join(COLUMNS[1:])}."
+        )
+    read = ["customer_id", *[c for c in wanted if c != "customer_id"]]
+    dictionary = [c for c in read if c in CATEGORY_COLUMNS]
+
+    def decode(payload: bytes) -> pa.Table:
+        return pq.read_table(pa.BufferReader(payload), columns=read, read_dictionary=dictionary)
+
+    # Parquet decoding releases the GIL, so parts decode side by side on every core.
+    with ThreadPoolExecutor(max_workers=min(len(payloads), 4) or 1) as pool:
+        tables = list(pool.map(decode, payloads))
+    if tables:
+        # Each part has its own dictionary; unify them so the concatenated column is one categorical.
+        table = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+    else:
+        table = SCHEMA.empty_table().select(read)
+    out: dict[str, object] = {}
+    for name in read[1:]:
+        column = table.column(name)
+        if name in DATE_COLUMNS:
+            out[name] = column.to_numpy().astype("datetime64[D]")
+        elif name in INT_COLUMNS:
+            out[name] = column.to_numpy().astype(np.int64)
+        elif name in CATEGORY_COLUMNS:
+            # The dictionary becomes the categories: one small code per customer, no string each.
+            out[name] = column.to_pandas().array
+        else:
+            # Floats with NaN where missing, bool, and names as str or None.
+            out[name] = column.to_pandas().to_numpy()
+    index = pd.Index(table.column("customer_id").to_pandas().to_numpy(), name="customer_id", dtype=object)
+    return pd.DataFrame(out, index=index)
+
+
+def load_snapshot(
+    store: Store,
+    as_of: dt.date | None = None,
+    before: dt.date | None = None,
+    columns: Sequence[str] | None = None,
+) -> Snapshot:
     """The snapshot of ``as_of``, or the latest one (strictly before ``before`` if given).
+
+    Parameters
+    ----------
+    columns : sequence of str, optional
+        Load only these customer columns (the index is always there); all when None. A nightly
+        run comparing with the previous snapshot asks for the few it needs, which costs a
+        fraction of the time and memory of the whole snapshot.
 
     Raises
     ------
     NoSnapshotError
         When there is none.
+    StoreError
+        When ``as_of`` has no snapshot, or ``columns`` names one a snapshot does not have.
     """
     t = SNAPSHOTS
     stmt = select(t)
@@ -80,21 +204,15 @@ def load_snapshot(store: Store, as_of: dt.date | None = None, before: dt.date | 
                     f"There is no snapshot as of {as_of}. Build it with `custseg segment --as-of {as_of}`."
                 )
             raise NoSnapshotError()
-        ct = SNAPSHOT_CUSTOMERS
-        result = conn.execute(
-            select(*[ct.c[c] for c in COLUMNS])
-            .where(ct.c.snapshot_id == head["id"])
-            .order_by(ct.c.customer_id)
+        pt = SNAPSHOT_PARTS
+        payloads = (
+            conn.execute(select(pt.c.payload).where(pt.c.snapshot_id == head["id"]).order_by(pt.c.part))
+            .scalars()
+            .all()
         )
-        frame = pd.DataFrame(result.fetchall(), columns=COLUMNS).set_index("customer_id")
-    frame["key_account"] = frame["key_account"].astype(bool)
-    for col in ("first_order", "last_order", "expected_next_order"):
-        frame[col] = pd.to_datetime(frame[col]).to_numpy().astype("datetime64[D]")
-    for col in ("p_alive", "expected_purchases", "expected_order_value", "clv"):
-        frame[col] = frame[col].astype("float64")
     return Snapshot(
         as_of=head["as_of"],
-        customers=frame,
+        customers=decode_parts(payloads, columns),
         source=head["source"],
         params=head["params"],
         notes=head["notes"],

@@ -1,7 +1,7 @@
 """Our own database: schema (SQLAlchemy models), migrations (Alembic) and the store handle."""
 
 from custseg.store.db import Store, open_store
-from custseg.store.models import Base, Customer, LoadBatch, Order, Snapshot, SnapshotCustomer, Subscription
+from custseg.store.models import Base, Customer, LoadBatch, Order, Snapshot, SnapshotPart, Subscription
 
 __all__ = [
     "Base",
@@ -9,7 +9,7 @@ __all__ = [
     "LoadBatch",
     "Order",
     "Snapshot",
-    "SnapshotCustomer",
+    "SnapshotPart",
     "Store",
     "Subscription",
     "open_store",

@@ -90,51 +90,21 @@ class Snapshot(Base):
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
-class SnapshotCustomer(Base):
-    """One customer's row in a snapshot. Day counts are whole days up to the as-of date."""
+class SnapshotPart(Base):
+    """A slice of a snapshot's customers (up to ``PART_ROWS`` of them, by customer id) as one Parquet
+    file, zstd-compressed. The columns and their types are ``custseg.snapshot.columns.SCHEMA``; day
+    counts are whole days up to the as-of date, money in the data's currency units.
 
-    __tablename__ = "snapshot_customers"
+    Columnar so that a snapshot is written and read as arrays, not as one row per customer, and a
+    reader decodes only the columns it asks for (migration 0014 moved the old rows here).
+    """
+
+    __tablename__ = "snapshot_parts"
 
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(255))
-    owner: Mapped[str | None] = mapped_column(String(128))
-    region: Mapped[str | None] = mapped_column(String(128))
-    first_order: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    last_order: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    recency_days: Mapped[int] = mapped_column(Integer, nullable=False)
-    tenure_days: Mapped[int] = mapped_column(Integer, nullable=False)
-    frequency: Mapped[int] = mapped_column(Integer, nullable=False)
-    revenue: Mapped[float] = mapped_column(Float, nullable=False)
-    avg_order_value: Mapped[float] = mapped_column(Float, nullable=False)
-    returns: Mapped[float] = mapped_column(Float, nullable=False)
-    revenue_90d: Mapped[float] = mapped_column(Float, nullable=False)
-    revenue_prev_90d: Mapped[float] = mapped_column(Float, nullable=False)
-    trend_90d: Mapped[float | None] = mapped_column(Float)
-    typical_gap_days: Mapped[float] = mapped_column(Float, nullable=False)
-    gap_basis: Mapped[str] = mapped_column(String(16), nullable=False)
-    overdue_ratio: Mapped[float] = mapped_column(Float, nullable=False)
-    r_score: Mapped[int] = mapped_column(Integer, nullable=False)
-    f_score: Mapped[int] = mapped_column(Integer, nullable=False)
-    m_score: Mapped[int] = mapped_column(Integer, nullable=False)
-    segment: Mapped[str] = mapped_column(String(32), nullable=False)
-    value_tier: Mapped[str] = mapped_column(String(16), nullable=False)
-    lifecycle: Mapped[str] = mapped_column(String(16), nullable=False)
-    lifecycle_reason: Mapped[str] = mapped_column(String(32), nullable=False)
-    churn_risk: Mapped[str] = mapped_column(String(16), nullable=False)
-    # Chance of no order in the churn horizon (snapshot notes: churn_horizon_days), from the churn
-    # model; NULL when the lifecycle rule set churn_risk (migration 0004).
-    churn_probability: Mapped[float | None] = mapped_column(Float)
-    key_account: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    key_account_misses: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Predictive layer (custseg.models, migration 0003); NULL where the models do not apply (small
-    # book, or no repeat purchase for p_alive). expected_purchases: in the next [models]
-    # forecast_days days; clv: currency units over the next [models] horizon_months months.
-    p_alive: Mapped[float | None] = mapped_column(Float)
-    expected_purchases: Mapped[float | None] = mapped_column(Float)
-    expected_next_order: Mapped[dt.date | None] = mapped_column(Date)
-    expected_order_value: Mapped[float | None] = mapped_column(Float)
-    clv: Mapped[float | None] = mapped_column(Float)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n_rows: Mapped[int] = mapped_column(Integer, nullable=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class Subscription(Base):
@@ -167,7 +137,7 @@ CUSTOMERS = cast(Table, Customer.__table__)
 ORDERS = cast(Table, Order.__table__)
 LOAD_BATCHES = cast(Table, LoadBatch.__table__)
 SNAPSHOTS = cast(Table, Snapshot.__table__)
-SNAPSHOT_CUSTOMERS = cast(Table, SnapshotCustomer.__table__)
+SNAPSHOT_PARTS = cast(Table, SnapshotPart.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
 
 

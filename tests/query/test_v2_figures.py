@@ -273,7 +273,7 @@ def test_movements_between_the_last_two_snapshots(engine, stored):
         user="Maria",
     )
     assert isinstance(moved, MovementsAnswer)
-    before = old["segment"].reindex(new.index).fillna("(new customer)")
+    before = old["segment"].astype(object).reindex(new.index).fillna("(new customer)")
     mine = (new["owner"] == "Maria") & (new["segment"] == "at_risk") & (before != "at_risk")
     assert moved.total == int(mine.sum())
     assert sum(m.customers for m in moved.moves) == moved.total
