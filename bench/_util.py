@@ -116,3 +116,17 @@ def pct(values: list[float], q: float) -> float:
     import numpy
 
     return float(numpy.percentile(numpy.asarray(values), q)) if values else float("nan")
+
+
+def pg_url() -> str:
+    """The URL of the benchmarks' PostgreSQL (``scripts/postgres.sh start``, database custseg_bench
+    unless ``CUSTSEG_PG_DB`` says otherwise)."""
+    env = {**os.environ, "CUSTSEG_PG_DB": os.environ.get("CUSTSEG_PG_DB", "custseg_bench")}
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "postgres.sh"), "start"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]

@@ -43,6 +43,7 @@ from _util import (  # noqa: E402
     fmt_s,
     machine,
     peak_rss_mb,
+    pg_url,
     print_table,
     run_child,
     verdict,
@@ -345,18 +346,6 @@ def populate(url: str, orders, customers, marker: str) -> float | None:
             raw.close()
             store.dispose()
     return time.perf_counter() - t0
-
-
-def pg_url() -> str:
-    env = {**os.environ, "CUSTSEG_PG_DB": os.environ.get("CUSTSEG_PG_DB", "custseg_bench")}
-    out = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "postgres.sh"), "start"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import synthetic
-from _util import ROOT
+from _util import pg_url
 
 from config.mappings import ColumnMapping
 
@@ -48,18 +46,6 @@ DAYS = [
     synthetic.AS_OF - dt.timedelta(days=2 * HORIZON),
 ]
 TABLE = "bench_orders"
-
-
-def _pg_url() -> str:
-    env = {**os.environ, "CUSTSEG_PG_DB": os.environ.get("CUSTSEG_PG_DB", "custseg_bench")}
-    out = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "postgres.sh"), "start"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
 
 
 def load_pg(url: str, path: Path) -> float | None:
@@ -168,7 +154,7 @@ def main() -> None:
 
     big, _ = synthetic.ensure_parquet(args.orders, args.customers)
     small, _ = synthetic.ensure_parquet(args.small_orders, args.small_customers)
-    url = args.pg_url or _pg_url()
+    url = args.pg_url or pg_url()
     loaded = load_pg(url, big)
     print(
         f"PostgreSQL table: {args.orders:,} orders" + (f" (COPY: {loaded:.1f} s)" if loaded else " (cached)")
