@@ -20,7 +20,12 @@ from custseg.ingest.aggregate import aggregate_frame
 from custseg.ingest.parquet import read_orders_fast
 from custseg.ingest.readers import read_order_file
 from custseg.ingest.sql_source import aggregate_sql_many, latest_order
-from custseg.models.churn.history import MAX_HISTORY_CUSTOMERS, HistoryMany, OrderHistory
+from custseg.models.churn.history import (
+    MAX_HISTORY_CUSTOMERS,
+    HistoryMany,
+    OrderHistory,
+    sample_positions,
+)
 from custseg.models.churn.scoring import ChurnScores, score_churn
 from custseg.progress import Progress, Silent
 from custseg.segmentation.key_accounts import PREVIOUS_COLUMNS
@@ -88,9 +93,7 @@ def sampled_history(
     ids = as_of_aggregates.index
     keep: pd.Index | None = None
     if len(ids) > max_customers:
-        keep = ids[
-            np.sort(np.random.default_rng(random_state).choice(len(ids), max_customers, replace=False))
-        ]
+        keep = ids[np.sort(sample_positions(len(ids), max_customers, random_state))]
 
     def many(days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
         missing = [day for day in days if day not in cache]

@@ -168,6 +168,14 @@ def test_history_samples_the_same_customers_as_the_in_memory_path(tmp_path):
         expected = expected[(expected["frequency"] > 0) | (expected["returns"] > 0)]
         assert len(got) > 90
         pd.testing.assert_frame_equal(got, expected)
+    # An order frame with plain text ids in any row order (what the validating reader gives for a
+    # CSV) samples the same customers too.
+    shuffled = BOOK.sample(frac=1.0, random_state=1).astype({"customer_id": object})
+    plain = OrderHistory.from_orders(shuffled, max_customers=100)
+    for day in PAST:
+        want = memory.aggregates(day)
+        want = want[(want["frequency"] > 0) | (want["returns"] > 0)]
+        assert plain.aggregates(day).index.equals(want.index)
 
 
 # --- Spark SQL in local mode -------------------------------------------------------------------

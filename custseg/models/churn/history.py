@@ -22,6 +22,13 @@ HistoryMany = Callable[[Sequence[dt.date]], dict[dt.date, pd.DataFrame]]
 MAX_HISTORY_CUSTOMERS = 400_000
 
 
+def sample_positions(n_customers: int, max_customers: int, random_state: int = 0) -> np.ndarray:
+    """Which customers a history sample keeps: ``max_customers`` positions in the book's customer
+    ids sorted as text, drawn with a fixed seed. Every source uses this one rule, so a book gives the
+    same churn model from a file as from a table."""
+    return np.random.default_rng(random_state).choice(n_customers, max_customers, replace=False)
+
+
 @dataclass
 class OrderHistory:
     """How to see the book as of any past day, without looking past it.
@@ -63,15 +70,17 @@ class OrderHistory:
         holdout figures gain nothing measurable from more customers.
         """
         ids = orders["customer_id"]
-        if isinstance(ids.dtype, pd.CategoricalDtype):
+        # Codes must number the ids in sorted order for sample_positions' rule: the fast Parquet
+        # reader's categories are sorted, and factorize sorts when asked.
+        if isinstance(ids.dtype, pd.CategoricalDtype) and ids.cat.categories.is_monotonic_increasing:
             codes, k = ids.cat.codes.to_numpy(), len(ids.cat.categories)
         else:
-            codes, uniques = pd.factorize(ids, sort=False)
+            codes, uniques = pd.factorize(ids.astype(str), sort=True)
             k = len(uniques)
         if k <= max_customers:
             return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
         keep = np.zeros(k, dtype=bool)
-        keep[np.random.default_rng(random_state).choice(k, max_customers, replace=False)] = True
+        keep[sample_positions(k, max_customers, random_state)] = True
         sample = orders[keep[codes]]
         if isinstance(sample["customer_id"].dtype, pd.CategoricalDtype):
             sample = sample.assign(customer_id=sample["customer_id"].cat.remove_unused_categories())
