@@ -2,8 +2,8 @@
 
 A snapshot's customers are stored as Parquet parts (``snapshot_parts``, columns and types in
 ``custseg.snapshot.columns``): written from Arrow arrays and read back with column projection, so a
-1M-customer book is saved and loaded in about a second and a reader that needs two columns
-decodes only those.
+reader that needs two columns decodes only those (bench/bench_store.py, 1M customers on SQLite:
+save 7.7 s and load 3.9 s, against 103 s and 36 s as one row per customer).
 """
 
 from __future__ import annotations
