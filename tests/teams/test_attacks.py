@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -350,9 +351,16 @@ def test_two_presses_at_once_change_the_shared_card_once(teams):
     assert [status for status, _ in results] == [200, 200, 200]
     (update,) = teams.world.connector.wait_for("update")
     assert update.activity_id == card_id
-    updates = [
-        m for m in list_messages(teams.world.brain.store) if m["id"] not in queued and m["kind"] == "update"
-    ]
+
+    def new_updates() -> list[dict[str, Any]]:
+        rows = list_messages(teams.world.brain.store)
+        return [m for m in rows if m["id"] not in queued and m["kind"] == "update"]
+
+    # The connector has the call before the sender records it as sent: wait for that record.
+    deadline = time.monotonic() + 10
+    while any(m["status"] == "sending" for m in new_updates()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    updates = new_updates()
     # One broadcast, for the one decision (the card's own copy is the one pressed).
     assert [(m["kind"], m["message_id"], m["status"]) for m in updates] == [("update", card_id, "sent")]
     assert sum("Approved by Petra Novak" in card_text(b["value"]) for _, b in results) == 3
