@@ -145,10 +145,57 @@ def make_orders(n_orders: int, n_customers: int, seed: int = 42, id_kind: str = 
     )
 
 
-def make_customers(n_customers: int, seed: int = 42, id_kind: str = "str") -> pd.DataFrame:
+# Parts of company-like names ("Northern Oak Traders"): real books name customers in words, which
+# is what the parser's typo index must cope with ("Customer 4242" can only match itself).
+_NAME_FIRST = (
+    "Northern Southern Eastern Western Central Coastal Alpine Royal Golden Silver Blue Green Red Grand "
+    "United Pacific Atlantic Global Metro Urban Rural Prime Summit Pioneer Liberty Heritage Crown "
+    "Eagle Falcon Harbor River Lake Forest Valley Meadow Stone Iron Copper Oak Maple Cedar Pine Birch "
+    "Willow Aspen Rose Lotus Orchid Sunrise Sunset Horizon Crystal Diamond Emerald Sapphire Ruby Amber "
+    "Ivory Onyx Granite Marble Bright Swift Rapid Noble Brave Bold Clever Quick Happy Lucky Sunny Misty "
+    "Windy Snowy Stormy Quiet Gentle Wild Fresh Modern Classic Vintage Polar Tropical Desert "
+    "Island Canyon Prairie Highland Lowland Bayside Hillside Riverside Lakeside Seaside Parkside Westgate"
+).split()
+_NAME_SECOND = (
+    "Oak Pine Ridge Brook Field Stone Bridge Gate Tower Castle Garden Harbor Point Bay Cove Creek Spring "
+    "Hill Mountain Peak Rock Wood Grove Park Lane Street Road Way Square Court Hall House Mill Works "
+    "Forge Foundry Press Print Paper Ink Thread Loom Cloth Leather Glass Steel Timber Brick Tile Clay "
+    "Bakery Kitchen Table Plate Cup Bottle Barrel Cask Vine Grape Apple Pear Cherry Berry Honey Sugar "
+    "Salt Pepper Spice Herb Leaf Root Seed Grain Wheat Corn Rice Bean Olive Lemon Orange Lime Mint Sage "
+    "Thyme Basil Fern Moss Ivy Reed Rush Heath Moor Marsh Fen Dale Glen Vale Hollow Bluff Cliff Shore"
+).split()
+_NAME_KIND = (
+    "Traders Supplies Goods Foods Markets Stores Outfitters Partners Holdings Industries Systems "
+    "Solutions Services Logistics Imports Exports Wholesale Retail Brands Studio Workshop Group Company "
+    "Corporation Limited Trading Distribution Merchants Provisions Dairy Farms Bakers Brewers Vintners "
+    "Roasters Grocers Pharmacy Clinic Hotel Inn Cafe Bistro Restaurant Motors Garage Electric Plumbing "
+    "Builders Construction Design Media Digital Software Labs Analytics Consulting Ventures Capital "
+    "Insurance Finance Textiles Apparel Fashion Footwear Furniture Interiors Lighting Hardware Tools "
+    "Machinery Engineering Energy Solar Water Garden Pets Toys Books Music Sports Fitness Travel Tours"
+).split()
+_NAME_TOWN = (
+    "Leeds York Bath Derby Exeter Dundee Cork Galway Lyon Nantes Lille Porto Braga Bilbao Sevilla Malaga "
+    "Bremen Kassel Mainz Bonn Graz Linz Basel Bern Ghent Bruges Utrecht Delft Aarhus Malmo Bergen Turku "
+    "Austin Denver Tampa Omaha Tulsa Reno Boise Fresno Dayton Akron Quebec Halifax Regina Perth Hobart"
+).split()
+
+
+def company_names(n_customers: int, seed: int = 42) -> np.ndarray:
+    """``n_customers`` company-like names of four words ("Bold Ridge Stores Leeds"), nearly all
+    distinct (a few repeat, as in a real book), deterministic."""
+    rng = np.random.default_rng(seed + 2)
+    words = (_NAME_FIRST, _NAME_SECOND, _NAME_KIND, _NAME_TOWN)
+    picks = [np.asarray(w, dtype=object)[rng.integers(0, len(w), n_customers)] for w in words]
+    return picks[0] + " " + picks[1] + " " + picks[2] + " " + picks[3]
+
+
+def make_customers(
+    n_customers: int, seed: int = 42, id_kind: str = "str", names: str = "numbered"
+) -> pd.DataFrame:
     """Customer master data (name, account-manager owner, region) for ``make_orders``'s customers.
 
     ~3 % have no owner. Indexed by ``customer_id`` as str (the store's and snapshot's key type).
+    ``names`` is ``"numbered"`` ("Customer 4242") or ``"company"`` (``company_names``).
     """
     rng = np.random.default_rng(seed + 1)
     ids = customer_ids(n_customers, id_kind).astype(str)
@@ -157,9 +204,13 @@ def make_customers(n_customers: int, seed: int = 42, id_kind: str = "str") -> pd
     region = np.asarray(REGIONS, dtype=object)[
         rng.choice(len(REGIONS), n_customers, p=np.array([8, 7, 6, 6, 5, 2, 3, 1]) / 38)
     ]
-    names = np.array([f"Customer {i}" for i in range(n_customers)], dtype=object)
+    named = (
+        company_names(n_customers, seed)
+        if names == "company"
+        else np.array([f"Customer {i}" for i in range(n_customers)], dtype=object)
+    )
     return pd.DataFrame(
-        {"name": names, "owner": owner, "region": region}, index=pd.Index(ids, name="customer_id")
+        {"name": named, "owner": owner, "region": region}, index=pd.Index(ids, name="customer_id")
     )
 
 

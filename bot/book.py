@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         Selection,
         Unresolved,
     )
-    from custseg.snapshot.build import Snapshot
+    from custseg.snapshot.frame import Snapshot
 
 A = TypeVar("A")
 

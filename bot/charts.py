@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-
-from matplotlib import font_manager, rcParams
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot import i18n, wording
 from bot.interpret import figure_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 BAR_COLOR = "#4C78A8"
 LINE_COLOR = "#F58518"
@@ -24,16 +23,39 @@ CJK_FONTS = (
     "WenQuanYi Zen Hei",
     "Droid Sans Fallback",
 )
-_installed = {f.name for f in font_manager.fontManager.ttflist}
-_cjk = [f for f in CJK_FONTS if f in _installed]
-rcParams["font.family"] = [*rcParams["font.family"], *_cjk[:1]]
+
+
+@lru_cache(maxsize=1)
+def _cjk_font() -> str | None:
+    """The first installed font of ``CJK_FONTS``, added to matplotlib's family list once.
+
+    matplotlib is imported here, on the first chart, not with the bot: a process that answers
+    without a chart (most do, and every one's first seconds) never pays its import.
+    """
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = [f for f in CJK_FONTS if f in installed]
+    rcParams["font.family"] = [*rcParams["font.family"], *cjk[:1]]
+    return cjk[0] if cjk else None
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A figure on matplotlib's Agg canvas (no display, no pyplot state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    _cjk_font()
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def chart_language() -> str:
     """The language a chart is drawn in: the reply's, but English for Chinese when no CJK font is
     installed (its glyphs would be empty boxes; the reply's text and table say it in Chinese)."""
     language = i18n.current()
-    return "en" if language == "zh" and not _cjk else language
+    return "en" if language == "zh" and _cjk_font() is None else language
 
 
 # Bars beyond this many are too thin to label; a breakdown shows the first ones.
@@ -53,8 +75,7 @@ def _segment_chart(rows: tuple[tuple[str, float, float], ...], title: str, langu
     names = [wording.SEGMENT_LABEL[segment] for segment, _, _ in rows][::-1]
     customers = [100 * share for _, share, _ in rows][::-1]
     revenue = [100 * rev for _, _, rev in rows][::-1]
-    fig = Figure(figsize=(7, 4.2), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = _figure(7, 4.2)
     # Fixed margins instead of tight_layout, which costs more than drawing the bars.
     ax = fig.add_axes((0.22, 0.12, 0.74, 0.8))
     y = range(len(names))
@@ -89,8 +110,7 @@ def key_account_value_chart(
     """Grouped horizontal bars: key-account value (currency units) in each lifecycle stage, a week
     ago and now, so value sliding towards declining and dormant shows at a glance."""
     names = stages[::-1]
-    fig = Figure(figsize=(7, 3.6), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = _figure(7, 3.6)
     ax = fig.add_axes((0.18, 0.15, 0.78, 0.74))
     y = range(len(names))
     ax.barh([i + 0.2 for i in y], before[::-1], height=0.4, label=before_label, color="#BAB0AC")
@@ -114,6 +134,8 @@ def _png(fig: Figure) -> bytes:
 def _value_axis(axis: object, measure: str, stat: str | None, currency: str) -> None:
     """Tick labels in the figure's own units ("$1.2M", "35 %", "1,200"), never matplotlib's offset
     or scientific notation ("1e7"), which readers take for the value."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     formatter = FuncFormatter(lambda v, _pos: figure_value(measure, stat, v, currency))
     axis.set_major_formatter(formatter)  # type: ignore[attr-defined]
     axis.set_major_locator(MaxNLocator(nbins=5))  # type: ignore[attr-defined]
@@ -144,8 +166,7 @@ def _bar_chart(
 ) -> bytes:
     labels, values = list(rows[0])[::-1], list(rows[1])[::-1]
     height = max(2.4, 0.9 + 0.36 * len(labels))
-    fig = Figure(figsize=(7, height), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = _figure(7, height)
     # Fixed margins in inches (tick labels below, title above) whatever the number of bars.
     ax = fig.add_axes((0.27, 0.5 / height, 0.66, 1 - 0.95 / height))
     y = list(range(len(labels)))
@@ -185,8 +206,7 @@ def _line_chart(
     language: str,
 ) -> bytes:
     labels, values = list(rows[0]), [float("nan") if v is None else v for v in rows[1]]
-    fig = Figure(figsize=(7, 3.6), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = _figure(7, 3.6)
     ax = fig.add_axes((0.14, 0.22, 0.82, 0.68))
     x = list(range(len(labels)))
     ax.plot(x, values, marker="o", color=LINE_COLOR)

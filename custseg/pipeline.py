@@ -29,7 +29,8 @@ from custseg.models.churn.history import (
 from custseg.models.churn.scoring import ChurnScores, score_churn
 from custseg.progress import Progress, Silent
 from custseg.segmentation.key_accounts import PREVIOUS_COLUMNS
-from custseg.snapshot.build import Snapshot, build_snapshot
+from custseg.snapshot.build import build_snapshot
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.storage import load_snapshot, save_snapshot
 from custseg.store.db import Store, make_engine
 from custseg.store.models import CUSTOMERS

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from custseg.errors import StoreError
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.columns import CATEGORY_COLUMNS, COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from custseg.snapshot.storage import list_snapshots, load_snapshot, save_snapshot
 from custseg.store import Store

@@ -30,7 +30,7 @@ from config.settings import Settings
 from custseg.actions import Actor, Playbook, Suggestion, open_for, propose
 from custseg.errors import StoreError
 from custseg.query import Filters, ListedCustomer, Query, Selection
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.db import Store
 

@@ -13,10 +13,14 @@ to a few dictionary probes instead of a scan of the whole vocabulary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from custseg.query.names import osa_distance
+from custseg.query.names import TypoIndex, osa_distance
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Shorter words get fewer edits: "lost" and "last", "list" and "most" are one
 # edit apart, so words under MIN_FUZZY_LEN are never corrected at all.
@@ -119,3 +123,54 @@ class FuzzyIndex:
         if best is None or ambiguous:
             return None
         return best[1]
+
+
+class NameTypos:
+    """Whole names one edit away from a typed phrase, found through their words.
+
+    A name of many words one edit from a phrase differs from it in one word by one edit, or by
+    one blank (two words run together, one word split). So each word of the phrase is looked up
+    in a ``TypoIndex`` of the names' words, and every phrase made by one such replacement (or
+    by a blank dropped or added) is checked against the names: a few dozen probes instead of a
+    deletion index over every whole name, which for a million names takes gigabytes.
+
+    Parameters
+    ----------
+    names : container of token tuples
+        The normalised names (``("brave", "ridge", "stores")``).
+    words : array of str
+        The names' words a typo of letters can reach.
+    """
+
+    def __init__(self, names: Container[tuple[str, ...]], words: np.ndarray) -> None:
+        self.names = names
+        self.words = TypoIndex(words)
+        self.lookup = lru_cache(maxsize=8192)(self._lookup)
+
+    def _respellings(self, words: list[str]) -> Iterable[list[str]]:
+        """``words`` with one edit: a word replaced by a known one an edit away, two neighbours
+        joined, or a word split in two."""
+        for j, w in enumerate(words):
+            for known in self.words.near(w, 1):
+                if known != w:
+                    yield [*words[:j], known, *words[j + 1 :]]
+            for i in range(1, len(w)):
+                yield [*words[:j], w[:i], w[i:], *words[j + 1 :]]
+        for j in range(len(words) - 1):
+            yield [*words[:j], words[j] + words[j + 1], *words[j + 2 :]]
+
+    def _lookup(self, phrase: str) -> str | None:
+        """The one name (its words joined by blanks) ``phrase`` is, or is one edit away from;
+        None when none is, or several are and the first letter does not single one out."""
+        words = phrase.split()
+        if tuple(words) in self.names:
+            return phrase
+        if not phrase.replace(" ", "").isalpha() or max_edits(len(phrase)) == 0:
+            return None
+        found = sorted({" ".join(w) for w in self._respellings(words) if tuple(w) in self.names})
+        if len(found) == 1:
+            return found[0]
+        # Two names equally close: guessing would silently change the meaning, so neither,
+        # unless only one shares the typed first letter.
+        same_start = [name for name in found if name[:1] == phrase[:1]]
+        return same_start[0] if len(same_start) == 1 else None

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .fuzzy import FuzzyIndex
+from custseg.query.names import contains, sorted_hashes
+
+from .fuzzy import FuzzyIndex, NameTypos
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 # Longest name (in tokens) looked for in a message.
@@ -22,11 +25,30 @@ def _norm_name(name: str) -> tuple[str, ...]:
     return tuple(cleaned.split())[:MAX_NAME_TOKENS]
 
 
+def _ascii_words(arr: pa.Array) -> pa.Array:
+    """Each string of ``arr`` lower-cased, with every byte that is no ASCII letter or digit made a
+    blank: one table lookup over the array's bytes (for ASCII text, what ``_norm_name`` does
+    character by character; a regular expression over a million names takes seconds)."""
+    import numpy as np
+    import pyarrow as pa
+
+    validity, offsets, data = arr.buffers()
+    if data is None or not len(arr):
+        return arr
+    table = np.full(256, ord(" "), dtype=np.uint8)
+    for c in b"abcdefghijklmnopqrstuvwxyz0123456789":
+        table[c] = c
+    for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[c] = c + 32
+    mapped = pa.py_buffer(table[np.frombuffer(data, dtype=np.uint8)])
+    return pa.StringArray.from_buffers(len(arr), offsets, mapped, validity, arr.null_count, arr.offset)
+
+
 def _name_keys(names: tuple[str, ...]) -> pa.ListArray:
     """``_norm_name`` of every name, vectorised: each name's tokens as an Arrow list.
 
-    Printable-ASCII names go through Arrow (where "alphanumeric" and lower-casing agree with
-    Python's); any other name through ``_norm_name`` itself.
+    ASCII names go through a byte table (``_ascii_words``); any other name through
+    ``_norm_name`` itself.
     """
     # Imported here: the parser alone (no data's names) must start fast.
     import numpy as np
@@ -34,10 +56,10 @@ def _name_keys(names: tuple[str, ...]) -> pa.ListArray:
     import pyarrow.compute as pc
 
     arr = pa.array(names, type=pa.string())
-    text = pc.replace_substring_regex(pc.replace_substring(arr, "'s", ""), "[^A-Za-z0-9]", " ")
-    words = pc.utf8_split_whitespace(pc.utf8_trim_whitespace(pc.utf8_lower(text)))
-    tokens = pc.list_slice(words, 0, MAX_NAME_TOKENS)
-    other = np.flatnonzero(~pc.match_substring_regex(arr, r"^[\x20-\x7e]*$").to_numpy(zero_copy_only=False))
+    ascii_ = pc.string_is_ascii(arr)
+    text = _ascii_words(pc.replace_substring(arr, "'s", ""))
+    tokens = pc.list_slice(pc.utf8_split_whitespace(pc.utf8_trim_whitespace(text)), 0, MAX_NAME_TOKENS)
+    other = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))
     if not len(other):
         return tokens
     listed = tokens.to_pylist()
@@ -46,18 +68,38 @@ def _name_keys(names: tuple[str, ...]) -> pa.ListArray:
     return pa.array(listed, type=pa.list_(pa.string()))
 
 
-class NameKeys:
-    """A set of normalised names (token tuples), held as joined strings: a million customers'
-    names take one ``frozenset`` of strings instead of a million tuples."""
+def _texts(values: Iterable[object] | None) -> tuple[str, ...]:
+    """``values`` as text, without blank ones: vectorised for an array of strings (a million
+    customer names), one by one otherwise."""
+    import numpy as np
 
-    def __init__(self, joined: frozenset[str]):
-        self.joined = joined
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            arr = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # not all strings: taken one by one below
+        else:
+            kept = arr.filter(pc.not_equal(pc.utf8_trim_whitespace(arr), ""))
+            return tuple(kept.to_numpy(zero_copy_only=False))
+    return tuple(str(v) for v in (values if values is not None else ()) if str(v).strip())
+
+
+class NameKeys:
+    """A set of normalised names (token tuples), held as the sorted 64-bit hashes of the names'
+    tokens joined by one blank: a million customers' names take 8 MB and no Python object each
+    (``custseg.query.names.contains``)."""
+
+    def __init__(self, hashes: np.ndarray):
+        self.hashes = hashes
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, tuple) and " ".join(key) in self.joined
+        return isinstance(key, tuple) and contains(self.hashes, " ".join(key))
 
     def __len__(self) -> int:
-        return len(self.joined)
+        return len(self.hashes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +109,7 @@ class Vocabulary:
     Parameters
     ----------
     customers : iterable of str
-        Customer names as stored.
+        Customer names as stored (an object array of a million is taken whole, not one by one).
     owners : iterable of str
         Account-manager names (first names or full names).
     regions : iterable of str
@@ -91,8 +133,7 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         for name in ("customers", "owners", "regions", "countries"):
-            values = tuple(str(v) for v in (getattr(self, name) or ()) if str(v).strip())
-            object.__setattr__(self, name, values)
+            object.__setattr__(self, name, _texts(getattr(self, name)))
         columns = {
             str(c).strip().lower(): tuple(str(v) for v in values if str(v).strip())
             for c, values in (self.attributes or {}).items()
@@ -117,7 +158,8 @@ class Vocabulary:
 
         assert isinstance(self.customers, tuple)
         tokens = _name_keys(self.customers)
-        return tokens.filter(pc.greater(pc.list_value_length(tokens), 0))
+        # A name of punctuation alone has no token ("" split is one empty one).
+        return tokens.filter(pc.greater(pc.utf8_length(pc.binary_join(tokens, " ")), 0))
 
     @cached_property
     def _customer_joined(self) -> pa.Array:
@@ -129,9 +171,7 @@ class Vocabulary:
     @cached_property
     def customer_names(self) -> NameKeys:
         """The customers' normalised names (``key in customer_names`` for a token tuple)."""
-        import pyarrow.compute as pc
-
-        return NameKeys(frozenset(pc.unique(self._customer_joined).to_pylist()))
+        return NameKeys(sorted_hashes(self._customer_joined.to_numpy(zero_copy_only=False)))
 
     @cached_property
     def owner_names(self) -> dict[tuple[str, ...], str]:
@@ -179,11 +219,20 @@ class Vocabulary:
         return out
 
     @cached_property
-    def known_words(self) -> frozenset[str]:
-        """Every word of every name: protected from typo correction."""
+    def _customer_words(self) -> pa.Array:
+        """Every distinct word of the customers' names."""
         import pyarrow.compute as pc
 
-        words: set[str] = set(pc.unique(pc.list_flatten(self._customer_tokens)).to_pylist())
+        return pc.unique(pc.list_flatten(self._customer_tokens))
+
+    @cached_property
+    def known_words(self) -> frozenset[str]:
+        """Every word of every name that typo correction could touch (words of letters; a word
+        with a digit is never corrected): protected from it."""
+        import pyarrow.compute as pc
+
+        names = self._customer_words
+        words: set[str] = set(names.filter(pc.match_substring_regex(names, r"^\p{L}+$")).to_pylist())
         for table in (self.owner_names, self.region_names, self.country_names):
             for key in table:
                 words.update(key)
@@ -208,15 +257,15 @@ class Vocabulary:
         return FuzzyIndex(k[0] for k in self.country_names if len(k) == 1)
 
     @cached_property
-    def customer_fuzzy(self) -> FuzzyIndex:
-        """Typo lookup for whole customer names written as one string.
+    def customer_fuzzy(self) -> NameTypos:
+        """Typo lookup for whole customer names written as one string (one edit away).
 
-        Only a phrase of letters is ever looked up (``FuzzyIndex.lookup``), and one edit away from
-        it a name has at most one character that is neither a letter nor a blank: names with more
-        ("Customer 4242") can only match themselves, so they stay out of the deletion index.
+        Only a phrase of letters is ever looked up, and one edit away from it a name has at most
+        one character that is neither a letter nor a blank: only the words with at most one such
+        character go into the word index the lookup goes through.
         """
         import pyarrow.compute as pc
 
-        joined = pc.unique(self._customer_joined)
-        reachable = pc.less_equal(pc.count_substring_regex(joined, r"[^\p{L} ]"), 1)
-        return FuzzyIndex(joined.to_pylist(), max_k=1, reachable=joined.filter(reachable).to_pylist())
+        words = self._customer_words
+        reachable = pc.less_equal(pc.count_substring_regex(words, r"[^\p{L}]"), 1)
+        return NameTypos(self.customer_names, words.filter(reachable).to_numpy(zero_copy_only=False))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -31,11 +32,14 @@ from config.settings import Settings
 from custseg.errors import CustsegError, DatabaseUnreachable, NoSnapshotError, QueryError
 from custseg.query import Query, QueryEngine, as_query
 from custseg.query.sources import StoredBook
-from custseg.snapshot.storage import load_snapshot
+from custseg.snapshot.storage import decode_parts, fetch_parts, snapshot_of
 from custseg.store.attributes import attribute_values
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOTS
 from custseg.store.orders import recent_orders_lookup
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("custseg.bot")
 MAX_MESSAGE = 4000
@@ -123,7 +127,9 @@ class ChatService:
             raise NoSnapshotError()
         with self._lock:
             if self._engine is None or (latest != self._snapshot_id and not self.background_reload):
-                self._engine, self._vocabulary, self._snapshot_id = self._load()
+                # Nothing answers yet: answer as soon as the snapshot and parser's names are in,
+                # the engine's name indexes following on a thread (a profile waits for them).
+                self._engine, self._vocabulary, self._snapshot_id = self._load(complete=False)
             elif latest != self._snapshot_id and self._preloading is None:
                 self._preloading = threading.Thread(
                     target=self._preload, name="snapshot-preload", daemon=True
@@ -139,7 +145,7 @@ class ChatService:
 
     def _preload(self) -> None:
         try:
-            loaded = self._load()
+            loaded = self._load(complete=True)
             with self._lock:
                 self._engine, self._vocabulary, self._snapshot_id = loaded
         except Exception:
@@ -149,26 +155,45 @@ class ChatService:
             with self._lock:
                 self._preloading = None
 
-    def _load(self) -> tuple[QueryEngine, Vocabulary, int | None]:
-        """The engine and name vocabulary on the latest stored snapshot, built completely."""
-        snap = load_snapshot(self.store)
-        currency, self.currency_source = data_currency(self.store, self.configured)
-        if currency != self.settings.currency:
-            self.settings = self.configured.model_copy(update={"currency": currency})
-        engine = QueryEngine(
-            snap, recent_orders_lookup(self.store), StoredBook(self.store), currency=currency
-        )
-        engine.customer_names  # noqa: B018  built now, not on a user's first profile request
-        frame = snap.customers
+    def _load(self, complete: bool) -> tuple[QueryEngine, Vocabulary, int | None]:
+        """The engine and name vocabulary on the latest stored snapshot; ``complete`` builds the
+        engine's name indexes before returning, otherwise on a thread.
+
+        The vocabulary (what the parser needs of the data) is built from the names alone on a
+        second thread while the rest of the snapshot is decoded and the engine set up: both are
+        Arrow and numpy work that releases the GIL, so on two cores the load takes the longer of
+        the two, not their sum.
+        """
+        head, payloads = fetch_parts(self.store)
         attributes = attribute_values(self.store)
-        vocabulary = Vocabulary(
-            customers=frame["name"].dropna().tolist(),
-            owners=frame["owner"].dropna().unique().tolist(),
-            regions=frame["region"].dropna().unique().tolist(),
+        names = decode_parts(payloads, ["name", "owner", "region"])
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vocabulary") as pool:
+            building = pool.submit(self._vocabulary_of, names, attributes)
+            del names
+            snap = snapshot_of(head, payloads)
+            del payloads
+            currency, self.currency_source = data_currency(self.store, self.configured)
+            if currency != self.settings.currency:
+                self.settings = self.configured.model_copy(update={"currency": currency})
+            engine = QueryEngine(
+                snap, recent_orders_lookup(self.store), StoredBook(self.store), currency=currency
+            )
+            vocabulary = building.result()
+        # After the vocabulary: the first answer needs that, not these.
+        engine.index_names(background=not complete)
+        return engine, vocabulary, snap.id
+
+    @staticmethod
+    def _vocabulary_of(names: pd.DataFrame, attributes: dict[str, list[str]]) -> Vocabulary:
+        """The parser's vocabulary of the book's names (``name``, ``owner``, ``region`` columns)
+        and other customer columns, built completely."""
+        return Vocabulary(
+            customers=names["name"].to_numpy(dtype=object),
+            owners=names["owner"].dropna().unique().tolist(),
+            regions=names["region"].dropna().unique().tolist(),
             countries=attributes.get("country", ()),
             attributes=attributes,
         ).warm()
-        return engine, vocabulary, snap.id
 
     def vocabulary(self) -> Vocabulary | None:
         return self._vocabulary

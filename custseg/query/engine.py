@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,7 +74,7 @@ from custseg.query.names import NameIndex, plain, resolve_region
 from custseg.query.periods import Window, intervals, last_intervals, resolve, twelve_months, year_before
 from custseg.query.sources import BookData
 from custseg.schema import DEFAULT_STAT, GROUP_BY, ORDER_MEASURES, ORDINAL_GROUPS
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 
 # ``(customer_id, n) -> [{"order_id", "ordered_at", "amount"}, …]``, newest first.
 OrdersLookup = Callable[[str, int], list[JSONObject]]
@@ -169,6 +170,8 @@ class QueryEngine:
         self._first = frame["first_order"].to_numpy().astype("datetime64[D]")
         self._customer_names: NameIndex | None = None
         self._name_hash: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # Held while the name indexes are built, so a lookup waits for a build under way.
+        self._names_lock = threading.Lock()
         self._ledger: Ledger | None = None
         self._columns: dict[str, pd.Categorical] = {}
         self._attributes: pd.DataFrame | None = None
@@ -188,21 +191,43 @@ class QueryEngine:
 
     @property
     def customer_names(self) -> NameIndex:
-        if self._customer_names is None:
-            names = self.frame["name"].dropna().to_numpy(dtype=object)
-            self._customer_names = NameIndex(np.concatenate([names, self.ids.astype(object)]))
-        return self._customer_names
+        """The book's customer names and ids (``NameIndex``), built on first use."""
+        with self._names_lock:
+            if self._customer_names is None:
+                names = self.frame["name"].dropna().to_numpy(dtype=object)
+                self._customer_names = NameIndex(np.concatenate([names, self.ids.astype(object)]))
+            return self._customer_names
+
+    def index_names(self, background: bool = False) -> threading.Thread | None:
+        """Build the name indexes (``customer_names``, ``rows_named``'s) now, or on a thread.
+
+        With ``background``, questions that name no customer are answered while the indexes are
+        built (seconds for a million customers); one that names a customer waits for them, so
+        the answer is the same either way. Returns the thread.
+        """
+
+        def build() -> None:
+            self.customer_names  # noqa: B018
+            self.rows_named("")
+
+        if not background:
+            build()
+            return None
+        thread = threading.Thread(target=build, name="name-index", daemon=True)
+        thread.start()
+        return thread
 
     def rows_named(self, name: str) -> np.ndarray:
         """The rows (ascending) of the customers called exactly ``name``: a binary search in the
         names' sorted hashes, not a comparison with every name of the book."""
-        if self._name_hash is None:
-            # Object or categorical column alike: hashed as the strings (missing names hash apart).
-            names = self.frame["name"].to_numpy(dtype=object)
-            hashes = pd.util.hash_array(names, categorize=False)
-            order = np.argsort(hashes, kind="stable")
-            self._name_hash = (names, hashes[order], order)
-        names, hashes, order = self._name_hash
+        with self._names_lock:
+            if self._name_hash is None:
+                # Object or categorical column alike: hashed as the strings (missing names hash apart).
+                names = self.frame["name"].to_numpy(dtype=object)
+                hashes = pd.util.hash_array(names, categorize=False)
+                order = np.argsort(hashes, kind="stable")
+                self._name_hash = (names, hashes[order], order)
+            names, hashes, order = self._name_hash
         h = pd.util.hash_array(np.array([name], dtype=object), categorize=False)[0]
         rows = order[np.searchsorted(hashes, h, side="left") : np.searchsorted(hashes, h, side="right")]
         # A 64-bit hash collision would bring another name: compared on the few rows found.
@@ -1148,8 +1173,9 @@ class QueryEngine:
         if typed in self.frame.index:
             ids = np.array([typed])
         else:
-            found = self.customer_names.resolve(typed)
-            if found.exact is None or found.corrected or plain(found.exact) != plain(typed):
+            # Only an exact name counts here: the closest spellings never name another's customer.
+            found = self.customer_names.resolve_exact(typed)
+            if found is None or found.exact is None or plain(found.exact) != plain(typed):
                 return None
             ids = self.ids[self.rows_named(found.exact)]
         if len(ids) != 1:

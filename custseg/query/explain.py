@@ -10,10 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from custseg.models.explain import churn_drivers
 from custseg.query.answers import Factor
 from custseg.segmentation.rfm import RF_GRID
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 
 
 def plain_value(value: Any) -> Any:
@@ -32,6 +31,10 @@ def plain_value(value: Any) -> Any:
 def factors(snapshot: Snapshot, customer_id: str) -> list[Factor]:
     """The factors behind each of one customer's labels, one per topic: segment, lifecycle,
     churn_risk, value_tier, key_account."""
+    # The fitted churn model's code (scikit-learn) is imported on the first explanation, not with
+    # the query engine: a chat process starts without it.
+    from custseg.models.explain import churn_drivers
+
     frame = snapshot.customers
     row = frame.loc[customer_id]
     n = len(frame)

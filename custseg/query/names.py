@@ -111,6 +111,93 @@ def _hash(values: np.ndarray) -> np.ndarray:
     return pd.util.hash_array(values.astype(object), categorize=False)
 
 
+def hash_of(text: str) -> int:
+    """``_hash`` of one string."""
+    import numpy as np
+
+    return int(_hash(np.array([text], dtype=object))[0])
+
+
+def sorted_hashes(values: np.ndarray) -> np.ndarray:
+    """The distinct ``_hash`` values of ``values``, sorted (for ``contains``)."""
+    import numpy as np
+
+    hashes = _hash(values)
+    hashes.sort()
+    # Sorted, so the repeats are neighbours (np.unique's hash table is slower here).
+    return hashes[np.r_[True, hashes[1:] != hashes[:-1]]] if len(hashes) else hashes
+
+
+def contains(hashes: np.ndarray, text: str) -> bool:
+    """Whether ``text`` is among the strings ``hashes`` (``sorted_hashes``) was made of.
+
+    A false "yes" needs a 64-bit collision: with a million strings, about one chance in 10^13.
+    """
+    import numpy as np
+
+    h = np.uint64(hash_of(text))
+    i = int(np.searchsorted(hashes, h))
+    return i < len(hashes) and hashes[i] == h
+
+
+# Words longer than this are matched exactly only: their one-letter deletions would be most of
+# the typo index, and a word that long is pasted more often than typed.
+MAX_TYPO_WORD = 24
+
+
+class TypoIndex:
+    """The words of a vocabulary within one edit of a typed word, found by symmetric deletion.
+
+    Every word is stored under its own hash and under the hash of each string one letter shorter;
+    a typed word is looked up under its own deletions the same way. Words one edit away
+    (insertion, deletion, substitution, swap of neighbours) always share such a string, so
+    ``near(word, 1)`` misses none; some two edits away share one too and ``near(word, 2)`` finds
+    those. Built from whole arrays (Arrow, numpy): no Python loop over the words.
+
+    Parameters
+    ----------
+    words : array of str
+        The vocabulary (duplicates allowed).
+    """
+
+    def __init__(self, words: np.ndarray):
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        unique = pc.unique(pa.array(words, type=pa.string()))
+        self.words = unique.to_numpy(zero_copy_only=False)
+        lengths = pc.utf8_length(unique).to_numpy()
+        keys, rows = [self.words], [np.arange(len(self.words))]
+        typable = lengths <= MAX_TYPO_WORD
+        for i in range(int(lengths[typable].max()) if typable.any() else 0):
+            at = np.flatnonzero(typable & (lengths > i))
+            part = unique.take(pa.array(at))
+            shorter = pc.binary_join_element_wise(
+                pc.utf8_slice_codeunits(part, 0, i), pc.utf8_slice_codeunits(part, i + 1), ""
+            )
+            keys.append(shorter.to_numpy(zero_copy_only=False))
+            rows.append(at)
+        hashes = _hash(np.concatenate(keys))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes, self._rows = hashes[order], np.concatenate(rows)[order]
+
+    def near(self, word: str, edits: int = 1) -> list[str]:
+        """The vocabulary's words within ``edits`` (1 or 2) of ``word``, ``word`` itself included."""
+        import numpy as np
+
+        probes = {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+        h = _hash(np.array(sorted(probes), dtype=object))
+        lo = np.searchsorted(self._hashes, h, side="left")
+        hi = np.searchsorted(self._hashes, h, side="right")
+        rows = np.unique(np.concatenate([self._rows[a:b] for a, b in zip(lo, hi, strict=True)]))
+        return [w for w in self.words[rows] if osa_distance(word, w, edits) <= edits]
+
+
+# The most names ``closest`` compares a typed name with one by one.
+MAX_COMPARED = 2_000
+
+
 class NameIndex:
     """Resolve typed names against known ones.
 
@@ -152,8 +239,10 @@ class NameIndex:
         self._norm_len = pc.utf8_length(pa.array(norm, type=pa.string())).to_numpy()
         words = pc.utf8_split_whitespace(pa.array(norm, type=pa.string()))
         owner = pc.list_parent_indices(words).to_numpy()
-        self._word_hash, rows = self._sorted(_hash(pc.list_flatten(words).to_numpy(zero_copy_only=False)))
+        self._words = pc.list_flatten(words)
+        self._word_hash, rows = self._sorted(_hash(self._words.to_numpy(zero_copy_only=False)))
         self._word_rows = owner[rows]
+        self._typos: TypoIndex | None = None
 
     @staticmethod
     def _sorted(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -227,16 +316,54 @@ class NameIndex:
             return Match(typed, candidates=same + sorted(c for c in containing if c not in same)[:10])
         return None
 
+    def _sharing_words(self, words: list[str]) -> np.ndarray:
+        """Rows whose name shares the most of ``words`` (each word as typed or one or two edits
+        off), at most ``MAX_COMPARED`` of them, in name order."""
+        import numpy as np
+
+        if self._typos is None:
+            import pyarrow.compute as pc
+
+            # Only words a typo of letters can reach (ids and numbers have more than one
+            # character that is no letter): a typed id is matched as typed.
+            letters = pc.less_equal(pc.count_substring_regex(self._words, r"[^\p{L}]"), 1)
+            self._typos = TypoIndex(self._words.filter(letters).to_numpy(zero_copy_only=False))
+        hits = [
+            np.unique(
+                np.concatenate(
+                    [
+                        self._rows(self._word_hash, self._word_rows, near)
+                        for near in {w, *self._typos.near(w, 2 if len(w) >= 5 else 1)}
+                    ]
+                )
+            )
+            for w in dict.fromkeys(words)
+        ]
+        counts = np.bincount(np.concatenate(hits), minlength=len(self._names))
+        rows = np.flatnonzero(counts)
+        best = rows[np.argsort(-counts[rows], kind="stable")[:MAX_COMPARED]]
+        return np.sort(best)
+
     def closest(self, typed: str) -> Match:
         """The closest spellings of ``typed``: one taken when it is confidently best, else up to five
-        "did you mean" candidates (none when nothing is plausible)."""
+        "did you mean" candidates (none when nothing is plausible).
+
+        Every name within reach of the typed length is compared when there are at most
+        ``MAX_COMPARED`` of them; in a bigger book only the names sharing the most words with
+        the typed one (as typed or a typo away) are.
+        """
         import numpy as np
 
         typed = typed.strip()
         norm = normalise(typed)
         slack = max(2, len(norm) // 3)
         # Cheap length screen first: on a big book, most names cannot be within reach.
-        near = self._names[np.abs(self._norm_len - len(norm)) <= slack]
+        reach = np.abs(self._norm_len - len(norm)) <= slack
+        if np.count_nonzero(reach) > MAX_COMPARED and norm:
+            rows = self._sharing_words(norm.split())
+            near = self._names[rows[reach[rows]]]
+        else:
+            near = self._names[reach]
         scored = sorted(((similarity(norm, normalise(n)), n) for n in near), key=lambda p: (-p[0], p[1]))
         good = [(s, n) for s, n in scored if s >= self.plausible][:5]
         if (

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.storage import list_snapshots, load_snapshot
 from custseg.store.db import Store
 from custseg.store.orders import read_customer_attributes, read_orders

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,37 +21,13 @@ from custseg.segmentation.lifecycle import RISK_BY_STAGE, Lifecycle
 from custseg.segmentation.rfm import rfm_scores, segment_of
 from custseg.segmentation.tiers import ValueTiers, value_basis
 from custseg.snapshot.columns import COLUMNS
+from custseg.snapshot.frame import Snapshot
 
 if TYPE_CHECKING:
     # Only for the annotation: the churn model pulls in scikit-learn, which loading a snapshot does not need.
     from custseg.models.churn.scoring import ChurnScores
 
 ATTRIBUTES = ("name", "owner", "region")
-
-
-@dataclass
-class Snapshot:
-    """A segmentation of the whole book as of one day.
-
-    Attributes
-    ----------
-    customers : DataFrame
-        Indexed by ``customer_id`` (str); the columns of ``custseg.snapshot.columns.SCHEMA``.
-    notes : dict
-        What the reader should know: thresholds learned, customers left out and why, which rule
-        produced churn risk.
-    """
-
-    as_of: dt.date
-    customers: pd.DataFrame
-    source: str
-    params: dict[str, Any] = field(default_factory=dict)
-    notes: dict[str, Any] = field(default_factory=dict)
-    id: int | None = None
-    created_at: dt.datetime | None = None
-
-    def __len__(self) -> int:
-        return len(self.customers)
 
 
 def build_snapshot(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 
 
 def migrations(old: Snapshot, new: Snapshot, attribute: str = "segment") -> pd.DataFrame:

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import delete, insert, select
 
 from custseg.errors import NoSnapshotError, StoreError
-from custseg.snapshot.build import Snapshot
 from custseg.snapshot.columns import CATEGORY_COLUMNS, COLUMNS, DATE_COLUMNS, INT_COLUMNS, SCHEMA
+from custseg.snapshot.frame import Snapshot
 from custseg.store.db import Store
 from custseg.store.models import SNAPSHOT_PARTS, SNAPSHOTS
 
@@ -190,6 +191,15 @@ def load_snapshot(
     StoreError
         When ``as_of`` has no snapshot, or ``columns`` names one a snapshot does not have.
     """
+    return snapshot_of(*fetch_parts(store, as_of, before), columns)
+
+
+def fetch_parts(
+    store: Store, as_of: dt.date | None = None, before: dt.date | None = None
+) -> tuple[dict[str, Any], list[bytes]]:
+    """The stored row of the snapshot ``load_snapshot`` would load, and its parts' bytes (not
+    decoded): for a reader that decodes some columns first and the rest after
+    (``snapshot_of``). Raises as ``load_snapshot``."""
     t = SNAPSHOTS
     stmt = select(t)
     if as_of is not None:
@@ -210,6 +220,13 @@ def load_snapshot(
             .scalars()
             .all()
         )
+    return dict(head), list(payloads)
+
+
+def snapshot_of(
+    head: dict[str, Any], payloads: Sequence[bytes], columns: Sequence[str] | None = None
+) -> Snapshot:
+    """The ``Snapshot`` of ``fetch_parts``' row and parts (``columns`` as in ``load_snapshot``)."""
     return Snapshot(
         as_of=head["as_of"],
         customers=decode_parts(payloads, columns),

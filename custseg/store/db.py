@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from custseg.errors import DatabaseUnreachable, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -48,6 +47,9 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(url: str) -> Config:
+    # Alembic is imported where a schema is checked or migrated, not with every store handle.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -70,11 +72,15 @@ class Store:
 
     def current_revisions(self) -> tuple[str, ...]:
         """The applied migration heads (empty for a new database)."""
+        from alembic.runtime.migration import MigrationContext
+
         with self.connect() as conn:
             return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
     def head_revisions(self) -> tuple[str, ...]:
         """The newest migrations we ship (more than one while feature branches of the schema coexist)."""
+        from alembic.script import ScriptDirectory
+
         return tuple(sorted(ScriptDirectory.from_config(alembic_config(self.url)).get_heads()))
 
     def current_revision(self) -> str | None:
@@ -86,6 +92,8 @@ class Store:
 
     def upgrade(self) -> None:
         """Apply every pending migration (safe to call on an up-to-date database)."""
+        from alembic import command
+
         cfg = alembic_config(self.url)
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn

@@ -26,7 +26,7 @@ from config import Settings, load_settings
 from config.access import Person, TeamSettings
 from custseg.actions import list_suggestions
 from custseg.query import Filters, Found, NotFound, QueryEngine, Selection
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.storage import load_snapshot
 from custseg.store.subscriptions import list_subscriptions
 from tests.helpers.demo_book import DemoBooks

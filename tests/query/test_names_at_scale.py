@@ -10,7 +10,7 @@ import pytest
 
 from custseg.query import QueryEngine
 from custseg.query.names import NameIndex
-from custseg.snapshot.build import Snapshot
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.storage import load_snapshot
 from custseg.store import Store
 from tests.helpers.demo_book import DemoBooks
