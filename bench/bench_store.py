@@ -40,8 +40,8 @@ from _util import fmt_s, machine, print_table, run_child, verdict  # noqa: E402
 
 from config.labels import LEVELS, REASONS, SEGMENTS, STAGES  # noqa: E402
 from custseg.segmentation.key_accounts import PREVIOUS_COLUMNS  # noqa: E402
-from custseg.snapshot.frame import Snapshot  # noqa: E402
 from custseg.snapshot.columns import COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS  # noqa: E402
+from custseg.snapshot.frame import Snapshot  # noqa: E402
 from custseg.snapshot.storage import load_snapshot, save_snapshot  # noqa: E402
 from custseg.store.db import open_store  # noqa: E402
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import command
 
 from custseg.errors import StoreError
-from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.columns import CATEGORY_COLUMNS, COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
+from custseg.snapshot.frame import Snapshot
 from custseg.snapshot.storage import list_snapshots, load_snapshot, save_snapshot
 from custseg.store import Store
 from custseg.store.db import alembic_config

@@ -87,3 +87,15 @@ def test_name_index_built_vectorised_resolves_as_written(
     )
     found = index.resolve(typed)
     assert (found.exact, found.candidates) == (exact, candidates)
+
+
+def test_a_name_asked_while_the_index_builds_waits_for_it(stored: Store) -> None:
+    snap = load_snapshot(stored)
+    building, built = QueryEngine(snap), QueryEngine(snap)
+    built.index_names()
+    thread = building.index_names(background=True)
+    assert thread is not None
+    for typed, scope in questions(snap):
+        assert building.resolve_customer(typed, scope) == built.resolve_customer(typed, scope), typed
+    thread.join(timeout=60)
+    assert not thread.is_alive()
