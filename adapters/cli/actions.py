@@ -10,7 +10,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-from adapters.cli import render
 from adapters.cli.common import open_store_for, settings_from
 from custseg.errors import CustsegError
 
@@ -24,6 +23,7 @@ def _state_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from adapters.cli import render
     from custseg.actions import audit_log, list_suggestions
 
     settings = settings_from(args)
@@ -106,6 +106,7 @@ def _signed_points(value: float) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from adapters.cli import render
     from custseg.actions import measure
 
     settings = settings_from(args)

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from adapters.cli import render
 from adapters.cli.common import app_for, brain_for, open_store_for, parse_date, settings_from
 from custseg.errors import CustsegError, InputFileError
 from custseg.progress import Progress
@@ -99,6 +98,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshots(args: argparse.Namespace) -> int:
+    from adapters.cli import render
     from custseg.snapshot.storage import list_snapshots
 
     frame = list_snapshots(open_store_for(settings_from(args)))
@@ -111,6 +111,7 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
+    from adapters.cli import render
     from custseg.errors import StoreError
     from custseg.snapshot.changes import migration_matrix, migrations
     from custseg.snapshot.storage import load_snapshot
@@ -240,6 +241,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     import tempfile
 
+    from adapters.cli import render
     from custseg.demo import make_demo_book, to_csv
     from custseg.ingest.readers import read_customer_file, read_order_file
     from custseg.pipeline import segment

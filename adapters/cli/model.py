@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from adapters.cli import render
 from adapters.cli.common import open_store_for, settings_from
 from config import Settings
 from custseg.errors import CustsegError, ModelError
@@ -58,6 +57,7 @@ def _evaluate(dataset: str, settings: Settings, args: argparse.Namespace):
 
 def report_text(source: str, ev) -> str:
     """The accuracy table of one evaluation (both models side by side, the chosen one marked)."""
+    from adapters.cli import render
     from custseg.models.churn.baseline import BASELINE
     from custseg.models.churn.classifier import CLASSIFIER
     from custseg.models.churn.evaluation import AUC_TIE

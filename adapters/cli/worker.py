@@ -8,7 +8,6 @@ import datetime as dt
 import os
 import sys
 
-from adapters.cli import render as cli_render
 from adapters.cli.common import open_store_for, settings_from
 
 
@@ -58,6 +57,7 @@ def _when(value: dt.datetime | None) -> str:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
+    from adapters.cli import render as cli_render
     from custseg.store import outbox
 
     store = open_store_for(settings_from(args))
