@@ -114,6 +114,9 @@ def fresh_child(store_path: str, per_kind: int) -> int:
         "find": lambda i: "list my dormant customers",
         "count": lambda i: "how many at-risk customers do I have?",
         "overview": lambda i: "give me the segment breakdown",
+        "total": lambda i: "what's the total lifetime value of my key accounts?",
+        "breakdown": lambda i: "average revenue per customer by region",
+        "follow-up": lambda i: "and the dormant ones?",
         "profile in scope": lambda i: f"tell me about {names[mine[i * 37 % len(mine)]]}",
         "profile outside scope": lambda i: f"tell me about {names[others[i * 41 % len(others)]]}",
     }
@@ -121,7 +124,7 @@ def fresh_child(store_path: str, per_kind: int) -> int:
     for kind, message in kinds.items():
         for i in range(per_kind):
             s = time.perf_counter()
-            render(brain.ask(message(i), user, channel))
+            render(brain.ask(message(i), user, channel, conversation="bench"))
             times.setdefault(kind, []).append(time.perf_counter() - s)
     naive: list[float] = []
     for i in range(per_kind):
