@@ -82,6 +82,17 @@ def _flag_data(reply: Reply, ctx: Context) -> Reply:
     return reply
 
 
+@dataclasses.dataclass(frozen=True)
+class _Loaded:
+    """What ``ChatService._load`` built from one snapshot, switched to at once."""
+
+    engine: QueryEngine
+    vocabulary: Vocabulary
+    snapshot_id: int | None
+    settings: Settings
+    currency_source: str | None
+
+
 class ChatService:
     """Answers chat messages and button actions on the latest snapshot in ``store``.
 
@@ -129,12 +140,13 @@ class ChatService:
             if self._engine is None or (latest != self._snapshot_id and not self.background_reload):
                 # Nothing answers yet: answer as soon as the snapshot and parser's names are in,
                 # the engine's name indexes following on a thread (a profile waits for them).
-                self._engine, self._vocabulary, self._snapshot_id = self._load(complete=False)
+                self._switch(self._load(complete=False))
             elif latest != self._snapshot_id and self._preloading is None:
                 self._preloading = threading.Thread(
                     target=self._preload, name="snapshot-preload", daemon=True
                 )
                 self._preloading.start()
+            assert self._engine is not None
             return self._engine
 
     def preload(self) -> None:
@@ -147,7 +159,7 @@ class ChatService:
         try:
             loaded = self._load(complete=True)
             with self._lock:
-                self._engine, self._vocabulary, self._snapshot_id = loaded
+                self._switch(loaded)
         except Exception:
             # The held snapshot keeps answering; the next message tries the load again.
             log.exception("could not preload the latest snapshot")
@@ -155,7 +167,16 @@ class ChatService:
             with self._lock:
                 self._preloading = None
 
-    def _load(self, complete: bool) -> tuple[QueryEngine, Vocabulary, int | None]:
+    def _switch(self, loaded: _Loaded) -> None:
+        """Answer from ``loaded`` from now on (called with ``_lock`` held)."""
+        self._engine, self._vocabulary, self._snapshot_id = (
+            loaded.engine,
+            loaded.vocabulary,
+            loaded.snapshot_id,
+        )
+        self.settings, self.currency_source = loaded.settings, loaded.currency_source
+
+    def _load(self, complete: bool) -> _Loaded:
         """The engine and name vocabulary on the latest stored snapshot; ``complete`` builds the
         engine's name indexes before returning, otherwise on a thread.
 
@@ -172,16 +193,21 @@ class ChatService:
             del names
             snap = snapshot_of(head, payloads)
             del payloads
-            currency, self.currency_source = data_currency(self.store, self.configured)
-            if currency != self.settings.currency:
-                self.settings = self.configured.model_copy(update={"currency": currency})
+            # Computed here and switched to with the engine: a background load never changes the
+            # settings the held snapshot is answering with.
+            currency, currency_source = data_currency(self.store, self.configured)
+            settings = (
+                self.settings
+                if currency == self.settings.currency
+                else self.configured.model_copy(update={"currency": currency})
+            )
             engine = QueryEngine(
                 snap, recent_orders_lookup(self.store), StoredBook(self.store), currency=currency
             )
             vocabulary = building.result()
         # After the vocabulary: the first answer needs that, not these.
         engine.index_names(background=not complete)
-        return engine, vocabulary, snap.id
+        return _Loaded(engine, vocabulary, snap.id, settings, currency_source)
 
     @staticmethod
     def _vocabulary_of(names: pd.DataFrame, attributes: dict[str, list[str]]) -> Vocabulary:
