@@ -213,7 +213,9 @@ class QueryEngine:
         if not background:
             build()
             return None
-        thread = threading.Thread(target=build, name="name-index", daemon=True)
+        # Not a daemon: a process exiting mid-build (a one-off ``custseg ask``) waits for it, as
+        # interpreter shutdown under a thread still inside Arrow or numpy aborts the process.
+        thread = threading.Thread(target=build, name="name-index", daemon=False)
         thread.start()
         return thread
 
