@@ -260,7 +260,7 @@ class NameIndex:
     def _rows(self, hashes: np.ndarray, rows: np.ndarray, key: str) -> np.ndarray:
         import numpy as np
 
-        h = _hash(np.array([key], dtype=object))[0]
+        h = np.uint64(hash_of(key))
         lo, hi = np.searchsorted(hashes, h, side="left"), np.searchsorted(hashes, h, side="right")
         return rows[lo:hi]
 
