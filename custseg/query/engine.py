@@ -70,7 +70,7 @@ from custseg.query.explain import factors
 from custseg.query.explain import plain_value as _plain
 from custseg.query.figures import Values, figure, grouped
 from custseg.query.ledger import Ledger
-from custseg.query.names import NameIndex, plain, resolve_region
+from custseg.query.names import NameIndex, hash_of, plain, resolve_region
 from custseg.query.periods import Window, intervals, last_intervals, resolve, twelve_months, year_before
 from custseg.query.sources import BookData
 from custseg.schema import DEFAULT_STAT, GROUP_BY, ORDER_MEASURES, ORDINAL_GROUPS
@@ -230,7 +230,7 @@ class QueryEngine:
                 order = np.argsort(hashes, kind="stable")
                 self._name_hash = (names, hashes[order], order)
             names, hashes, order = self._name_hash
-        h = pd.util.hash_array(np.array([name], dtype=object), categorize=False)[0]
+        h = np.uint64(hash_of(name))
         rows = order[np.searchsorted(hashes, h, side="left") : np.searchsorted(hashes, h, side="right")]
         # A 64-bit hash collision would bring another name: compared on the few rows found.
         return rows[names[rows] == name]

@@ -3,7 +3,8 @@
 A snapshot's customers are stored as Parquet parts (``snapshot_parts``, columns and types in
 ``custseg.snapshot.columns``): written from Arrow arrays and read back with column projection, so a
 reader that needs two columns decodes only those (bench/bench_store.py, 1M customers on SQLite:
-save 7.7 s and load 3.9 s, against 103 s and 36 s as one row per customer).
+save 7.7 s and load 3.9 s, against 103 s and 36 s as one row per customer, before the load let
+Arrow convert straight into pandas' blocks: ``decode_parts`` of that book now takes 1.4 s).
 """
 
 from __future__ import annotations
