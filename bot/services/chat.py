@@ -142,8 +142,10 @@ class ChatService:
                 # the engine's name indexes following on a thread (a profile waits for them).
                 self._switch(self._load(complete=False))
             elif latest != self._snapshot_id and self._preloading is None:
+                # Not a daemon, as the engine's name-index thread: interpreter shutdown under a
+                # thread still inside Arrow or numpy aborts the process; a stop waits for the load.
                 self._preloading = threading.Thread(
-                    target=self._preload, name="snapshot-preload", daemon=True
+                    target=self._preload, name="snapshot-preload", daemon=False
                 )
                 self._preloading.start()
             assert self._engine is not None
