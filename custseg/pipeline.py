@@ -225,33 +225,40 @@ def segment(
     """Build (and by default store) the snapshot as of a day from the configured source or a file."""
     progress = progress or Silent()
     progress.stage("aggregating orders")
-    if file is not None:
-        summary = summarize_file(file, settings, mapping, as_of, progress)
-    elif settings.source.kind in ("sql", "spark"):
-        summary = summarize_source(settings, as_of)
-    else:
-        summary = summarize_store(store, settings, as_of)
-    progress.stage("scoring and segmenting", rows=len(summary.aggregates))
-    # The churn model runs on a second thread while this one loads the previous snapshot and
-    # computes the rest (numpy, scipy and DuckDB release the GIL in their loops): both cores work.
-    # One BLAS thread each, so the two do not fight over the cores and figures do not depend on
-    # how many the machine has.
-    with ThreadPoolExecutor(max_workers=1) as pool, threadpool_limits(limits=1, user_api="blas"):
-        churn: Future[ChurnScores] | None = None
-        if summary.history is not None:
-            progress.stage("churn model (time-split training and holdout check)")
-            churn = pool.submit(score_churn, summary.history, summary.as_of, settings, summary.aggregates)
-        previous = None
-        if save:
-            try:
-                # Only what stable key-account membership reads (key_accounts): a fraction of the
-                # whole snapshot's load time and memory.
-                previous = load_snapshot(store, before=summary.as_of, columns=PREVIOUS_COLUMNS).customers
-            except StoreError:
-                previous = None
-        snap = build_snapshot(
-            summary.aggregates, summary.as_of, settings, summary.attributes, previous, summary.source, churn
-        )
+    # The churn model runs on a second thread while this one computes the rest of the snapshot
+    # (numpy, scipy, DuckDB and Parquet release the GIL in their loops): both cores work.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if file is not None:
+            summary = summarize_file(file, settings, mapping, as_of, progress)
+        elif settings.source.kind in ("sql", "spark"):
+            summary = summarize_source(settings, as_of)
+        else:
+            summary = summarize_store(store, settings, as_of)
+        progress.stage("scoring and segmenting", rows=len(summary.aggregates))
+        # One BLAS thread each, so the two do not fight over the cores and figures do not depend
+        # on how many the machine has.
+        with threadpool_limits(limits=1, user_api="blas"):
+            churn: Future[ChurnScores] | None = None
+            if summary.history is not None:
+                progress.stage("churn model (time-split training and holdout check)")
+                churn = pool.submit(score_churn, summary.history, summary.as_of, settings, summary.aggregates)
+            previous = None
+            if save:
+                try:
+                    # Only what stable key-account membership reads (key_accounts): a fraction of
+                    # the whole snapshot's load time and memory.
+                    previous = load_snapshot(store, before=summary.as_of, columns=PREVIOUS_COLUMNS).customers
+                except StoreError:
+                    previous = None
+            snap = build_snapshot(
+                summary.aggregates,
+                summary.as_of,
+                settings,
+                summary.attributes,
+                previous,
+                summary.source,
+                churn,
+            )
     if save:
         progress.stage("saving snapshot", rows=len(snap))
         save_snapshot(store, snap)

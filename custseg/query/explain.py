@@ -31,8 +31,8 @@ def plain_value(value: Any) -> Any:
 def factors(snapshot: Snapshot, customer_id: str) -> list[Factor]:
     """The factors behind each of one customer's labels, one per topic: segment, lifecycle,
     churn_risk, value_tier, key_account."""
-    # The fitted churn model's code (scikit-learn) is imported on the first explanation, not with
-    # the query engine: a chat process starts without it.
+    # The churn model's code is imported on the first explanation, not with the query engine: a
+    # chat process starts without it.
     from custseg.models.explain import churn_drivers
 
     frame = snapshot.customers

@@ -128,7 +128,9 @@ class Lifecycle:
         return pd.DataFrame(
             {
                 "typical_gap_days": gap.round(1),
-                "gap_basis": np.where(own, "own", "population"),
+                # Indexing an object array: np.where with two strings makes a fixed-width unicode
+                # array that pandas then converts string by string (0.5 s per million customers).
+                "gap_basis": np.asarray(["population", "own"], dtype=object)[own.astype(np.intp)],
                 "overdue_ratio": ratio.round(3),
                 "lifecycle": stage,
                 "lifecycle_reason": reason,

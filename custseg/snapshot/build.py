@@ -24,7 +24,7 @@ from custseg.snapshot.columns import COLUMNS
 from custseg.snapshot.frame import Snapshot
 
 if TYPE_CHECKING:
-    # Only for the annotation: the churn model pulls in scikit-learn, which loading a snapshot does not need.
+    # Only for the annotation: loading a snapshot needs none of the churn model's training code.
     from custseg.models.churn.scoring import ChurnScores
 
 ATTRIBUTES = ("name", "owner", "region")

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from config.sections import ChurnSettings
 from config.settings import Settings
@@ -18,6 +17,7 @@ from custseg.models.churn.baseline import BASELINE, BgNbdChurn, bgnbd_inputs
 from custseg.models.churn.classifier import CLASSIFIER, ChurnClassifier
 from custseg.models.churn.features import FEATURES, churn_features, churn_labels, default_horizon, profile_at
 from custseg.models.churn.history import OrderHistory
+from custseg.models.churn.logistic import brier, roc_auc
 
 # Two ROC-AUCs closer than this are a tie (the standard error of an AUC on a few thousand customers
 # is about 0.01); the tie goes to the better-calibrated model (lower Brier score).
@@ -88,8 +88,8 @@ def holdout_metrics(y: np.ndarray, p: np.ndarray, threshold: float, model: str) 
         n=len(y),
         churn_rate=float(y.mean()),
         threshold=threshold,
-        roc_auc=float(roc_auc_score(y, p)),
-        brier=float(brier_score_loss(y, p)),
+        roc_auc=roc_auc(y, p),
+        brier=brier(y, p),
         precision=float(precision),
         recall=float(recall),
         error_rate=float(1 - precision),
@@ -240,7 +240,7 @@ def evaluate_churn(
                 "BG/NBD's maximum-likelihood fit sat on a parameter bound here, so it was fitted with "
                 f"the L2 penalty {base.penalizer_:g} (as lifetimes recommends)"
             )
-        alive_auc = float(roc_auc_score(holdout.labels, base.one_minus_alive(summary)))
+        alive_auc = float(roc_auc(holdout.labels, base.one_minus_alive(summary)))
     except ModelError as err:
         base_note = f"BG/NBD could not be fitted ({err}); the classifier is used"
 
@@ -259,6 +259,6 @@ def evaluate_churn(
         chosen=chosen,
         sampled=history.sampled,
         # The simplest ranking there is: what the classifier has to beat to earn its complexity.
-        recency_only_auc=float(roc_auc_score(holdout.labels, holdout.profile["recency_days"].to_numpy())),
+        recency_only_auc=float(roc_auc(holdout.labels, holdout.profile["recency_days"].to_numpy())),
     )
     return evaluation, holdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -72,19 +73,35 @@ class OrderHistory:
         ids = orders["customer_id"]
         # Codes must number the ids in sorted order for sample_positions' rule: the fast Parquet
         # reader's categories are sorted, and factorize sorts when asked.
+        codes: np.ndarray | None = None
         if isinstance(ids.dtype, pd.CategoricalDtype) and ids.cat.categories.is_monotonic_increasing:
-            codes, k = ids.cat.codes.to_numpy(), len(ids.cat.categories)
+            k = len(ids.cat.categories)
         else:
             codes, uniques = pd.factorize(ids.astype(str), sort=True)
             k = len(uniques)
         if k <= max_customers:
             return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
-        keep = np.zeros(k, dtype=bool)
-        keep[sample_positions(k, max_customers, random_state)] = True
-        sample = orders[keep[codes]]
-        if isinstance(sample["customer_id"].dtype, pd.CategoricalDtype):
-            sample = sample.assign(customer_id=sample["customer_id"].cat.remove_unused_categories())
+
+        # The sample is drawn on first use: on the churn model's thread (custseg.pipeline), while
+        # the main thread goes on with the snapshot. The whole book's orders are let go once it is
+        # drawn, so they do not stay in memory beside the snapshot.
+        held: dict[str, pd.DataFrame] = {"orders": orders}
+        lock = threading.Lock()
+
+        def sample() -> pd.DataFrame:
+            with lock:
+                if "sample" not in held:
+                    book = held.pop("orders")
+                    book_codes = book["customer_id"].cat.codes.to_numpy() if codes is None else codes
+                    keep = np.zeros(k, dtype=bool)
+                    keep[sample_positions(k, max_customers, random_state)] = True
+                    kept = book[keep[book_codes]]
+                    if isinstance(kept["customer_id"].dtype, pd.CategoricalDtype):
+                        kept = kept.assign(customer_id=kept["customer_id"].cat.remove_unused_categories())
+                    held["sample"] = kept
+                return held["sample"]
+
         return cls(
-            aggregates=lambda day: aggregate_frame(sample, day, window_days),
+            aggregates=lambda day: aggregate_frame(sample(), day, window_days),
             sampled=(max_customers, k),
         )
