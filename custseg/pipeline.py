@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,8 +194,13 @@ def summarize_file(
     mapping: str | Path | Mapping | None = None,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    pool: Executor | None = None,
 ) -> Summary:
-    """Aggregate an order file in memory, without storing its orders."""
+    """Aggregate an order file in memory, without storing its orders.
+
+    With ``pool``, the churn model's history prepares itself there (draws its sample of the
+    orders) while this thread computes the as-of aggregates.
+    """
     progress = progress or Silent()
     path = Path(path)
     orders = read_orders_fast(path) if mapping is None else None
@@ -208,8 +213,10 @@ def summarize_file(
     note = None
     if as_of is None:
         as_of, note = choose_as_of(orders["ordered_at"].max() if len(orders) else None)
-    agg = aggregate_frame(orders, as_of, settings.lifecycle.trend_window_days)
     history = OrderHistory.from_orders(orders, settings.lifecycle.trend_window_days)
+    if pool is not None and history.prepare is not None:
+        pool.submit(history.prepare)
+    agg = aggregate_frame(orders, as_of, settings.lifecycle.trend_window_days)
     return Summary(agg, attrs, f"file {path.name}", as_of, note, history)
 
 
@@ -229,7 +236,7 @@ def segment(
     # (numpy, scipy, DuckDB and Parquet release the GIL in their loops): both cores work.
     with ThreadPoolExecutor(max_workers=1) as pool:
         if file is not None:
-            summary = summarize_file(file, settings, mapping, as_of, progress)
+            summary = summarize_file(file, settings, mapping, as_of, progress, pool)
         elif settings.source.kind in ("sql", "spark"):
             summary = summarize_source(settings, as_of)
         else:

@@ -43,11 +43,15 @@ class OrderHistory:
         (customers kept, customers in the book) when the history covers a random sample only.
     aggregates_many : callable, optional
         Days → the aggregates of each, computed together; without it ``at`` asks day by day.
+    prepare : callable, optional
+        Work that does not depend on the day and can be done ahead, on another thread (drawing
+        the sample of an order frame); ``aggregates`` does it on first use otherwise.
     """
 
     aggregates: History
     sampled: tuple[int, int] | None = None
     aggregates_many: HistoryMany | None = None
+    prepare: Callable[[], object] | None = None
 
     def at(self, days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
         """The aggregates as of each of ``days`` (one pass where the source allows)."""
@@ -82,9 +86,9 @@ class OrderHistory:
         if k <= max_customers:
             return cls(aggregates=lambda day: aggregate_frame(orders, day, window_days))
 
-        # The sample is drawn on first use: on the churn model's thread (custseg.pipeline), while
-        # the main thread goes on with the snapshot. The whole book's orders are let go once it is
-        # drawn, so they do not stay in memory beside the snapshot.
+        # The sample is drawn on first use or by ``prepare``: on the churn model's thread
+        # (custseg.pipeline) while the main thread goes on. The whole book's orders are let go once
+        # it is drawn, so they do not stay in memory beside the snapshot.
         held: dict[str, pd.DataFrame] = {"orders": orders}
         lock = threading.Lock()
 
@@ -104,4 +108,5 @@ class OrderHistory:
         return cls(
             aggregates=lambda day: aggregate_frame(sample(), day, window_days),
             sampled=(max_customers, k),
+            prepare=sample,
         )
