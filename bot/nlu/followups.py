@@ -546,7 +546,14 @@ def _resolve(
         and SEARCH_VERB_RE.search(words) is None
     )
     # "how many of them are key accounts?": the question is new, the customers are the last ones.
-    if them and intent in ("count_customers", "find_customers", "aggregate") and base["intent"] != intent:
+    # Not "and the dormant ones?" after a breakdown or a count: a bare continuation refines the
+    # last question, it does not turn it into a list.
+    if (
+        them
+        and intent in ("count_customers", "find_customers", "aggregate")
+        and base["intent"] != intent
+        and not (continues and bare)
+    ):
         own = standalone.get("filters") or {}
         query = {**standalone, "filters": _merge_filters(base.get("filters") or {}, own)}
         return _ordered(query)

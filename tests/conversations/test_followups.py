@@ -71,6 +71,28 @@ CASES = [
         "what about Diego?",
         {"intent": "count_customers", "filters": {"lifecycle": "dormant", "owner": "diego"}},
     ),
+    # "the dormant ones" after a figure narrows that figure; it does not become a list.
+    (
+        {"intent": "breakdown", "measure": "revenue", "stat": "sum", "group_by": "region"},
+        "and the dormant ones?",
+        {
+            "intent": "breakdown",
+            "filters": {"lifecycle": "dormant"},
+            "measure": "revenue",
+            "stat": "sum",
+            "group_by": "region",
+        },
+    ),
+    (
+        COUNT_EMEA,
+        "and the dormant ones?",
+        {**COUNT_EMEA, "filters": {"segment": "champions", "lifecycle": "dormant", "region": "emea"}},
+    ),
+    (
+        {"intent": "count_customers", "filters": {"segment": "champions"}},
+        "how many of them are key accounts?",
+        {"intent": "count_customers", "filters": {"segment": "champions", "key_account": True}},
+    ),
     (
         {"intent": "movements", "from": {"segment": "loyal"}, "to": {"segment": "at_risk"}},
         "only my customers",
