@@ -72,7 +72,7 @@ def read_orders_fast(path: Path) -> pd.DataFrame | None:
         con.close()
     if rows.num_rows != meta.num_rows or rows.column("t").null_count or rows.column("a").null_count:
         return None
-    return pd.DataFrame(
+    orders = pd.DataFrame(
         {
             "customer_id": pd.Categorical.from_codes(
                 rows.column("code").to_numpy(),
@@ -83,3 +83,8 @@ def read_orders_fast(path: Path) -> pd.DataFrame | None:
             "amount": rows.column("a").to_numpy(),
         }
     )
+    del rows, categories
+    # Arrow's allocator keeps the pages of the tables just converted for reuse, which nothing in
+    # a segment run needs: 200 MB of the run's memory at 10M orders.
+    pa.default_memory_pool().release_unused()
+    return orders
