@@ -20,6 +20,7 @@ from custseg.ingest.aggregate import aggregate_frame
 from custseg.ingest.parquet import read_orders_fast
 from custseg.ingest.readers import read_order_file
 from custseg.ingest.sql_source import aggregate_sql_many, latest_order
+from custseg.models.churn.features import profile_at
 from custseg.models.churn.history import (
     MAX_HISTORY_CUSTOMERS,
     HistoryMany,
@@ -246,9 +247,13 @@ def segment(
         # on how many the machine has.
         with threadpool_limits(limits=1, user_api="blas"):
             churn: Future[ChurnScores] | None = None
+            # The figures both the snapshot and the churn model start from, computed once.
+            profile = profile_at(summary.aggregates, summary.as_of, settings.lifecycle)
             if summary.history is not None:
                 progress.stage("churn model (time-split training and holdout check)")
-                churn = pool.submit(score_churn, summary.history, summary.as_of, settings, summary.aggregates)
+                churn = pool.submit(
+                    score_churn, summary.history, summary.as_of, settings, summary.aggregates, profile
+                )
             previous = None
             if save:
                 try:
@@ -265,6 +270,7 @@ def segment(
                 previous,
                 summary.source,
                 churn,
+                profile,
             )
     if save:
         progress.stage("saving snapshot", rows=len(snap))

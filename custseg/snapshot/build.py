@@ -15,7 +15,7 @@ import pandas as pd
 
 from config.settings import Settings
 from custseg.models.book import forecast_book
-from custseg.segmentation.figures import derive
+from custseg.models.churn.features import profile_at
 from custseg.segmentation.key_accounts import key_accounts
 from custseg.segmentation.lifecycle import RISK_BY_STAGE, Lifecycle
 from custseg.segmentation.rfm import rfm_scores, segment_of
@@ -38,6 +38,7 @@ def build_snapshot(
     previous: pd.DataFrame | None = None,
     source: str = "orders",
     churn: ChurnScores | Future[ChurnScores] | None = None,
+    profile: pd.DataFrame | None = None,
 ) -> Snapshot:
     """Segment every customer of an aggregate summary.
 
@@ -53,12 +54,15 @@ def build_snapshot(
         ``custseg.models.churn.scoring.score_churn`` output; without scores churn risk follows the lifecycle rule.
         A future (the churn model still running on another thread) is waited for only once
         everything else is computed, so the two use both cores.
+    profile : DataFrame, optional
+        ``custseg.models.churn.features.profile_at(summary, as_of, …)`` if already computed (the
+        pipeline computes it once for the snapshot and the churn model); it is not modified.
     Customers without any purchase (only returns) cannot be scored; they are left out and counted
     in the notes.
     """
-    buyers = summary["frequency"].to_numpy() > 0
-    dropped = int((~buyers).sum())
-    frame = derive(summary[buyers], as_of)
+    dropped = int((summary["frequency"].to_numpy() == 0).sum())
+    # A copy: the churn model's thread reads the profile it was handed while this one adds columns.
+    frame = (profile_at(summary, as_of, settings.lifecycle) if profile is None else profile).copy()
     for col in ATTRIBUTES:
         if attributes is not None and col in attributes:
             frame[col] = attributes[col].reindex(frame.index).astype(object).where(lambda s: s.notna(), None)
@@ -67,7 +71,11 @@ def build_snapshot(
 
     lifecycle = Lifecycle(settings.lifecycle).fit(frame)
     forecast = forecast_book(
-        frame, as_of, settings.models, lifecycle.predict(frame), settings.lifecycle.lost_after
+        frame,
+        as_of,
+        settings.models,
+        frame[["typical_gap_days", "overdue_ratio"]],
+        settings.lifecycle.lost_after,
     )
     for col in forecast.frame:
         frame[col] = forecast.frame[col].to_numpy()

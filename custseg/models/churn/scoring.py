@@ -54,15 +54,19 @@ def score_churn(
     as_of: dt.date,
     settings: Settings,
     current: pd.DataFrame | None = None,
+    now: pd.DataFrame | None = None,
 ) -> ChurnScores:
     """Choose the churn model on a time-split holdout and score every customer as of ``as_of``.
+
+    ``current`` (the aggregates as of ``as_of``) and ``now`` (their ``profile_at``) are computed
+    when not given; the snapshot computes the same profile, so it can hand its own over.
 
     The chosen model is refitted on the most recent labelled window (cutoff ``as_of − H``, labels
     up to ``as_of``) before scoring, so the scores use all the history; the recorded figures are
     those of the holdout, where the model had not seen the labels.
     """
     current = history.aggregates(as_of) if current is None else current
-    now = profile_at(current, as_of, settings.lifecycle)
+    now = profile_at(current, as_of, settings.lifecycle) if now is None else now
     try:
         evaluation, recent = evaluate_churn(history, as_of, settings, current, now)
     except ModelError as err:
