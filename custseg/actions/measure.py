@@ -211,14 +211,12 @@ def measure(store: Store, settings: Settings) -> Measurement:
     rejected = decisions[decisions["approved_at"].isna() & decisions["rejected_at"].notna()].assign(
         group="rejected", start=lambda d: d["rejected_at"]
     )
-    subjects = pd.concat(
-        [
-            approved[["group", "suggestion_id", "customer_id", "customer_name", "playbook", "start"]],
-            rejected[["group", "suggestion_id", "customer_id", "customer_name", "playbook", "start"]],
-            _not_suggested(store, settings, decisions),
-        ],
-        ignore_index=True,
-    )
+    keys = ["group", "suggestion_id", "customer_id", "customer_name", "playbook", "start"]
+    groups = [approved[keys], rejected[keys], _not_suggested(store, settings, decisions)]
+    # Empty groups are left out of the concatenation: pandas is changing how they count towards
+    # the result's dtypes.
+    present = [g for g in groups if not g.empty]
+    subjects = pd.concat(present, ignore_index=True) if present else groups[0].reset_index(drop=True)
     columns = ["complete", "reordered", "revenue"]
     if subjects.empty:
         return Measurement(window, None, subjects.assign(**{c: pd.Series(dtype=object) for c in columns}))
