@@ -8,7 +8,7 @@ from bot import i18n, wording
 from bot.charts import chart_language, segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.interpret import days_ago, interpretation, level_label, money
+from bot.interpret import days_ago, interpretation, level_label, money, percent
 from bot.reply import Align, Button, Image, Reply, Table
 from custseg.query import (
     CountAnswer,
@@ -186,7 +186,8 @@ def count_customers(ctx: Context, query: Query) -> Reply:
     if not isinstance(answer, CountAnswer):
         return special(ctx, query, answer)
     n, of = answer.count, answer.of_total
-    share = i18n.percent_of(n / of if of else 0.0, 0)
+    # percent: 9 customers of 2,000 are "0.5 %", not "0 %".
+    share = percent(n / of if of else 0.0)
     text = wording.COUNT_TEXT.format(
         n=n, s="s" if n != 1 else "", share=share, of=of, revenue=money(answer.revenue, ctx.currency)
     )
@@ -211,9 +212,9 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
         [
             wording.SEGMENT_LABEL[r.label],
             i18n.number(r.customers),
-            i18n.percent_of(r.share, 0),
+            percent(r.share),
             money(r.revenue, cur),
-            i18n.percent_of(r.revenue_share, 0),
+            percent(r.revenue_share),
         ]
         for r in answer.segments
     ]
@@ -222,7 +223,7 @@ def segment_overview(ctx: Context, query: Query) -> Reply:
     )
     tiers = ", ".join(f"{i18n.number(r.customers)} {level_label(r.label)}" for r in answer.value_tiers)
     alt = "; ".join(
-        f"{wording.SEGMENT_LABEL[r.label]} {100 * r.share:.0f} % of customers, {100 * r.revenue_share:.0f} % of revenue"
+        f"{wording.SEGMENT_LABEL[r.label]} {percent(r.share)} of customers, {percent(r.revenue_share)} of revenue"
         for r in answer.segments
     )
     segments = [r.to_json() for r in answer.segments]

@@ -89,6 +89,15 @@ def test_count_overview_profile_explain_propose(brain):
     assert "less in the last 90 days" in slipping.text
 
 
+def test_a_count_of_a_few_customers_gives_their_share_to_one_decimal_not_zero(brain):
+    customers = brain.engine().frame
+    few = int(((customers["lifecycle"] == "dormant") & (customers["region"] == "LATAM")).sum())
+    share = 100 * (few / len(customers))
+    assert 0 < share < 1, "the demo book has a handful of dormant LATAM customers"
+    count = ask(brain, "how many dormant customers in LATAM?", BOSS)
+    assert f"*{few}* customers ({share:.1f} % of {len(customers):,})" in count.text
+
+
 def test_dormant_with_a_moderate_risk_says_why_both_hold(brain):
     customers = brain.engine().frame
     odd = customers[customers["lifecycle"].isin(["dormant", "lost"]) & (customers["churn_risk"] != "high")]
