@@ -380,9 +380,17 @@ def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     """Parse one message; may raise on unforeseen input (see ``bot.nlu.parse``)."""
     # Chinese, German and Spanish are read by rewriting them into the English the rules know.
     # Mentions go first: the language layer would split "<@U04QK2CUST>" into words and numbers.
-    text = to_english(MENTION_RE.sub(" ", text))
+    original = MENTION_RE.sub(" ", text)
+    text = to_english(original)
     if CODE_LIKE_RE.search(text[:2000]):
         return {"intent": "unknown"}
+    query = _parse_english(text, vocab)
+    if "unsupported" in query and text != original:
+        query["unsupported"] = in_own_words(query["unsupported"], original)
+    return query
+
+
+def _parse_english(text: str, vocab: Vocabulary | None) -> dict[str, Any]:
     known = vocab.known_words if vocab is not None else frozenset()
     raw = tokenize(clean(text), keyword_index(), known)
     if is_smalltalk(raw):
@@ -393,3 +401,57 @@ def parse_message(text: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     if len(tokens) == 1 and tokens[0].norm in L.HELP_ALONE:
         return {"intent": "help"}
     return build(Message(tokens), vocab)
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'-]*")
+_CLAUSE_RE = re.compile(r"[^,，、;；。?？!！]+")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_own_words(fragments: list[str], original: str) -> list[str]:
+    """The conditions the parser could not read, as the user wrote them.
+
+    A message in another language is read through an English rewrite, so a fragment left over
+    mixes English glue words with the user's own ("with Produktkategorie Elektronik"). Each is
+    put back as the stretch of the original message its own words span, with the short word
+    before it ("mit Produktkategorie Elektronik"); stretches that touch are one condition. In
+    Chinese, without spaces between words, it is the clause holding them. A fragment none of
+    whose words are in the message stays as it was.
+    """
+    lowered = original.casefold()
+    spans: list[tuple[int, int]] = []
+    kept: list[str] = []
+    for fragment in fragments:
+        found = [
+            (at, at + len(word))
+            for word in dict.fromkeys(w.casefold() for w in _WORD_RE.findall(fragment))
+            if (at := _find_word(lowered, word)) >= 0
+        ]
+        if not found:
+            kept.append(fragment)
+            continue
+        start, end = min(a for a, _ in found), max(b for _, b in found)
+        if _CJK_RE.search(original[start:end]):
+            clause = next(m for m in _CLAUSE_RE.finditer(original) if m.start() <= start < m.end())
+            start, end = clause.start(), clause.end()
+        else:
+            before = list(_WORD_RE.finditer(original[:start]))
+            if before and len(before[-1].group()) <= 4 and not original[before[-1].end() : start].strip():
+                start = before[-1].start()
+        spans.append((start, end))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and not original[merged[-1][1] : start].strip():
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    own = [original[a:b].strip(" ?？.!！,，") for a, b in merged]
+    return list(dict.fromkeys([*own, *kept]))
+
+
+def _find_word(text: str, word: str) -> int:
+    """Where ``word`` first stands as a whole word in ``text`` (any position for Chinese), or −1."""
+    if _CJK_RE.search(word):
+        return text.find(word)
+    m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+    return -1 if m is None else m.start()

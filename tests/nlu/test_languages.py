@@ -227,3 +227,26 @@ def test_a_number_of_times_ordered_is_a_number_of_orders(text: str, filters: dic
 )
 def test_a_typo_is_read_as_the_word_meant_but_another_ending_is_not_a_typo(text: str, english: str) -> None:
     assert to_english(text) == english
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("wie viele Champions in EMEA mit Produktkategorie Elektronik?", ["mit Produktkategorie Elektronik"]),
+        (
+            "¿cuántos campeones en EMEA con categoría de producto electrónica?",
+            ["con categoría de producto electrónica"],
+        ),
+        ("EMEA有多少冠军客户，产品类别是电子产品?", ["产品类别是电子产品"]),
+        (
+            "how many champions in EMEA with product category electronics?",
+            ["with product category electronics"],
+        ),
+    ],
+)
+def test_a_condition_the_bot_could_not_read_is_quoted_in_the_users_own_words(
+    text: str, said: list[str]
+) -> None:
+    query = parse(text)
+    assert query["filters"] == {"segment": "champions", "region": "emea"}
+    assert query["unsupported"] == said
