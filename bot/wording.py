@@ -105,7 +105,7 @@ SUBSCRIBE_REFUSED = (
 SUBSCRIBE_VERB = {"subscribe": "set up", "unsubscribe": "stop"}
 NO_MATCH_CHOICES = "Known {slot}s: {choices}."
 # What a name that does not match is called, by the slot it was typed in.
-SLOT_LABEL = {"owner": "account manager", "group_by": "column", "column": "column"}
+SLOT_LABEL = {"owner": "account manager", "region": "region", "group_by": "column", "column": "column"}
 NOT_FOUND = "I couldn't find a customer called '{typed}'."
 DID_YOU_MEAN = "Did you mean one of these?"
 AMBIGUOUS = "Several customers match '{typed}'. Which one?"
