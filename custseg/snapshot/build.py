@@ -61,8 +61,10 @@ def build_snapshot(
     in the notes.
     """
     dropped = int((summary["frequency"].to_numpy() == 0).sum())
-    # A copy: the churn model's thread reads the profile it was handed while this one adds columns.
-    frame = (profile_at(summary, as_of, settings.lifecycle) if profile is None else profile).copy()
+    # A shallow copy: the churn model's thread reads the profile it was handed while this one adds
+    # and replaces columns, which pandas does in the copy's own column table (setting a whole
+    # column puts a new array in, it never writes into the old one).
+    frame = (profile_at(summary, as_of, settings.lifecycle) if profile is None else profile).copy(deep=False)
     for col in ATTRIBUTES:
         if attributes is not None and col in attributes:
             frame[col] = attributes[col].reindex(frame.index).astype(object).where(lambda s: s.notna(), None)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from custseg.ingest.aggregate import aggregate_frame
+from custseg.models.churn.features import profile_at
 from custseg.pipeline import segment
 from custseg.query import QueryEngine
 from custseg.segmentation.lifecycle import RISK_BY_STAGE
+from custseg.snapshot.build import build_snapshot
 from custseg.snapshot.storage import load_snapshot
 from tests.models.test_churn import DAY, synthetic_book
 
@@ -56,3 +60,16 @@ def test_a_small_book_falls_back_to_the_lifecycle_rule_and_says_so(sqlite_store,
     answer = QueryEngine(stored).run_json({"intent": "explain", "customer": c.index[0]})
     churn = next(f for f in answer["factors"] if f["topic"] == "churn_risk")
     assert churn["probability"] is None and churn["drivers"] == []
+
+
+def test_the_profile_shared_with_the_churn_thread_is_left_as_it_was(settings):
+    # segment() hands one profile of the book to the churn model's thread and to build_snapshot,
+    # which adds and replaces columns while the other thread reads: its own view, never the profile.
+    aggregates = aggregate_frame(synthetic_book(300, seed=3), DAY)
+    profile = profile_at(aggregates, DAY, settings.lifecycle)
+    before = profile.copy(deep=True)
+    snap = build_snapshot(aggregates, DAY, settings, profile=profile)
+    pd.testing.assert_frame_equal(profile, before)
+    assert "segment" in snap.customers and "segment" not in profile
+    alone = build_snapshot(aggregates, DAY, settings)
+    pd.testing.assert_frame_equal(snap.customers, alone.customers)
