@@ -9,7 +9,10 @@ the table shows medians, so a slow minute of the shared machine hits every case 
 (c) the DuckDB SQL pipeline: read, aggregate, NTILE R/F/M scores and the 11 segments, in DuckDB;
 (d) lifetimes (bench/.venv-bench): ``summary_data_from_transaction_data`` + BG/NBD + Gamma-Gamma fits;
 (e) the floor: DuckDB reading the three columns, and one group-by pass;
-(f) cost per order of (a) at each ``--sizes`` (orders; customers are a tenth of them).
+(f) cost per order of (a) at each ``--sizes`` (orders; customers are a tenth of them);
+(g) custseg's own steps for the scope of (c) only, in a fresh process: the fast Parquet read, the
+    aggregates, the R/F/M quintile scores and the 11 segments (no models, no store). It tells how
+    much of (a) / (c) is the same work done slower and how much is work (c) does not do.
 
 Peak memory is the child's own VmHWM (``_util.peak_rss_mb``), read just before it exits.
 
@@ -125,7 +128,31 @@ def child_lifetimes(path: str) -> None:
     _done({"customers": len(s)})
 
 
-CHILDREN = {"cli": child_cli, "duckdb": child_duckdb, "floor": child_floor, "lifetimes": child_lifetimes}
+def child_scope(path: str) -> None:
+    from custseg.ingest.aggregate import aggregate_frame
+    from custseg.ingest.parquet import read_orders_fast
+    from custseg.segmentation.figures import derive
+    from custseg.segmentation.rfm import rfm_scores, segment_of
+
+    orders = read_orders_fast(Path(path))
+    assert orders is not None
+    agg = aggregate_frame(orders, AS_OF)
+    del orders
+    frame = derive(agg[agg["frequency"].to_numpy() > 0], AS_OF)
+    scores = rfm_scores(
+        frame["recency_days"].to_numpy(), frame["frequency"].to_numpy(), frame["revenue"].to_numpy()
+    )
+    segments = segment_of(scores["r_score"].to_numpy(), scores["f_score"].to_numpy())
+    _done({"customers": len(segments)})
+
+
+CHILDREN = {
+    "cli": child_cli,
+    "duckdb": child_duckdb,
+    "floor": child_floor,
+    "lifetimes": child_lifetimes,
+    "scope": child_scope,
+}
 
 
 def timed_child(argv: list[str], python: Path = CLI_PY, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -156,7 +183,7 @@ def bench_size(n_orders: int, rounds: int, work: Path, lifetimes: bool) -> dict[
     path = synthetic.ensure_parquet(n_orders, n_orders // 10)[0]
     seed_db = work / f"seed_{n_orders}.db"
     runs: dict[str, list[dict[str, Any]]] = {
-        k: [] for k in ("segment", "nightly", "duckdb", "lifetimes", "floor")
+        k: [] for k in ("segment", "nightly", "duckdb", "lifetimes", "floor", "scope")
     }
     day, next_day = str(AS_OF), str(AS_OF + dt.timedelta(days=1))
     for i in range(rounds):
@@ -188,6 +215,7 @@ def bench_size(n_orders: int, rounds: int, work: Path, lifetimes: bool) -> dict[
         nightly.unlink()
         runs["duckdb"].append(timed_child(["duckdb", str(path)]))
         runs["floor"].append(timed_child(["floor", str(path)]))
+        runs["scope"].append(timed_child(["scope", str(path)]))
         if lifetimes:
             runs["lifetimes"].append(timed_child(["lifetimes", str(path)], python=BENCH_VENV_PY))
         print(f"  {n_orders:,} orders: round {i + 1}/{rounds} done", flush=True)
@@ -269,6 +297,14 @@ def main() -> None:
                 "-",
             ],
             ["(f) cost per order", f"{per_order[n]:.2f} µs", "-", "-", "flat", "-"],
+            [
+                "(g) ours, (c)'s scope only",
+                fmt_s(median(runs["scope"], "wall")),
+                f"DuckDB pipeline {fmt_s(duck)}",
+                f"{median(runs['scope'], 'wall') / duck:.2f}×",
+                "-",
+                "-",
+            ],
         ]
         print_table(
             f"{n:,} orders / {n // 10:,} customers, medians of {args.rounds} interleaved rounds", rows
