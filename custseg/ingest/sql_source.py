@@ -26,11 +26,12 @@ both statements in the same interleaved rounds, 2 shared cores, PostgreSQL 15, d
 
 - 1M orders / 100k customers: 1.80 s vs 0.66 s file, **2.7×** (the two-level statement: 3.87 s,
   5.9×); the bench itself gave 3.1× in another run (1.81 s vs 0.58 s), so 1M sits at the target.
-- 10M / 1M: 15.9 s vs 5.1 s file, **3.1×, not met** (two-level: 31.5 s, 6.2×). Of the 15.9 s,
-  ~10.5 s is the statement in the database (per branch: scan 1.7 s, external sort 2.8 s,
-  aggregation 5.3 s), ~4.5 s the transfer of 1M rows × 34 columns (``COPY … (FORMAT binary)``
-  alone is ~2.8 s of server time: a send function call per field, and the leader shares the two
-  cores with the workers), ~1 s Arrow → pandas and ``split_days``.
+- 10M / 1M: 15.9 s vs 5.1 s file, **3.1×, not met** (two-level: 31.5 s, 6.2×; the bench alone:
+  3.3×, 15.9 s vs 4.8 s). Of the 15.9 s, ~10.5 s is the statement in the database (per branch:
+  scan 1.7 s, external sort 2.8 s, aggregation 5.3 s), ~4.5 s the transfer of 1M rows × 34
+  columns (``COPY … (FORMAT binary)`` alone is ~2.8 s of server time: a send function call per
+  field, and the leader shares the two cores with the workers), ~1 s Arrow → pandas and
+  ``split_days``.
 
 Measured and not kept: ``work_mem`` of 64 MB, 256 MB or 1 GB (quicksort in memory at 1 GB, no
 faster at either size); three branches on two workers (same time, one more scan); JIT forced at
