@@ -80,16 +80,21 @@ def load_pg(url: str, path: Path) -> float | None:
 
 
 def pg_plan(url: str) -> str:
-    """PostgreSQL's plan for the statement: does it use parallel workers?"""
+    """PostgreSQL's plan for the statement (with its settings): does it use parallel workers?"""
     import sqlalchemy as sa
     from sqlalchemy.dialects import postgresql
 
-    from custseg.ingest.sql_source import aggregate_statement, mapped_table
+    from custseg.ingest.sql_source import PG_SETTINGS, aggregate_statement, mapped_table, postgresql_parts
 
-    stmt = aggregate_statement(mapped_table(TABLE, COLUMNS), COLUMNS, DAYS)
-    sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     engine = sa.create_engine(url)
     with engine.connect() as conn:
+        parts = postgresql_parts(
+            int(conn.execute(sa.text("SHOW max_parallel_workers_per_gather")).scalar() or 0)
+        )
+        stmt = aggregate_statement(mapped_table(TABLE, COLUMNS), COLUMNS, DAYS, parts=parts)
+        sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        for setting in PG_SETTINGS if parts > 1 else ():
+            conn.execute(sa.text(setting))
         lines = [r[0] for r in conn.execute(sa.text("EXPLAIN " + sql))]
     engine.dispose()
     return "\n".join(lines)

@@ -14,11 +14,11 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy.dialects.postgresql.base import PGDialect, PGIdentifierPreparer, PGTypeCompiler
-from sqlalchemy.sql import Select
 
 from config.mappings import ColumnMapping
 from custseg.errors import SourceError
 from custseg.ingest.sql_source import (
+    Statement,
     aggregate_statement,
     check_columns,
     compile_for,
@@ -100,7 +100,7 @@ class SparkSource:
                 raise SourceError(f"Cannot start a Spark session on '{self.master}': {err}") from None
         return self._session
 
-    def _run(self, stmt: Select[Any]) -> pd.DataFrame:
+    def _run(self, stmt: Statement) -> pd.DataFrame:
         sql, params = compile_for(stmt, SparkDialect())
         try:
             return to_frame(self.session().sql(sql, args=dict(params)).toArrow())

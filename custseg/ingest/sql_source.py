@@ -1,34 +1,47 @@
 """Per-customer aggregates computed where the orders live: a SQL database or a Spark cluster.
 
 One statement, built with SQLAlchemy Core, answers every cut-off a run needs (the as-of day and the
-churn model's two past cut-offs) in a single scan of the table, and only one row per customer
-travels back, fetched as Arrow columns where the driver can (ADBC on PostgreSQL, DuckDB's own
-fetch, Spark's ``toArrow``) and through the DB-API otherwise. The columns and their definitions are
-those of ``custseg.ingest.aggregate.aggregate_frame``, so a snapshot does not depend on where the
-orders are.
+churn model's two past cut-offs) in one scan of the table (on PostgreSQL one scan a branch, see
+below), and only one row per customer travels back, fetched as Arrow columns where the driver can
+(ADBC on PostgreSQL, DuckDB's own fetch, Spark's ``toArrow``) and through the DB-API otherwise. The
+columns and their definitions are those of ``custseg.ingest.aggregate.aggregate_frame``, so a
+snapshot does not depend on where the orders are.
 
-The statement aggregates twice: first per customer and calendar day, then per customer. Every
-cut-off and window boundary falls on midnight, so each condition is one on the day and the inner
-pass needs no ``COUNT(DISTINCT …)`` (purchase days are the inner rows with a purchase). That keeps
-the plan parallel on PostgreSQL (partial aggregation is impossible with a distinct count) and the
-inner rows few (orders on one day by one customer collapse to one).
+The generic statement aggregates twice: first per customer and calendar day, then per customer.
+Every cut-off and window boundary falls on midnight, so each condition is one on the day and the
+inner pass needs no ``COUNT(DISTINCT …)`` (purchase days are the inner rows with a purchase).
 
-PostgreSQL (issue 21's target: ≤ 3× the file path; **not met**). ``bench/bench_sources.py`` on
-2 shared cores, PostgreSQL 15, default settings, ratios within one run: at 1M orders / 100k
-customers 6.6× (4.07 s vs 0.62 s; 6.8× before the changes below, 4.76 s vs 0.70 s); at 10M / 1M
-4.9× (41.1 s vs 8.5 s, before). What the plans show (``EXPLAIN ANALYZE``):
+PostgreSQL gets a statement of its own (``postgresql_statement``; same columns and values): one
+``GROUP BY customer`` with ``FILTER`` aggregates and ``COUNT(DISTINCT day)``, written as a
+``UNION ALL`` of branches that each take the customers of one hash value
+(``abs(mod(hashtext(id), n))``), one branch per parallel worker. A distinct count cannot be
+aggregated partially, but each branch is complete for its customers, so Parallel Append runs the
+branches side by side; the transaction sets ``min_parallel_table_scan_size`` out of reach
+(``PG_SETTINGS``) because the planner otherwise puts a Gather under each branch and runs all the
+aggregation in the leader. Customers are grouped as text in the C collation: GroupAggregate sorts
+them, and bytes compare faster than the locale's order.
 
-- At 1M the plan is serial, two HashAggregates, both spilling at the default ``work_mem`` of 4 MB
-  (81 and 45 batches). The book has 1.03 orders per customer and day, so the inner pass hardly
-  reduces the rows, partial aggregation in workers buys nothing, and the outer pass cannot run in
-  workers (each needs a customer's complete days). ``work_mem = 256MB`` removes the spill (3.4 →
-  2.6 s in the database; 5.8× in the bench) but at 10M it turns the parallel plan (Parallel Seq
-  Scan, Sort and Partial GroupAggregate in 2 workers, Gather Merge, GroupAggregate: 26 s) into a
-  serial HashAggregate that spills anyway (35 s), so no setting is sent.
-- A one-level ``GROUP BY customer`` with ``FILTER`` sums runs in two workers (Partial
-  HashAggregate, 1.0 s at 1M) but purchase days then need ``COUNT(DISTINCT day)``, which makes it
-  serial (2.6 s). Computing the purchase days in a second, narrow subquery joined on the customer
-  is the next thing to measure.
+PostgreSQL (issue 21's target: ≤ 3× the file path). ``bench/bench_sources.py``'s file path and
+both statements in the same interleaved rounds, 2 shared cores, PostgreSQL 15, default settings:
+
+- 1M orders / 100k customers: 1.80 s vs 0.66 s file, **2.7×** (the two-level statement: 3.87 s,
+  5.9×); the bench itself gave 3.1× in another run (1.81 s vs 0.58 s), so 1M sits at the target.
+- 10M / 1M: 15.9 s vs 5.1 s file, **3.1×, not met** (two-level: 31.5 s, 6.2×; the bench alone:
+  3.3×, 15.9 s vs 4.8 s). Of the 15.9 s, ~10.5 s is the statement in the database (per branch:
+  scan 1.7 s, external sort 2.8 s, aggregation 5.3 s), ~4.5 s the transfer of 1M rows × 34
+  columns (``COPY … (FORMAT binary)`` alone is ~2.8 s of server time: a send function call per
+  field, and the leader shares the two cores with the workers), ~1 s Arrow → pandas and
+  ``split_days``.
+
+Measured and not kept: ``work_mem`` of 64 MB, 256 MB or 1 GB (quicksort in memory at 1 GB, no
+faster at either size); three branches on two workers (same time, one more scan); JIT forced at
+1M (compilation costs more than it saves); the conditions computed once in an ``OFFSET 0``
+subquery (5 % less aggregation, but the subquery is not parallel-safe); the wide sums in a
+parallel one-level ``GROUP BY`` plus purchase days in a second, narrow two-level subquery joined on
+the customer (1.3 s + 1.0 s in the database at 1M: the narrow pass is serial and spills, worse than
+one branch per worker); the two-level statement split into hash branches (1.3 s at 1M with
+``work_mem = 64MB``, spilling otherwise; 18 s at 10M). The two-level statement's own plans: serial
+at 1M (HashAggregates spilling at 4 MB), Partial GroupAggregate in 2 workers at 10M.
 
 No table reflection: the table expression is built from the column mapping, and one ``LIMIT 0``
 query checks that the table and its columns exist (reflection needs catalogue functions DuckDB's
@@ -50,6 +63,8 @@ from sqlalchemy import (
     Double,
     Engine,
     Integer,
+    Text,
+    and_,
     case,
     cast,
     column,
@@ -57,10 +72,12 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    text,
+    union_all,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.sql import ColumnElement, Select, TableClause
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select, TableClause
 
 from config.mappings import ColumnMapping
 from custseg.errors import SourceError
@@ -68,6 +85,19 @@ from custseg.ingest.aggregate import SUMMARY_COLUMNS, Window, _finish
 
 # Mapped attribute field → output column (the greatest value per customer is taken).
 ATTRIBUTES = (("customer_name", "name"), ("owner", "owner"), ("region", "region"))
+
+# Sent in the transaction of PostgreSQL's statement when it has more than one branch: with partial
+# (parallel) scans allowed the planner puts a Gather under each branch and runs every branch's
+# aggregation in the leader, one after the other (it estimates that the hash condition keeps 0.5 %
+# of the rows). Without them each branch is a whole plan a worker runs by itself (Parallel Append).
+PG_SETTINGS = (
+    "SET LOCAL min_parallel_table_scan_size = '4TB'",
+    "SET LOCAL min_parallel_index_scan_size = '4TB'",
+)
+# Each branch scans the whole table; beyond a few, the scans cost more than the split saves.
+PG_MAX_PARTS = 8
+
+Statement = Select[Any] | CompoundSelect
 
 
 def order_table(
@@ -146,7 +176,8 @@ def aggregate_statement(
     days: Sequence[dt.date],
     window_days: int = 90,
     dialect: str = "postgresql",
-) -> Select[Any]:
+    parts: int = 1,
+) -> Statement:
     """One statement computing the aggregates as of each of ``days``, in one scan of the table.
 
     Parameters
@@ -160,14 +191,20 @@ def aggregate_statement(
     window_days : int
         Length of the recent-revenue windows, in days.
     dialect : str
-        The SQLAlchemy dialect name the statement is for (only SQLite needs a different day function).
+        The SQLAlchemy dialect name the statement is for: PostgreSQL gets a statement of its own
+        (``postgresql_statement``), SQLite a different day function.
+    parts : int
+        PostgreSQL only: the number of ``UNION ALL`` branches, each for a disjoint set of customers
+        (run with ``PG_SETTINGS``).
 
     Returns
     -------
-    Select
+    Select or CompoundSelect
         One row per customer with an order before the latest cut-off: ``customer_id``, the
         attributes mapped (``name``/``owner``/``region``) and the per-day columns.
     """
+    if dialect == "postgresql":
+        return postgresql_statement(tbl, columns, days, window_days, parts)
     assert columns.amount is not None
     mapped = columns.used()
     cust, ts, amt = tbl.c[columns.customer_id], tbl.c[columns.ordered_at], tbl.c[columns.amount]
@@ -224,6 +261,79 @@ def aggregate_statement(
     return select(*out).group_by(d.c)
 
 
+def postgresql_statement(
+    tbl: TableClause,
+    columns: ColumnMapping,
+    days: Sequence[dt.date],
+    window_days: int = 90,
+    parts: int = 1,
+) -> Statement:
+    """``aggregate_statement`` for PostgreSQL: one level of grouping, split by customer hash.
+
+    Each branch groups its customers once, purchase days by ``COUNT(DISTINCT day)``. A distinct
+    count cannot be aggregated partially, so PostgreSQL would run the whole statement in one
+    process; split into ``parts`` branches by a hash of the customer id, each branch is complete
+    for its customers and Parallel Append hands the branches to different workers.
+
+    The result has the columns and values of the generic statement (``customer_id`` as text).
+    """
+    assert columns.amount is not None
+    mapped = columns.used()
+    ts, amt = tbl.c[columns.ordered_at], tbl.c[columns.amount]
+    # Text in the C collation: the branches sort by customer (GroupAggregate, which the distinct
+    # counts need), and a byte comparison sorts several times faster than the database locale's.
+    cust = cast(tbl.c[columns.customer_id], Text).collate("C")
+    buy = amt >= 0
+    on_day = cast(ts, Date)
+    zero: Any = literal_column("0")
+    windows = [Window.for_as_of(day, window_days) for day in days]
+    latest = max(w.cutoff for w in windows)
+
+    def agg(fn: Any, *conds: ColumnElement[Any] | None) -> Any:
+        kept = [c for c in conds if c is not None]
+        return fn.filter(and_(*kept)) if kept else fn
+
+    def total(value: ColumnElement[Any], *conds: ColumnElement[Any] | None) -> ColumnElement[Any]:
+        # COALESCE: the generic statement's sums are 0, not NULL, when no order qualifies.
+        return cast(func.coalesce(agg(func.sum(value), *conds), zero), Double)
+
+    # The first purchase before a cut-off is the first purchase, if that is before the cut-off:
+    # one aggregate, not one a cut-off (the CASE runs once a customer, not once an order).
+    first_buy = func.min(ts).filter(buy)
+    out: list[Any] = [cust.label("customer_id")]
+    out += [func.max(tbl.c[mapped[fld]]).label(target) for fld, target in ATTRIBUTES if fld in mapped]
+    for i, w in enumerate(windows):
+        # Every order the WHERE clause keeps is before the latest cut-off: no condition for that one.
+        until = ts < w.cutoff if w.cutoff < latest else None
+        recent = (ts >= w.recent_start) & (ts < w.cutoff)
+        previous = (ts >= w.previous_start) & (ts < w.recent_start)
+        first = first_buy if until is None else case((first_buy < w.cutoff, first_buy))
+        out += [
+            agg(func.count(), until).label(f"orders__{i}"),
+            first.label(f"first_order__{i}"),
+            agg(func.max(ts), buy, until).label(f"last_order__{i}"),
+            agg(func.count(), buy, until).label(f"frequency__{i}"),
+            agg(func.count(on_day.distinct()), buy, until).label(f"purchase_days__{i}"),
+            total(amt, until).label(f"revenue__{i}"),
+            total(-amt, amt < 0, until).label(f"returns__{i}"),
+            total(amt, recent).label(f"revenue_90d__{i}"),
+            total(amt, previous).label(f"revenue_prev_90d__{i}"),
+            total(amt, buy, recent).label(f"bought_90d__{i}"),
+            total(amt, buy, previous).label(f"bought_prev_90d__{i}"),
+        ]
+    if parts <= 1:
+        return select(*out).where(ts < latest).group_by(cust)
+    # abs(): hashtext is signed, and mod() keeps the dividend's sign. mod(), not %, which the
+    # pyformat drivers need doubled.
+    part = func.abs(func.mod(func.hashtext(cast(tbl.c[columns.customer_id], Text)), parts))
+    return union_all(*[select(*out).where((ts < latest) & (part == k)).group_by(cust) for k in range(parts)])
+
+
+def postgresql_parts(workers: int) -> int:
+    """Branches for ``postgresql_statement`` given ``max_parallel_workers_per_gather``: one a worker."""
+    return max(1, min(workers, PG_MAX_PARTS))
+
+
 def split_days(frame: pd.DataFrame, days: Sequence[dt.date]) -> dict[dt.date, pd.DataFrame]:
     """The per-day aggregates out of one ``aggregate_statement`` result (``customer_id`` a column).
 
@@ -231,19 +341,19 @@ def split_days(frame: pd.DataFrame, days: Sequence[dt.date]) -> dict[dt.date, pd
     """
     ids = frame["customer_id"].astype(str).to_numpy()
     # Sorted once here: the database returns customers in hash order, and _finish would otherwise
-    # sort each day's frame again (three string sorts instead of one).
+    # sort each day's frame again (three string sorts instead of one). Each day's columns are
+    # taken in that order with its rows picked, not the whole frame reordered first (a copy of
+    # every column that cost 0.36 s at a million customers).
     order = np.argsort(ids, kind="stable")
-    if not (order[1:] > order[:-1]).all():
-        frame = frame.take(order)
-        ids = ids[order]
     attrs = [target for _, target in ATTRIBUTES if target in frame]
     result = {}
     for i, day in enumerate(days):
-        rows = frame[f"orders__{i}"].fillna(0).to_numpy() > 0
+        rows = frame[f"orders__{i}"].fillna(0).to_numpy()[order] > 0
+        take = order[rows]
         part = pd.DataFrame(
-            {col: frame[f"{col}__{i}"].to_numpy()[rows] for col in SUMMARY_COLUMNS}
-            | {col: frame[col].to_numpy()[rows] for col in attrs},
-            index=pd.Index(ids[rows], name="customer_id"),
+            {col: frame[f"{col}__{i}"].to_numpy()[take] for col in SUMMARY_COLUMNS}
+            | {col: frame[col].to_numpy()[take] for col in attrs},
+            index=pd.Index(ids[take], name="customer_id"),
         )
         for col in ("first_order", "last_order"):
             if not pd.api.types.is_datetime64_dtype(part[col].dtype):
@@ -261,7 +371,7 @@ def to_frame(result: pa.Table | pd.DataFrame) -> pd.DataFrame:
     return result.to_pandas(timestamp_as_object=False, coerce_temporal_nanoseconds=True)
 
 
-def compile_for(stmt: Select[Any], dialect: Dialect) -> tuple[str, Any]:
+def compile_for(stmt: Statement, dialect: Dialect) -> tuple[str, Any]:
     """SQL text and its parameters for a DB-API driver outside SQLAlchemy (positional or named)."""
     compiled = stmt.compile(dialect=dialect)
     params = compiled.params
@@ -270,8 +380,12 @@ def compile_for(stmt: Select[Any], dialect: Dialect) -> tuple[str, Any]:
     return str(compiled), params
 
 
-def _fetch_adbc_postgresql(engine: Engine, stmt: Select[Any]) -> pa.Table | None:
-    """The result through ADBC (binary COPY, Arrow columns), or None when it is not installed."""
+def _fetch_adbc_postgresql(engine: Engine, stmt: Statement, settings: Sequence[str]) -> pa.Table | None:
+    """The result through ADBC (binary COPY, Arrow columns), or None when it is not installed.
+
+    ``settings`` (``SET LOCAL …``) run first, in the statement's transaction (the connection is
+    not in autocommit mode), so they end with it.
+    """
     try:
         from adbc_driver_postgresql import dbapi as adbc
     except ImportError:
@@ -282,11 +396,13 @@ def _fetch_adbc_postgresql(engine: Engine, stmt: Select[Any]) -> pa.Table | None
     uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     sql, params = compile_for(stmt, postgresql.dialect(paramstyle="numeric_dollar"))
     with adbc.connect(uri) as conn, conn.cursor() as cur:
+        for setting in settings:
+            cur.execute(setting)
         cur.execute(sql, params)
         return cur.fetch_arrow_table()
 
 
-def _fetch_duckdb(engine: Engine, stmt: Select[Any]) -> pa.Table:
+def _fetch_duckdb(engine: Engine, stmt: Statement) -> pa.Table:
     sql, params = compile_for(stmt, engine.dialect)
     raw = engine.raw_connection()
     try:
@@ -304,16 +420,21 @@ def _fetch_duckdb(engine: Engine, stmt: Select[Any]) -> pa.Table:
         raw.close()
 
 
-def fetch(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
-    """Run a statement and fetch its rows as columns: Arrow where the driver can, DB-API otherwise."""
+def fetch(engine: Engine, stmt: Statement, settings: Sequence[str] = ()) -> pd.DataFrame:
+    """Run a statement and fetch its rows as columns: Arrow where the driver can, DB-API otherwise.
+
+    ``settings`` are SQL commands run first in the same transaction (PostgreSQL's ``SET LOCAL``).
+    """
     name = engine.dialect.name
     result: pa.Table | pd.DataFrame | None = None
     if name == "postgresql":
-        result = _fetch_adbc_postgresql(engine, stmt)
+        result = _fetch_adbc_postgresql(engine, stmt, settings)
     elif name == "duckdb":
         result = _fetch_duckdb(engine, stmt)
     if result is None:
         with engine.connect() as conn:
+            for setting in settings:
+                conn.execute(text(setting))
             rows = conn.execute(stmt)
             result = pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
     return to_frame(result)
@@ -352,9 +473,14 @@ def aggregate_sql_many(
     if not days:
         return {}
     tbl = order_table(engine, table_name, columns, schema)
-    stmt = aggregate_statement(tbl, columns, days, window_days, engine.dialect.name)
+    parts = 1
     try:
-        frame = fetch(engine, stmt)
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                workers = conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar()
+            parts = postgresql_parts(int(workers or 0))
+        stmt = aggregate_statement(tbl, columns, days, window_days, engine.dialect.name, parts)
+        frame = fetch(engine, stmt, PG_SETTINGS if parts > 1 else ())
     except (SQLAlchemyError, OSError) as err:
         raise SourceError(f"The aggregation query on '{table_name}' failed: {err}") from None
     except Exception as err:  # the ADBC and DuckDB drivers raise their own DB-API error classes
