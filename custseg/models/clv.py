@@ -21,6 +21,19 @@ ArrayLike = Any
 DAYS_PER_MONTH = 365.25 / 12
 
 
+def _months_if_alive(
+    model: BetaGeoModel, x: np.ndarray, T: np.ndarray, horizon_months: int, period_days: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected purchases in each of the next months of a customer still active, per distinct
+    (x, T): shape (months, distinct rows), and each customer's row. P(alive) does not change from
+    month to month, so a customer's months are these times their P(alive)."""
+    (ux, uT), _, inverse = collapse(x, T)
+    ends = np.arange(horizon_months + 1) * DAYS_PER_MONTH / period_days
+    cumulative = np.vstack([np.zeros_like(ux), model.expected_purchases_if_alive(ends[1:], ux, uT)])
+    # Cumulative expectations can dip by rounding in the last digits; months never go negative.
+    return np.maximum(np.diff(cumulative, axis=0), 0.0), inverse
+
+
 def expected_purchases_by_month(
     model: BetaGeoModel,
     x: ArrayLike,
@@ -31,15 +44,12 @@ def expected_purchases_by_month(
 ) -> np.ndarray:
     """Expected purchases in each of the next ``horizon_months`` months, shape (customers, months).
 
-    ``t_x`` and ``T`` are in periods of ``period_days`` days, as the model was fitted. Identical
-    customers are computed once.
+    ``t_x`` and ``T`` are in periods of ``period_days`` days, as the model was fitted. Customers
+    alike in (x, T) share the computation.
     """
     x, t_x, T = check_summary(x, t_x, T)
-    (ux, ut, uT), _, inverse = collapse(x, t_x, T)
-    ends = np.arange(horizon_months + 1) * DAYS_PER_MONTH / period_days
-    cumulative = np.vstack([np.zeros_like(ux), model.expected_purchases_by_horizon(ends[1:], ux, ut, uT)])
-    # Cumulative expectations can dip by rounding in the last digits; months never go negative.
-    return np.maximum(np.diff(cumulative, axis=0), 0.0).T[inverse]
+    months, inverse = _months_if_alive(model, x, T, horizon_months, period_days)
+    return months.T[inverse] * model.probability_alive(x, t_x, T)[:, None]
 
 
 def lifetime_value(
@@ -85,12 +95,7 @@ def lifetime_value(
     discount = (1.0 + annual_discount_rate) ** (-np.arange(1, horizon_months + 1) / 12.0)
     value = np.asarray(expected_order_value, dtype="float64") * margin * (1.0 - return_share)
     x, t_x, T = check_summary(x, t_x, T)
-    # P(alive) does not change from month to month, so the discounted months are summed per
-    # distinct (x, T) on the purchases expected if alive, and multiplied by P(alive) once: no
+    # The discounted months are summed per distinct (x, T) and multiplied by P(alive) once: no
     # (customers × months) matrix, a quarter of the time on a million customers.
-    (ux, uT), _, inverse = collapse(x, T)
-    ends = np.arange(horizon_months + 1) * DAYS_PER_MONTH / period_days
-    if_alive = np.vstack([np.zeros_like(ux), model.expected_purchases_if_alive(ends[1:], ux, uT)])
-    # Cumulative expectations can dip by rounding in the last digits; months never go negative.
-    per_alive = discount @ np.maximum(np.diff(if_alive, axis=0), 0.0)
-    return per_alive[inverse] * model.probability_alive(x, t_x, T) * value
+    months, inverse = _months_if_alive(model, x, T, horizon_months, period_days)
+    return (discount @ months)[inverse] * model.probability_alive(x, t_x, T) * value
