@@ -240,7 +240,7 @@ def evaluate_churn(
                 "BG/NBD's maximum-likelihood fit sat on a parameter bound here, so it was fitted with "
                 f"the L2 penalty {base.penalizer_:g} (as lifetimes recommends)"
             )
-        alive_auc = float(roc_auc(holdout.labels, base.one_minus_alive(summary)))
+        alive_auc = roc_auc(holdout.labels, base.one_minus_alive(summary))
     except ModelError as err:
         base_note = f"BG/NBD could not be fitted ({err}); the classifier is used"
 
@@ -259,6 +259,6 @@ def evaluate_churn(
         chosen=chosen,
         sampled=history.sampled,
         # The simplest ranking there is: what the classifier has to beat to earn its complexity.
-        recency_only_auc=float(roc_auc(holdout.labels, holdout.profile["recency_days"].to_numpy())),
+        recency_only_auc=roc_auc(holdout.labels, holdout.profile["recency_days"].to_numpy()),
     )
     return evaluation, holdout

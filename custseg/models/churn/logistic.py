@@ -49,12 +49,13 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, C: float = 1.0) -> tuple[np.ndarr
     penalty = np.r_[np.ones(k), 0.0] / C
     beta = np.zeros(k + 1)
 
-    def objective(b: np.ndarray) -> float:
-        return _log_loss_sum(design @ b, y) + 0.5 * float(penalty @ (b * b))
+    def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
+        """The penalised loss at ``b`` and the linear scores it came from (reused by the next step)."""
+        z = design @ b
+        return _log_loss_sum(z, y) + 0.5 * float(penalty @ (b * b)), z
 
-    value = objective(beta)
+    value, z = objective(beta)
     for _ in range(MAX_NEWTON_STEPS):
-        z = design @ beta
         p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function without overflow
         grad = design.T @ (p - y) + penalty * beta
         hess = (design * (p * (1.0 - p))[:, None]).T @ design + np.diag(penalty)
@@ -64,11 +65,11 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, C: float = 1.0) -> tuple[np.ndarr
         size = 1.0
         while True:
             trial = beta - size * step
-            trial_value = objective(trial)
+            trial_value, trial_z = objective(trial)
             if trial_value <= value or size < 1e-10:
                 break
             size /= 2
-        beta, previous = trial, value
+        beta, z, previous = trial, trial_z, value
         value = trial_value
         if np.abs(size * step).max() <= 1e-10 * max(
             1.0, np.abs(beta).max()
