@@ -147,6 +147,24 @@ def test_postgresql_table(pg_url, tmp_path, sqlite_store, monkeypatch, in_memory
         engine.dispose()
 
 
+def test_postgresql_statement_carries_its_cut_offs_as_literals_but_never_text():
+    """ADBC streams an unparameterised statement through binary COPY (a parameterised one is held
+    whole in libpq first), so custseg's own dates go into the SQL; a text value never does."""
+    from sqlalchemy.dialects import postgresql
+
+    from custseg.ingest.sql_source import aggregate_statement, inline_sql, mapped_table
+
+    dialect = postgresql.dialect(paramstyle="numeric_dollar")
+    tbl = mapped_table("orders_table", COLUMNS)
+    sql = inline_sql(aggregate_statement(tbl, COLUMNS, [AS_OF, *PAST], 90, "postgresql", 2), dialect)
+    assert sql is not None and "$1" not in sql
+    # Each cut-off is the midnight after its day (orders up to the end of the day count).
+    for day in (AS_OF, *PAST):
+        assert f"'{day + dt.timedelta(days=1)} 00:00:00'" in sql
+    quoted = sa.select(tbl.c.cust).where(tbl.c.cust == "O'Brien'; DROP TABLE orders_table; --")
+    assert inline_sql(quoted, dialect) is None
+
+
 def test_history_samples_the_same_customers_as_the_in_memory_path(tmp_path):
     """Past cut-offs of a big book: the same customers as ``OrderHistory.from_orders`` on the file."""
     path = tmp_path / "orders.parquet"
