@@ -89,6 +89,31 @@ def test_name_index_built_vectorised_resolves_as_written(
     assert (found.exact, found.candidates) == (exact, candidates)
 
 
+def test_name_index_keys_are_those_of_the_one_by_one_rules() -> None:
+    """The vectorised keys (clean names passed through, the rest rewritten by Arrow or, outside
+    printable ASCII, by Python) are ``plain`` and ``normalise`` of every name."""
+    import numpy as np
+    import pyarrow as pa
+
+    from custseg.query.names import _keys, normalise, plain
+
+    rng = np.random.default_rng(5)
+    alphabet = [*"abcXYZ 019'-.&_", "Co", "GmbH", " S.A.", " inc.", "Ltd", "\t", "é", "ß", "中", "K"]
+    names = ["".join(rng.choice(alphabet, int(rng.integers(0, 12)))) for _ in range(4000)]
+    names += ["acme", "acme corp", "  acme  ", "acme--corp", "co", "s.a.", "a_b c"]
+    plains, norms = _keys(pa.array(names, pa.string()))
+    for name, p, n in zip(names, plains.to_pylist(), norms.to_pylist(), strict=True):
+        assert (p, n) == (plain(name), normalise(name)), repr(name)
+
+
+def test_words_shared_by_many_names_find_each_of_them() -> None:
+    names = [f"Brave Ridge Stores {city}" for city in ("Basel", "Bern", "Chur")] + ["Ridge Gmbh"]
+    index = NameIndex(names)
+    assert index.resolve("Stores Bern").exact == "Brave Ridge Stores Bern"
+    # The name that is "Ridge" but for its legal form comes first, then the others by name.
+    assert index.resolve("ridge").candidates == ["Ridge Gmbh", *names[:3]]
+
+
 def test_a_name_asked_while_the_index_builds_waits_for_it(stored: Store) -> None:
     snap = load_snapshot(stored)
     building, built = QueryEngine(snap), QueryEngine(snap)
