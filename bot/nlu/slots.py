@@ -534,6 +534,9 @@ def read_region(msg: Message, vocab: Vocabulary | None, places: bool = True) -> 
     hit = _gazetteer(msg, REGION_WORDS_RE)
     if hit or not places:
         return hit
+    hit = _named_region(msg)
+    if hit:
+        return hit
     # A capitalised place after "in": "customers in Lower Saxony".
     for k in range(1, len(msg.norms)):
         if msg.norms[k - 1] in ("in", "from", "across") and msg.is_cap(k) and _name_token_ok(msg, k):
@@ -547,6 +550,60 @@ def read_region(msg: Message, vocab: Vocabulary | None, places: bool = True) -> 
             name = join_orig(msg.tokens[k:end]).lower()
             msg.consume(k, end)
             return name
+    return None
+
+
+# "in the north": a compass word after "in"/"from" names a region (the engine resolves it against
+# the data's regions: "north" is "North America" when that is the only one with the word).
+_COMPASS = frozenset(
+    ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "midwest"]
+)
+_REGION_LEAD = frozenset(("in", "from", "across", "within", "of", "for", "the"))
+
+
+def _named_region(msg: Message) -> str | None:
+    """A region the user calls one whatever its name: "in the region north", "in region Nord",
+    "in the Nord region", "in the north". Returns the name (lower case), the engine says whether
+    the data has it; without this rule "north" was a known word and dropped silently."""
+    norms = msg.norms
+
+    def take(i: int, j: int, start: int, stop: int) -> str:
+        name = join_orig(msg.tokens[i:j]).lower()
+        msg.consume(start, stop)
+        return name
+
+    for k in range(len(norms)):
+        if not _name_token_ok(msg, k) or msg.tokens[k].orig[:1].isdigit():
+            continue
+        before = norms[k - 1] if k else ""
+        lead = norms[k - 2] if k > 1 else ""
+        # "region Nord", "the region of Narnia"
+        cue = k - 1 if before == "region" else k - 2 if before == "of" and lead == "region" else None
+        if cue is not None and (cue == 0 or norms[cue - 1] in _REGION_LEAD):
+            end = k + 1
+            while end < len(norms) and end - k < 3 and msg.is_cap(k) and msg.is_cap(end):
+                if msg.tokens[end - 1].brk or not _name_token_ok(msg, end):
+                    break
+                end += 1
+            return take(k, end, cue, end)
+        if before not in _REGION_LEAD or not (msg.is_cap(k) or norms[k] in _COMPASS):
+            continue
+        # "the Nord region", "the North West region", "in the south east"
+        end = k + 1
+        while end < len(norms) and end - k < 3 and not msg.tokens[end - 1].brk and norms[end] != "region":
+            if not (
+                norms[end] in _COMPASS
+                if norms[k] in _COMPASS
+                else msg.is_cap(end) and _name_token_ok(msg, end)
+            ):
+                break
+            end += 1
+        if end < len(norms) and norms[end] == "region":
+            return take(k, end, k, end + 1)
+        if norms[k] in _COMPASS and (
+            before in ("in", "from") or (before == "the" and lead in ("in", "from"))
+        ):
+            return take(k, end, k, end)
     return None
 
 

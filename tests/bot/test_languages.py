@@ -186,3 +186,20 @@ def test_an_unknown_language_in_the_settings_is_named(tmp_path: Path):
     assert "bot.language" in message and "people.li.language" in message, message
     path.write_text('[bot]\nlanguage = "zh"\n', encoding="utf-8")
     assert load_settings(path, env={}).bot.language == "zh"
+
+
+def test_a_region_the_book_does_not_have_is_named_with_the_ones_it_has(brain: Brain):
+    """ "in der Region Nord" is a region filter the engine cannot apply: it says so in German and
+    offers the book's regions, instead of answering for every region."""
+    reply = brain.ask(
+        "wie viele ruhende Kunden gibt es in der Region Nord?", ChatUser("U_ANA", "slack"), HERE
+    )
+    text = reply.plain_text()
+    assert "'nord'" in text and "kenne ich nicht" in text and "North America" in text, text
+
+
+def test_the_north_is_the_one_region_with_north_in_its_name(brain: Brain):
+    north = brain.ask("how many dormant customers are in the north?", ChatUser("U_ANA", "slack"), HERE)
+    named = brain.ask("how many dormant customers are in North America?", ChatUser("U_ANA", "slack"), HERE)
+    assert north.plain_text() == named.plain_text()
+    assert "North America" in north.plain_text(), north.plain_text()

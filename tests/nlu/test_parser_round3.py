@@ -203,3 +203,39 @@ def test_chinese_not_owned_by() -> None:
 
 def test_chinese_thanks_with_an_emoji_is_smalltalk() -> None:
     assert parse("好的,谢啦 🙏", VOCAB) == {"intent": "smalltalk"}
+
+
+# ------------------------------------------------------------------ regions called regions
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("how many dormant customers are in the region north?", "north"),
+        ("dormant customers in the north", "north"),
+        ("champions from the south east", "south east"),
+        ("customers in the Nord region", "nord"),
+        ("customers in the North West region", "north west"),
+        ("customers in the region of Narnia", "narnia"),
+        ("wie viele schlafende Kunden gibt es in der Region Nord?", "nord"),
+        ("ruhende Kunden im Norden", "north"),
+        ("¿cuántos clientes dormidos hay en la región Norte?", "norte"),
+        ("clientes inactivos en el norte", "north"),
+    ],
+)
+def test_a_region_named_as_one_is_read_not_dropped(text: str, region: str) -> None:
+    """A place the user calls a region, or a compass direction after "in", is the region filter
+    (the engine says whether the book has it); "north" used to be a known word and vanish."""
+    for vocab in (VOCAB, None):
+        query = parse(text, vocab)
+        assert query["filters"].get("region") == region, (text, vocab is not None, query)
+        assert "unsupported" not in query, query
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["revenue by region", "which region has the most revenue", "Umsatz nach Region", "ingresos por región"],
+)
+def test_region_as_a_grouping_is_still_a_grouping(text: str) -> None:
+    query = parse(text, VOCAB)
+    assert query["group_by"] == "region" and "region" not in query.get("filters", {}), query

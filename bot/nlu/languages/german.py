@@ -89,6 +89,12 @@ tage seit der letzten bestellung/tage seit letzter bestellung | days since the l
 tage zwischen bestellungen/tage zwischen den bestellungen | days between orders
 pro kunde/je kunde | per customer
 pro region/je region/nach region/nach regionen/pro regionen | by region
+in der region | in the region
+aus der region | from the region
+im norden | in the north
+im süden/im sueden | in the south
+im osten | in the east
+im westen | in the west
 pro land/je land/nach land/nach ländern | by country
 pro segment/je segment/nach segment/nach segmenten | by segment
 pro lebenszyklusphase/nach lebenszyklusphase/nach phase/pro phase | by lifecycle stage

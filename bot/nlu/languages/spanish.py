@@ -97,6 +97,12 @@ cuota de/porcentaje de/proporción de/proporcion de/qué parte de/que parte de |
 total/en total/suma | total
 por cliente | per customer
 por región/por region/por regiones/según región | by region
+en la región/en la region | in the region
+de la región/de la region | from the region
+en el norte | in the north
+en el sur | in the south
+en el este | in the east
+en el oeste | in the west
 por país/por pais/por países | by country
 por segmento/por segmentos | by segment
 por etapa/por fase/por etapa del ciclo de vida | by lifecycle stage
