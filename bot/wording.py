@@ -172,6 +172,8 @@ DAY_LABEL = {
     "sun": "every Sunday",
     "daily": "every day",
 }
+# A schedule in a sentence: "every Monday at 09:00 (UTC)".
+SCHEDULE_WHEN = "{when} at {time} ({tz})"
 
 # Win-back actions. The sentence for each play of the playbook ([playbook.plays.*] in the settings:
 # which customers get which play); a play without a sentence here is shown by its `task`.

@@ -57,7 +57,9 @@ def _subscribe(ctx: Context, query: Query, public_ok: bool = False) -> Reply:
         tz,
         ctx.user.user_id,
     )
-    when = f"{wording.DAY_LABEL[row['day']]} at {row['time']} ({row['timezone']})"
+    when = wording.SCHEDULE_WHEN.format(
+        when=wording.DAY_LABEL[row["day"]], time=row["time"], tz=row["timezone"]
+    )
     return Reply(
         context=interpretation(query),
         text=wording.SUBSCRIBED.format(topic=wording.TOPIC_LABEL[topic], when=when),
@@ -73,7 +75,9 @@ def _unsafe_channel(
     if refused is not None:
         return Reply(context=interpretation(query), text=refused)
     if channels.needs_public_consent(ctx.channel) and not public_ok:
-        when = f"{wording.DAY_LABEL[schedule['day']]} at {schedule['time']} ({tz})"
+        when = wording.SCHEDULE_WHEN.format(
+            when=wording.DAY_LABEL[schedule["day"]], time=schedule["time"], tz=tz
+        )
         return Reply(
             context=interpretation(query),
             text=wording.PUBLIC_CHANNEL.format(topic=wording.TOPIC_LABEL[topic], when=when),

@@ -155,6 +155,22 @@ def test_subscribe_and_unsubscribe_are_stored_per_channel(brain):
     assert list_subscriptions(brain.store, "console", "C_TEAM") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("publica el resumen de cuentas clave aquí cada lunes a las 9", "cada lunes a las 09:00 (UTC)"),
+        ("poste die Key-Account-Übersicht jeden Montag um 9 Uhr hier", "jeden Montag um 09:00 (UTC)"),
+        ("每周一9点在这里发布重点客户摘要", "每周一 09:00（UTC）"),
+    ],
+)
+def test_a_schedule_asked_in_another_language_is_stored_and_confirmed_in_it(brain, text, said):
+    reply = ask(brain, text, BOSS)
+    assert said in reply.text and " at " not in reply.text, reply.text
+    subs = list_subscriptions(brain.store, "console", "C_TEAM")
+    assert [(s["topic"], s["day"], s["time"]) for s in subs] == [("digest", "mon", "09:00")]
+    ask(brain, "stop sending the digest here", BOSS)
+
+
 def test_console_rendering_aligns_tables_and_numbers_buttons(brain):
     text = render(ask(brain, "top 5 customers by revenue"))
     lines = text.splitlines()

@@ -250,3 +250,38 @@ def test_a_condition_the_bot_could_not_read_is_quoted_in_the_users_own_words(
     query = parse(text)
     assert query["filters"] == {"segment": "champions", "region": "emea"}
     assert query["unsupported"] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "poste die Key-Account-Übersicht jeden Montag hier",
+            {"intent": "subscribe", "topic": "digest", "schedule": {"day": "mon"}},
+        ),
+        (
+            "publica el resumen de cuentas clave aquí cada lunes",
+            {"intent": "subscribe", "topic": "digest", "schedule": {"day": "mon"}},
+        ),
+        (
+            "manda el resumen de cuentas clave a este canal todos los lunes a las 9",
+            {"intent": "subscribe", "topic": "digest", "schedule": {"day": "mon", "time": "09:00"}},
+        ),
+        (
+            "publica las alertas de abandono en este canal cada día a las 8:30",
+            {"intent": "subscribe", "topic": "alerts", "schedule": {"day": "daily", "time": "08:30"}},
+        ),
+        (
+            "envíame las alertas de abandono cada viernes",
+            {"intent": "subscribe", "topic": "alerts", "schedule": {"day": "fri"}},
+        ),
+        ("deja de enviar las alertas aquí", {"intent": "unsubscribe", "topic": "alerts"}),
+    ],
+)
+def test_a_schedule_said_in_german_or_spanish_is_a_subscription(text: str, query: dict[str, Any]) -> None:
+    """ "cada lunes" used to be dropped: the bot showed the digest once instead of scheduling it."""
+    assert parse(text) == query
+
+
+def test_cancelling_a_suggestion_is_not_stopping_a_subscription() -> None:
+    assert parse("cancela la sugerencia 4").get("intent") != "unsubscribe"

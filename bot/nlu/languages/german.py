@@ -38,7 +38,7 @@ keine schlüsselkunden/nicht-schlüsselkunden | non-key accounts
 meine/meiner/meinen/meinem/mein | my
 habe ich/hab ich/ich habe/habe/ich | do I have
 segmentübersicht/segmentaufteilung/segmentverteilung/übersicht der segmente | the segment overview
-schlüsselkunden digest/schlüsselkunden übersicht/schlüsselkundenbericht/key account digest | the key account digest
+schlüsselkunden digest/schlüsselkunden übersicht/schlüsselkundenbericht/schlüsselkunden bericht/key account digest/key account übersicht/key accounts übersicht/key account bericht/key account report | the key account digest
 abwanderungswarnungen/abwanderungswarnung/abwanderungsalarme/churn-warnungen/churn-alarme | any churn alerts
 warten auf freigabe/warten auf genehmigung/auf freigabe warten/auf genehmigung warten/ausstehende/offene | waiting for approval
 aktionen/maßnahmen/rückgewinnungsaktionen | actions

@@ -198,7 +198,18 @@ octubre | october
 noviembre | november
 diciembre | december
 hoy | today
-aquí/aqui/en este canal | here
+aquí/aqui/en este canal/a este canal/en el canal/al canal | here
+# --- schedules ("cada lunes a las 9"; the time itself is read by a pattern below)
+cada día/cada dia/todos los días/todos los dias/diariamente/a diario/cada mañana/cada manana/cada día laborable/cada dia laborable/los días laborables/los dias laborables | every day
+cada lunes/todos los lunes/los lunes | every monday
+cada martes/todos los martes/los martes | every tuesday
+cada miércoles/cada miercoles/todos los miércoles/todos los miercoles/los miércoles/los miercoles | every wednesday
+cada jueves/todos los jueves/los jueves | every thursday
+cada viernes/todos los viernes/los viernes | every friday
+cada sábado/cada sabado/todos los sábados/todos los sabados/los sábados/los sabados | every saturday
+cada domingo/todos los domingos/los domingos | every sunday
+publica/publicá/publicar/publícalo/publicalo/envía/envia/enviar/manda/mandar/comparte/compartir/pon/postea | post
+deja de enviar/deja de publicar/dejen de enviar/para de enviar/ya no envíes/ya no envies/ya no publiques/no envíes más/no envies mas/desactiva | stop sending
 # --- greetings and particles
 hola/buenos días/buenos dias/buenas tardes/buenas | hi
 gracias/muchas gracias/mil gracias | thanks
@@ -210,6 +221,11 @@ el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/t
 COUNTRY_ALT = "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
 
 PATTERNS = [
+    # "a las 9", "a las 8:30": the time of a schedule ("a la 1" for one o'clock).
+    (
+        re.compile(r"\ba (?:las|la) (\d{1,2})(?:[:.](\d{2}))?(?: ?h| horas)?\b", re.IGNORECASE),
+        lambda m: f"at {m.group(1)}" + (f":{m.group(2)}" if m.group(2) else ""),
+    ),
     # "más de 5 veces": a number of orders; "han comprado" / "han pedido": have ordered.
     (re.compile(r"\b(\d+) veces\b", re.IGNORECASE), r"\1 times"),
     (
