@@ -9,6 +9,7 @@ used, so later, vaguer rules cannot read the same words again.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -126,6 +127,11 @@ class Message:
         letters = [t.orig for t in tokens if t.orig.isalpha()]
         # In an all-capitals message, capitals say nothing about names.
         self.shouting = bool(letters) and all(w.isupper() for w in letters) and caps > 1
+        # Words a reader recognised but could not turn into the contract ("in October" without
+        # the book's date): they go into the query's ``unsupported``.
+        self.unread: list[str] = []
+        # The book's as-of day, when the parser has the data's vocabulary.
+        self.as_of: dt.date | None = None
 
     def _rebuild(self) -> None:
         self.text = " ".join(self.norms)

@@ -725,7 +725,7 @@ ORDER_NOUN = r"orders?|purchases?|transactions|invoices|times"
 ONE_TIME = (
     r"(ordered|bought|purchased) (only )?once|(only|just) (ordered|bought|purchased) once|(one|1) ?time (buyers?"
     r"|customers?|purchasers?|shoppers?|orderers?|accounts?|clients?)|single (order|purchase) (customers|accounts)"
-    r"|(only|just) (1|one) (order|purchase)|once only"
+    r"|(only|just) (1|one) (order|purchase)|once only|(ordered|bought|purchased) exactly once|exactly (1|one) (order|purchase)"
 )
 REPEAT = (
     r"repeat (customers?|buyers?|purchasers?|accounts?|clients?|orderers?)|returning (customers?|buyers?)"

@@ -70,6 +70,8 @@ FIGURE_CUE_RE = rx(rf"{L.INTENT_CUES['count_customers']}|{'|'.join(L.STAT)}|cust
 
 # Sorts of a list that a period would change the meaning of (figures to date vs. in the period).
 PERIOD_SORTS = ("revenue", "orders", "aov", "frequency")
+# Filters on figures to date, which a period next to them would seem to narrow.
+PERIOD_FILTERS = frozenset(("min_revenue", "max_revenue", "min_orders", "max_orders", "min_clv", "max_clv"))
 # "Sorted by churn risk" orders a list; it groups nothing.
 SORTED_BY_RE = rx(r"(sort|sorted|order|ordered|rank|ranked) by")
 RANK_SAID_RE = rx(r"rank|ranked|ranking|(sort|sorted|ordered) by")
@@ -141,6 +143,7 @@ def build(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         return channel
     unsupported = read_unsupported(msg)
     query = _data_query(msg, vocab)
+    unsupported += msg.unread
     leftover = leftover_condition(msg)
     if not leftover and query["intent"] in LEFTOVER_INTENTS:
         leftover = leftover_words(msg, vocab)
@@ -253,9 +256,14 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         if "spend_change" in filters and periods:
             slots.update(period=periods[0], compare_to=periods[1] if len(periods) > 1 else None)
         query = _assemble("find_customers", filters, sort, limit, slots)
-        if periods and "spend_change" not in filters and sort in PERIOD_SORTS:
-            # A list is ranked by figures to date: "top 10 by revenue this year" would look ranked
-            # by this year's revenue, so the period is said to be unused rather than dropped.
+        if (
+            periods
+            and "spend_change" not in filters
+            and (sort in PERIOD_SORTS or PERIOD_FILTERS & set(filters))
+        ):
+            # A list is ranked and filtered by figures to date: "top 10 by revenue this year" or
+            # "spent more than 10k last quarter" would look computed over the period, so the
+            # period is said to be unused rather than dropped ("call this week" is no such figure).
             query["unsupported"] = [period_words(p) for p in periods]
         return query
     if CUE["overview_weak"].search(msg.original):
@@ -400,7 +408,9 @@ def _parse_english(text: str, vocab: Vocabulary | None) -> dict[str, Any]:
         return {"intent": "smalltalk"}
     if len(tokens) == 1 and tokens[0].norm in L.HELP_ALONE:
         return {"intent": "help"}
-    return build(Message(tokens), vocab)
+    msg = Message(tokens)
+    msg.as_of = vocab.as_of if vocab is not None else None
+    return build(msg, vocab)
 
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'-]*")

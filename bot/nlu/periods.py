@@ -8,12 +8,14 @@ the words they cover; which slot a period fills (``period``, ``compare_to``, ``o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from . import lexicon as L
 from .grammar import Message, rx
+from .normalize import join_orig
 
 UNITS = "week|month|quarter|year"
 UNIT = rf"(?P<unit>{UNITS})"
@@ -25,6 +27,8 @@ MONTH = "|".join(L.MONTHS)
 PERIOD_RE: list[tuple[str, re.Pattern[str]]] = [
     ("quarter", rx(rf"((in|during|for|of) )?(the )?q ?(?P<q>[1-4]) (of )?{YEAR}")),
     ("quarter", rx(rf"((in|during|for|of) )?(the )?(?P<qw>first|second|third|fourth) quarter (of )?{YEAR}")),
+    # "since March": the days from the first of the last March up to the as-of day.
+    ("since_month", rx(rf"since (the (start|beginning) of )?(?P<month>{MONTH})( (of )?{YEAR})?")),
     ("month", rx(rf"((in|during|for|of) )?(?P<month>{MONTH}) (of )?{YEAR}")),
     (
         "days",
@@ -48,6 +52,8 @@ PERIOD_RE: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("previous", rx(rf"((in|during|for) )?(last|previous|the previous|prior|the prior) {UNIT}")),
     ("year", rx(rf"((in|during|for|of|since) )?{YEAR}")),
+    # "in October": the last October up to the book's as-of day.
+    ("bare_month", rx(rf"(in|during|for) (?P<month>{MONTH})")),
 ]
 ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
@@ -103,12 +109,47 @@ def _period(kind: str, m: re.Match[str]) -> dict[str, Any] | None:
     return None
 
 
+def _last_month(month: int, as_of: dt.date) -> dict[str, Any]:
+    """The named month of the year of ``as_of``, or of the year before when it is still to come."""
+    return {"year": as_of.year if month <= as_of.month else as_of.year - 1, "month": month}
+
+
 def find_periods(msg: Message) -> list[Found]:
-    """Find and consume every period of the message, in the order they were said."""
+    """Find and consume every period of the message, in the order they were said.
+
+    A month named without its year is the last one up to ``msg.as_of``; without an as-of day it
+    is consumed and listed in ``msg.unread``, never read as a place.
+    """
     found: list[Found] = []
     for kind, pattern in PERIOD_RE:
         for i, j, m in msg.matches(pattern):
             if any(msg.norms[k] == "_" for k in range(i, j)):
+                continue
+            if kind in ("bare_month", "since_month"):
+                year = m.groupdict().get("year")
+                if kind == "since_month" and not year and L.MONTHS[m.group("month")] == 1:
+                    continue  # "since January" is this year so far (read below)
+                if msg.as_of is None and not year:
+                    msg.consume(i, j)
+                    msg.unread.append(join_orig(msg.tokens[i:j]))
+                    continue
+                month = L.MONTHS[m.group("month")]
+                if msg.as_of is not None and not year:
+                    named = _last_month(month, msg.as_of)
+                else:
+                    named = {"year": int(str(year)), "month": month}
+                if kind == "bare_month":
+                    period: dict[str, Any] | None = named
+                elif msg.as_of is None:
+                    msg.consume(i, j)
+                    msg.unread.append(join_orig(msg.tokens[i:j]))
+                    continue
+                else:
+                    days = (msg.as_of - dt.date(named["year"], named["month"], 1)).days + 1
+                    period = {"days": days} if days > 0 else None
+                if period is not None:
+                    msg.consume(i, j)
+                    found.append(Found(i, j, period))
                 continue
             period = _period(kind, m)
             if period is not None:

@@ -18,7 +18,7 @@ from .fuzzy import FuzzyIndex
 from .grammar import USED, Message, _alternation, _table, is_content, is_foreign_noun, rx
 from .normalize import join_orig
 from .numbers import clock_time, to_number
-from .periods import find_periods
+from .periods import find_periods, period_words
 from .vocabulary import MAX_NAME_TOKENS, Vocabulary
 
 MAX_LIMIT = 1000
@@ -84,6 +84,7 @@ COUNTRY_WORDS_RE = rx(_alternation(L.COUNTRIES))
 NUM_OR_MONEY = r"¤?\d+(?:\.\d+)?"
 CLV_RE = rx(L.CLV_CUE)
 MONEY_CUE_RE = rx(L.MONEY_CUE)
+MONEY_AFTER_RE = re.compile(r"(in |of )?(revenue|sales|turnover|spend|spending|spent|lifetime value|clv)\b")
 AMOUNT_RANGE_RE = rx(
     rf"(?P<clv>{L.CLV_CUE} )?(of )?between (?P<a>{NUM_OR_MONEY}) (and|to) (?P<b>{NUM_OR_MONEY})"
 )
@@ -92,6 +93,10 @@ AMOUNT_MIN_RE = rx(
     rf"(?P<clv>{L.CLV_CUE} )?(of )?({L.MIN_COMPARATOR}) (?P<n>{NUM_OR_MONEY})( plus| or more)?"
 )
 ORDERS_RANGE_RE = rx(rf"between (?P<a>\d+) and (?P<b>\d+) ({L.ORDER_NOUN})")
+# "exactly 3 orders", "ordered exactly twice": both bounds.
+ORDERS_EXACT_RE = rx(
+    rf"((ordered|bought|purchased) )?exactly (?P<n>\d+) ({L.ORDER_NOUN})|(ordered|bought|purchased) exactly (?P<w>twice)"
+)
 ORDERS_BOUND_RE = rx(rf"(?P<cmp>{L.MAX_COMPARATOR}|{L.MIN_COMPARATOR}) (?P<n>\d+) ({L.ORDER_NOUN})")
 STRICT_RE = re.compile(L.STRICT_COMPARATOR)
 STRICT_MAX_RE = re.compile(L.STRICT_MAX)
@@ -102,6 +107,9 @@ SPEND_CHANGE_RE = _table(L.SPEND_CHANGE)
 SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
+NOT_ORDERED_RE = rx(
+    rf"(havent|hasnt|didnt|not|never|no longer|dont|doesnt) ({L.ORDERED_CUE}|order|buy|purchase|shop)( anything)?$"
+)
 FIRST_TIME_RE = re.compile(r"(for the first time|for the 1st time|first time)\b")
 FIRST_TIME_BEFORE_RE = re.compile(r"(for the first time|for the 1st time|first time)$")
 NOT_KEY_RE = rx(L.NOT_KEY)
@@ -202,12 +210,22 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
     for i, j, m in msg.matches(AMOUNT_RANGE_RE):
         key = "clv" if _clv_before(msg, i) or m.group("clv") else "revenue"
         low, high = _amount(m.group("a")), _amount(m.group("b"))
+        after = MONEY_AFTER_RE.match(" ".join(msg.norms[j : j + 3]))
         if (
             low is not None
             and high is not None
-            and (m.group("a")[0] == "¤" or m.group("b")[0] == "¤" or _money_before(msg, i) or m.group("clv"))
+            and (
+                m.group("a")[0] == "¤"
+                or m.group("b")[0] == "¤"
+                or _money_before(msg, i)
+                or m.group("clv")
+                or after
+            )
         ):
             msg.consume(i, j)
+            if after and not _money_before(msg, i):
+                # "between 1000 and 5000 revenue", "between 1k and 5k in sales"
+                msg.consume(j, j + len(after.group(0).split()))
             filters[f"min_{key}"], filters[f"max_{key}"] = low, high
             return
     for pattern, bound in ((AMOUNT_MAX_RE, "max"), (AMOUNT_MIN_RE, "min")):
@@ -217,9 +235,21 @@ def read_money(msg: Message, filters: dict[str, Any]) -> None:
             if value is None or not (m.group("n")[0] == "¤" or clv or _money_before(msg, i)):
                 continue
             msg.consume(i, j)
-            for a, b, _c in msg.matches(CLV_RE if clv else MONEY_CUE_RE):
-                if i - 6 <= a < i:
-                    msg.consume(a, b)
+            # The cue the bound belongs to ("spent", "a lifetime value of"), the nearest one: not
+            # a figure asked for further back ("total revenue of customers who spent under 100").
+            cues = sorted(
+                ((a, b) for a, b, _c in msg.matches(CLV_RE if clv else MONEY_CUE_RE) if i - 6 <= a < i),
+                reverse=True,
+            )
+            start = None
+            for a, b in cues:
+                if start is not None and b != start:
+                    break  # "total spend" is one cue; "total revenue of customers who spent" two
+                msg.consume(a, b)
+                start = a
+            # "spent less than 100 in total": revenue to date is a total already.
+            if j + 1 < len(msg.norms) and msg.norms[j : j + 2] == ["in", "total"]:
+                msg.consume(j, j + 2)
             filters[f"{bound}_{'clv' if clv else 'revenue'}"] = value
     if "min_revenue" in filters or "max_revenue" in filters:
         return
@@ -257,6 +287,11 @@ def read_counts(msg: Message, filters: dict[str, Any]) -> None:
     for i, j, m in msg.matches(ORDERS_RANGE_RE):
         msg.consume(i, j)
         filters["min_orders"], filters["max_orders"] = int(float(m.group("a"))), int(float(m.group("b")))
+        return
+    for i, j, m in msg.matches(ORDERS_EXACT_RE):
+        msg.consume(i, j)
+        n = 2 if m.group("w") else int(float(m.group("n")))
+        filters["min_orders"], filters["max_orders"] = n, n
         return
     for i, j, m in msg.matches(ORDERS_BOUND_RE):
         n = int(float(m.group("n")))
@@ -485,6 +520,12 @@ def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
             filters["first_order_in"] = found.period
             if first_after and after is not None:
                 msg.consume(found.end, found.end + len(after.group(0).split()))
+        elif NOT_ORDERED_RE.search(before) and "inactive_days" not in filters:
+            # "haven't ordered since March": no order in those days; "not in October": none then.
+            if "days" in found.period:
+                filters["inactive_days"] = found.period["days"]
+            else:
+                filters.setdefault("exclude", {})["ordered_in"] = found.period
         elif (
             ORDERED_RE.search(before) and "ordered_in" not in filters and "ordered_within_days" not in filters
         ):
@@ -800,5 +841,9 @@ def read_filters(
         if excluded == {"key_account": True}:
             filters["key_account"] = False
         else:
+            if "exclude" in filters:
+                # "haven't ordered in October" and "except EMEA" are two exclusions; one object
+                # would leave out only the customers matching both, so the period is not applied.
+                msg.unread.append(period_words(filters["exclude"]["ordered_in"]))
             filters["exclude"] = excluded
     return filters, sort, limit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -118,6 +119,9 @@ class Vocabulary:
         Country names (the data's country column).
     attributes : mapping of str to iterable of str
         The data's other customer columns and their values ("industry" -> "Retail", ...).
+    as_of : date, optional
+        The book's as-of day: a month said without its year ("in October") is the last one up
+        to it. Without it such a month is reported as not read.
 
     Notes
     -----
@@ -130,6 +134,7 @@ class Vocabulary:
     regions: Iterable[str] = field(default_factory=tuple)
     countries: Iterable[str] = field(default_factory=tuple)
     attributes: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    as_of: dt.date | None = None
 
     def __post_init__(self) -> None:
         for name in ("customers", "owners", "regions", "countries"):

@@ -5,6 +5,7 @@ here knows which chat platform is on the other side, and nothing a user sends ca
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -191,7 +192,7 @@ class ChatService:
         attributes = attribute_values(self.store)
         names = decode_parts(payloads, ["name", "owner", "region"])
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vocabulary") as pool:
-            building = pool.submit(self._vocabulary_of, names, attributes)
+            building = pool.submit(self._vocabulary_of, names, attributes, head["as_of"])
             del names
             snap = snapshot_of(head, payloads)
             del payloads
@@ -212,15 +213,18 @@ class ChatService:
         return _Loaded(engine, vocabulary, snap.id, settings, currency_source)
 
     @staticmethod
-    def _vocabulary_of(names: pd.DataFrame, attributes: dict[str, list[str]]) -> Vocabulary:
+    def _vocabulary_of(
+        names: pd.DataFrame, attributes: dict[str, list[str]], as_of: dt.date | None = None
+    ) -> Vocabulary:
         """The parser's vocabulary of the book's names (``name``, ``owner``, ``region`` columns)
-        and other customer columns, built completely."""
+        and other customer columns, and its as-of day, built completely."""
         return Vocabulary(
             customers=names["name"].to_numpy(dtype=object),
             owners=names["owner"].dropna().unique().tolist(),
             regions=names["region"].dropna().unique().tolist(),
             countries=attributes.get("country", ()),
             attributes=attributes,
+            as_of=as_of,
         ).warm()
 
     def vocabulary(self) -> Vocabulary | None:

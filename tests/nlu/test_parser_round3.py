@@ -6,6 +6,8 @@ Each test states what a user would notice: the query the bot reads from a phrasi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.nlu import Vocabulary, parse
@@ -239,3 +241,101 @@ def test_a_region_named_as_one_is_read_not_dropped(text: str, region: str) -> No
 def test_region_as_a_grouping_is_still_a_grouping(text: str) -> None:
     query = parse(text, VOCAB)
     assert query["group_by"] == "region" and "region" not in query.get("filters", {}), query
+
+
+# ------------------------------------------------------------------ months without a year, amounts, exact counts
+
+AS_OF_MARCH = Vocabulary(regions=["EMEA", "APAC"], as_of=dt.date(2026, 3, 5))
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "revenue in October",
+            {"intent": "aggregate", "measure": "revenue", "period": {"year": 2025, "month": 10}},
+        ),
+        (
+            "revenue in March",
+            {"intent": "aggregate", "measure": "revenue", "period": {"year": 2026, "month": 3}},
+        ),
+        (
+            "how many new customers did we get in October?",
+            {"intent": "count_customers", "filters": {"first_order_in": {"year": 2025, "month": 10}}},
+        ),
+        (
+            "customers who bought in February",
+            {"intent": "find_customers", "filters": {"ordered_in": {"year": 2026, "month": 2}}},
+        ),
+        # 1 to 5 March: five days up to the as-of day.
+        ("revenue since March", {"intent": "aggregate", "measure": "revenue", "period": {"days": 5}}),
+        (
+            "which customers haven't ordered since March?",
+            {"intent": "find_customers", "filters": {"inactive_days": 5}},
+        ),
+        (
+            "customers who did not order in February",
+            {"intent": "find_customers", "filters": {"exclude": {"ordered_in": {"year": 2026, "month": 2}}}},
+        ),
+        (
+            "Umsatz im Oktober",
+            {"intent": "aggregate", "measure": "revenue", "period": {"year": 2025, "month": 10}},
+        ),
+        (
+            "ingresos en octubre",
+            {"intent": "aggregate", "measure": "revenue", "period": {"year": 2025, "month": 10}},
+        ),
+        ("十月的收入", {"intent": "aggregate", "measure": "revenue", "period": {"year": 2025, "month": 10}}),
+    ],
+)
+def test_a_month_without_its_year_is_the_last_one_up_to_the_books_day(text: str, query: dict) -> None:
+    assert parse(text, AS_OF_MARCH) == query
+
+
+@pytest.mark.parametrize(
+    "text", ["how many new customers did we get in October?", "revenue since March", "customers in May"]
+)
+def test_without_the_books_day_such_a_month_is_said_not_read_and_never_a_place(text: str) -> None:
+    query = parse(text)
+    assert query.get("unsupported") and "region" not in query.get("filters", {}), query
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "customers between 1000 and 5000 revenue",
+            {"intent": "find_customers", "filters": {"min_revenue": 1000, "max_revenue": 5000}},
+        ),
+        (
+            "which customers spent less than 100 in total?",
+            {"intent": "find_customers", "filters": {"max_revenue": 100}},
+        ),
+        (
+            "total revenue of customers who spent less than 100",
+            {"intent": "aggregate", "filters": {"max_revenue": 100}, "measure": "revenue", "stat": "sum"},
+        ),
+        (
+            "customers whose total spend is above 5000",
+            {"intent": "find_customers", "filters": {"min_revenue": 5000}},
+        ),
+        ("customers that ordered exactly once", {"intent": "find_customers", "filters": {"max_orders": 1}}),
+        (
+            "customers with exactly 3 orders",
+            {"intent": "find_customers", "filters": {"min_orders": 3, "max_orders": 3}},
+        ),
+        (
+            "who ordered exactly twice?",
+            {"intent": "find_customers", "filters": {"min_orders": 2, "max_orders": 2}},
+        ),
+    ],
+)
+def test_amounts_and_counts_as_colleagues_say_them(text: str, query: dict) -> None:
+    assert parse(text, VOCAB) == query
+
+
+def test_a_period_beside_a_figure_to_date_is_said_not_applied() -> None:
+    query = parse("customers who spent more than 10k last quarter", VOCAB)
+    assert query["filters"] == {"min_revenue": 10000} and query["unsupported"], query
+    # A period said of the action is no condition on the customers.
+    assert "unsupported" not in parse("who should I call this week? my most at risk customers", VOCAB)

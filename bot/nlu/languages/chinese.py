@@ -244,6 +244,10 @@ YEAR_QUARTER_RE = re.compile(r"(\d{4})\s*年?\s*(?:第\s*([一二三四1-4])\s*�
 YEAR_MONTH_RE = re.compile(rf"(\d{{4}})\s*年\s*{N}\s*月(?:份)?")
 YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
 SINCE_MONTH_RE = re.compile(rf"(?:自|从|自从){N}月(?:份)?(?:以来|开始|起|至今)")
+# "十月的收入", "在3月": a month without its year (the parser takes the last one up to the book's day).
+BARE_MONTH_RE = re.compile(
+    r"(?<![\d年个第上下本这每])(?:在)?(十[一二]|[一二三四五六七八九十]|1[0-2]|[1-9])月(?:份)?(?!\d)"
+)
 ORDERS_RE = re.compile(
     rf"(超过|多于|大于|高于|至少|最少|不少于|少于|低于|小于|不到|不足|未满|不超过|最多){N}(?:个|笔|次|单)?(?:订单|单|次订单|次)"
     rf"|(?:订单|下单)(?:数|次数|数量)?(超过|多于|大于|高于|至少|少于|低于|不到|不足|未满|不超过|最多){N}(?:个|笔|次|单)?"
@@ -509,6 +513,7 @@ def _register() -> None:
             (YEAR_MONTH_RE, lambda m: Piece(f"in {MONTHS[int(_n(m.group(2))) - 1]} {m.group(1)}", PERIOD)),
             (YEAR_RE, lambda m: Piece(f"in {m.group(1)}", PERIOD)),
             (SINCE_MONTH_RE, lambda m: Piece(f"since {MONTHS[int(_n(m.group(1))) - 1]}", PERIOD)),
+            (BARE_MONTH_RE, lambda m: Piece(f"in {MONTHS[int(_n(m.group(1))) - 1]}", PERIOD)),
             (INACTIVE_RE, lambda m: Piece(f"who have not ordered in {_unit(m, 1, 2)}", COND)),
             (
                 INACTIVE_HALF_RE,
