@@ -109,7 +109,8 @@ LIFECYCLE = {
     ),
     r"slipping( away)?|cooling( off| down)?|declin(ing|e|ed)|drop(ping)? off|dropping|fading|trending down"
     r"|losing (steam|interest)|decreasing|shrinking|waning|falling off|slowing( down)?|ordering less"
-    r"|buying less|spending less": "declining",
+    r"|buying less|spending less|(over ?due|late) (for|with) (an? |their )?(next )?(re)?(order|purchase)"
+    r"|past their (usual )?(rhythm|reorder (time|date))|over ?due": "declining",
     r"churned|lost|gone|left( us)?|defected|former|ex customers?|cancelled|canceled": "lost",
     r"active|engaged|ordering regularly|buying regularly": "active",
 }

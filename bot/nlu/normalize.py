@@ -106,6 +106,13 @@ def join_orig(tokens: list[Token]) -> str:
     return out
 
 
+# "spending 20 % less" → "spending less by 20 %": the change reads as one phrase, its size after it.
+SIZED_CHANGE_RE = re.compile(
+    r"\b(spending|spend|spent|buying|ordering|ordered|bought)\s+(\d+(?:\.\d+)?)\s*(%|percent|per cent)\s+(less|more|fewer)\b",
+    re.IGNORECASE,
+)
+
+
 def clean(text: str) -> str:
     """Strip what is not language: bot mentions, links, emoji, control characters.
 
@@ -123,6 +130,7 @@ def clean(text: str) -> str:
     text = MENTION_RE.sub(" ", text)
     text = NUMBER_SIGN_RE.sub(" number of ", text)
     text = WITH_RE.sub(" with ", text)
+    text = SIZED_CHANGE_RE.sub(r"\1 \4 by \2 %", text)
     out = []
     for ch in text[: MAX_CHARS * 2]:
         cat = unicodedata.category(ch)

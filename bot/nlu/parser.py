@@ -226,7 +226,12 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
     if customer or name:
         return _customer_query("customer_profile", customer or name)
     if counting:  # "sorted by number of orders" was consumed as a sort
-        return _assemble("count_customers", filters, None, None)
+        query = _assemble("count_customers", filters, None, None)
+        named = [p for p in periods if "year" in p]
+        if named:
+            # "how many champions in 2025": labels are the snapshot's, not a past year's.
+            query["unsupported"] = [period_words(p) for p in named]
+        return query
 
     if sort is None and fig.measure in MEASURE_SORT and (fig.order or limit):
         sort = MEASURE_SORT[fig.measure]
@@ -259,11 +264,12 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         if (
             periods
             and "spend_change" not in filters
-            and (sort in PERIOD_SORTS or PERIOD_FILTERS & set(filters))
+            and (sort in PERIOD_SORTS or PERIOD_FILTERS & set(filters) or any("year" in p for p in periods))
         ):
             # A list is ranked and filtered by figures to date: "top 10 by revenue this year" or
             # "spent more than 10k last quarter" would look computed over the period, so the
-            # period is said to be unused rather than dropped ("call this week" is no such figure).
+            # period is said to be unused rather than dropped. So is a named year or month ("lost
+            # customers from 2025"); "call this week" is the time of the call, no condition.
             query["unsupported"] = [period_words(p) for p in periods]
         return query
     if CUE["overview_weak"].search(msg.original):

@@ -107,6 +107,14 @@ SPEND_CHANGE_RE = _table(L.SPEND_CHANGE)
 SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
+RHYTHM_RE = rx(
+    r"(buy|buys|order|orders|purchase|purchases|shop|shops|buying|ordering|purchasing|shopping)"
+    r" (weekly|monthly|daily|quarterly|yearly|every (day|week|month|quarter|year|\d+ (days|weeks|months))"
+    r"|(once|twice|\d+ times) (a|per|every) (day|week|month|quarter|year)|regularly every \w+)"
+)
+CHANGE_SIZE_RE = rx(
+    r"(by )?((more than|over|at least|about|around|almost|nearly|up to|less than|under) )?\d+(\.\d+)? percent"
+)
 NOT_ORDERED_RE = rx(
     rf"(havent|hasnt|didnt|not|never|no longer|dont|doesnt) ({L.ORDERED_CUE}|order|buy|purchase|shop)( anything)?$"
 )
@@ -496,6 +504,11 @@ def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
     if value:
         filters["spend_change"] = value
         msg.take(SPEND_DEFAULT_RE)
+        # "dropped by more than 30 %": the contract has the direction of a change, not its size;
+        # the size is said not applied (and is no revenue bound of 30).
+        for i, j, _m in msg.matches(CHANGE_SIZE_RE):
+            msg.consume(i, j)
+            msg.unread.append(join_orig(msg.tokens[i:j]))
 
 
 def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -784,6 +797,11 @@ def read_filters(
     for pattern in (TIME_ONLY_RE, NOT_OWNER_RE):
         while msg.take(pattern):
             pass
+    # "customers that buy weekly": a buying rhythm, which the contract cannot filter on (said, not
+    # read as a weekly trend).
+    for i, j, _m in msg.matches(RHYTHM_RE):
+        msg.consume(i, j)
+        msg.unread.append(join_orig(msg.tokens[i:j]))
     read_spend_change(msg, filters)
     read_counts(msg, filters)
     while msg.take(NOT_AMOUNT_RE):

@@ -339,3 +339,43 @@ def test_a_period_beside_a_figure_to_date_is_said_not_applied() -> None:
     assert query["filters"] == {"min_revenue": 10000} and query["unsupported"], query
     # A period said of the action is no condition on the customers.
     assert "unsupported" not in parse("who should I call this week? my most at risk customers", VOCAB)
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "which customers are overdue for an order?",
+            {"intent": "find_customers", "filters": {"lifecycle": "declining"}},
+        ),
+        (
+            "overdue customers in EMEA",
+            {"intent": "find_customers", "filters": {"lifecycle": "declining", "region": "emea"}},
+        ),
+    ],
+)
+def test_overdue_is_the_stage_of_customers_past_their_own_rhythm(text: str, query: dict) -> None:
+    assert parse(text, VOCAB) == query
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("customers whose revenue dropped by more than 30%", {"spend_change": "down"}),
+        ("customers spending 20% less than last year", {"spend_change": "down"}),
+        ("customers who buy twice a month in EMEA", {"region": "emea"}),
+        ("show lost customers from 2025", {"lifecycle": "lost"}),
+        ("how many champions in 2025?", {"segment": "champions"}),
+    ],
+)
+def test_a_size_a_rhythm_or_a_past_year_is_said_not_applied(text: str, filters: dict) -> None:
+    """None of these has a slot in the contract: the words come back as not applied, and the
+    number is not taken for something else (30 % is no revenue of 30; "weekly" no weekly trend)."""
+    query = parse(text, VOCAB)
+    assert query.get("filters", {}) == filters and query.get("unsupported"), query
+    assert query["intent"] in ("find_customers", "count_customers"), query
+
+
+def test_a_buying_rhythm_alone_is_not_understood_rather_than_a_trend() -> None:
+    query = parse("show me customers that buy weekly", VOCAB)
+    assert query["intent"] == "unknown" and query["unsupported"], query
