@@ -21,8 +21,11 @@ INTERVAL_RE = _table(L.INTERVAL)
 TREND_RE = rx(L.TREND_CUE)
 ORDER_ASC_RE = rx(L.ORDER_ASC)
 COMPARE_RE = rx(L.COMPARE_GROUPS)
+# "key accounts vs the rest", "non-key vs key accounts": both sides named. "non-key accounts in EMEA"
+# alone is a filter, not a comparison.
 NOT_KEY_GROUP_RE = rx(
-    rf"(key accounts?|key customers?) ({L.COMPARE_GROUPS}|and|or) ({L.NOT_KEY}|{L.EVERYONE_ELSE})|{L.NOT_KEY}"
+    rf"(key accounts?|key customers?) ({L.COMPARE_GROUPS}|and|or) ({L.NOT_KEY}|{L.EVERYONE_ELSE})"
+    rf"|({L.NOT_KEY}) ({L.COMPARE_GROUPS}|and|or) (the )?(key accounts?|key customers?)"
 )
 MOST_RE = rx(L.MOST)
 LEAST_RE = rx(L.LEAST)

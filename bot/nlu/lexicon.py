@@ -47,7 +47,8 @@ SORT_SUPERLATIVE = {
     r"(biggest|largest|steepest|sharpest|greatest|most|strongest|fastest) (drops?|falls?|declines?|decreases?"
     r"|increases?|growth|rises?|jumps?|changes?) in (spend(ing)?|revenue|sales)": "spend_change",
     r"most at risk(?! (revenue|sales|value|clv|ltv|spend))|riskiest|most risky|highest (churn )?risk|most likely to (churn|leave)"
-    r"|likeliest to (churn|leave)|most in danger|highest churn( risk)?|most endangered": "churn_risk",
+    r"|likeliest to (churn|leave)|most in danger|highest churn( risk)?|most endangered"
+    r"|(with )?(the )?(most|greatest|biggest) (churn )?risk(?! (revenue|sales|value|clv|ltv|spend))": "churn_risk",
     r"(biggest|largest|highest) (spenders?|revenue|spend|sales)|biggest|largest|heaviest spenders?"
     r"|spen(d|ds|t|ding) (the )?most|highest paying|top (spending|revenue)": "revenue",
     r"(highest|biggest|largest|best|top|greatest) (customer )?(life ?time value|clv|ltv)": "clv",

@@ -227,9 +227,11 @@ def _data_query(msg: Message, vocab: Vocabulary | None) -> dict[str, Any]:
         return _customer_query("customer_profile", customer or name)
     if counting:  # "sorted by number of orders" was consumed as a sort
         query = _assemble("count_customers", filters, None, None)
-        named = [p for p in periods if "year" in p]
+        labelled = {"segment", "lifecycle", "value_tier", "churn_risk"} & set(filters)
+        named = [p for p in periods if "year" in p or labelled]
         if named:
-            # "how many champions in 2025": labels are the snapshot's, not a past year's.
+            # "how many champions in 2025", "lost this year": labels are the snapshot's, not a
+            # period's, so the period is said not applied.
             query["unsupported"] = [period_words(p) for p in named]
         return query
 

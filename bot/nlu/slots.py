@@ -107,6 +107,10 @@ SPEND_CHANGE_RE = _table(L.SPEND_CHANGE)
 SPEND_DEFAULT_RE = rx(L.SPEND_CHANGE_DEFAULT)
 FIRST_ORDER_RE = rx(L.FIRST_ORDER_CUE)
 ORDERED_RE = rx(L.ORDERED_CUE)
+AOV_BOUND_RE = rx(
+    rf"(an? )?(average|avg|mean|typical) (order( value| size| amount)?|basket( size| value)?|ticket( size)?|aov)"
+    rf"( is| of| was)? ({L.MIN_COMPARATOR}|{L.MAX_COMPARATOR}) {NUM_OR_MONEY}"
+)
 RHYTHM_RE = rx(
     r"(buy|buys|order|orders|purchase|purchases|shop|shops|buying|ordering|purchasing|shopping)"
     r" (weekly|monthly|daily|quarterly|yearly|every (day|week|month|quarter|year|\d+ (days|weeks|months))"
@@ -802,6 +806,11 @@ def read_filters(
     for i, j, _m in msg.matches(RHYTHM_RE):
         msg.consume(i, j)
         msg.unread.append(join_orig(msg.tokens[i:j]))
+    # "whose average order is above 500": no bound on order value in the contract (said, and
+    # not taken for a revenue bound).
+    for i, j, _m in msg.matches(AOV_BOUND_RE):
+        msg.consume(i, j)
+        msg.unread.append(join_orig(msg.tokens[i:j]))
     read_spend_change(msg, filters)
     read_counts(msg, filters)
     while msg.take(NOT_AMOUNT_RE):
@@ -856,8 +865,13 @@ def read_filters(
     if "first_order_in" in filters and filters.get("lifecycle") == "new":
         del filters["lifecycle"]
     if excluded:
-        if excluded == {"key_account": True}:
+        if excluded.get("key_account") is True and "key_account" not in filters:
+            # "not key accounts in APAC": the accounts that are not key, in APAC (the place
+            # belongs to the customers asked for, not to the accounts left out).
             filters["key_account"] = False
+            others = {k: v for k, v in excluded.items() if k != "key_account"}
+            for key, value in others.items():
+                filters.setdefault(key, value)
         else:
             if "exclude" in filters:
                 # "haven't ordered in October" and "except EMEA" are two exclusions; one object

@@ -379,3 +379,45 @@ def test_a_size_a_rhythm_or_a_past_year_is_said_not_applied(text: str, filters: 
 def test_a_buying_rhythm_alone_is_not_understood_rather_than_a_trend() -> None:
     query = parse("show me customers that buy weekly", VOCAB)
     assert query["intent"] == "unknown" and query["unsupported"], query
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "customers that are not key accounts in APAC",
+            {"intent": "find_customers", "filters": {"key_account": False, "region": "apac"}},
+        ),
+        (
+            "non-key accounts in EMEA",
+            {"intent": "find_customers", "filters": {"key_account": False, "region": "emea"}},
+        ),
+        ("customers with most churn risk", {"intent": "find_customers", "sort": "churn_risk"}),
+        (
+            "¿cuáles son los clientes con mayor riesgo de abandono en APAC?",
+            {"intent": "find_customers", "filters": {"region": "apac"}, "sort": "churn_risk"},
+        ),
+        (
+            "¿cuántos clientes nuevos tuvimos este mes?",
+            {"intent": "count_customers", "filters": {"first_order_in": {"unit": "month", "offset": 0}}},
+        ),
+    ],
+)
+def test_held_out_phrasings_of_the_third_round(text: str, query: dict) -> None:
+    assert parse(text, VOCAB) == query
+
+
+def test_key_accounts_against_the_rest_is_still_a_comparison() -> None:
+    for text in (
+        "revenue of key accounts vs non-key accounts",
+        "revenue of non-key accounts vs key accounts",
+    ):
+        assert parse(text, VOCAB)["group_by"] == "key_account"
+
+
+@pytest.mark.parametrize(
+    "text", ["how many customers have we lost this year?", "customers whose average order is above 500"]
+)
+def test_what_the_contract_cannot_say_is_said(text: str) -> None:
+    query = parse(text, VOCAB)
+    assert query.get("unsupported") and "min_revenue" not in query.get("filters", {}), query

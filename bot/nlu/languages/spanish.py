@@ -31,6 +31,7 @@ de alto valor/alto valor/de mayor valor/valiosos/valiosas/más valiosos/vip/vips
 de valor medio/valor medio/de valor intermedio | medium value
 de bajo valor/bajo valor | low value
 con alto riesgo de abandono/con alto riesgo de fuga/alto riesgo de abandono/alto riesgo de fuga/riesgo alto de abandono/con riesgo alto de abandono/con alto riesgo/probablemente se vayan/podrían irse/podrían abandonar/que podrían irse/que pueden abandonarnos | with high churn risk
+con mayor riesgo de abandono/con más riesgo de abandono/con mas riesgo de abandono/con el mayor riesgo de abandono/con mayor riesgo de fuga/con más riesgo de fuga | with the highest churn risk
 riesgo de abandono/riesgo de fuga/riesgo de churn | churn risk
 cuentas clave/clientes clave/cuentas estratégicas/cuentas estrategicas/key accounts | key accounts
 que no son cuentas clave/no clave | non-key accounts
@@ -58,7 +59,7 @@ por | by
 clientes/cliente/empresas/cuentas/compañías | customers
 número de clientes/numero de clientes/cantidad de clientes | the number of customers
 # --- what is asked
-qué clientes/que clientes/cuáles clientes/cuales clientes | which customers
+qué clientes/que clientes/cuáles clientes/cuales clientes/cuáles son los clientes/cuales son los clientes/quiénes son los clientes/quienes son los clientes | which customers
 cuáles/cuales/qué/que | which
 quién/quien/quiénes/quienes | who
 cuántos/cuantos/cuántas/cuantas/cuánto/cuanto/número de/numero de/cantidad de | how many
@@ -214,7 +215,7 @@ deja de enviar/deja de publicar/dejen de enviar/para de enviar/ya no envíes/ya 
 hola/buenos días/buenos dias/buenas tardes/buenas | hi
 gracias/muchas gracias/mil gracias | thanks
 ayuda/qué puedes hacer/que puedes hacer | help
-el/la/los/las/un/una/unos/unas/por favor/tenemos/hay/son/es/están/estan/está/todos/todas/se/nos/me |
+el/la/los/las/un/una/unos/unas/por favor/tenemos/tuvimos/hemos tenido/conseguimos/hemos conseguido/ganamos/hemos ganado/hay/son/es/están/estan/está/todos/todas/se/nos/me |
 """)
 
 # A country after "de" is a place, not the owner of "los clientes de …".
