@@ -105,9 +105,9 @@ LIFECYCLE = {
     r"inactive|in active|dormant|sleeping|asleep|lapsed|gone (quiet|silent|dark|cold)|went (quiet|silent|dark"
     r"|cold)|go (quiet|silent|dark|cold)|going (quiet|silent|dark|cold)|quiet|idle|dozing|stopped (ordering"
     r"|buying|purchasing)|(havent|hasnt|have not|has not) (ordered|bought|purchased)( anything)?"
-    r" (recently|lately|in a while|for a while|in ages|for ages)|not ordering|silent|gone dark|disengaged": (
-        "dormant"
-    ),
+    r" (recently|lately|in a while|for a while|in ages|for ages)|not ordering|silent|gone dark|disengaged"
+    r"|(havent|hasnt|have not|has not|not) heard (from|of)( them| it)? (recently|lately|in a while|for a while"
+    r"|in ages|for ages)": ("dormant"),
     r"slipping( away)?|cooling( off| down)?|declin(ing|e|ed)|drop(ping)? off|dropping|fading|trending down"
     r"|losing (steam|interest)|decreasing|shrinking|waning|falling off|slowing( down)?|ordering less"
     r"|buying less|spending less|(over ?due|late) (for|with) (an? |their )?(next )?(re)?(order|purchase)"

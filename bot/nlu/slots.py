@@ -120,7 +120,12 @@ CHANGE_SIZE_RE = rx(
     r"(by )?((more than|over|at least|about|around|almost|nearly|up to|less than|under) )?\d+(\.\d+)? percent"
 )
 NOT_ORDERED_RE = rx(
-    rf"(havent|hasnt|didnt|not|never|no longer|dont|doesnt) ({L.ORDERED_CUE}|order|buy|purchase|shop)( anything)?$"
+    rf"((havent|hasnt|didnt|not|never|no longer|dont|doesnt) ({L.ORDERED_CUE}|order|buy|purchase|shop)( anything)?"
+    rf"|(spent|spend|bought|ordered|purchased) nothing)$"
+)
+# "who ordered yesterday": a day relative to the calendar, not to the book's as-of day.
+CALENDAR_DAY_RE = rx(
+    rf"({L.ORDERED_CUE}|placed an order|placed orders) (yesterday|today|tonight|this morning)"
 )
 FIRST_TIME_RE = re.compile(r"(for the first time|for the 1st time|first time)\b")
 FIRST_TIME_BEFORE_RE = re.compile(r"(for the first time|for the 1st time|first time)$")
@@ -806,6 +811,10 @@ def read_filters(
     for i, j, _m in msg.matches(RHYTHM_RE):
         msg.consume(i, j)
         msg.unread.append(join_orig(msg.tokens[i:j]))
+    for i, j, _m in msg.matches(CALENDAR_DAY_RE):
+        k = j - (2 if msg.norms[j - 1] == "morning" else 1)
+        msg.consume(i, j)
+        msg.unread.append(join_orig(msg.tokens[k:j]))
     # "whose average order is above 500": no bound on order value in the contract (said, and
     # not taken for a revenue bound).
     for i, j, _m in msg.matches(AOV_BOUND_RE):

@@ -48,7 +48,7 @@ FILTER_CHECKS = {
     "value_tier": lambda v: v in LEVELS,
     "lifecycle": lambda v: v in labels.STAGES,
     "churn_risk": lambda v: v in LEVELS,
-    "key_account": lambda v: v is True,
+    "key_account": lambda v: isinstance(v, bool),  # v2: "other than key accounts" is false
     # Version 2: a name, or a list of names when several were said ("Maria and John").
     "owner": lambda v: all(_name(n) for n in (v if isinstance(v, list) and v else [v])),
     "region": lambda v: all(_name(n) for n in (v if isinstance(v, list) and v else [v])),

@@ -421,3 +421,28 @@ def test_key_accounts_against_the_rest_is_still_a_comparison() -> None:
 def test_what_the_contract_cannot_say_is_said(text: str) -> None:
     query = parse(text, VOCAB)
     assert query.get("unsupported") and "min_revenue" not in query.get("filters", {}), query
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "customers we haven't heard from in a while",
+            {"intent": "find_customers", "filters": {"lifecycle": "dormant"}},
+        ),
+        (
+            "how many customers spent nothing this year?",
+            {
+                "intent": "count_customers",
+                "filters": {"exclude": {"ordered_in": {"unit": "year", "offset": 0}}},
+            },
+        ),
+    ],
+)
+def test_held_out_phrasings_of_the_fourth_round(text: str, query: dict) -> None:
+    assert parse(text, VOCAB) == query
+
+
+def test_yesterday_is_said_not_applied() -> None:
+    """The book is as of its snapshot day, so "yesterday" cannot be placed on it: it is said, not dropped."""
+    assert parse("customers who placed an order yesterday", VOCAB).get("unsupported") == ["yesterday"]
