@@ -140,6 +140,25 @@ POINTER_RE = re.compile(
 )
 # Pointers strong enough to continue a question that could also stand on its own.
 THEM_RE = re.compile(r"\b(?:they|them|those|these|ones|(?:that|this|the) list)\b")
+# "how many is that?", "and the total revenue?", "what's their average CLV?": a figure of the same customers.
+SAME_SET_RE = re.compile(
+    r"^(?:(?:and|so|ok|okay|then) )*how many (?:is|are) (?:that|there|those|these|in (?:it|that|there))\b"
+    r"|^(?:(?:ok|okay|so|then) )*and (?:what(?:'s| is) )?the (?:total|average|combined|sum|mean|median)\b"
+    r"|\btheir (?:total|average|combined|sum|mean|median)\b|^how much (?:is that|do they|did they|have they)\b"
+)
+# "and the average?", "what about the median?": the same figure, another statistic.
+STAT_ONLY_RE = re.compile(
+    r"^(?:(?:and|what about|how about|now|ok|okay|so) )*(?:the )?(?P<stat>average|mean|median|total|sum|share)"
+    r"(?: one| value| figure)?(?: per customer| of it| instead)?$"
+)
+STAT_WORDS = {
+    "average": "mean",
+    "mean": "mean",
+    "median": "median",
+    "total": "sum",
+    "sum": "sum",
+    "share": "share",
+}
 SEARCH_VERB_RE = re.compile(r"\b(?:show|list|find|who|which|give|get|display|search|pull)\b")
 PERSON_POINTER_RE = re.compile(r"\b(?:him|her|he|she|them|they)\b")
 # Openings that continue the last question ("and in APAC?", "only the top 3").
@@ -545,6 +564,26 @@ def _resolve(
         and CUSTOMER_NOUN_RE.search(english.lower()) is None
         and SEARCH_VERB_RE.search(words) is None
     )
+    stat_only = STAT_ONLY_RE.match(words)
+    if (
+        stat_only
+        and base["intent"] in ("aggregate", "breakdown", "trend")
+        and base.get("measure") not in (None, "customers")
+    ):
+        return _ordered({**base, "stat": STAT_WORDS[stat_only.group("stat")]})
+    if stat_only and stat_only.group("stat") == "share" and base["intent"] == "count_customers":
+        # "how many champions?" → "and the share?": their part of the book.
+        return _ordered(
+            {"intent": "aggregate", **_selection(base, ("filters",)), "measure": "customers", "stat": "share"}
+        )
+    if (
+        SAME_SET_RE.search(words)
+        and (intent == "count_customers" or standalone.get("measure") not in (None, "customers"))
+        and base["intent"] in ("find_customers", "count_customers", "aggregate")
+        and not standalone.get("filters")
+        and base.get("filters")
+    ):
+        return _ordered({**standalone, "filters": dict(base["filters"])})
     # "how many of them are key accounts?": the question is new, the customers are the last ones.
     # Not "and the dormant ones?" after a breakdown or a count: a bare continuation refines the
     # last question, it does not turn it into a list.

@@ -38,6 +38,26 @@ CASES = [
     (COUNT_EMEA, "把他们列出来", {**COUNT_EMEA, "intent": "find_customers"}),
     (COUNT_EMEA, "only the top 3", {**COUNT_EMEA, "intent": "find_customers", "limit": 3}),
     (LIST_LATAM, "just the top 5 by revenue", {**LIST_LATAM, "sort": "revenue", "limit": 5}),
+    # A figure of the customers just listed or counted.
+    (LIST_LATAM, "how many is that?", {**LIST_LATAM, "intent": "count_customers"}),
+    (
+        LIST_LATAM,
+        "and the total revenue?",
+        {"intent": "aggregate", "filters": LIST_LATAM["filters"], "measure": "revenue", "stat": "sum"},
+    ),
+    (
+        COUNT_EMEA,
+        "what's their average CLV?",
+        {"intent": "aggregate", "filters": COUNT_EMEA["filters"], "measure": "clv", "stat": "mean"},
+    ),
+    (
+        COUNT_EMEA,
+        "and the share?",
+        {"intent": "aggregate", "filters": COUNT_EMEA["filters"], "measure": "customers", "stat": "share"},
+    ),
+    # The same figure, another statistic.
+    (REVENUE_THIS_YEAR, "and the average?", {**REVENUE_THIS_YEAR, "stat": "mean"}),
+    (REVENUE_THIS_YEAR, "what about the median?", {**REVENUE_THIS_YEAR, "stat": "median"}),
     (LIST_LATAM, "nur die Top 3 nach Umsatz", {**LIST_LATAM, "sort": "revenue", "limit": 3}),
     (LIST_LATAM, "sort those by risk", {**LIST_LATAM, "sort": "churn_risk"}),
     (
@@ -108,6 +128,7 @@ CASES = [
 # Messages that stand on their own: after any question, they mean what they say alone.
 STANDALONE = [
     "how many champions in EMEA?",
+    "what is the total revenue?",
     "who bought this month?",
     "top 5 customers by revenue in France",
     "tell me about Acme Corp",
