@@ -562,6 +562,8 @@ TREND_SOURCE = {
     "snapshots": "from the stored snapshot of each {interval} (the latest on or before its end)",
 }
 TREND_MISSING = "{n} {interval}{s} without a stored snapshot left out of the chart"
+# A first or last point cut short by the period or the as-of day: a sum over fewer days is no change.
+TREND_PARTIAL = "{label} covers {days} of its {total} days, so the change above leaves it out"
 TREND_EMPTY = "There are no points to show for this period."
 TREND_ONE = "{figure} per {interval}, {span}: {value} in {label}, the only {interval} with data."
 TREND_HEADERS = ("{interval}", "{figure}")

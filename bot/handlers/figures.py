@@ -8,6 +8,7 @@ only run the query in the asker's scope and add the common small print.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from bot import i18n, wording
@@ -40,10 +41,12 @@ from custseg.query.answers import (
     ListedCustomer,
     MovementsAnswer,
     OnCustomers,
+    Point,
     Span,
     TrendAnswer,
 )
 from custseg.query.contract import Filters
+from custseg.query.periods import intervals
 from custseg.schema import ORDER_MEASURES
 
 # Cells are cut to this many characters so a table stays under ~60 characters wide (a phone's
@@ -272,12 +275,47 @@ def breakdown_reply(
 
 
 # -- trend --------------------------------------------------------------------------------------
+def _partial(answer: TrendAnswer) -> list[tuple[Point, int, int]]:
+    """The points of a sum over orders (revenue, orders) cut short by the period or the as-of day,
+    with their days and their interval's days: such a point is no figure to compare a whole one
+    with (a month to the 13th looks like a 60 % drop)."""
+    if (
+        answer.source != "orders"
+        or answer.measure not in ("revenue", "orders")
+        or answer.stat not in (None, "sum")
+    ):
+        return []
+    out = []
+    for point in answer.points:
+        start, end = dt.date.fromisoformat(point.start), dt.date.fromisoformat(point.end)
+        ((a, b),) = intervals(answer.interval, start, start)
+        days, total = (end - start).days + 1, (b - a).days + 1
+        if days < total:
+            out.append((point, days, total))
+    return out
+
+
+def _compared_points(answer: TrendAnswer) -> list[Point]:
+    """The points the headline's change is taken between: the whole intervals when at least two are."""
+    known = [p for p in answer.points if p.value is not None]
+    cut = {id(p) for p, _d, _t in _partial(answer)}
+    whole = [p for p in known if id(p) not in cut]
+    return whole if len(whole) >= 2 else known
+
+
 def trend_notes(answer: TrendAnswer) -> list[str]:
-    """Where the points come from, and the intervals without a snapshot (unless the engine's notes
-    already count them)."""
+    """Where the points come from, the points cut short, and the intervals without a snapshot
+    (unless the engine's notes already count them)."""
     notes = [
         wording.TREND_SOURCE.get(answer.source, answer.source).format(interval=interval_word(answer.interval))
     ]
+    if _compared_points(answer) != [p for p in answer.points if p.value is not None]:
+        notes += [
+            wording.TREND_PARTIAL.format(
+                label=interval_label(p.start, answer.interval), days=days, total=total
+            )
+            for p, days, total in _partial(answer)
+        ]
     if answer.missing and not any("snapshot" in note for note in answer.notes):
         notes.append(
             wording.TREND_MISSING.format(
@@ -314,8 +352,11 @@ def trend_reply(
             label=interval_label(only.start, answer.interval),
         )
     elif known:
-        first, last = known[0], known[-1]
+        compared = _compared_points(answer)
+        first, last = compared[0], compared[-1]
         assert first.value is not None and last.value is not None
+        if compared != known:
+            span = Span(first.start, last.end, {})
         text = wording.TREND_HEAD.format(
             figure=figure,
             interval=interval_word(answer.interval),

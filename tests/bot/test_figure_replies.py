@@ -274,6 +274,35 @@ def test_a_trend_is_a_line_chart_and_a_table_with_dates_as_said():
     channels_read(reply)
 
 
+def test_a_month_cut_short_is_left_out_of_the_change_and_said():
+    """The last 12 months end on the as-of day: November to the 13th is no drop of 60 % from a whole
+    month, so the headline compares the whole months and the small print says why."""
+    query = Query.from_json({"intent": "trend", "interval": "month", "measure": "revenue"})
+    points = [
+        Point("2026-09-01", "2026-09-30", 4_300_000.0),
+        Point("2026-10-01", "2026-10-31", 4_100_000.0),
+        Point("2026-11-01", "2026-11-13", 1_500_000.0),
+    ]
+    answer = TrendAnswer(
+        **figure(period=Span("2026-09-01", "2026-11-13", {})),
+        interval="month",
+        source="orders",
+        points=points,
+    )
+    reply = trend_reply(query, answer)
+    assert reply.text == "Revenue per month, 1 Sep – 31 Oct 2026: $4.3M → $4.1M, −$200k (−5 %).", reply.text
+    assert "Nov 2026 covers 13 of its 30 days, so the change above leaves it out" in (reply.footer or "")
+    assert reply.table is not None and reply.table.rows[-1] == ["Nov 2026", "$1.5M"]  # still shown
+    # An average is no sum over the days: a month cut short compares as it is.
+    mean = TrendAnswer(
+        **{**figure(period=Span("2026-09-01", "2026-11-13", {})), "measure": "aov"},
+        interval="month",
+        source="orders",
+        points=points,
+    )
+    assert "leaves it out" not in (trend_reply(query, mean).footer or "")
+
+
 def test_a_trend_from_snapshots_says_which_intervals_have_none():
     query = Query.from_json({"intent": "trend", "interval": "week", "filters": {"segment": "champions"}})
     points = [Point("2026-10-26", "2026-11-01", 210.0), Point("2026-11-09", "2026-11-15", 236.0)]
