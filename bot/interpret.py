@@ -230,6 +230,26 @@ def figure_value(measure: str, stat: str | None, value: float | None, currency: 
     return i18n.number(value, 1)
 
 
+def say_note(note: str) -> str:
+    """An engine note in the reply's language: its template's wording with the same values, the
+    slot and interval names said as the reply says them; a note of no known kind as it came."""
+    key = getattr(note, "key", None)
+    template = wording.ENGINE_NOTES.get(key) if isinstance(key, str) else None
+    if template is None:
+        return note
+    params = dict(getattr(note, "params", {}))
+    if "slot" in params:
+        params["slot"] = wording.NOTE_SLOTS.get(params["slot"], params["slot"])
+    if "interval" in params:
+        params["interval"] = interval_word(params["interval"])
+    if "name" in params:
+        params["name"] = group_label(params["name"])
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return note
+
+
 def interval_word(interval: str) -> str:
     """A trend's interval as the noun after "per" ("month")."""
     return wording.INTERVAL_LABEL.get(interval, interval)

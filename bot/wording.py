@@ -562,6 +562,32 @@ TREND_SOURCE = {
     "snapshots": "from the stored snapshot of each {interval} (the latest on or before its end)",
 }
 TREND_MISSING = "{n} {interval}{s} without a stored snapshot left out of the chart"
+# The engine's notes (custseg.query.notes.TEMPLATES), said in the reply's language. Values: slot
+# (a query field, see NOTE_SLOTS), interval (see INTERVAL_LABEL), dates as the engine gives them.
+ENGINE_NOTES = {
+    "read_as": "{slot}: '{typed}' read as {found}",
+    "period_after_as_of": "{slot}: the period starts after the as-of date {as_of}, so it has no orders",
+    "list_capped": "lists are capped at {cap:,} rows",
+    "no_clv_list": "lifetime value is not modelled yet, so the list is ranked by revenue to date",
+    "group_default": "no grouping was given, so the figure is shown by segment",
+    "groups_cut": "{n} groups, showing the first {shown}",
+    "groups_missing": "{n} customers have no {name} and are in no group",
+    "trend_period_default": "no period was given, so the last {n} {interval}s",
+    "trend_interval_default": "no interval was given, so one point per month",
+    "trend_first_cut": "the first {interval} starts on {day}, where the period does",
+    "trend_snapshots": "only {n} of {total} {interval}s have a snapshot",
+    "no_earlier_snapshot": "there is no snapshot before {as_of}, so there is nothing to compare with",
+    "nearest_snapshot": "the snapshot nearest {target} is that of {since}",
+}
+NOTE_SLOTS = {
+    "owner": "account manager",
+    "region": "region",
+    "country": "country",
+    "period": "period",
+    "compare_to": "comparison period",
+    "ordered_in": "ordered in",
+    "first_order_in": "first order in",
+}
 # A first or last point cut short by the period or the as-of day: a sum over fewer days is no change.
 TREND_PARTIAL = "{label} covers {days} of its {total} days, so the change above leaves it out"
 TREND_EMPTY = "There are no points to show for this period."

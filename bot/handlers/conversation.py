@@ -16,7 +16,15 @@ from bot.handlers import actions as card_actions
 from bot.handlers.customers import special
 from bot.handlers.one_customer import named_customer
 from bot.handlers.talk import examples
-from bot.interpret import days, describe_filters, figure_name, group_label, interpretation, key_label
+from bot.interpret import (
+    days,
+    describe_filters,
+    figure_name,
+    group_label,
+    interpretation,
+    key_label,
+    say_note,
+)
 from bot.reply import Attachment, Button, Reply, Table
 from bot.winback.cards import status
 from config.labels import LEVELS, SEGMENTS, STAGES
@@ -209,7 +217,7 @@ def export(ctx: Context, query: Query) -> Reply:
         format=wording.EXPORT_FORMAT[fmt],
         filename=name,
     )
-    notes = list(answer.notes)
+    notes = [say_note(note) for note in answer.notes]
     if query.limit is None and answer.total > n:
         capped = wording.EXPORT_CAPPED.format(
             total=answer.total, n=n, sort=wording.SORT_LABEL.get(answer.sort, answer.sort)
@@ -273,7 +281,9 @@ def _export_groups(ctx: Context, query: Query, context: str, fmt: str) -> Reply:
     text = wording.EXPORT_GROUPS_DONE.format(
         n=len(rows), title=title, format=wording.EXPORT_FORMAT[fmt], filename=name
     )
-    return _exported(ctx, answer, context, text, file, fmt, len(rows), head, list(answer.notes))
+    return _exported(
+        ctx, answer, context, text, file, fmt, len(rows), head, [say_note(note) for note in answer.notes]
+    )
 
 
 def _exported(

@@ -8,7 +8,7 @@ from bot import i18n, wording
 from bot.charts import chart_language, segment_chart
 from bot.context import Context
 from bot.freshness import with_freshness
-from bot.interpret import days_ago, interpretation, level_label, money, percent
+from bot.interpret import days_ago, interpretation, level_label, money, percent, say_note
 from bot.reply import Align, Button, Image, Reply, Table
 from custseg.query import (
     CountAnswer,
@@ -122,7 +122,7 @@ def footer(
     """The small print of a data answer: as-of day, the engine's notes, ``extra``, which reading of
     "lost"/"new" was used, customers the book leaves out, where the currency comes from, and a
     warning when the data is old."""
-    notes = [wording.AS_OF.format(as_of=answer.as_of), *answer.notes, *(extra or [])]
+    notes = [wording.AS_OF.format(as_of=answer.as_of), *map(say_note, answer.notes), *(extra or [])]
     if query is not None:
         reading = other_reading(ctx, query, answer)
         if reading:

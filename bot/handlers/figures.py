@@ -30,6 +30,7 @@ from bot.interpret import (
     money,
     percent,
     period_words,
+    say_note,
     short_day,
 )
 from bot.reply import Align, Image, Reply, Table
@@ -60,7 +61,7 @@ def _cell(text: str, width: int = MAX_LABEL) -> str:
 
 def notes_footer(answer: OnCustomers, extra: Sequence[str] = ()) -> str:
     """The small print without a chat context: the as-of day, the engine's notes and ``extra``."""
-    return " · ".join([wording.AS_OF.format(as_of=answer.as_of), *answer.notes, *extra])
+    return " · ".join([wording.AS_OF.format(as_of=answer.as_of), *map(say_note, answer.notes), *extra])
 
 
 def _who(answer: Figure, currency: str) -> str:

@@ -71,6 +71,7 @@ from custseg.query.explain import plain_value as _plain
 from custseg.query.figures import Values, figure, grouped
 from custseg.query.ledger import Ledger
 from custseg.query.names import NameIndex, hash_of, plain, resolve_region
+from custseg.query.notes import Note
 from custseg.query.periods import Window, intervals, last_intervals, resolve, twelve_months, year_before
 from custseg.query.sources import BookData
 from custseg.schema import DEFAULT_STAT, GROUP_BY, ORDER_MEASURES, ORDINAL_GROUPS
@@ -486,7 +487,7 @@ class QueryEngine:
                     if found.exact is None:
                         return NoMatch("owner", str(owner), found.candidates or view.owners.names, scoped)
                     if found.corrected:
-                        notes.append(f"owner: '{owner}' read as {found.exact}")
+                        notes.append(Note("read_as", slot="owner", typed=owner, found=found.exact))
                     names.append(found.exact)
                     if typed == "me":
                         applied["owner_name"] = found.exact
@@ -575,7 +576,7 @@ class QueryEngine:
             if found.exact is None:
                 return NoMatch(slot, one, found.candidates or known.names, scoped)
             if found.corrected:
-                notes.append(f"{slot}: '{one}' read as {found.exact}")
+                notes.append(Note("read_as", slot=slot, typed=one, found=found.exact))
             names.append(found.exact)
         if column == "region":
             return np.isin(self._region.codes, self._codes_of(self._region, names)), names
@@ -591,7 +592,7 @@ class QueryEngine:
     def _window(self, period: Period, notes: list[str], slot: str) -> Window:
         window = resolve(period, self.as_of)
         if window.start > window.end:
-            notes.append(f"{slot}: the period starts after the as-of date {self.as_of}, so it has no orders")
+            notes.append(Note("period_after_as_of", slot=slot, as_of=str(self.as_of)))
         elif window.clipped:
             notes.append(f"{slot}: {window.describe()}")
         return window
@@ -670,14 +671,14 @@ class QueryEngine:
         asked = query.limit if query.limit is not None else DEFAULT_LIMIT
         limit = max(1, min(asked, cap))
         if asked > cap:
-            notes.append(f"lists are capped at {cap:,} rows")
+            notes.append(Note("list_capped", cap=cap))
         sort = query.sort or ("clv" if self.snapshot.notes.get("clv_available") else "revenue")
         if sort == "value":
             sort = "revenue"
         applied_sort = sort
         if sort == "clv" and not self.snapshot.notes.get("clv_available"):
             applied_sort = "revenue"
-            notes.append("lifetime value is not modelled yet, so the list is ranked by revenue to date")
+            notes.append(Note("no_clv_list"))
         idx = np.flatnonzero(mask)
         want = offset + limit
         ordered = self._order(idx, applied_sort, want, query.order == "asc", query)[offset:want]
@@ -836,7 +837,7 @@ class QueryEngine:
         notes = list(selected.notes)
         name = query.group_by or "segment"
         if query.group_by is None:
-            notes.append("group_by: none was given, so the figure is shown by segment")
+            notes.append(Note("group_default"))
         view = self._view(scope)
         groups = self._groups(name, view)
         if isinstance(groups, NoMatch):
@@ -864,11 +865,11 @@ class QueryEngine:
         if query.limit is not None:
             shown = shown[: query.limit]
         elif len(shown) > MAX_GROUPS:
-            notes.append(f"group_by: {len(shown)} groups, showing the first {MAX_GROUPS}")
+            notes.append(Note("groups_cut", n=len(shown), shown=MAX_GROUPS))
             shown = shown[:MAX_GROUPS]
         missing = int((selected.mask & (codes < 0)).sum())
         if missing:
-            notes.append(f"group_by: {missing} customers have no {name} and are in no group")
+            notes.append(Note("groups_missing", n=missing, name=name))
         return BreakdownAnswer(
             as_of=str(self.as_of),
             filters=selected.filters,
@@ -912,7 +913,7 @@ class QueryEngine:
     def _trend_span(self, query: Query, interval: str, notes: list[str]) -> Window:
         if query.period is None:
             window = last_intervals(interval, self.as_of, TREND_POINTS)
-            notes.append(f"period: none was given, so the last {TREND_POINTS} {interval}s")
+            notes.append(Note("trend_period_default", n=TREND_POINTS, interval=interval))
             return window
         return self._window(query.period, notes, "period")
 
@@ -929,12 +930,12 @@ class QueryEngine:
         notes: list[str] = []
         interval = query.interval or "month"
         if query.interval is None:
-            notes.append("interval: none was given, so one point per month")
+            notes.append(Note("trend_interval_default"))
         measure, stat = _figure(query, notes)
         span = self._trend_span(query, interval, notes)
         edges = [(max(a, span.start), min(b, span.end)) for a, b in intervals(interval, span.start, span.end)]
         if edges and edges[0][0] != intervals(interval, span.start, span.start)[0][0]:
-            notes.append(f"the first {interval} starts on {edges[0][0]}, where the period does")
+            notes.append(Note("trend_first_cut", interval=interval, day=str(edges[0][0])))
         labelled = measure not in ORDER_MEASURES or any(k in query.filters for k in _LABEL_FILTERS)
         if labelled:
             return self._trend_snapshots(query, user_owner, scope, interval, edges, span, notes)
@@ -1016,7 +1017,7 @@ class QueryEngine:
                 value = figure(engine._values(measure, None, []), stat, selected.mask, whole)
             points.append(Point(start.isoformat(), end.isoformat(), value))
         if missing:
-            notes.append(f"only {len(points)} of {len(edges)} {interval}s have a snapshot")
+            notes.append(Note("trend_snapshots", n=len(points), total=len(edges), interval=interval))
         if applied is None:
             selected = self._filter(query.filters, user_owner, scope, query)
             if not isinstance(selected, Selection):
@@ -1042,16 +1043,14 @@ class QueryEngine:
         nearest ``period`` back ("since last month"); None when there is none."""
         earlier = [d for d in self._needs("snapshots").snapshot_dates() if d < self.as_of]
         if not earlier:
-            notes.append(
-                f"movements: there is no snapshot before {self.as_of}, so there is nothing to compare with"
-            )
+            notes.append(Note("no_earlier_snapshot", as_of=str(self.as_of)))
             return None
         if query.period is None:
             return earlier[-1]
         target = resolve(query.period, self.as_of).start
         since = min(earlier, key=lambda d: (abs((d - target).days), d))
         if since != target:
-            notes.append(f"movements: the snapshot nearest {target} is that of {since}")
+            notes.append(Note("nearest_snapshot", target=str(target), since=str(since)))
         return since
 
     def _labels_at(self, since: dt.date, column: str) -> np.ndarray:

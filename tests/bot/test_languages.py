@@ -203,3 +203,29 @@ def test_the_north_is_the_one_region_with_north_in_its_name(brain: Brain):
     named = brain.ask("how many dormant customers are in North America?", ChatUser("U_ANA", "slack"), HERE)
     assert north.plain_text() == named.plain_text()
     assert "North America" in north.plain_text(), north.plain_text()
+
+
+def test_the_engines_notes_are_said_in_the_askers_language(brain: Brain):
+    """The small print's engine notes (default period, names read as, …) used to stay English."""
+    for text, said, english in (
+        ("Umsatz pro Monat", "kein Zeitraum angegeben", "none was given"),
+        ("每月收入", "未指定期间", "none was given"),
+        ("ingresos por mes", "no se indicó periodo", "none was given"),
+    ):
+        footer = brain.ask(text, ChatUser("U_ANA", "slack"), HERE).footer or ""
+        assert said in footer and english not in footer, footer
+
+
+def test_every_engine_note_has_its_wording_with_the_same_values():
+    import string
+
+    from custseg.query.notes import TEMPLATES, Note
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    assert set(wording.ENGINE_NOTES) == set(TEMPLATES)
+    for key, template in TEMPLATES.items():
+        assert fields(wording.ENGINE_NOTES[key]) == fields(template), key
+    note = Note("read_as", slot="owner", typed="jon", found="John")
+    assert note == "owner: 'jon' read as John" and note.key == "read_as"
