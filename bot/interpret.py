@@ -244,6 +244,8 @@ def say_note(note: str) -> str:
         params["interval"] = interval_word(params["interval"])
     if "name" in params:
         params["name"] = group_label(params["name"])
+    if "first" in params and "last" in params:
+        params["window"] = wording.PERIOD_CUT.format(span=date_span(params["first"], params["last"]))
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

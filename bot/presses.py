@@ -36,7 +36,7 @@ def is_notice(reply: Reply) -> bool:
     """A failure that is only a sentence ("That list has expired", "There is no suggested action
     #…", an error), with nothing that could stand in for the message a button was on."""
     bare = not (reply.title or reply.fields or reply.table or reply.buttons or reply.image)
-    return bare and reply.context in _FAILED_CONTEXTS
+    return bare and (reply.context in _FAILED_CONTEXTS or reply.context == wording.INTENT_LABEL["unknown"])
 
 
 def changes_shared(action_id: str, reply: Reply) -> bool:

@@ -563,10 +563,12 @@ TREND_SOURCE = {
 }
 TREND_MISSING = "{n} {interval}{s} without a stored snapshot left out of the chart"
 # The engine's notes (custseg.query.notes.TEMPLATES), said in the reply's language. Values: slot
-# (a query field, see NOTE_SLOTS), interval (see INTERVAL_LABEL), dates as the engine gives them.
+# (a query field, see NOTE_SLOTS), interval (see INTERVAL_LABEL), dates as the engine gives them;
+# a window cut at the as-of day is its days, and PERIOD_CUT after them.
 ENGINE_NOTES = {
     "read_as": "{slot}: '{typed}' read as {found}",
     "period_after_as_of": "{slot}: the period starts after the as-of date {as_of}, so it has no orders",
+    "period_cut": "{slot}: {window}",
     "list_capped": "lists are capped at {cap:,} rows",
     "no_clv_list": "lifetime value is not modelled yet, so the list is ranked by revenue to date",
     "group_default": "no grouping was given, so the figure is shown by segment",
@@ -579,6 +581,7 @@ ENGINE_NOTES = {
     "no_earlier_snapshot": "there is no snapshot before {as_of}, so there is nothing to compare with",
     "nearest_snapshot": "the snapshot nearest {target} is that of {since}",
 }
+PERIOD_CUT = "{span} (cut at the as-of date)"
 NOTE_SLOTS = {
     "owner": "account manager",
     "region": "region",

@@ -55,7 +55,7 @@ def unknown(ctx: Context, query: Query) -> Reply:
             buttons=examples(),
         )
     return Reply(
-        context="Not understood",
+        context=wording.INTENT_LABEL["unknown"],
         text=wording.UNKNOWN + "\n" + "\n".join(f"• {e}" for e in wording.EXAMPLES),
         buttons=examples(),
     )

@@ -417,7 +417,7 @@ class ChatService:
         except QueryError as err:
             # A query that was valid but could not be answered as asked (a column the data does
             # not have) was understood: the interpretation says so, the error says why.
-            context = interpretation(checked) if checked is not None else "Not understood"
+            context = interpretation(checked) if checked is not None else wording.INTENT_LABEL["unknown"]
             return Reply(context=context, text=f"{err} {wording.TRY_HELP}")
         except CustsegError as err:
             return Reply(context=interpretation(checked), text=str(err))

@@ -594,7 +594,15 @@ class QueryEngine:
         if window.start > window.end:
             notes.append(Note("period_after_as_of", slot=slot, as_of=str(self.as_of)))
         elif window.clipped:
-            notes.append(f"{slot}: {window.describe()}")
+            notes.append(
+                Note(
+                    "period_cut",
+                    slot=slot,
+                    window=window.describe(),
+                    first=window.start.isoformat(),
+                    last=window.end.isoformat(),
+                )
+            )
         return window
 
     def _spend_windows(self, query: Query | None, notes: list[str]) -> tuple[Window, Window]:

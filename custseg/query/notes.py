@@ -13,6 +13,8 @@ from typing import Any
 TEMPLATES: dict[str, str] = {
     "read_as": "{slot}: '{typed}' read as {found}",
     "period_after_as_of": "{slot}: the period starts after the as-of date {as_of}, so it has no orders",
+    # ``window`` as ``Window.describe`` writes it; ``first`` / ``last`` the same days as ISO dates.
+    "period_cut": "{slot}: {window}",
     "list_capped": "lists are capped at {cap:,} rows",
     "no_clv_list": "lifetime value is not modelled yet, so the list is ranked by revenue to date",
     "group_default": "group_by: none was given, so the figure is shown by segment",

@@ -229,3 +229,11 @@ def test_every_engine_note_has_its_wording_with_the_same_values():
         assert fields(wording.ENGINE_NOTES[key]) == fields(template), key
     note = Note("read_as", slot="owner", typed="jon", found="John")
     assert note == "owner: 'jon' read as John" and note.key == "read_as"
+
+
+def test_a_period_cut_at_the_as_of_day_and_a_question_not_understood_are_said_in_german(brain: Brain):
+    user = ChatUser("U_ANA", "slack")
+    cut = brain.ask("Umsatz in diesem Jahr im Vergleich zum letzten Jahr", user, HERE).footer or ""
+    assert "Zeitraum: 1. Jan." in cut and "am Stichtag abgeschnitten" in cut and "cut at" not in cut, cut
+    assert brain.ask("kannst du kochen?", user, HERE).context == "Nicht verstanden"
+    assert brain.ask("was hat sich seit letzter Woche geändert?", user, HERE).context != "Nicht verstanden"

@@ -213,6 +213,12 @@ der/die/das/den/dem/des/ein/eine/einen/einem/einer/es/sich/bitte/mal/doch/gerade
 """)
 
 PATTERNS = [
+    # "was hat sich seit letzter Woche geändert?": the movements since then.
+    (
+        re.compile(r"\bwas hat sich (seit \S+(?: \S+)?) (?:geändert|verändert|getan)\b", re.IGNORECASE),
+        r"what changed \1",
+    ),
+    (re.compile(r"\bwas hat sich (?:geändert|verändert|getan)\b", re.IGNORECASE), "what changed"),
     # "um 8 Uhr", "um 8:30 Uhr", "um 17 Uhr": the time of a schedule.
     (
         re.compile(r"\bum (\d{1,2})(?:[:.](\d{2}))? ?uhr\b", re.IGNORECASE),

@@ -222,6 +222,11 @@ el/la/los/las/un/una/unos/unas/por favor/tenemos/tuvimos/hemos tenido/conseguimo
 COUNTRY_ALT = "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
 
 PATTERNS = [
+    # "¿qué ha cambiado desde la semana pasada?": the movements since then.
+    (
+        re.compile(r"\bqu[ée] (?:ha cambiado|cambi[óo]|ha pasado|se ha movido)\b", re.IGNORECASE),
+        "what changed",
+    ),
     # "a las 9", "a las 8:30": the time of a schedule ("a la 1" for one o'clock).
     (
         re.compile(r"\ba (?:las|la) (\d{1,2})(?:[:.](\d{2}))?(?: ?h| horas)?\b", re.IGNORECASE),
