@@ -230,6 +230,11 @@ def figure_value(measure: str, stat: str | None, value: float | None, currency: 
     return i18n.number(value, 1)
 
 
+def task_words(task: str) -> str:
+    """A play's task: a task of the shipped playbook in the reply's language, a company's own as written."""
+    return wording.PLAY_TASK.get(task, task)
+
+
 def say_note(note: str) -> str:
     """An engine note in the reply's language: its template's wording with the same values, the
     slot and interval names said as the reply says them; a note of no known kind as it came."""

@@ -178,6 +178,21 @@ SCHEDULE_WHEN = "{when} at {time} ({tz})"
 # Win-back actions. The sentence for each play of the playbook ([playbook.plays.*] in the settings:
 # which customers get which play); a play without a sentence here is shown by its `task`.
 # Placeholders: name, owner, gap, recency, ratio, revenue, drop, orders.
+# The tasks of the shipped playbook (config/custseg.toml), by their English: a task a company wrote
+# itself is shown as written, a shipped one in the reply's language.
+PLAY_TASK = {
+    "Executive sponsor call": "Executive sponsor call",
+    "Key-account recovery call": "Key-account recovery call",
+    "Account-manager call plus a reactivation offer": "Account-manager call plus a reactivation offer",
+    "Account-manager call about the drop in spend": "Account-manager call about the drop in spend",
+    "Account-manager call and account review": "Account-manager call and account review",
+    "Check-in from the account manager": "Check-in from the account manager",
+    "Check-in e-mail with their usual items": "Check-in e-mail with their usual items",
+    "Win-back offer": "Win-back offer",
+    "Personal note asking why they left": "Personal note asking why they left",
+    "Onboarding check": "Onboarding check",
+    "Early-relationship check-in": "Early-relationship check-in",
+}
 PLAY_TEXT: dict[str, str] = {
     "cant_lose": "Ask an executive sponsor to call {name} this week: one of the best customers by orders, "
     "and it has been {recency} against a usual {gap} days. Listen first, then offer an account review.",

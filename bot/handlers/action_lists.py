@@ -16,7 +16,7 @@ import pandas as pd
 from bot import i18n, wording
 from bot.context import Context
 from bot.handlers.digest import DigestPart, DigestSection, scope_rows
-from bot.interpret import interpretation, money
+from bot.interpret import interpretation, money, task_words
 from bot.reply import Button, Reply, Table
 from bot.winback.cards import list_buttons, play_sentence, when
 from custseg.actions import Measurement, Suggestion, list_suggestions, measure
@@ -60,7 +60,7 @@ def pending_actions(ctx: Context, query: Query) -> Reply:
         lines.append(
             wording.PENDING_LINE.format(
                 name=s.label,
-                task=s.task,
+                task=task_words(s.task),
                 value=money(s.value_at_stake, cur),
                 state=state,
                 sentence=play_sentence(s, cur),
@@ -76,7 +76,14 @@ def pending_actions(ctx: Context, query: Query) -> Reply:
         table=Table(
             list(wording.PENDING_HEADERS),
             [
-                [str(s.id), s.label, s.task, s.owner or "—", money(s.value_at_stake, cur), s.state]
+                [
+                    str(s.id),
+                    s.label,
+                    task_words(s.task),
+                    s.owner or "—",
+                    money(s.value_at_stake, cur),
+                    s.state,
+                ]
                 for s in found[:15]
             ],
             ["right", "left", "left", "left", "right", "left"],
@@ -95,7 +102,9 @@ def awaiting_approval(ctx: Context, scope: pd.DataFrame, since: dt.date) -> Dige
     settings, cur = ctx.settings, ctx.currency
     top = found[:MAX_DIGEST]
     items = ", ".join(
-        wording.DIGEST_PENDING_ITEM.format(name=s.label, task=s.task, value=money(s.value_at_stake, cur))
+        wording.DIGEST_PENDING_ITEM.format(
+            name=s.label, task=task_words(s.task), value=money(s.value_at_stake, cur)
+        )
         for s in top
     )
     if len(found) > len(top):
@@ -132,7 +141,7 @@ def outcomes(ctx: Context, scope: pd.DataFrame, since: dt.date) -> DigestPart | 
         )
         lines.append(
             wording.DIGEST_OUTCOME_LINE.format(
-                task=plays[r.playbook].task if r.playbook in plays else r.playbook,
+                task=task_words(plays[r.playbook].task) if r.playbook in plays else r.playbook,
                 won=r.won_back,
                 measured=r.measured,
                 rate=_pct(r.win_back_rate),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot import wording
 from bot.copies import rewrite_list
-from bot.interpret import days, money
+from bot.interpret import days, level_label, money, task_words
 from bot.reply import Button, Reply
 from config.settings import Settings
 from custseg.actions import Draft, Suggestion, Transition
@@ -26,7 +26,7 @@ def play_sentence(s: Draft, currency: str) -> str:
     """What to do, in words, from the facts stored with the suggestion."""
     template = wording.PLAY_TEXT.get(s.playbook)
     if template is None:
-        return f"{s.task}."
+        return f"{task_words(s.task)}."
     facts = s.facts
     trend = facts.get("trend_90d")
     return template.format(
@@ -53,8 +53,8 @@ def why(facts: dict[str, Any], s: Suggestion | None = None) -> str:
         stage=wording.STAGE_LABEL[facts["lifecycle"]],
         recency=days(facts["recency_days"]),
         gap=f"{facts['typical_gap_days']:g}",
-        tier=facts["value_tier"],
-        risk=facts["churn_risk"],
+        tier=level_label(facts["value_tier"]),
+        risk=level_label(facts["churn_risk"]),
     )
 
 
@@ -134,7 +134,7 @@ def card(settings: Settings, s: Suggestion, last: Transition, note: str = "", co
         footer += wording.REJECT_HINT.format(id=s.id)
     return Reply(
         context=context or wording.ACTION_CONTEXT.format(name=s.label),
-        title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
+        title=wording.ACTION_TITLE.format(name=s.label, task=task_words(s.task)),
         text="\n".join(p for p in (note, play_sentence(s, cur)) if p),
         fields=[
             (wording.FIELD_LABEL["why"], why(s.facts, s)),
@@ -158,7 +158,7 @@ def task_reply(settings: Settings, s: Suggestion, approval: Transition) -> Reply
     """The account manager's direct message after an approval, with a button to mark it done."""
     return Reply(
         context=wording.TASK_CONTEXT.format(name=s.label),
-        title=wording.ACTION_TITLE.format(name=s.label, task=s.task),
+        title=wording.ACTION_TITLE.format(name=s.label, task=task_words(s.task)),
         text=wording.TASK_TEXT.format(
             approver=approval.actor,
             at=when(settings, approval.at),

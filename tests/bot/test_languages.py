@@ -237,3 +237,13 @@ def test_a_period_cut_at_the_as_of_day_and_a_question_not_understood_are_said_in
     assert "Zeitraum: 1. Jan." in cut and "am Stichtag abgeschnitten" in cut and "cut at" not in cut, cut
     assert brain.ask("kannst du kochen?", user, HERE).context == "Nicht verstanden"
     assert brain.ask("was hat sich seit letzter Woche geändert?", user, HERE).context != "Nicht verstanden"
+
+
+def test_a_win_back_suggestion_is_said_in_spanish_down_to_its_task_and_levels(brain: Brain):
+    """The shipped playbook's task, the value tier and churn risk, and the hint how to reject were
+    English in every language ("valor high", "*reject 1 because …*")."""
+    reply = brain.ask("sugiere una recuperación para Kestrel Retail", ChatUser("U_ANA", "slack"), HERE)
+    shown = " ".join([reply.title or "", reply.footer or "", *(v for _k, v in reply.fields)])
+    assert "reactivation offer" not in shown and "oferta de reactivación" in shown, shown
+    assert " high" not in shown and "medium" not in shown, shown
+    assert "rechaza" in (reply.footer or "") and "reject" not in (reply.footer or ""), reply.footer
