@@ -17,7 +17,7 @@ from typing import Any
 
 from . import lexicon as L
 from .fuzzy import FuzzyIndex
-from .normalize import Token
+from .normalize import Token, join_orig
 
 USED = "_"
 
@@ -169,6 +169,12 @@ class Message:
         for k in range(i, j):
             self.norms[k] = USED
         self._rebuild()
+
+    def set_aside(self, i: int, j: int, said_from: int | None = None) -> None:
+        """Consume tokens ``[i, j)`` as words read but not applied: the user's words from
+        ``said_from`` (default ``i``) to ``j`` go into ``unread``."""
+        self.unread.append(join_orig(self.tokens[i if said_from is None else said_from : j]))
+        self.consume(i, j)
 
     def cue(self, name: str) -> bool:
         """Whether the intent cue ``name`` occurs anywhere in the original message."""

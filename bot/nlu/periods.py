@@ -15,7 +15,6 @@ from typing import Any
 
 from . import lexicon as L
 from .grammar import Message, rx
-from .normalize import join_orig
 
 UNITS = "week|month|quarter|year"
 UNIT = rf"(?P<unit>{UNITS})"
@@ -127,23 +126,15 @@ def find_periods(msg: Message) -> list[Found]:
                 continue
             if kind in ("bare_month", "since_month"):
                 year = m.groupdict().get("year")
-                if kind == "since_month" and not year and L.MONTHS[m.group("month")] == 1:
-                    continue  # "since January" is this year so far (read below)
-                if msg.as_of is None and not year:
-                    msg.consume(i, j)
-                    msg.unread.append(join_orig(msg.tokens[i:j]))
-                    continue
                 month = L.MONTHS[m.group("month")]
-                if msg.as_of is not None and not year:
-                    named = _last_month(month, msg.as_of)
-                else:
-                    named = {"year": int(str(year)), "month": month}
+                if kind == "since_month" and not year and month == 1:
+                    continue  # "since January" is this year so far (read below)
+                if msg.as_of is None:
+                    msg.set_aside(i, j)
+                    continue
+                named = {"year": int(year), "month": month} if year else _last_month(month, msg.as_of)
                 if kind == "bare_month":
                     period: dict[str, Any] | None = named
-                elif msg.as_of is None:
-                    msg.consume(i, j)
-                    msg.unread.append(join_orig(msg.tokens[i:j]))
-                    continue
                 else:
                     days = (msg.as_of - dt.date(named["year"], named["month"], 1)).days + 1
                     period = {"days": days} if days > 0 else None

@@ -516,8 +516,7 @@ def read_spend_change(msg: Message, filters: dict[str, Any]) -> None:
         # "dropped by more than 30 %": the contract has the direction of a change, not its size;
         # the size is said not applied (and is no revenue bound of 30).
         for i, j, _m in msg.matches(CHANGE_SIZE_RE):
-            msg.consume(i, j)
-            msg.unread.append(join_orig(msg.tokens[i:j]))
+            msg.set_aside(i, j)
 
 
 def read_periods(msg: Message, filters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -806,20 +805,14 @@ def read_filters(
     for pattern in (TIME_ONLY_RE, NOT_OWNER_RE):
         while msg.take(pattern):
             pass
-    # "customers that buy weekly": a buying rhythm, which the contract cannot filter on (said, not
-    # read as a weekly trend).
-    for i, j, _m in msg.matches(RHYTHM_RE):
-        msg.consume(i, j)
-        msg.unread.append(join_orig(msg.tokens[i:j]))
+    # What the contract cannot filter on is said, not read as something else: a buying rhythm
+    # ("customers that buy weekly" is no weekly trend), a bound on the average order ("whose
+    # average order is above 500" is no revenue bound), a calendar day ("ordered yesterday").
+    for pattern in (RHYTHM_RE, AOV_BOUND_RE):
+        for i, j, _m in msg.matches(pattern):
+            msg.set_aside(i, j)
     for i, j, _m in msg.matches(CALENDAR_DAY_RE):
-        k = j - (2 if msg.norms[j - 1] == "morning" else 1)
-        msg.consume(i, j)
-        msg.unread.append(join_orig(msg.tokens[k:j]))
-    # "whose average order is above 500": no bound on order value in the contract (said, and
-    # not taken for a revenue bound).
-    for i, j, _m in msg.matches(AOV_BOUND_RE):
-        msg.consume(i, j)
-        msg.unread.append(join_orig(msg.tokens[i:j]))
+        msg.set_aside(i, j, said_from=j - (2 if msg.norms[j - 1] == "morning" else 1))
     read_spend_change(msg, filters)
     read_counts(msg, filters)
     while msg.take(NOT_AMOUNT_RE):
